@@ -1,0 +1,198 @@
+/**
+ * The numbers the decision wizard reasons with and the starter code bakes in.
+ *
+ * The generated projects carry these values as literals (a reader deploys them without this repo),
+ * so each literal in a template is read from here and the header of the file names its source.
+ */
+import type { Fact } from './fact.ts';
+
+const RDS_UG = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide';
+
+/** RDS for PostgreSQL default: LEAST({DBInstanceClassMemory/9531392}, 5000). */
+export const maxConnectionsDivisor: Fact = {
+  value: 9_531_392,
+  unit: 'bytes per connection',
+  source: 'https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html',
+  factSheet: 'C',
+  note: 'DBInstanceClassMemory is below the nominal RAM, so real values are lower: query SHOW max_connections.',
+};
+
+export const maxConnectionsCap: Fact = {
+  value: 5_000,
+  unit: 'connections',
+  source: 'https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html',
+  factSheet: 'C',
+};
+
+/** Nominal memory of the instance classes the wizard offers (GiB), from the fact sheet's table. */
+export const instanceClassMemoryGiB: Fact<Readonly<Record<string, number>>> = {
+  value: { 'db.t3.micro': 1, 'db.t4g.small': 2, 'db.t3.medium': 4, 'db.r6g.large': 16, 'db.r6g.2xlarge': 64 },
+  unit: 'GiB',
+  source: 'https://aws.amazon.com/rds/instance-types/',
+  factSheet: 'C',
+};
+
+/** Aurora Serverless v2's max_connections follows its maximum ACUs; the wizard does not ask for them. */
+export const serverlessV2MaxConnections: Fact = {
+  value: 2_000,
+  unit: 'connections',
+  source: 'assumption',
+  calibrate: 'Serverless v2 derives max_connections from the maximum capacity (ACUs) of the cluster; run SHOW max_connections on the writer.',
+};
+
+/** Slots a direct-connect design must leave free: superuser slots, migrations, consoles, other services. */
+export const directConnectionsShare: Fact = {
+  value: 0.5,
+  unit: 'fraction of max_connections',
+  source: 'assumption',
+  calibrate:
+    'A deploy briefly runs old and new execution environments side by side and frozen environments keep their connections, so plan for about twice the peak; compare DatabaseConnections with max_connections during a deploy.',
+};
+
+/** A Lambda execution environment serves one invocation at a time, so one connection per environment suffices. */
+export const poolMaxPerEnvironment: Fact = {
+  value: 1,
+  unit: 'connections per execution environment',
+  source: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html',
+  note: 'Raise to 2 only if one invocation runs queries in parallel.',
+};
+
+/** The client pool closes an idle connection before the proxy or the server does, so no query meets a dead socket. */
+export const poolIdleTimeout: Fact = {
+  value: 60,
+  unit: 's',
+  source: 'assumption',
+  calibrate: 'Must stay below the proxy IdleClientTimeout and the database idle_session_timeout set by the same project; lower it if the server closes sooner.',
+};
+
+export const connectTimeout: Fact = {
+  value: 5,
+  unit: 's',
+  source: 'assumption',
+  calibrate: 'Time to open TCP + TLS + authentication inside one VPC is tens of milliseconds; 5 s fails fast well before a typical 30 s function timeout.',
+};
+
+/** What the generated RDS Proxy sets as IdleClientTimeout (default 1800 s; 1 to 28,800). */
+export const proxyIdleClientTimeout: Fact = {
+  value: 900,
+  unit: 's',
+  source: `${RDS_UG}/rds-proxy-managing.html`,
+  factSheet: 'A1',
+  note: 'Lowered from the 1800 s default so connections left by frozen environments are released sooner; still far above the pool idle timeout.',
+};
+
+/** What the generated database parameter advice sets: close sessions idle longer than this on the server. */
+export const serverIdleSessionTimeout: Fact = {
+  value: 900,
+  unit: 's',
+  source: 'https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT',
+  note: 'Value chosen by the starter code; PostgreSQL 14+ setting, off by default.',
+};
+
+export const proxyMaxConnectionsPercent: Fact = {
+  value: 80,
+  unit: '% of max_connections',
+  source: `${RDS_UG}/rds-proxy-managing.html`,
+  factSheet: 'A1',
+  note: 'Default 100; leaving 20% for administration and migrations. AWS advises at least 30% above the highest recent usage.',
+};
+
+export const proxyMaxIdleConnectionsPercent: Fact = {
+  value: 10,
+  unit: '% of max_connections',
+  source: `${RDS_UG}/rds-proxy-managing.html`,
+  factSheet: 'A1',
+  note: 'Default is half of MaxConnectionsPercent; a cap on how many idle connections the pool keeps, not a time.',
+};
+
+export const proxyConnectionBorrowTimeout: Fact = {
+  value: 10,
+  unit: 's',
+  source: `${RDS_UG}/rds-proxy-managing.html`,
+  factSheet: 'A1',
+  note: 'Default 120 s (0 to 300). Shorter than the function timeout so a saturated pool fails inside the invocation.',
+};
+
+export const functionTimeout: Fact = {
+  value: 30,
+  unit: 's',
+  source: 'assumption',
+  calibrate: 'Set to a few times the observed p99 duration; at most 900 s.',
+};
+
+export const functionMemory: Fact = {
+  value: 512,
+  unit: 'MB',
+  source: 'assumption',
+  calibrate: 'Tune with observed duration and cost (AWS Lambda Power Tuning).',
+};
+
+/** IAM authentication: AWS advises fewer than 200 new IAM-authenticated connections per second. */
+export const iamNewConnectionsPerSecond: Fact = {
+  value: 200,
+  unit: 'new connections/s',
+  source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`,
+  factSheet: 'B',
+};
+
+export const iamTokenLifetime: Fact = {
+  value: 900,
+  unit: 's',
+  source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`,
+  factSheet: 'B',
+};
+
+export const lambdaAccountConcurrency: Fact = {
+  value: 1_000,
+  unit: 'concurrent executions per Region',
+  source: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
+  factSheet: 'D',
+};
+
+/** ScalingConfig.MaximumConcurrency for an SQS event source: 2 to 1,000. */
+export const sqsMaximumConcurrencyRange: Fact<readonly [number, number]> = {
+  value: [2, 1_000],
+  unit: 'concurrent batches',
+  source: 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
+  factSheet: 'D',
+};
+
+/** The share of the direct-connection budget the queue consumer may take. */
+export const sqsMaximumConcurrency: Fact = {
+  value: 10,
+  unit: 'concurrent batches',
+  source: 'assumption',
+  calibrate: 'Each concurrent batch holds one database connection; raise while DatabaseConnections and queue age stay healthy.',
+};
+
+export const sqsBatchSize: Fact = {
+  value: 100,
+  unit: 'messages',
+  source: 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html',
+  factSheet: 'D',
+  note: 'Above 10 needs MaximumBatchingWindowInSeconds of at least 1.',
+};
+
+export const sqsBatchingWindow: Fact = {
+  value: 5,
+  unit: 's',
+  source: 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html',
+  factSheet: 'D',
+  note: '0 to 300 s; a window of at least 1 s is required for batches above 10.',
+};
+
+/** Extra latency a proxy hop adds; AWS publishes none. */
+export const proxyAddedLatencyMs: Fact = {
+  value: 2,
+  unit: 'ms',
+  source: 'assumption',
+  calibrate: 'Compare QueryResponseLatency with QueryDatabaseResponseLatency on the proxy (both in microseconds).',
+};
+
+/** Per-request overhead of the Data API over a pooled connection; AWS publishes no figure (fact sheet E: UNVERIFIED). */
+export const dataApiAddedLatencyMs: Fact = {
+  value: 30,
+  unit: 'ms',
+  source: 'assumption',
+  calibrate: 'Time ExecuteStatement against the same query over a direct connection from the same VPC.',
+};

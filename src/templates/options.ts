@@ -1,0 +1,84 @@
+/**
+ * What a starter project is generated from, and which combinations make sense. An impossible
+ * combination is refused with the reason (the Spring Initializr habit), never quietly adjusted.
+ */
+import { z } from 'zod';
+import { auths, databases, iacs, languages, languagesFor, runtimes, isNodeRuntime } from '../wizard/answers.ts';
+import type { Auth, Database, Iac, Language, Runtime } from '../wizard/answers.ts';
+
+export const patterns = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
+export type Pattern = (typeof patterns)[number];
+
+export interface GenerateOptions {
+  pattern: Pattern;
+  runtime: Runtime;
+  language: Language;
+  auth: Auth;
+  iac: Iac;
+  database: Database;
+}
+
+/** Which patterns talk to PostgreSQL over a connection (and so need a VPC, TLS and a pool). */
+export const usesConnection = (pattern: Pattern): boolean =>
+  pattern === 'module-pool' || pattern === 'rds-proxy' || pattern === 'sqs-batching';
+
+const enumOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, { error: (issue) => `${what}: expected one of ${values.join(', ')}; got ${JSON.stringify(issue.input)}` });
+
+export const GenerateOptionsSchema = z
+  .object({
+    pattern: enumOf(patterns, 'pattern'),
+    runtime: enumOf(runtimes, 'runtime'),
+    language: enumOf(languages, 'language'),
+    auth: enumOf(auths, 'auth'),
+    iac: enumOf(iacs, 'iac'),
+    database: enumOf(databases, 'database').default('rds-postgresql'),
+  })
+  .strict();
+
+/** Why a combination cannot be generated, or undefined when it can. */
+export function whyInvalid(options: GenerateOptions): string[] {
+  const reasons: string[] = [];
+  if (!languagesFor(options.runtime).includes(options.language)) {
+    reasons.push(`language: ${options.runtime} runs ${languagesFor(options.runtime).join(' or ')}, not ${options.language}`);
+  }
+  if (options.pattern === 'data-api' && options.database === 'rds-postgresql') {
+    reasons.push('database: the RDS Data API serves Aurora clusters only (Aurora PostgreSQL provisioned or Serverless v2), not RDS for PostgreSQL');
+  }
+  if (options.pattern === 'data-api' && options.auth === 'iam') {
+    reasons.push('auth: the Data API logs in to the database with a Secrets Manager secret; IAM authorises the API call itself, so choose secrets-manager');
+  }
+  if (options.pattern === 'dynamodb' && options.auth === 'secrets-manager') {
+    reasons.push('auth: DynamoDB has no database password; the function role\'s IAM policy is the only credential, so choose iam');
+  }
+  if (options.pattern === 'dynamodb' && options.database !== 'rds-postgresql') {
+    reasons.push('database: the dynamodb pattern uses no relational database; leave database at its default');
+  }
+  return reasons;
+}
+
+export type OptionsResult = { ok: true; value: GenerateOptions } | { ok: false; errors: string[] };
+
+export function parseGenerateOptions(input: unknown): OptionsResult {
+  const parsed = GenerateOptionsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => issue.message) };
+  const errors = whyInvalid(parsed.data);
+  return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
+}
+
+/** Every combination the generator accepts, in a stable order. */
+export function validCombinations(): GenerateOptions[] {
+  const all: GenerateOptions[] = [];
+  for (const pattern of patterns)
+    for (const database of databases)
+      for (const runtime of runtimes)
+        for (const language of languages)
+          for (const auth of auths)
+            for (const iac of iacs) {
+              const options = { pattern, runtime, language, auth, iac, database };
+              if (whyInvalid(options).length === 0) all.push(options);
+            }
+  return all;
+}
+
+export { isNodeRuntime };

@@ -1,0 +1,115 @@
+/**
+ * The wizard's answers: one zod schema shared by the page, its shareable URL and `connlab generate`.
+ * A value the schema refuses comes back with a message that names what was expected, because a
+ * share link is typed by people and edited by hand.
+ */
+import { z } from 'zod';
+
+export const databases = ['rds-postgresql', 'aurora-postgresql', 'aurora-serverless-v2'] as const;
+export const instanceClasses = ['db.t3.micro', 'db.t4g.small', 'db.t3.medium', 'db.r6g.large', 'db.r6g.2xlarge', 'db.serverless'] as const;
+export const trafficShapes = ['steady', 'spiky'] as const;
+export const runtimes = ['nodejs22.x', 'nodejs24.x', 'python3.12', 'python3.13'] as const;
+export const languages = ['typescript', 'javascript', 'python'] as const;
+export const auths = ['iam', 'secrets-manager'] as const;
+export const iacs = ['sam', 'cdk', 'terraform', 'aws-cli'] as const;
+export const yesNo = ['yes', 'no'] as const;
+
+export type Database = (typeof databases)[number];
+export type InstanceClass = (typeof instanceClasses)[number];
+export type Runtime = (typeof runtimes)[number];
+export type Language = (typeof languages)[number];
+export type Auth = (typeof auths)[number];
+export type Iac = (typeof iacs)[number];
+
+const choice = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, { error: (issue) => `${what}: expected one of ${values.join(', ')}; got ${JSON.stringify(issue.input)}` });
+
+export const isNodeRuntime = (runtime: Runtime): boolean => runtime.startsWith('nodejs');
+
+/** Languages each runtime can run; the generator and the schema both read this. */
+export const languagesFor = (runtime: Runtime): readonly Language[] =>
+  isNodeRuntime(runtime) ? ['typescript', 'javascript'] : ['python'];
+
+const integerIn = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: () => `${what}: expected a whole number from ${min} to ${max}` })
+    .int({ error: () => `${what}: expected a whole number from ${min} to ${max}` })
+    .min(min, { error: () => `${what}: expected a whole number from ${min} to ${max}` })
+    .max(max, { error: () => `${what}: expected a whole number from ${min} to ${max}` });
+
+export const PEAK_CONCURRENCY_MAX = 100_000;
+export const LATENCY_BUDGET_MAX_MS = 60_000;
+
+export const Answers = z
+  .object({
+    database: choice(databases, 'database'),
+    instanceClass: choice(instanceClasses, 'instanceClass'),
+    existingDatabase: choice(yesNo, 'existingDatabase'),
+    needsRelational: choice(yesNo, 'needsRelational'),
+    peakConcurrency: integerIn('peakConcurrency', 1, PEAK_CONCURRENCY_MAX),
+    traffic: choice(trafficShapes, 'traffic'),
+    latencyBudgetMs: integerIn('latencyBudgetMs', 1, LATENCY_BUDGET_MAX_MS),
+    dataModelCanChange: choice(yesNo, 'dataModelCanChange'),
+    asyncWritesOk: choice(yesNo, 'asyncWritesOk'),
+    runtime: choice(runtimes, 'runtime'),
+    language: choice(languages, 'language'),
+    auth: choice(auths, 'auth'),
+    iac: choice(iacs, 'iac'),
+  })
+  .strict()
+  .superRefine((answers, ctx) => {
+    if (!languagesFor(answers.runtime).includes(answers.language)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['language'],
+        message: `language: ${answers.runtime} runs ${languagesFor(answers.runtime).join(' or ')}; got ${answers.language}`,
+      });
+    }
+  });
+export type Answers = z.infer<typeof Answers>;
+
+export const defaultAnswers: Answers = {
+  database: 'rds-postgresql',
+  instanceClass: 'db.t4g.small',
+  existingDatabase: 'yes',
+  needsRelational: 'yes',
+  peakConcurrency: 50,
+  traffic: 'steady',
+  latencyBudgetMs: 200,
+  dataModelCanChange: 'no',
+  asyncWritesOk: 'no',
+  runtime: 'nodejs22.x',
+  language: 'typescript',
+  auth: 'iam',
+  iac: 'sam',
+};
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+const messagesOf = (error: z.ZodError): string[] => error.issues.map((issue) => issue.message);
+
+/** Parses answers from anything (a form, JSON); every problem is reported, not only the first. */
+export function parseAnswers(input: unknown): ParseResult<Answers> {
+  const result = Answers.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, errors: messagesOf(result.error) };
+}
+
+/** Reads answers from a share link's query string; missing keys take the defaults, unknown keys are refused. */
+export function answersFromSearchParams(params: URLSearchParams): ParseResult<Answers> {
+  const record: Record<string, unknown> = { ...defaultAnswers };
+  const unknown: string[] = [];
+  for (const [key, value] of params) {
+    if (key in defaultAnswers) record[key] = value;
+    else unknown.push(`${key}: not a wizard answer; expected one of ${Object.keys(defaultAnswers).join(', ')}`);
+  }
+  const parsed = parseAnswers(record);
+  if (unknown.length === 0) return parsed;
+  return { ok: false, errors: [...unknown, ...(parsed.ok ? [] : parsed.errors)] };
+}
+
+/** The inverse of answersFromSearchParams, in the schema's key order so links are stable. */
+export function answersToSearchParams(answers: Answers): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(defaultAnswers) as (keyof Answers)[]) params.set(key, String(answers[key]));
+  return params;
+}

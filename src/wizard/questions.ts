@@ -1,0 +1,194 @@
+/**
+ * The wizard's questions as data, so the page, `connlab generate --interactive` and the tests
+ * read one list. Each question says why it matters and which chapter shows it happening.
+ */
+import type { Answers } from './answers.ts';
+import { PEAK_CONCURRENCY_MAX, LATENCY_BUDGET_MAX_MS } from './answers.ts';
+
+export const chapters = {
+  theProblem: '/guide/the-problem',
+  poolsPerEnvironment: '/guide/pools-per-environment',
+  rdsProxy: '/guide/rds-proxy',
+  pinning: '/guide/pinning',
+  iamAuthentication: '/guide/iam-authentication',
+  configurationAndCost: '/guide/configuration-and-cost',
+  dataApi: '/guide/data-api',
+  dynamodb: '/guide/dynamodb',
+  queuesAndBatching: '/guide/queues-and-batching',
+  compare: '/guide/compare',
+  choosingAPattern: '/guide/choosing-a-pattern',
+} as const;
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+interface QuestionBase<K extends keyof Answers> {
+  id: K;
+  label: string;
+  whyThisMatters: string;
+  /** The chapter that shows the effect, as a site path. */
+  chapter: string;
+}
+
+export interface ChoiceQuestion<K extends keyof Answers = keyof Answers> extends QuestionBase<K> {
+  kind: 'choice';
+  options: readonly Option[];
+}
+
+export interface NumberQuestion<K extends keyof Answers = keyof Answers> extends QuestionBase<K> {
+  kind: 'number';
+  min: number;
+  max: number;
+  unit: string;
+}
+
+export type Question = ChoiceQuestion | NumberQuestion;
+
+const yesNo: readonly Option[] = [
+  { value: 'yes', label: 'Yes' },
+  { value: 'no', label: 'No' },
+];
+
+export const questions: readonly Question[] = [
+  {
+    kind: 'choice',
+    id: 'database',
+    label: 'Which database engine?',
+    options: [
+      { value: 'rds-postgresql', label: 'RDS for PostgreSQL' },
+      { value: 'aurora-postgresql', label: 'Aurora PostgreSQL (provisioned)' },
+      { value: 'aurora-serverless-v2', label: 'Aurora PostgreSQL Serverless v2' },
+    ],
+    whyThisMatters: 'The RDS Data API exists only for Aurora, and the IAM policy names an instance (db-…) or a cluster (cluster-…) resource id.',
+    chapter: chapters.dataApi,
+  },
+  {
+    kind: 'choice',
+    id: 'instanceClass',
+    label: 'Which instance class (the writer)?',
+    options: [
+      { value: 'db.t3.micro', label: 'db.t3.micro (1 GiB)' },
+      { value: 'db.t4g.small', label: 'db.t4g.small (2 GiB)' },
+      { value: 'db.t3.medium', label: 'db.t3.medium (4 GiB)' },
+      { value: 'db.r6g.large', label: 'db.r6g.large (16 GiB)' },
+      { value: 'db.r6g.2xlarge', label: 'db.r6g.2xlarge (64 GiB)' },
+      { value: 'db.serverless', label: 'db.serverless (Aurora Serverless v2)' },
+    ],
+    whyThisMatters: 'max_connections follows the instance memory (about 1 connection per 9.1 MiB), and that budget decides whether functions may connect directly.',
+    chapter: chapters.theProblem,
+  },
+  {
+    kind: 'choice',
+    id: 'existingDatabase',
+    label: 'Does the relational database already exist?',
+    options: yesNo,
+    whyThisMatters: 'Moving existing data to DynamoDB is a migration, not a configuration change.',
+    chapter: chapters.dynamodb,
+  },
+  {
+    kind: 'choice',
+    id: 'needsRelational',
+    label: 'Does the work need joins or multi-statement transactions?',
+    options: yesNo,
+    whyThisMatters: 'DynamoDB has no joins; a relational design behind a proxy keeps them.',
+    chapter: chapters.compare,
+  },
+  {
+    kind: 'number',
+    id: 'peakConcurrency',
+    label: 'Peak concurrent invocations',
+    min: 1,
+    max: PEAK_CONCURRENCY_MAX,
+    unit: 'invocations',
+    whyThisMatters: 'Each execution environment holds its own connection, so peak concurrency is the number of connections a direct design opens.',
+    chapter: chapters.poolsPerEnvironment,
+  },
+  {
+    kind: 'choice',
+    id: 'traffic',
+    label: 'Traffic shape',
+    options: [
+      { value: 'steady', label: 'Steady' },
+      { value: 'spiky', label: 'Spiky (bursts far above the average)' },
+    ],
+    whyThisMatters: 'After a burst, frozen environments keep their connections open until a server-side timeout closes them.',
+    chapter: chapters.poolsPerEnvironment,
+  },
+  {
+    kind: 'number',
+    id: 'latencyBudgetMs',
+    label: 'Latency budget for one database call (p99)',
+    min: 1,
+    max: LATENCY_BUDGET_MAX_MS,
+    unit: 'ms',
+    whyThisMatters: 'The Data API adds an HTTPS request per statement; a proxy adds a hop; a queue makes writes asynchronous.',
+    chapter: chapters.compare,
+  },
+  {
+    kind: 'choice',
+    id: 'dataModelCanChange',
+    label: 'Could the data model move to key-value access (DynamoDB)?',
+    options: yesNo,
+    whyThisMatters: 'DynamoDB has no connections to exhaust; its limits are throughput per partition and per table.',
+    chapter: chapters.dynamodb,
+  },
+  {
+    kind: 'choice',
+    id: 'asyncWritesOk',
+    label: 'May writes happen a few seconds later (through a queue)?',
+    options: yesNo,
+    whyThisMatters: 'A queue consumer capped by MaximumConcurrency turns any spike into a fixed number of connections.',
+    chapter: chapters.queuesAndBatching,
+  },
+  {
+    kind: 'choice',
+    id: 'runtime',
+    label: 'Lambda runtime',
+    options: [
+      { value: 'nodejs22.x', label: 'Node.js 22' },
+      { value: 'nodejs24.x', label: 'Node.js 24' },
+      { value: 'python3.12', label: 'Python 3.12' },
+      { value: 'python3.13', label: 'Python 3.13' },
+    ],
+    whyThisMatters: 'The driver (pg or psycopg) and how its pool is kept between invocations differ.',
+    chapter: chapters.poolsPerEnvironment,
+  },
+  {
+    kind: 'choice',
+    id: 'language',
+    label: 'Language',
+    options: [
+      { value: 'typescript', label: 'TypeScript' },
+      { value: 'javascript', label: 'JavaScript' },
+      { value: 'python', label: 'Python' },
+    ],
+    whyThisMatters: 'Node.js runtimes take TypeScript or JavaScript; Python runtimes take Python.',
+    chapter: chapters.choosingAPattern,
+  },
+  {
+    kind: 'choice',
+    id: 'auth',
+    label: 'Database authentication',
+    options: [
+      { value: 'iam', label: 'IAM database authentication (a token per connection)' },
+      { value: 'secrets-manager', label: 'Secrets Manager (user name and password)' },
+    ],
+    whyThisMatters: 'An IAM token lives 15 minutes and is only checked when a connection opens; AWS advises fewer than 200 new IAM connections per second.',
+    chapter: chapters.iamAuthentication,
+  },
+  {
+    kind: 'choice',
+    id: 'iac',
+    label: 'Infrastructure as code',
+    options: [
+      { value: 'sam', label: 'AWS SAM' },
+      { value: 'cdk', label: 'AWS CDK (TypeScript)' },
+      { value: 'terraform', label: 'Terraform' },
+      { value: 'aws-cli', label: 'AWS CLI script' },
+    ],
+    whyThisMatters: 'RDS Proxy pool settings live on the target group, which each tool sets in its own place.',
+    chapter: chapters.configurationAndCost,
+  },
+];

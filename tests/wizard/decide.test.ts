@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import {
+  answersFromSearchParams,
+  answersToSearchParams,
+  connectionBudget,
+  databases,
+  decide,
+  defaultAnswers,
+  instanceClasses,
+  parseAnswers,
+  questions,
+  runtimes,
+  languagesFor,
+  type Answers,
+} from '../../src/wizard/index.ts';
+import { whyInvalid } from '../../src/templates/options.ts';
+
+const base: Answers = { ...defaultAnswers };
+const with_ = (patch: Partial<Answers>): Answers => ({ ...base, ...patch });
+
+describe('decide: table of situations', () => {
+  const table: Array<[string, Partial<Answers>, string, string]> = [
+    ['small steady load on a small instance', { instanceClass: 'db.t4g.small', peakConcurrency: 50, traffic: 'steady' }, 'module-pool', 'rds-proxy'],
+    ['steady load above the direct budget', { instanceClass: 'db.t4g.small', peakConcurrency: 500 }, 'rds-proxy', 'sqs-batching'],
+    ['spiky load that fits still gets a proxy', { instanceClass: 'db.r6g.large', peakConcurrency: 100, traffic: 'spiky' }, 'rds-proxy', 'module-pool'],
+    ['asynchronous writes under a spike', { peakConcurrency: 3000, traffic: 'spiky', asyncWritesOk: 'yes' }, 'sqs-batching', 'rds-proxy'],
+    ['new key-value service', { existingDatabase: 'no', needsRelational: 'no', dataModelCanChange: 'yes' }, 'dynamodb', 'module-pool'],
+    ['new key-value service at scale', { existingDatabase: 'no', needsRelational: 'no', dataModelCanChange: 'yes', peakConcurrency: 5000 }, 'dynamodb', 'rds-proxy'],
+    ['Serverless v2 under a spike with room for latency', { database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 800, latencyBudgetMs: 500 }, 'data-api', 'rds-proxy'],
+    ['Serverless v2 with a tight latency budget', { database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 800, latencyBudgetMs: 20 }, 'rds-proxy', 'module-pool'],
+    ['provisioned Aurora at scale: proxy, Data API runner-up', { database: 'aurora-postgresql', instanceClass: 'db.r6g.large', peakConcurrency: 2000, latencyBudgetMs: 300 }, 'rds-proxy', 'data-api'],
+    ['Aurora on a T class never gets the Data API', { database: 'aurora-postgresql', instanceClass: 'db.t3.medium', peakConcurrency: 2000, latencyBudgetMs: 300 }, 'rds-proxy', 'sqs-batching'],
+    ['existing database, model could move: DynamoDB is the runner-up', { needsRelational: 'no', dataModelCanChange: 'yes', peakConcurrency: 20 }, 'module-pool', 'dynamodb'],
+  ];
+  it.each(table)('%s', (_name, patch, pattern, runnerUp) => {
+    const recommendation = decide(with_(patch));
+    expect(recommendation.pattern).toBe(pattern);
+    expect(recommendation.runnerUp.pattern).toBe(runnerUp);
+  });
+
+  it('computes the direct budget from the instance-class formula', () => {
+    // 2 GiB / 9,531,392 bytes = 225 connections; half of them for the direct design.
+    expect(connectionBudget('db.t4g.small', 112)).toMatchObject({ maxConnections: 225, directBudget: 112, connectionsAtPeak: 112 });
+    expect(connectionBudget('db.r6g.2xlarge', 1).maxConnections).toBe(5000);
+    expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 112 })).pattern).toBe('module-pool');
+    expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 113 })).pattern).toBe('rds-proxy');
+  });
+
+  it('ties every reason to the answers it rests on', () => {
+    const recommendation = decide(with_({ peakConcurrency: 500, traffic: 'spiky' }));
+    const cited = recommendation.reasons.flatMap((reason) => reason.answers);
+    expect(cited).toContain('peakConcurrency');
+    expect(cited).toContain('traffic');
+    expect(recommendation.reasons.find((r) => r.answers.includes('peakConcurrency'))?.text).toContain('500 concurrent invocations');
+  });
+});
+
+describe('decide: contradictory answers', () => {
+  it('db.serverless on RDS for PostgreSQL is resolved to Serverless v2 and said so', () => {
+    const recommendation = decide(with_({ database: 'rds-postgresql', instanceClass: 'db.serverless' }));
+    expect(recommendation.contradictions).toEqual([expect.objectContaining({ answers: ['database', 'instanceClass'] })]);
+    expect(recommendation.generate.database).toBe('aurora-serverless-v2');
+  });
+  it('Serverless v2 with a fixed instance class is resolved to db.serverless', () => {
+    const recommendation = decide(with_({ database: 'aurora-serverless-v2', instanceClass: 'db.t3.micro' }));
+    expect(recommendation.contradictions[0]?.resolution).toContain('db.serverless');
+    expect(recommendation.sandbox.instanceClass).toBe('db.serverless');
+  });
+  it('needing joins while allowing DynamoDB keeps the relational requirement', () => {
+    const recommendation = decide(with_({ existingDatabase: 'no', needsRelational: 'yes', dataModelCanChange: 'yes' }));
+    expect(recommendation.pattern).not.toBe('dynamodb');
+    expect(recommendation.contradictions.map((c) => c.answers)).toContainEqual(['needsRelational', 'dataModelCanChange']);
+  });
+  it('IAM auth with a Data API recommendation generates with Secrets Manager, explicitly', () => {
+    const recommendation = decide(with_({ database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 800, auth: 'iam' }));
+    expect(recommendation.pattern).toBe('data-api');
+    expect(recommendation.generate.auth).toBe('secrets-manager');
+    expect(recommendation.contradictions.some((c) => c.answers.includes('auth'))).toBe(true);
+  });
+  it('Secrets Manager with a DynamoDB recommendation generates with IAM, explicitly', () => {
+    const recommendation = decide(with_({ existingDatabase: 'no', needsRelational: 'no', dataModelCanChange: 'yes', auth: 'secrets-manager' }));
+    expect(recommendation.generate.auth).toBe('iam');
+    expect(recommendation.contradictions.some((c) => c.answers.includes('auth'))).toBe(true);
+  });
+});
+
+describe('decide: what would change the answer', () => {
+  it('names the concurrency threshold of the direct design', () => {
+    const recommendation = decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 500 }));
+    expect(recommendation.whatWouldChange).toContain('At 112 concurrent invocations or fewer: a module-level pool connecting directly.');
+    expect(recommendation.whatWouldChange).toContain('If writes could go through a queue: an SQS queue with a capped batch consumer.');
+  });
+  it('warns when the peak exceeds the default account concurrency', () => {
+    expect(decide(with_({ peakConcurrency: 5000 })).whatWouldChange.join('\n')).toContain('default is 1000 per Region');
+  });
+});
+
+describe('decide: the whole answer space', () => {
+  const yesNo = ['yes', 'no'] as const;
+  const space: Answers[] = [];
+  for (const database of databases)
+    for (const instanceClass of instanceClasses)
+      for (const existingDatabase of yesNo)
+        for (const needsRelational of yesNo)
+          for (const dataModelCanChange of yesNo)
+            for (const asyncWritesOk of yesNo)
+              for (const traffic of ['steady', 'spiky'] as const)
+                for (const peakConcurrency of [1, 50, 400, 3000])
+                  for (const latencyBudgetMs of [10, 500])
+                    for (const auth of ['iam', 'secrets-manager'] as const)
+                      space.push({ ...base, database, instanceClass, existingDatabase, needsRelational, dataModelCanChange, asyncWritesOk, traffic, peakConcurrency, latencyBudgetMs, auth });
+
+  it(`holds its invariants over ${space.length} answer sets`, () => {
+    expect(space.length).toBeGreaterThan(9_000);
+    for (const answers of space) {
+      const r = decide(answers);
+      const where = JSON.stringify(answers);
+      expect(whyInvalid(r.generate), where).toEqual([]);
+      expect(r.runnerUp.pattern, where).not.toBe(r.pattern);
+      expect(r.reasons.length, where).toBeGreaterThan(0);
+      if (r.pattern === 'dynamodb') expect(answers.needsRelational, where).toBe('no');
+      if (r.pattern === 'data-api') {
+        expect(r.generate.database, where).not.toBe('rds-postgresql');
+        expect(r.sandbox.instanceClass.startsWith('db.t'), where).toBe(false);
+      }
+      if (r.pattern === 'module-pool') expect(r.budget.connectionsAtPeak, where).toBeLessThanOrEqual(r.budget.directBudget);
+      if (r.pattern === 'sqs-batching') expect(answers.asyncWritesOk, where).toBe('yes');
+      for (const change of r.whatWouldChange) expect(change, where).not.toContain(`: ${r.pattern}.`);
+    }
+  });
+
+  it('is deterministic', () => {
+    const answers = space[1234]!;
+    expect(JSON.stringify(decide(answers))).toBe(JSON.stringify(decide({ ...answers })));
+  });
+});
+
+describe('answers schema and URL state', () => {
+  it('round-trips through a share link', () => {
+    const answers = with_({ peakConcurrency: 750, runtime: 'python3.13', language: 'python', iac: 'terraform' });
+    expect(answersFromSearchParams(answersToSearchParams(answers))).toEqual({ ok: true, value: answers });
+  });
+  it('rejects bad values with what was expected', () => {
+    const result = answersFromSearchParams(new URLSearchParams('runtime=nodejs18.x&peakConcurrency=-3&colour=blue'));
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toContain('runtime: expected one of nodejs22.x, nodejs24.x, python3.12, python3.13; got "nodejs18.x"');
+    expect(errors).toContain('peakConcurrency: expected a whole number from 1 to 100000');
+    expect(errors.some((e) => e.startsWith('colour: not a wizard answer'))).toBe(true);
+  });
+  it('rejects a language the runtime cannot run', () => {
+    const result = parseAnswers(with_({ runtime: 'python3.12', language: 'typescript' }));
+    expect(result).toEqual({ ok: false, errors: ['language: python3.12 runs python; got typescript'] });
+  });
+  it('every question maps to an answer key, with options the schema accepts', () => {
+    for (const question of questions) {
+      expect(Object.keys(defaultAnswers)).toContain(question.id);
+      expect(question.chapter).toMatch(/^\/guide\/[a-z-]+$/);
+      expect(question.whyThisMatters.length).toBeGreaterThan(20);
+      if (question.kind === 'choice') {
+        for (const option of question.options) {
+          const patch: Partial<Answers> = { [question.id]: option.value } as Partial<Answers>;
+          if (question.id === 'runtime') patch.language = languagesFor(option.value as Answers['runtime'])[0]!;
+          if (question.id === 'language' && option.value === 'python') patch.runtime = 'python3.12';
+          expect(parseAnswers(with_(patch)).ok, `${question.id}=${option.value}`).toBe(true);
+        }
+      }
+    }
+    expect(runtimes.length).toBe(4);
+  });
+});
