@@ -1,0 +1,898 @@
+/**
+ * An in-memory DynamoDB that answers the JSON 1.0 protocol for a documented subset of operations,
+ * with DynamoDB's item-size limit, capacity accounting and throttling.
+ *
+ * It imports nothing from Node, so the same instance serves a Web Worker (through the SDK's
+ * `requestHandler`, see `request-handler.ts`) and `connlab serve dynamodb` (see `http-server.ts`).
+ * Time comes only from the injected clock, and identifiers from counters, so a run is reproducible.
+ */
+import { z } from 'zod';
+import { dynamodb as facts } from '../../facts/dynamodb.ts';
+import { type BillingMode, type Charge, type Clock, TableThroughput, type ThroughputTotals, readUnits, realClock, writeUnits } from './capacity.ts';
+import { DynamoDBError, conditionalCheckFailed, invalidParameter, tableNotFound, throttled, validation } from './errors.ts';
+import {
+  type Condition,
+  type UpdatePlan,
+  ExpressionScope,
+  applyUpdate,
+  evaluate,
+  matchesSortKey,
+  parseCondition,
+  parseKeyCondition,
+  parseUpdate,
+} from './expressions.ts';
+import { type AttributeValue, type Item, type ScalarType, checkItem, compareScalars, itemSize, typeOf } from './values.ts';
+
+/** The operations this emulator implements; anything else is answered with an error naming them. */
+export const SUPPORTED_OPERATIONS = [
+  'CreateTable',
+  'DescribeTable',
+  'PutItem',
+  'GetItem',
+  'DeleteItem',
+  'UpdateItem',
+  'Query',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+] as const;
+
+export type Operation = (typeof SUPPORTED_OPERATIONS)[number];
+
+export interface DynamoDBEmulatorOptions {
+  clock?: Clock;
+  region?: string;
+  accountId?: string;
+}
+
+export interface TableThroughputReport extends ThroughputTotals {
+  ceilings: { read: number; write: number };
+}
+
+interface KeyAttribute {
+  name: string;
+  type: ScalarType;
+}
+
+interface Table {
+  name: string;
+  hash: KeyAttribute;
+  range: KeyAttribute | undefined;
+  keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  attributeDefinitions: { AttributeName: string; AttributeType: ScalarType }[];
+  billing: BillingMode;
+  createdAt: number;
+  id: string;
+  /** Items per partition-key value, sorted by sort key. */
+  partitions: Map<string, Item[]>;
+  throughput: TableThroughput;
+}
+
+const unsupported = (what: string) =>
+  validation(`${what} is outside the subset modelled by connlab's DynamoDB emulator (${SUPPORTED_OPERATIONS.join(', ')}; expressions only, no secondary indexes or projections).`);
+
+// ---------------------------------------------------------------------------------------------
+// Request shapes. Attribute values are checked by `values.ts`; zod checks the envelope.
+
+const tableName = z
+  .string({ error: 'Member must not be null' })
+  .min(3, 'Member must have length greater than or equal to 3')
+  .max(255, 'Member must have length less than or equal to 255')
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
+const attributeMap = z.record(z.string(), z.unknown(), { error: 'Member must not be null' });
+const consumed = z.enum(['INDEXES', 'TOTAL', 'NONE']).optional();
+const expressionParts = {
+  ConditionExpression: z.string().optional(),
+  ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
+  ExpressionAttributeValues: z.record(z.string(), z.unknown()).optional(),
+  ReturnValuesOnConditionCheckFailure: z.enum(['ALL_OLD', 'NONE']).optional(),
+};
+
+const schemas = {
+  CreateTable: z.looseObject({
+    TableName: tableName,
+    KeySchema: z
+      .array(z.object({ AttributeName: z.string().min(1), KeyType: z.enum(['HASH', 'RANGE']) }), { error: 'Member must not be null' })
+      .min(1, 'Member must have length greater than or equal to 1')
+      .max(2, 'Member must have length less than or equal to 2'),
+    AttributeDefinitions: z.array(z.object({ AttributeName: z.string().min(1), AttributeType: z.enum(['S', 'N', 'B']) }), { error: 'Member must not be null' }),
+    BillingMode: z.enum(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
+    ProvisionedThroughput: z.object({ ReadCapacityUnits: z.number().int().min(1), WriteCapacityUnits: z.number().int().min(1) }).optional(),
+  }),
+  DescribeTable: z.looseObject({ TableName: tableName }),
+  PutItem: z.looseObject({
+    TableName: tableName,
+    Item: attributeMap,
+    ReturnValues: z.enum(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    ReturnConsumedCapacity: consumed,
+    ...expressionParts,
+  }),
+  GetItem: z.looseObject({ TableName: tableName, Key: attributeMap, ConsistentRead: z.boolean().optional(), ReturnConsumedCapacity: consumed }),
+  DeleteItem: z.looseObject({
+    TableName: tableName,
+    Key: attributeMap,
+    ReturnValues: z.enum(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    ReturnConsumedCapacity: consumed,
+    ...expressionParts,
+  }),
+  UpdateItem: z.looseObject({
+    TableName: tableName,
+    Key: attributeMap,
+    UpdateExpression: z.string().optional(),
+    ReturnValues: z.enum(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    ReturnConsumedCapacity: consumed,
+    ...expressionParts,
+  }),
+  Query: z.looseObject({
+    TableName: tableName,
+    KeyConditionExpression: z.string().optional(),
+    FilterExpression: z.string().optional(),
+    ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
+    ExpressionAttributeValues: z.record(z.string(), z.unknown()).optional(),
+    ScanIndexForward: z.boolean().optional(),
+    Limit: z.number().int().min(1, 'Member must have value greater than or equal to 1').optional(),
+    ExclusiveStartKey: attributeMap.optional(),
+    ConsistentRead: z.boolean().optional(),
+    Select: z.enum(['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT']).optional(),
+    ReturnConsumedCapacity: consumed,
+  }),
+  BatchGetItem: z.looseObject({
+    RequestItems: z.record(
+      tableName,
+      z.looseObject({ Keys: z.array(attributeMap).min(1, 'Member must have length greater than or equal to 1'), ConsistentRead: z.boolean().optional() }),
+      { error: 'Member must not be null' },
+    ),
+    ReturnConsumedCapacity: consumed,
+  }),
+  BatchWriteItem: z.looseObject({
+    RequestItems: z.record(
+      tableName,
+      z
+        .array(z.object({ PutRequest: z.object({ Item: attributeMap }).optional(), DeleteRequest: z.object({ Key: attributeMap }).optional() }))
+        .min(1, 'Member must have length greater than or equal to 1'),
+      { error: 'Member must not be null' },
+    ),
+    ReturnConsumedCapacity: consumed,
+  }),
+  TransactWriteItems: z.looseObject({
+    TransactItems: z
+      .array(
+        z.object({
+          ConditionCheck: z.looseObject({ TableName: tableName, Key: attributeMap, ...expressionParts, ConditionExpression: z.string() }).optional(),
+          Put: z.looseObject({ TableName: tableName, Item: attributeMap, ...expressionParts }).optional(),
+          Delete: z.looseObject({ TableName: tableName, Key: attributeMap, ...expressionParts }).optional(),
+          Update: z.looseObject({ TableName: tableName, Key: attributeMap, UpdateExpression: z.string(), ...expressionParts }).optional(),
+        }),
+        { error: 'Member must not be null' },
+      )
+      .min(1, 'Member must have length greater than or equal to 1')
+      .max(facts.transactMaxItems.value, `Member must have length less than or equal to ${facts.transactMaxItems.value}`),
+    ClientRequestToken: z.string().optional(),
+    ReturnConsumedCapacity: consumed,
+  }),
+} satisfies Record<Operation, z.ZodType>;
+
+function parseInput<O extends Operation>(operation: O, input: unknown): z.infer<(typeof schemas)[O]> {
+  const result = schemas[operation].safeParse(input ?? {});
+  if (result.success) return result.data as z.infer<(typeof schemas)[O]>;
+  const issues = result.error.issues;
+  const details = issues.map((i) => `Value at '${i.path.map(String).join('.')}' failed to satisfy constraint: ${i.message}`);
+  throw validation(`${issues.length} validation error${issues.length === 1 ? '' : 's'} detected: ${details.join('; ')}`);
+}
+
+type ExpressionInput = {
+  ConditionExpression?: string | undefined;
+  ExpressionAttributeNames?: Record<string, string> | undefined;
+  ExpressionAttributeValues?: Record<string, unknown> | undefined;
+};
+
+/** Rejects the legacy (pre-expression) parameters and features outside the subset. */
+function rejectOutsideSubset(input: Record<string, unknown>): void {
+  for (const legacy of ['Expected', 'AttributeUpdates', 'KeyConditions', 'QueryFilter', 'ConditionalOperator', 'AttributesToGet', 'ScanFilter']) {
+    if (input[legacy] !== undefined) throw unsupported(`The legacy parameter ${legacy}`);
+  }
+  for (const feature of ['ProjectionExpression', 'IndexName', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'StreamSpecification', 'ReturnItemCollectionMetrics']) {
+    if (input[feature] !== undefined) throw unsupported(feature);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class DynamoDBEmulator {
+  private readonly clock: Clock;
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly tables = new Map<string, Table>();
+  private tableCounter = 0;
+  private requestCounter = 0;
+
+  constructor(options: DynamoDBEmulatorOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+  }
+
+  /**
+   * Answers one request in the AWS JSON 1.0 protocol: `target` is the `X-Amz-Target` header
+   * (`DynamoDB_20120810.PutItem`), `body` the JSON text.
+   */
+  respond(target: string | undefined, body: string): { statusCode: number; headers: Record<string, string>; body: string } {
+    const headers = {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': `CONNLAB${String(++this.requestCounter).padStart(45, '0')}`,
+    };
+    try {
+      const [service, operation] = (target ?? '').split('.');
+      if (service !== 'DynamoDB_20120810' || !operation) {
+        throw new DynamoDBError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target header)'}. connlab's DynamoDB emulator implements: ${SUPPORTED_OPERATIONS.join(', ')}.`);
+      }
+      let input: unknown;
+      try {
+        input = body.trim() === '' ? {} : JSON.parse(body);
+      } catch {
+        throw new DynamoDBError('SerializationException', 'Start of structure or map found where not expected.');
+      }
+      const output = this.execute(operation, input);
+      return { statusCode: 200, headers, body: JSON.stringify(output) };
+    } catch (error) {
+      const failure = error instanceof DynamoDBError ? error : new DynamoDBError('InternalServerError', error instanceof Error ? error.message : String(error));
+      return { statusCode: failure.statusCode, headers, body: JSON.stringify(failure.toBody()) };
+    }
+  }
+
+  /** Runs one operation on already-parsed input; throws `DynamoDBError` as DynamoDB would answer. */
+  execute(operation: string, input: unknown): Record<string, unknown> {
+    if (!(SUPPORTED_OPERATIONS as readonly string[]).includes(operation)) {
+      throw new DynamoDBError(
+        'UnknownOperationException',
+        `${operation} is not implemented by connlab's DynamoDB emulator, which models a subset of DynamoDB: ${SUPPORTED_OPERATIONS.join(', ')}.`,
+      );
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new DynamoDBError('SerializationException', 'Expected a JSON object');
+    rejectOutsideSubset(input as Record<string, unknown>);
+    switch (operation as Operation) {
+      case 'CreateTable':
+        return this.createTable(parseInput('CreateTable', input));
+      case 'DescribeTable':
+        return { Table: this.describe(this.table(parseInput('DescribeTable', input).TableName)) };
+      case 'PutItem':
+        return this.putItem(parseInput('PutItem', input));
+      case 'GetItem':
+        return this.getItem(parseInput('GetItem', input));
+      case 'DeleteItem':
+        return this.deleteItem(parseInput('DeleteItem', input));
+      case 'UpdateItem':
+        return this.updateItem(parseInput('UpdateItem', input));
+      case 'Query':
+        return this.query(parseInput('Query', input));
+      case 'BatchGetItem':
+        return this.batchGetItem(parseInput('BatchGetItem', input));
+      case 'BatchWriteItem':
+        return this.batchWriteItem(parseInput('BatchWriteItem', input));
+      case 'TransactWriteItems':
+        return this.transactWriteItems(parseInput('TransactWriteItems', input));
+    }
+  }
+
+  /** Consumption, throttles and current ceilings of a table, for metrics and sandboxes. */
+  throughput(name: string): TableThroughputReport {
+    const table = this.table(name);
+    return { ...table.throughput.totals, ceilings: table.throughput.ceilings() };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tables
+
+  private table(name: string): Table {
+    const table = this.tables.get(name);
+    if (!table) throw tableNotFound();
+    return table;
+  }
+
+  private createTable(input: z.infer<typeof schemas.CreateTable>): Record<string, unknown> {
+    const hashes = input.KeySchema.filter((k) => k.KeyType === 'HASH');
+    const ranges = input.KeySchema.filter((k) => k.KeyType === 'RANGE');
+    if (hashes.length !== 1 || input.KeySchema[0]?.KeyType !== 'HASH' || ranges.length > 1) {
+      throw invalidParameter('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+    }
+    const keyNames = input.KeySchema.map((k) => k.AttributeName);
+    if (new Set(keyNames).size !== keyNames.length) throw invalidParameter('Both the Hash Key and the Range Key element in the KeySchema have the same name');
+    const definitions = input.AttributeDefinitions;
+    if (new Set(definitions.map((d) => d.AttributeName)).size !== definitions.length) {
+      throw invalidParameter('Cannot have two attributes with the same name');
+    }
+    const missing = keyNames.find((n) => !definitions.some((d) => d.AttributeName === n));
+    if (missing) throw invalidParameter('Some index key attributes are not defined in AttributeDefinitions. Keys: [' + missing + '], AttributeDefinitions: [' + definitions.map((d) => d.AttributeName).join(', ') + ']');
+    if (definitions.length !== keyNames.length) {
+      throw invalidParameter('Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
+    }
+    const mode = input.BillingMode ?? 'PROVISIONED';
+    let billing: BillingMode;
+    if (mode === 'PAY_PER_REQUEST') {
+      if (input.ProvisionedThroughput) throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+      billing = { mode };
+    } else {
+      if (!input.ProvisionedThroughput) throw invalidParameter('ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
+      billing = { mode, readUnits: input.ProvisionedThroughput.ReadCapacityUnits, writeUnits: input.ProvisionedThroughput.WriteCapacityUnits };
+    }
+    if (this.tables.has(input.TableName)) {
+      throw new DynamoDBError('ResourceInUseException', `Table already exists: ${input.TableName}`);
+    }
+    const typeOfKey = (name: string) => (definitions.find((d) => d.AttributeName === name) as { AttributeType: ScalarType }).AttributeType;
+    const hash = hashes[0] as { AttributeName: string };
+    const range = ranges[0];
+    const table: Table = {
+      name: input.TableName,
+      hash: { name: hash.AttributeName, type: typeOfKey(hash.AttributeName) },
+      range: range ? { name: range.AttributeName, type: typeOfKey(range.AttributeName) } : undefined,
+      keySchema: input.KeySchema,
+      attributeDefinitions: definitions,
+      billing,
+      createdAt: this.clock.now(),
+      id: `00000000-0000-4000-8000-${String(++this.tableCounter).padStart(12, '0')}`,
+      partitions: new Map(),
+      throughput: new TableThroughput(this.clock, billing),
+    };
+    this.tables.set(table.name, table);
+    // Creation takes no virtual time here, but the response says CREATING as DynamoDB's does.
+    return { TableDescription: { ...this.describe(table), TableStatus: 'CREATING' } };
+  }
+
+  private describe(table: Table): Record<string, unknown> {
+    let itemCount = 0;
+    let sizeBytes = 0;
+    for (const items of table.partitions.values()) {
+      itemCount += items.length;
+      for (const item of items) sizeBytes += itemSize(item);
+    }
+    const created = table.createdAt / 1000;
+    return {
+      AttributeDefinitions: table.attributeDefinitions,
+      TableName: table.name,
+      KeySchema: table.keySchema,
+      TableStatus: 'ACTIVE',
+      CreationDateTime: created,
+      ProvisionedThroughput: {
+        NumberOfDecreasesToday: 0,
+        ReadCapacityUnits: table.billing.mode === 'PROVISIONED' ? table.billing.readUnits : 0,
+        WriteCapacityUnits: table.billing.mode === 'PROVISIONED' ? table.billing.writeUnits : 0,
+      },
+      TableSizeBytes: sizeBytes,
+      ItemCount: itemCount,
+      TableArn: `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${table.name}`,
+      TableId: table.id,
+      ...(table.billing.mode === 'PAY_PER_REQUEST'
+        ? { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: created } }
+        : {}),
+      DeletionProtectionEnabled: false,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Keys and storage
+
+  private partitionOf(table: Table, value: AttributeValue): string {
+    return `${table.name}/${typeOf(value)}:${Object.values(value)[0] as string}`;
+  }
+
+  /** The key attributes of a full item (PutItem), validated against the schema. */
+  private keyOfItem(table: Table, item: Item): Item {
+    const key: Item = {};
+    for (const attribute of [table.hash, table.range]) {
+      if (!attribute) continue;
+      const value = item[attribute.name];
+      if (value === undefined) throw invalidParameter(`Missing the key ${attribute.name} in the item`);
+      if (typeOf(value) !== attribute.type) throw invalidParameter(`Type mismatch for key ${attribute.name} expected: ${attribute.type} actual: ${typeOf(value)}`);
+      this.rejectEmptyKey(attribute.name, value);
+      key[attribute.name] = value;
+    }
+    return key;
+  }
+
+  /** A `Key` parameter: exactly the key attributes, of the schema's types. */
+  private checkKey(table: Table, raw: Record<string, unknown>, context = 'The provided key element does not match the schema'): Item {
+    const key = checkItem(raw, 'Key');
+    const names = [table.hash.name, ...(table.range ? [table.range.name] : [])];
+    const matches = Object.keys(key).length === names.length && names.every((n) => {
+      const value = key[n];
+      return value !== undefined && typeOf(value) === (n === table.hash.name ? table.hash.type : table.range?.type);
+    });
+    if (!matches) throw validation(context);
+    for (const name of names) this.rejectEmptyKey(name, key[name] as AttributeValue);
+    return key;
+  }
+
+  private rejectEmptyKey(name: string, value: AttributeValue): void {
+    if (('S' in value && value.S === '') || ('B' in value && value.B === '')) {
+      throw validation(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${'S' in value ? 'string' : 'binary'} value. Key: ${name}`);
+    }
+  }
+
+  private locate(table: Table, key: Item): { items: Item[]; index: number; found: boolean; partition: string } {
+    const partition = this.partitionOf(table, key[table.hash.name] as AttributeValue);
+    const items = table.partitions.get(partition) ?? [];
+    if (!table.range) return { items, index: 0, found: items.length > 0, partition };
+    const target = key[table.range.name] as AttributeValue;
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const order = compareScalars((items[middle] as Item)[table.range.name] as AttributeValue, target) ?? 0;
+      if (order < 0) low = middle + 1;
+      else high = middle;
+    }
+    const found = low < items.length && compareScalars((items[low] as Item)[table.range.name] as AttributeValue, target) === 0;
+    return { items, index: low, found, partition };
+  }
+
+  private read(table: Table, key: Item): Item | undefined {
+    const { items, index, found } = this.locate(table, key);
+    return found ? items[index] : undefined;
+  }
+
+  private write(table: Table, key: Item, item: Item | undefined): void {
+    const { items, index, found, partition } = this.locate(table, key);
+    if (!table.partitions.has(partition)) table.partitions.set(partition, items);
+    if (item === undefined) {
+      if (found) items.splice(index, 1);
+      if (items.length === 0) table.partitions.delete(partition);
+    } else if (found) items[index] = item;
+    else items.splice(index, 0, item);
+  }
+
+  private checkSize(item: Item, message: string): void {
+    if (itemSize(item) > facts.maxItemSize.value) throw validation(message);
+  }
+
+  private admitOrThrottle(table: Table, charges: Charge[]): void {
+    if (!table.throughput.admit(charges)) {
+      table.throughput.recordThrottle();
+      throw throttled(table.billing.mode);
+    }
+  }
+
+  private capacity(table: Table, units: number, mode: string | undefined): Record<string, unknown> {
+    if (mode !== 'TOTAL' && mode !== 'INDEXES') return {};
+    return {
+      ConsumedCapacity: { TableName: table.name, CapacityUnits: units, ...(mode === 'INDEXES' ? { Table: { CapacityUnits: units } } : {}) },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions
+
+  /**
+   * Parses a request's condition, and through `more` its other expressions, in one scope so unused
+   * or undefined placeholders are caught across all of them.
+   */
+  private condition(input: ExpressionInput, more?: (scope: ExpressionScope) => void): Condition | undefined {
+    const scope = new ExpressionScope(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const condition = input.ConditionExpression === undefined ? undefined : parseCondition(input.ConditionExpression, scope);
+    more?.(scope);
+    if (input.ConditionExpression === undefined && !more) {
+      if (input.ExpressionAttributeNames) throw validation('ExpressionAttributeNames can only be specified when using expressions');
+      if (input.ExpressionAttributeValues) throw validation('ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null');
+    }
+    scope.assertAllUsed();
+    return condition;
+  }
+
+  private checkCondition(condition: Condition | undefined, existing: Item | undefined, returnOld: string | undefined): void {
+    if (condition && !evaluate(condition, existing ?? {})) {
+      throw conditionalCheckFailed(returnOld === 'ALL_OLD' && existing ? structuredClone(existing) : undefined);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Single-item operations
+
+  private putItem(input: z.infer<typeof schemas.PutItem>): Record<string, unknown> {
+    const table = this.table(input.TableName);
+    const item = checkItem(input.Item, 'Item');
+    const key = this.keyOfItem(table, item);
+    if (input.ReturnValues && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
+      throw validation('ReturnValues can only be ALL_OLD or NONE');
+    }
+    this.checkSize(item, 'Item size has exceeded the maximum allowed size');
+    const condition = this.condition(input);
+    const existing = this.read(table, key);
+    const units = Math.max(writeUnits(itemSize(item)), existing ? writeUnits(itemSize(existing)) : 0);
+    this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: units }]);
+    this.checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
+    this.write(table, key, item);
+    return {
+      ...(input.ReturnValues === 'ALL_OLD' && existing ? { Attributes: existing } : {}),
+      ...this.capacity(table, units, input.ReturnConsumedCapacity),
+    };
+  }
+
+  private getItem(input: z.infer<typeof schemas.GetItem>): Record<string, unknown> {
+    const table = this.table(input.TableName);
+    const key = this.checkKey(table, input.Key);
+    const item = this.read(table, key);
+    const units = readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true);
+    this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: units, write: 0 }]);
+    return { ...(item ? { Item: structuredClone(item) } : {}), ...this.capacity(table, units, input.ReturnConsumedCapacity) };
+  }
+
+  private deleteItem(input: z.infer<typeof schemas.DeleteItem>): Record<string, unknown> {
+    const table = this.table(input.TableName);
+    const key = this.checkKey(table, input.Key);
+    if (input.ReturnValues && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
+      throw validation('ReturnValues can only be ALL_OLD or NONE');
+    }
+    const condition = this.condition(input);
+    const existing = this.read(table, key);
+    const units = writeUnits(existing ? itemSize(existing) : 0);
+    this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: units }]);
+    this.checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
+    this.write(table, key, undefined);
+    return {
+      ...(input.ReturnValues === 'ALL_OLD' && existing ? { Attributes: existing } : {}),
+      ...this.capacity(table, units, input.ReturnConsumedCapacity),
+    };
+  }
+
+  private parseUpdateRequest(table: Table, input: ExpressionInput & { UpdateExpression?: string | undefined }): { condition: Condition | undefined; plan: UpdatePlan } {
+    let plan: UpdatePlan = { set: [], remove: [], add: [], delete: [] };
+    const update = input.UpdateExpression;
+    const condition = this.condition(
+      input,
+      update === undefined
+        ? undefined
+        : (scope) => {
+            plan = parseUpdate(update, scope);
+          },
+    );
+    const keyNames = [table.hash.name, table.range?.name];
+    const paths = [...plan.set.map((s) => s.path), ...plan.remove, ...plan.add.map((a) => a.path), ...plan.delete.map((d) => d.path)];
+    const keyPath = paths.find((p) => keyNames.includes(p[0] as string));
+    if (keyPath) throw invalidParameter(`Cannot update attribute ${keyPath[0] as string}. This attribute is part of the key`);
+    return { condition, plan };
+  }
+
+  private updateItem(input: z.infer<typeof schemas.UpdateItem>): Record<string, unknown> {
+    const table = this.table(input.TableName);
+    const key = this.checkKey(table, input.Key);
+    const { condition, plan } = this.parseUpdateRequest(table, input);
+    const existing = this.read(table, key);
+    const { item: updated, touched } = applyUpdate(existing ?? key, plan);
+    this.checkSize(updated, 'Item size to update has exceeded the maximum allowed size');
+    const units = Math.max(writeUnits(itemSize(updated)), existing ? writeUnits(itemSize(existing)) : 0);
+    this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: units }]);
+    this.checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
+    this.write(table, key, updated);
+    const pick = (item: Item | undefined) => {
+      const picked: Item = {};
+      for (const name of touched) if (item?.[name] !== undefined) picked[name] = item[name];
+      return picked;
+    };
+    const attributes: Record<string, Item | undefined> = {
+      ALL_OLD: existing,
+      ALL_NEW: updated,
+      UPDATED_OLD: pick(existing),
+      UPDATED_NEW: pick(updated),
+    };
+    const returned = input.ReturnValues && input.ReturnValues !== 'NONE' ? attributes[input.ReturnValues] : undefined;
+    return {
+      ...(returned && Object.keys(returned).length ? { Attributes: structuredClone(returned) } : {}),
+      ...this.capacity(table, units, input.ReturnConsumedCapacity),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Query
+
+  private query(input: z.infer<typeof schemas.Query>): Record<string, unknown> {
+    const table = this.table(input.TableName);
+    if (input.KeyConditionExpression === undefined) {
+      throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    }
+    if (input.Select && input.Select !== 'ALL_ATTRIBUTES' && input.Select !== 'COUNT') throw unsupported(`Select ${input.Select}`);
+    const scope = new ExpressionScope(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    const keyCondition = parseKeyCondition(input.KeyConditionExpression, scope, { hash: table.hash.name, ...(table.range ? { range: table.range.name } : {}) });
+    const filter = input.FilterExpression === undefined ? undefined : parseCondition(input.FilterExpression, scope, 'FilterExpression');
+    scope.assertAllUsed();
+    if (typeOf(keyCondition.partitionValue) !== table.hash.type) throw invalidParameter('Condition parameter type does not match schema type');
+    if (keyCondition.sort && table.range) {
+      const sort = keyCondition.sort;
+      const values = sort.op === 'between' ? [sort.low, sort.high] : [sort.value];
+      if (values.some((v) => typeOf(v) !== table.range?.type)) throw invalidParameter('Condition parameter type does not match schema type');
+      if (sort.op === 'begins_with' && table.range.type === 'N') {
+        throw validation('Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N');
+      }
+    }
+    if (filter && keyConditionNamesIn(filter, [table.hash.name, table.range?.name])) {
+      throw validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${keyConditionNamesIn(filter, [table.hash.name, table.range?.name])}`);
+    }
+    this.rejectEmptyKey(table.hash.name, keyCondition.partitionValue);
+    const partition = this.partitionOf(table, keyCondition.partitionValue);
+    let candidates = (table.partitions.get(partition) ?? []).filter(
+      (item) => !keyCondition.sort || !table.range || matchesSortKey(item[table.range.name] as AttributeValue, keyCondition.sort),
+    );
+    const forward = input.ScanIndexForward !== false;
+    if (!forward) candidates = [...candidates].reverse();
+    if (input.ExclusiveStartKey) {
+      const start = this.checkKey(table, input.ExclusiveStartKey, 'The provided starting key is invalid: The provided key element does not match the schema');
+      if (typeOf(start[table.hash.name] as AttributeValue) !== table.hash.type || this.partitionOf(table, start[table.hash.name] as AttributeValue) !== partition) {
+        throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+      }
+      if (table.range) {
+        const range = table.range.name;
+        const startValue = start[range] as AttributeValue;
+        candidates = candidates.filter((item) => {
+          const order = compareScalars(item[range] as AttributeValue, startValue) ?? 0;
+          return forward ? order > 0 : order < 0;
+        });
+      } else candidates = [];
+    }
+    const items: Item[] = [];
+    let scanned = 0;
+    let bytes = 0;
+    let last: Item | undefined;
+    for (const item of candidates) {
+      if (input.Limit !== undefined && scanned >= input.Limit) break;
+      if (bytes >= facts.queryPageBytes.value) break;
+      scanned++;
+      bytes += itemSize(item);
+      last = item;
+      if (!filter || evaluate(filter, item)) items.push(item);
+    }
+    const stoppedEarly = (input.Limit !== undefined && scanned >= input.Limit) || bytes >= facts.queryPageBytes.value;
+    const units = readUnits(bytes, input.ConsistentRead === true, false);
+    this.admitOrThrottle(table, [{ partition, read: units, write: 0 }]);
+    const lastKey = stoppedEarly && last ? this.keyOfItem(table, last) : undefined;
+    return {
+      ...(input.Select === 'COUNT' ? {} : { Items: structuredClone(items) }),
+      Count: items.length,
+      ScannedCount: scanned,
+      ...(lastKey ? { LastEvaluatedKey: lastKey } : {}),
+      ...this.capacity(table, units, input.ReturnConsumedCapacity),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Batches
+
+  private batchGetItem(input: z.infer<typeof schemas.BatchGetItem>): Record<string, unknown> {
+    const requests = Object.entries(input.RequestItems);
+    if (requests.length === 0) throw validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const total = requests.reduce((sum, [, r]) => sum + r.Keys.length, 0);
+    if (total > facts.batchGetMaxKeys.value) throw validation('Too many items requested for the BatchGetItem call');
+    for (const [, request] of requests) rejectOutsideSubset(request);
+    const plans = requests.map(([name, request]) => {
+      const table = this.table(name);
+      const keys = request.Keys.map((k) => this.checkKey(table, k));
+      assertNoDuplicateKeys(table, keys);
+      return { table, keys, consistent: request.ConsistentRead === true };
+    });
+    const responses: Record<string, Item[]> = {};
+    const unprocessed: Record<string, { Keys: Item[]; ConsistentRead?: boolean }> = {};
+    const consumed: { TableName: string; CapacityUnits: number }[] = [];
+    let served = 0;
+    for (const { table, keys, consistent } of plans) {
+      responses[table.name] = [];
+      let units = 0;
+      for (const key of keys) {
+        const item = this.read(table, key);
+        const cost = readUnits(item ? itemSize(item) : 0, consistent);
+        if (!table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: cost, write: 0 }])) {
+          const entry = (unprocessed[table.name] ??= { Keys: [], ...(consistent ? { ConsistentRead: true } : {}) });
+          entry.Keys.push(key);
+          continue;
+        }
+        served++;
+        units += cost;
+        if (item) responses[table.name]?.push(structuredClone(item));
+      }
+      consumed.push({ TableName: table.name, CapacityUnits: units });
+    }
+    if (served === 0) {
+      for (const { table } of plans) table.throughput.recordThrottle();
+      throw throttled(plans[0]?.table.billing.mode ?? 'PAY_PER_REQUEST');
+    }
+    return {
+      Responses: responses,
+      UnprocessedKeys: unprocessed,
+      ...(input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES'
+        ? { ConsumedCapacity: consumed.map((c) => (input.ReturnConsumedCapacity === 'INDEXES' ? { ...c, Table: { CapacityUnits: c.CapacityUnits } } : c)) }
+        : {}),
+    };
+  }
+
+  private batchWriteItem(input: z.infer<typeof schemas.BatchWriteItem>): Record<string, unknown> {
+    const requests = Object.entries(input.RequestItems);
+    if (requests.length === 0) throw validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const total = requests.reduce((sum, [, r]) => sum + r.length, 0);
+    if (total > facts.batchWriteMaxRequests.value) throw validation('Too many items requested for the BatchWriteItem call');
+    type Write = { raw: { PutRequest?: { Item: Record<string, unknown> } | undefined; DeleteRequest?: { Key: Record<string, unknown> } | undefined }; key: Item; item: Item | undefined };
+    const plans = requests.map(([name, writes]) => {
+      const table = this.table(name);
+      const planned: Write[] = writes.map((raw) => {
+        if ((raw.PutRequest === undefined) === (raw.DeleteRequest === undefined)) {
+          throw validation('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+        }
+        if (raw.PutRequest) {
+          const item = checkItem(raw.PutRequest.Item, 'Item');
+          const key = this.keyOfItem(table, item);
+          this.checkSize(item, 'Item size has exceeded the maximum allowed size');
+          return { raw, key, item };
+        }
+        return { raw, key: this.checkKey(table, (raw.DeleteRequest as { Key: Record<string, unknown> }).Key), item: undefined };
+      });
+      assertNoDuplicateKeys(table, planned.map((p) => p.key));
+      return { table, planned };
+    });
+    const unprocessed: Record<string, Write['raw'][]> = {};
+    const consumed: { TableName: string; CapacityUnits: number }[] = [];
+    let served = 0;
+    for (const { table, planned } of plans) {
+      let units = 0;
+      for (const { raw, key, item } of planned) {
+        const existing = this.read(table, key);
+        const cost = Math.max(item ? writeUnits(itemSize(item)) : 0, writeUnits(existing ? itemSize(existing) : 0));
+        if (!table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: cost }])) {
+          (unprocessed[table.name] ??= []).push(raw);
+          continue;
+        }
+        served++;
+        units += cost;
+        this.write(table, key, item);
+      }
+      consumed.push({ TableName: table.name, CapacityUnits: units });
+    }
+    if (served === 0) {
+      for (const { table } of plans) table.throughput.recordThrottle();
+      throw throttled(plans[0]?.table.billing.mode ?? 'PAY_PER_REQUEST');
+    }
+    return {
+      UnprocessedItems: unprocessed,
+      ...(input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES'
+        ? { ConsumedCapacity: consumed.map((c) => (input.ReturnConsumedCapacity === 'INDEXES' ? { ...c, Table: { CapacityUnits: c.CapacityUnits } } : c)) }
+        : {}),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Transactions: every condition is checked before anything is written; all or nothing.
+
+  private transactWriteItems(input: z.infer<typeof schemas.TransactWriteItems>): Record<string, unknown> {
+    type Action = {
+      table: Table;
+      key: Item;
+      condition: Condition | undefined;
+      returnOld: string | undefined;
+      next: (existing: Item | undefined) => Item | undefined | 'unchanged';
+    };
+    const actions: Action[] = input.TransactItems.map((entry) => {
+      const kinds = Object.entries(entry).filter(([, v]) => v !== undefined);
+      if (kinds.length !== 1) throw validation('TransactItems can only contain one of Check, Put, Update or Delete');
+      const [kind, raw] = kinds[0] as [string, Record<string, unknown> & ExpressionInput & { TableName: string; UpdateExpression?: string; ReturnValuesOnConditionCheckFailure?: string }];
+      rejectOutsideSubset(raw);
+      const table = this.table(raw.TableName);
+      const returnOld = raw.ReturnValuesOnConditionCheckFailure;
+      if (kind === 'Put') {
+        const item = checkItem(raw['Item'], 'Item');
+        const key = this.keyOfItem(table, item);
+        this.checkSize(item, 'Item size has exceeded the maximum allowed size');
+        return { table, key, condition: this.condition(raw), returnOld, next: () => item };
+      }
+      const key = this.checkKey(table, raw['Key'] as Record<string, unknown>);
+      if (kind === 'Delete') return { table, key, condition: this.condition(raw), returnOld, next: () => undefined };
+      if (kind === 'ConditionCheck') return { table, key, condition: this.condition(raw), returnOld, next: () => 'unchanged' };
+      const { condition, plan } = this.parseUpdateRequest(table, raw);
+      return {
+        table,
+        key,
+        condition,
+        returnOld,
+        next: (existing) => {
+          const { item } = applyUpdate(existing ?? key, plan);
+          this.checkSize(item, 'Item size to update has exceeded the maximum allowed size');
+          return item;
+        },
+      };
+    });
+    const targets = actions.map((a) => `${this.partitionOf(a.table, a.key[a.table.hash.name] as AttributeValue)}|${a.table.range ? JSON.stringify(a.key[a.table.range.name]) : ''}`);
+    if (new Set(targets).size !== targets.length) throw validation('Transaction request cannot include multiple operations on one item');
+
+    const reasons: Record<string, unknown>[] = [];
+    const outcomes: { action: Action; existing: Item | undefined; next: Item | undefined | 'unchanged' }[] = [];
+    for (const action of actions) {
+      const existing = this.read(action.table, action.key);
+      if (action.condition && !evaluate(action.condition, existing ?? {})) {
+        reasons.push({
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+          ...(action.returnOld === 'ALL_OLD' && existing ? { Item: structuredClone(existing) } : {}),
+        });
+        outcomes.push({ action, existing, next: 'unchanged' });
+        continue;
+      }
+      try {
+        outcomes.push({ action, existing, next: action.next(existing) });
+        reasons.push({ Code: 'None' });
+      } catch (error) {
+        if (!(error instanceof DynamoDBError) || error.type !== 'ValidationException') throw error;
+        reasons.push({ Code: 'ValidationError', Message: error.message });
+        outcomes.push({ action, existing, next: 'unchanged' });
+      }
+    }
+    const cancel = () => {
+      throw new DynamoDBError(
+        'TransactionCanceledException',
+        `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r['Code']).join(', ')}]`,
+        { CancellationReasons: reasons },
+      );
+    };
+    if (reasons.some((r) => r['Code'] !== 'None')) cancel();
+
+    const costs = outcomes.map(({ action, existing, next }) => {
+      const after = next === 'unchanged' ? existing : next;
+      const bytes = Math.max(after ? itemSize(after) : 0, existing ? itemSize(existing) : 0);
+      return { table: action.table, charge: { partition: this.partitionOf(action.table, action.key[action.table.hash.name] as AttributeValue), read: 0, write: writeUnits(bytes, true) } };
+    });
+    const byTable = new Map<Table, Charge[]>();
+    for (const { table, charge } of costs) byTable.set(table, [...(byTable.get(table) ?? []), charge]);
+    for (const [table, charges] of byTable) {
+      if (!table.throughput.admit(charges)) {
+        table.throughput.recordThrottle();
+        reasons.splice(0, reasons.length, ...costs.map((c) => (c.table === table ? { Code: 'ThrottlingError', Message: throttled(table.billing.mode).message } : { Code: 'None' })));
+        cancel();
+      }
+    }
+    for (const { action, next } of outcomes) if (next !== 'unchanged') this.write(action.table, action.key, next);
+    const mode = input.ReturnConsumedCapacity;
+    return mode === 'TOTAL' || mode === 'INDEXES'
+      ? {
+          ConsumedCapacity: [...byTable].map(([table, charges]) => {
+            const units = charges.reduce((sum, c) => sum + c.write, 0);
+            return { TableName: table.name, CapacityUnits: units, WriteCapacityUnits: units, ...(mode === 'INDEXES' ? { Table: { CapacityUnits: units, WriteCapacityUnits: units } } : {}) };
+          }),
+        }
+      : {};
+  }
+}
+
+function assertNoDuplicateKeys(table: Table, keys: Item[]): void {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const id = JSON.stringify([key[table.hash.name], table.range ? key[table.range.name] : null]);
+    if (seen.has(id)) throw validation('Provided list of item keys contains duplicates');
+    seen.add(id);
+  }
+}
+
+/** The first key attribute a filter refers to, if any (DynamoDB rejects those). */
+function keyConditionNamesIn(condition: Condition, keyNames: (string | undefined)[]): string | undefined {
+  const paths: string[] = [];
+  const visitOperand = (o: { kind: string; path?: (string | number)[] }) => {
+    if (o.path) paths.push(String(o.path[0]));
+  };
+  const visit = (c: Condition): void => {
+    switch (c.kind) {
+      case 'and':
+      case 'or':
+        visit(c.left);
+        visit(c.right);
+        return;
+      case 'not':
+        visit(c.operand);
+        return;
+      case 'compare':
+        visitOperand(c.left);
+        visitOperand(c.right);
+        return;
+      case 'between':
+        [c.subject, c.low, c.high].forEach(visitOperand);
+        return;
+      case 'in':
+        [c.subject, ...c.list].forEach(visitOperand);
+        return;
+      default:
+        paths.push(String(c.path[0]));
+    }
+  };
+  visit(condition);
+  return paths.find((p) => keyNames.includes(p));
+}
