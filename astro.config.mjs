@@ -5,6 +5,25 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import expressiveCode from 'astro-expressive-code';
 
+/**
+ * Wide code scrolls sideways inside its block, so keyboard users must be able to focus the block
+ * to scroll it (WCAG 2.1.1; axe's scrollable-region-focusable).
+ * @type {import('astro-expressive-code').ExpressiveCodePlugin}
+ */
+const focusableCodeBlocks = {
+  name: 'focusable-code-blocks',
+  hooks: {
+    postprocessRenderedBlock: ({ renderData }) => {
+      /** @param {any} node */
+      const visit = (node) => {
+        if (node.type === 'element' && node.tagName === 'pre') node.properties.tabIndex = 0;
+        else node.children?.forEach(visit);
+      };
+      visit(renderData.blockAst);
+    },
+  },
+};
+
 // The one inline script (theme and code language before first paint) is allowed by its hash.
 const headInit = readFileSync(new URL('./src/scripts/head-init.js', import.meta.url), 'utf8');
 const headInitHash = `sha256-${createHash('sha256').update(headInit).digest('base64')}`;
@@ -12,7 +31,8 @@ const headInitHash = `sha256-${createHash('sha256').update(headInit).digest('bas
 export default defineConfig({
   site: 'http://127.0.0.1:4321',
   trailingSlash: 'always',
-  build: { format: 'directory' },
+  // External stylesheets only: styles of components used inside MDX are not covered by Astro's CSP hashes.
+  build: { format: 'directory', inlineStylesheets: 'never' },
   server: { host: '127.0.0.1', port: 4321 },
   devToolbar: { enabled: false },
   integrations: [
@@ -22,6 +42,7 @@ export default defineConfig({
       useDarkModeMediaQuery: true,
       styleOverrides: { borderRadius: '0.4rem', codeFontSize: '0.875rem' },
       defaultProps: { wrap: false },
+      plugins: [focusableCodeBlocks],
     }),
     mdx(),
   ],
@@ -39,6 +60,9 @@ export default defineConfig({
         "form-action 'self'",
       ],
       scriptDirective: { hashes: [/** @type {any} */ (headInitHash)] },
+      // Expressive Code colours tokens with style attributes. Attributes cannot run script, and
+      // <style> elements stay limited to hashed or same-origin sheets.
+      styleDirective: { resources: ["'self'", { resource: "'unsafe-inline'", kind: 'attribute' }] },
     },
   },
 });

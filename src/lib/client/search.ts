@@ -22,7 +22,8 @@ let pagefind: Promise<Pagefind> | undefined;
 function load(): Promise<Pagefind> {
   const base = import.meta.env.BASE_URL;
   // The index is generated after the site is built, so the bundler must not try to resolve it.
-  pagefind ??= import(/* @vite-ignore */ `${base}pagefind/pagefind.js`).then(async (module: Pagefind) => {
+  const url = base + 'pagefind/pagefind.js';
+  pagefind ??= import(/* @vite-ignore */ url).then(async (module: Pagefind) => {
     await module.options({ baseUrl: base });
     return module;
   });

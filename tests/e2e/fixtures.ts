@@ -1,0 +1,55 @@
+/**
+ * Every end-to-end test page is watched: a console error, an uncaught exception, or a request to any
+ * host but the local server fails the test, and `expectAccessible` runs axe on demand.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+
+interface Watch {
+  consoleErrors: string[];
+  foreignRequests: string[];
+}
+
+export const test = base.extend<{ watch: Watch }>({
+  watch: [
+    async ({ page }, use) => {
+      const watch: Watch = { consoleErrors: [], foreignRequests: [] };
+      page.on('console', (message) => {
+        if (message.type() === 'error') watch.consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => watch.consoleErrors.push(`uncaught: ${error.message}`));
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+        if (url.hostname !== '127.0.0.1') watch.foreignRequests.push(request.url());
+      });
+      await use(watch);
+      expect(watch.consoleErrors, 'console errors on the pages this test visited').toEqual([]);
+      expect(watch.foreignRequests, 'requests to hosts other than 127.0.0.1').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Fails on any serious or critical axe-core violation, listing what and where. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  expect(blocking, `axe-core violations on ${page.url()}`).toEqual([]);
+}
+
+/** Full-page screenshots kept as test artifacts in test-results/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: `test-results/screenshots/${name}-${width}.png`, fullPage: true });
+}
+
+/** At narrow widths nothing may force the reader to scroll sideways. */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `horizontal overflow on ${page.url()}`).toBeLessThanOrEqual(0);
+}

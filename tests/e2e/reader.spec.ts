@@ -1,0 +1,152 @@
+/**
+ * A new reader's first visit: the home page, into the guide, through the chapters, searching,
+ * switching the theme and copying an example. Each page is checked for console errors, foreign
+ * requests (fixtures.ts) and accessibility, and photographed at desktop and phone widths.
+ */
+import { expect, expectAccessible, expectNoHorizontalScroll, screenshot, test } from './fixtures.ts';
+
+const widths = [1280, 360] as const;
+
+for (const width of widths) {
+  test.describe(`at ${width} px`, () => {
+    test.use({ viewport: { width, height: 900 } });
+
+    test('every page reads well, passes axe and stays within the screen', async ({ page }) => {
+      for (const [name, path] of [
+        ['home', '/'],
+        ['guide', '/guide/'],
+        ['chapter-1', '/guide/the-problem/'],
+        ['search', '/search/'],
+      ] as const) {
+        await page.goto(path);
+        await expect(page.locator('h1')).toBeVisible();
+        await expectAccessible(page);
+        await expectNoHorizontalScroll(page);
+        await screenshot(page, name);
+      }
+    });
+  });
+}
+
+test('the home page leads into the first chapter, and the chapters link to each other', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('database said no');
+  await page.getByRole('link', { name: 'Start with the problem' }).click();
+  await expect(page).toHaveURL(/\/guide\/the-problem\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'The problem' })).toBeVisible();
+
+  const chapters = page.getByRole('navigation', { name: 'Chapters' });
+  await expect(chapters.getByRole('link', { name: /The problem/ })).toHaveAttribute('aria-current', 'page');
+
+  const pager = page.getByRole('navigation', { name: 'Previous and next chapters' });
+  const next = pager.getByRole('link', { name: /Next/ });
+  await expect(next).toBeVisible();
+  const nextTitle = (await next.locator('.pager-title').textContent())?.trim() ?? '';
+  await next.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(nextTitle);
+  await expect(chapters.getByRole('link', { name: new RegExp(nextTitle) })).toHaveAttribute('aria-current', 'page');
+
+  await page.getByRole('navigation', { name: 'Previous and next chapters' }).getByRole('link', { name: /Previous/ }).click();
+  await expect(page).toHaveURL(/\/guide\/the-problem\/$/);
+});
+
+test('reading a chapter to its end marks it as read, and the mark survives a reload', async ({ page }) => {
+  await page.goto('/guide/the-problem/');
+  const progress = page.locator('[data-progress]');
+  await expect(progress).toBeHidden();
+  await page.getByRole('navigation', { name: 'Previous and next chapters' }).scrollIntoViewIfNeeded();
+  await expect(progress).toHaveText(/^1 of \d+ read$/);
+  await page.reload();
+  await expect(progress).toHaveText(/^1 of \d+ read$/);
+  await expect(page.locator('li[data-chapter="the-problem"]')).toHaveClass(/is-read/);
+});
+
+test('search finds chapter 1 by a term it explains', async ({ page }) => {
+  await page.goto('/search/');
+  await page.getByLabel('Search terms').fill('max_connections');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const result = page.locator('[data-search-results] a', { hasText: 'The problem' });
+  await expect(result).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('max_connections');
+  await result.click();
+  await expect(page).toHaveURL(/\/guide\/the-problem\/$/);
+});
+
+test('the theme switch changes the theme and remembers it', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('/guide/the-problem/');
+  const html = page.locator('html');
+  const toggle = page.getByRole('button', { name: 'Switch to dark theme' });
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const lightBackground = await background();
+  await toggle.click();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  expect(await background()).not.toBe(lightBackground);
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('a code block copies its exact code', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/guide/the-problem/');
+  const block = page.locator('.expressive-code', { hasText: 'handler.mjs' }).first();
+  const shownLines = (await block.locator('pre code').innerText()).split('\n').filter((line) => line.trim());
+  await block.hover();
+  await block.getByRole('button', { name: /copy/i }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  // The clipboard holds the code as written: the lines shown, and the blank lines between them.
+  expect(copied.split('\n').filter((line) => line.trim())).toEqual(shownLines);
+  expect(copied.startsWith("import { readFileSync } from 'node:fs';\nimport pg from 'pg';\n\nconst ca")).toBe(true);
+  expect(copied).toContain("'SELECT id, name FROM users WHERE id = $1'");
+});
+
+test('the Node.js / Python choice applies to every example and persists', async ({ page }) => {
+  await page.goto('/guide/the-problem/');
+  const firstTabs = page.locator('[data-code-tabs]').first();
+  await expect(firstTabs.getByText('import pg from', { exact: false })).toBeVisible();
+  await firstTabs.getByRole('tab', { name: 'Python' }).click();
+  await expect(firstTabs.getByRole('tab', { name: 'Python' })).toHaveAttribute('aria-selected', 'true');
+  await expect(firstTabs.getByText('import psycopg2').first()).toBeVisible();
+  await expect(firstTabs.getByText('import pg from', { exact: false })).toBeHidden();
+  // The second example on the page followed the choice.
+  await expect(page.locator('[data-code-tabs]').nth(1).getByText('except OperationalError')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('[data-code-tabs]').first().getByText('import psycopg2').first()).toBeVisible();
+
+  // Keyboard: arrow keys move between the tabs.
+  const nodeTab = page.locator('[data-code-tabs]').first().getByRole('tab', { name: 'Node.js' });
+  await page.locator('[data-code-tabs]').first().getByRole('tab', { name: 'Python' }).focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(nodeTab).toBeFocused();
+  await expect(nodeTab).toHaveAttribute('aria-selected', 'true');
+});
+
+test('an unknown address shows the 404 page with a way back', async ({ page, watch }) => {
+  const response = await page.goto('/guide/no-such-chapter/');
+  expect(response?.status()).toBe(404);
+  // Chromium logs the 404 status of the document itself; that one is the point of this test.
+  const expected = watch.consoleErrors.indexOf('Failed to load resource: the server responded with a status of 404 (Not Found)');
+  expect(expected).toBeGreaterThanOrEqual(0);
+  watch.consoleErrors.splice(expected, 1);
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the chapters' }).click();
+  await expect(page).toHaveURL(/\/guide\/$/);
+});
+
+test('pages are served with a strict Content-Security-Policy, as header and as meta tag', async ({ page, request }) => {
+  const response = await request.get('/guide/the-problem/');
+  const header = response.headers()['content-security-policy'] ?? '';
+  expect(header).toContain("default-src 'self'");
+  expect(header).toContain("frame-ancestors 'none'");
+  expect(header).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(header).not.toMatch(/script-src[^;]*'unsafe-eval'/);
+  await page.goto('/guide/');
+  const meta = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
+  expect(meta).toContain("default-src 'self'");
+  // Only pages that compile WebAssembly may.
+  expect(meta).not.toContain('wasm-unsafe-eval');
+  await page.goto('/search/');
+  expect(await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content')).toContain('wasm-unsafe-eval');
+});
