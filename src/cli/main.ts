@@ -20,7 +20,6 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   list: () => import('./commands/list.ts'),
   simulate: () => import('./commands/simulate.ts'),
   generate: () => import('./commands/generate.ts'),
-  proxy: () => import('./commands/proxy.ts'),
   serve: () => import('./commands/serve.ts'),
 };
 
@@ -40,11 +39,7 @@ export async function main(argv: string[], io: CommandIO = defaultIO): Promise<n
     io.stderr(`connlab: unknown command '${name}'. Expected one of: ${Object.keys(commands).join(', ')}.`);
     return 2;
   }
-  const { command } = await load().catch(() => ({ command: null as Command | null }));
-  if (!command) {
-    io.stderr(`connlab: '${name}' is not available in this version.`);
-    return 1;
-  }
+  const { command } = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${command.summary}\n\nUsage: ${command.usage}`);
     return 0;
@@ -55,7 +50,7 @@ export async function main(argv: string[], io: CommandIO = defaultIO): Promise<n
 async function help(): Promise<string> {
   const lines = ['Usage: connlab <command> [options]', '', 'Commands:'];
   for (const [name, load] of Object.entries(commands)) {
-    const summary = await load().then((m) => m.command.summary, () => '(not available in this version)');
+    const { summary } = (await load()).command;
     lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
   lines.push('', 'Run `connlab <command> --help` for its options.');
