@@ -138,4 +138,10 @@ export const dynamodb = {
     source: 'assumption',
     calibrate: 'The Query API reference says a page stops at 1 MB of data read; not in the fact sheet.',
   },
+  tableStatisticsRefresh: {
+    value: 6 * 60 * 60 * 1000,
+    unit: 'ms',
+    source: 'assumption',
+    calibrate: 'The DescribeTable API reference says ItemCount and TableSizeBytes are updated "approximately every six hours"; not in the fact sheet. Watch ItemCount on a real table after a burst of writes.',
+  },
 } as const satisfies Record<string, Fact>;

@@ -66,6 +66,7 @@ interface Table {
   /** Items per partition-key value, sorted by sort key. */
   partitions: Map<string, Item[]>;
   throughput: TableThroughput;
+  statistics: { refreshedAt: number; itemCount: number; sizeBytes: number };
 }
 
 const unsupported = (what: string) =>
@@ -332,6 +333,7 @@ export class DynamoDBEmulator {
       id: `00000000-0000-4000-8000-${String(++this.tableCounter).padStart(12, '0')}`,
       partitions: new Map(),
       throughput: new TableThroughput(this.clock, billing),
+      statistics: { refreshedAt: this.clock.now(), itemCount: 0, sizeBytes: 0 },
     };
     this.tables.set(table.name, table);
     // Creation takes no virtual time here, but the response says CREATING as DynamoDB's does.
@@ -339,12 +341,18 @@ export class DynamoDBEmulator {
   }
 
   private describe(table: Table): Record<string, unknown> {
-    let itemCount = 0;
-    let sizeBytes = 0;
-    for (const items of table.partitions.values()) {
-      itemCount += items.length;
-      for (const item of items) sizeBytes += itemSize(item);
+    // DynamoDB refreshes ItemCount and TableSizeBytes periodically, not on every write.
+    const now = this.clock.now();
+    if (now - table.statistics.refreshedAt >= facts.tableStatisticsRefresh.value) {
+      let itemCount = 0;
+      let sizeBytes = 0;
+      for (const items of table.partitions.values()) {
+        itemCount += items.length;
+        for (const item of items) sizeBytes += itemSize(item);
+      }
+      table.statistics = { refreshedAt: now, itemCount, sizeBytes };
     }
+    const { itemCount, sizeBytes } = table.statistics;
     const created = table.createdAt / 1000;
     return {
       AttributeDefinitions: table.attributeDefinitions,
