@@ -1,5 +1,5 @@
 /** The guide's chapters in reading order, with their neighbours. */
-import { getCollection, type CollectionEntry } from 'astro:content';
+import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 
 export type Chapter = CollectionEntry<'chapters'>;
 
@@ -23,7 +23,24 @@ export async function getChapters(): Promise<Chapter[]> {
       );
     }
   }
+  await assertSandboxesExist(chapters);
   return chapters;
+}
+
+/**
+ * Astro only logs a dangling `reference()`; a chapter that promises a sandbox which does not exist
+ * must fail the build instead, naming the file and the field.
+ */
+async function assertSandboxesExist(chapters: Chapter[]): Promise<void> {
+  for (const chapter of chapters) {
+    for (const [index, sandbox] of chapter.data.sandboxes.entries()) {
+      if (!(await getEntry(sandbox))) {
+        throw new Error(
+          `${chapter.filePath ?? chapter.id}: field "sandboxes[${index}]" names "${sandbox.id}", but there is no sandboxes/${sandbox.id}/sandbox.json.`,
+        );
+      }
+    }
+  }
 }
 
 export const toLink = (chapter: Chapter): ChapterLink => ({
