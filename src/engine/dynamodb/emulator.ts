@@ -75,36 +75,41 @@ const unsupported = (what: string) =>
 // ---------------------------------------------------------------------------------------------
 // Request shapes. Attribute values are checked by `values.ts`; zod checks the envelope.
 
+/** DynamoDB's own wording for a table name of the wrong length. */
+const TABLE_NAME_LENGTH = 'TableName must be at least 3 characters long and at most 255 characters long';
 const tableName = z
   .string({ error: 'Member must not be null' })
-  .min(3, 'Member must have length greater than or equal to 3')
-  .max(255, 'Member must have length less than or equal to 255')
+  .min(3, TABLE_NAME_LENGTH)
+  .max(255, TABLE_NAME_LENGTH)
   .regex(/^[a-zA-Z0-9_.-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
+/** An enum whose failure reads like DynamoDB's ("Member must satisfy enum value set: [B, N, S]"). */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `Member must satisfy enum value set: [${[...values].sort().join(', ')}]` });
 const attributeMap = z.record(z.string(), z.unknown(), { error: 'Member must not be null' });
-const consumed = z.enum(['INDEXES', 'TOTAL', 'NONE']).optional();
+const consumed = oneOf(['INDEXES', 'TOTAL', 'NONE']).optional();
 const expressionParts = {
   ConditionExpression: z.string().optional(),
   ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
   ExpressionAttributeValues: z.record(z.string(), z.unknown()).optional(),
-  ReturnValuesOnConditionCheckFailure: z.enum(['ALL_OLD', 'NONE']).optional(),
+  ReturnValuesOnConditionCheckFailure: oneOf(['ALL_OLD', 'NONE']).optional(),
 };
 
 const schemas = {
   CreateTable: z.looseObject({
     TableName: tableName,
     KeySchema: z
-      .array(z.object({ AttributeName: z.string().min(1), KeyType: z.enum(['HASH', 'RANGE']) }), { error: 'Member must not be null' })
+      .array(z.object({ AttributeName: z.string().min(1), KeyType: oneOf(['HASH', 'RANGE']) }), { error: 'Member must not be null' })
       .min(1, 'Member must have length greater than or equal to 1')
       .max(2, 'Member must have length less than or equal to 2'),
-    AttributeDefinitions: z.array(z.object({ AttributeName: z.string().min(1), AttributeType: z.enum(['S', 'N', 'B']) }), { error: 'Member must not be null' }),
-    BillingMode: z.enum(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
+    AttributeDefinitions: z.array(z.object({ AttributeName: z.string().min(1), AttributeType: oneOf(['S', 'N', 'B']) }), { error: 'Member must not be null' }),
+    BillingMode: oneOf(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
     ProvisionedThroughput: z.object({ ReadCapacityUnits: z.number().int().min(1), WriteCapacityUnits: z.number().int().min(1) }).optional(),
   }),
   DescribeTable: z.looseObject({ TableName: tableName }),
   PutItem: z.looseObject({
     TableName: tableName,
     Item: attributeMap,
-    ReturnValues: z.enum(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    ReturnValues: oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
     ReturnConsumedCapacity: consumed,
     ...expressionParts,
   }),
@@ -112,7 +117,7 @@ const schemas = {
   DeleteItem: z.looseObject({
     TableName: tableName,
     Key: attributeMap,
-    ReturnValues: z.enum(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    ReturnValues: oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
     ReturnConsumedCapacity: consumed,
     ...expressionParts,
   }),
@@ -120,7 +125,7 @@ const schemas = {
     TableName: tableName,
     Key: attributeMap,
     UpdateExpression: z.string().optional(),
-    ReturnValues: z.enum(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    ReturnValues: oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
     ReturnConsumedCapacity: consumed,
     ...expressionParts,
   }),
@@ -134,7 +139,7 @@ const schemas = {
     Limit: z.number().int().min(1, 'Member must have value greater than or equal to 1').optional(),
     ExclusiveStartKey: attributeMap.optional(),
     ConsistentRead: z.boolean().optional(),
-    Select: z.enum(['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT']).optional(),
+    Select: oneOf(['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT']).optional(),
     ReturnConsumedCapacity: consumed,
   }),
   BatchGetItem: z.looseObject({
@@ -177,7 +182,17 @@ function parseInput<O extends Operation>(operation: O, input: unknown): z.infer<
   const result = schemas[operation].safeParse(input ?? {});
   if (result.success) return result.data as z.infer<(typeof schemas)[O]>;
   const issues = result.error.issues;
-  const details = issues.map((i) => `Value at '${i.path.map(String).join('.')}' failed to satisfy constraint: ${i.message}`);
+  const verbatim = issues.find((i) => i.message === TABLE_NAME_LENGTH);
+  if (verbatim) throw validation(verbatim.message);
+  // DynamoDB names members in lower camel case and counts list members from 1.
+  const where = (path: PropertyKey[]) =>
+    path.map((p) => (typeof p === 'number' ? `${p + 1}.member` : String(p).charAt(0).toLowerCase() + String(p).slice(1))).join('.');
+  const valueAt = (path: PropertyKey[]) => {
+    let value: unknown = input;
+    for (const p of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[p];
+    return value === undefined ? 'null' : typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  const details = issues.map((i) => `Value '${valueAt(i.path)}' at '${where(i.path)}' failed to satisfy constraint: ${i.message}`);
   throw validation(`${issues.length} validation error${issues.length === 1 ? '' : 's'} detected: ${details.join('; ')}`);
 }
 
@@ -254,8 +269,12 @@ export class DynamoDBEmulator {
     switch (operation as Operation) {
       case 'CreateTable':
         return this.createTable(parseInput('CreateTable', input));
-      case 'DescribeTable':
-        return { Table: this.describe(this.table(parseInput('DescribeTable', input).TableName)) };
+      case 'DescribeTable': {
+        const { TableName } = parseInput('DescribeTable', input);
+        const table = this.tables.get(TableName);
+        if (!table) throw tableNotFound(TableName);
+        return { Table: this.describe(table) };
+      }
       case 'PutItem':
         return this.putItem(parseInput('PutItem', input));
       case 'GetItem':
@@ -294,7 +313,7 @@ export class DynamoDBEmulator {
     const hashes = input.KeySchema.filter((k) => k.KeyType === 'HASH');
     const ranges = input.KeySchema.filter((k) => k.KeyType === 'RANGE');
     if (hashes.length !== 1 || input.KeySchema[0]?.KeyType !== 'HASH' || ranges.length > 1) {
-      throw invalidParameter('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+      throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
     }
     const keyNames = input.KeySchema.map((k) => k.AttributeName);
     if (new Set(keyNames).size !== keyNames.length) throw invalidParameter('Both the Hash Key and the Range Key element in the KeySchema have the same name');
@@ -722,7 +741,13 @@ export class DynamoDBEmulator {
         }
         if (raw.PutRequest) {
           const item = checkItem(raw.PutRequest.Item, 'Item');
-          const key = this.keyOfItem(table, item);
+          // BatchWriteItem words a missing or mistyped key like a bad Key parameter.
+          let key: Item;
+          try {
+            key = this.keyOfItem(table, item);
+          } catch {
+            throw validation('The provided key element does not match the schema');
+          }
           this.checkSize(item, 'Item size has exceeded the maximum allowed size');
           return { raw, key, item };
         }

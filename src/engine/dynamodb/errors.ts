@@ -59,8 +59,9 @@ export const validation = (message: string): DynamoDBError => new DynamoDBError(
 export const invalidParameter = (detail: string): DynamoDBError =>
   validation(`One or more parameter values were invalid: ${detail}`);
 
-export const tableNotFound = (): DynamoDBError =>
-  new DynamoDBError('ResourceNotFoundException', 'Requested resource not found');
+/** DescribeTable names the table; item operations do not. */
+export const tableNotFound = (name?: string): DynamoDBError =>
+  new DynamoDBError('ResourceNotFoundException', name === undefined ? 'Requested resource not found' : `Requested resource not found: Table: ${name} not found`);
 
 export const conditionalCheckFailed = (item?: Record<string, unknown>): DynamoDBError =>
   new DynamoDBError('ConditionalCheckFailedException', 'The conditional request failed', item ? { Item: item } : {});

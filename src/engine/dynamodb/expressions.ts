@@ -235,7 +235,7 @@ class Parser {
       if (low.kind === 'value' && high.kind === 'value') {
         const order = compareScalars(low.value, high.value);
         if (order === undefined || order > 0) {
-          throw validation(`Invalid ${this.kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower operand: ${JSON.stringify(low.value)}, upper operand: ${JSON.stringify(high.value)}`);
+          throw validation(`Invalid ${this.kind}: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: ${showValue(low.value)}, upper bound operand: AttributeValue: ${showValue(high.value)}`);
         }
       }
       return { kind: 'between', subject, low, high };
@@ -405,6 +405,9 @@ class Parser {
   }
 }
 
+/** DynamoDB prints attribute values in messages as `{N:5}`. */
+const showValue = (value: AttributeValue): string => `{${typeOf(value)}:${String(Object.values(value)[0])}}`;
+
 const typeName = (type: string): string =>
   ({ S: 'STRING', N: 'NUMBER', B: 'BINARY', BOOL: 'BOOLEAN', NULL: 'NULL', SS: 'SS', NS: 'NS', BS: 'BS', L: 'LIST', M: 'MAP' })[type] ?? type;
 
@@ -461,6 +464,7 @@ export function parseKeyCondition(source: string, scope: ExpressionScope, keyNam
     found.set(name, sortCondition);
   }
   const hash = found.get(keyNames.hash);
+  if (hash && hash.op !== '=') throw validation('Query key condition not supported');
   if (!hash || hash.op !== '=') throw validation(`Query condition missed key schema element: ${keyNames.hash}`);
   found.delete(keyNames.hash);
   const [other] = [...found.entries()];

@@ -221,7 +221,7 @@ export function checkValue(value: unknown, where: string): AttributeValue {
       for (let i = 0; i < checked.length; i++) {
         for (let j = i + 1; j < checked.length; j++) {
           if (valuesEqual(checked[i] as AttributeValue, checked[j] as AttributeValue)) {
-            throw validation(`Input collection [${members.join(', ')}] contains duplicates.`);
+            throw validation(`One or more parameter values were invalid: Input collection [${members.join(', ')}] contains duplicates.`);
           }
         }
       }
