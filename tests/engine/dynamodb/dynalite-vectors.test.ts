@@ -75,6 +75,9 @@ afterAll(async () => {
   const errors = outcomes.filter((o) => o.agree && typeof o.ours === 'object' && o.ours !== null && 'error' in o.ours).length;
   const sameMessage = outcomes.filter((o) => o.agree && o.messages[0] !== undefined && o.messages[0] === o.messages[1]).length;
   console.info(`dynalite vectors: ${agreed}/${outcomes.length} agree (${errors} of them errors, ${agreed - errors} results); ${sameMessage}/${errors} error messages identical`);
+  if (process.env['CONNLAB_SHOW_ERRORS']) {
+    for (const o of outcomes.filter((x) => x.messages[0] !== undefined)) console.info(`  error: ${o.name}: ${String(o.messages[0])}`);
+  }
   if (process.env['CONNLAB_SHOW_MESSAGES']) {
     for (const o of outcomes.filter((x) => x.messages[0] !== x.messages[1])) console.info(`  message: ${o.name}\n    connlab:  ${String(o.messages[0])}\n    dynalite: ${String(o.messages[1])}`);
   }

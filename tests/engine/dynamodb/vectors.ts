@@ -87,7 +87,7 @@ export const vectors: Vector[] = [
         ns: { NS: ['1', '2.50'] },
         bs: { BS: ['AQ==', 'Ag=='] },
         l: { L: [S('x'), N('1'), { L: [] }] },
-        m: { M: { inner: { M: { deep: S('y') } }, list: { L: [N('3')] } } },
+        m: { M: { child: { M: { deep: S('y') } }, list: { L: [N('3')] } } },
       },
     },
   },
@@ -179,9 +179,9 @@ export const vectors: Vector[] = [
     input: { TableName: 'users', Key: { pk: S('u2') }, ConditionExpression: 'age > :s', ExpressionAttributeValues: { ':s': S('10') } },
   },
   {
-    name: '<> on a missing attribute is true',
+    name: '<> on an absent attribute is true',
     operation: 'PutItem',
-    input: { TableName: 'users', Item: { pk: S('u2'), age: N('23'), tags: { SS: ['red', 'blue'] }, nick: S('bob') }, ConditionExpression: 'missing <> :x', ExpressionAttributeValues: { ':x': S('x') } },
+    input: { TableName: 'users', Item: { pk: S('u2'), age: N('23'), tags: { SS: ['red', 'blue'] }, nick: S('bob') }, ConditionExpression: 'absent <> :x', ExpressionAttributeValues: { ':x': S('x') } },
   },
   {
     name: 'names through ExpressionAttributeNames',
@@ -206,7 +206,7 @@ export const vectors: Vector[] = [
   {
     name: 'nested path in a condition',
     operation: 'DeleteItem',
-    input: { TableName: 'users', Key: { pk: S('types') }, ConditionExpression: 'm.inner.deep = :y AND l[1] = :one', ExpressionAttributeValues: { ':y': S('z'), ':one': N('1') } },
+    input: { TableName: 'users', Key: { pk: S('types') }, ConditionExpression: 'm.child.deep = :y AND l[1] = :one', ExpressionAttributeValues: { ':y': S('y'), ':one': N('1') }, ReturnValues: 'ALL_OLD' },
   },
 
   // ---- GetItem / DeleteItem keys
@@ -263,7 +263,7 @@ export const vectors: Vector[] = [
   { name: 'ADD to a number and create a set', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'ADD visits :five, colors :c', ExpressionAttributeValues: { ':five': N('5'), ':c': { SS: ['red', 'green'] } }, ReturnValues: 'ALL_NEW' } },
   { name: 'ADD to a set', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'ADD colors :c', ExpressionAttributeValues: { ':c': { SS: ['green', 'blue'] } }, ReturnValues: 'UPDATED_NEW' } },
   { name: 'DELETE from a set', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'DELETE colors :c', ExpressionAttributeValues: { ':c': { SS: ['red'] } }, ReturnValues: 'UPDATED_NEW' } },
-  { name: 'SET, REMOVE and ADD in one expression', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'SET a = :a REMOVE history ADD counter :one', ExpressionAttributeValues: { ':a': S('A'), ':one': N('1') }, ReturnValues: 'ALL_NEW', ReturnConsumedCapacity: 'TOTAL' } },
+  { name: 'SET, REMOVE and ADD in one expression', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'SET a = :a REMOVE history ADD hits :one', ExpressionAttributeValues: { ':a': S('A'), ':one': N('1') }, ReturnValues: 'ALL_NEW', ReturnConsumedCapacity: 'TOTAL' } },
   { name: 'update a key attribute', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'SET pk = :x', ExpressionAttributeValues: { ':x': S('x') } } },
   { name: 'ADD a string', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'ADD visits :s', ExpressionAttributeValues: { ':s': S('x') } } },
   { name: 'arithmetic on a string', operation: 'UpdateItem', input: { TableName: 'users', Key: { pk: S('c1') }, UpdateExpression: 'SET a = a + :one', ExpressionAttributeValues: { ':one': N('1') } } },
@@ -289,9 +289,9 @@ export const vectors: Vector[] = [
   ...Array.from({ length: 10 }, (_, i): Vector => ({
     name: `seed order a/${i}`,
     operation: 'PutItem',
-    input: { TableName: 'orders', Item: { ...orderKey('a', i), total: N(String(i * 10)), note: S('n'.repeat(500 * i)) } },
+    input: { TableName: 'orders', Item: { ...orderKey('a', i), amount: N(String(i * 10)), note: S('n'.repeat(500 * i)) } },
   })),
-  { name: 'seed order b/1', operation: 'PutItem', input: { TableName: 'orders', Item: { ...orderKey('b', 1), total: N('5') } } },
+  { name: 'seed order b/1', operation: 'PutItem', input: { TableName: 'orders', Item: { ...orderKey('b', 1), amount: N('5') } } },
   ...['2024-01-01', '2024-01-15', '2024-02-01', '2024-02-14', '2024-03-01', 'z'].map(
     (sk): Vector => ({ name: `seed event ${sk}`, operation: 'PutItem', input: { TableName: 'events', Item: { pk: S('e'), sk: S(sk) } } }),
   ),
@@ -312,11 +312,11 @@ export const vectors: Vector[] = [
   { name: 'query with Limit equal to the matches', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('b') }, Limit: 1 } },
   { name: 'query with Limit above the matches', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('b') }, Limit: 2 } },
   { name: 'query from the last key', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('a') }, ExclusiveStartKey: orderKey('a', 9) } },
-  { name: 'query with a filter', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', FilterExpression: 'total >= :t', ExpressionAttributeValues: { ':p': S('a'), ':t': N('50') }, Limit: 8 } },
+  { name: 'query with a filter', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', FilterExpression: 'amount >= :t', ExpressionAttributeValues: { ':p': S('a'), ':t': N('50') }, Limit: 8 } },
   { name: 'query counting', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p AND sk > :s', ExpressionAttributeValues: { ':p': S('a'), ':s': N('4') }, Select: 'COUNT' } },
   { name: 'query an empty partition', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('none') } } },
   { name: 'query a hash-only table', operation: 'Query', input: { TableName: 'users', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('u1') } } },
-  { name: 'query on a non-key attribute', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p AND total = :t', ExpressionAttributeValues: { ':p': S('a'), ':t': N('1') } } },
+  { name: 'query on a non-key attribute', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p AND amount = :t', ExpressionAttributeValues: { ':p': S('a'), ':t': N('1') } } },
   { name: 'query without the partition key', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'sk = :s', ExpressionAttributeValues: { ':s': N('1') } } },
   { name: 'query with OR', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p OR sk = :s', ExpressionAttributeValues: { ':p': S('a'), ':s': N('1') } } },
   { name: 'query partition key with <', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk < :p', ExpressionAttributeValues: { ':p': S('a') } } },
