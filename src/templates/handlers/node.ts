@@ -1,0 +1,301 @@
+/**
+ * Node.js handlers (TypeScript or JavaScript) for every pattern. One source per pattern; the
+ * JavaScript variant is the same text without the type annotations, so both teach the same lines.
+ */
+import type { GenerateOptions } from '../options.ts';
+import { blocks, code, header } from '../project.ts';
+import { connectTimeout, iamTokenLifetime, poolIdleTimeout, poolMaxPerEnvironment } from '../../facts/starter-code.ts';
+
+const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
+
+export function nodeHandler(options: GenerateOptions): string {
+  const ts = options.language === 'typescript';
+  const t = (annotation: string) => (ts ? annotation : '');
+  const head = header('slash', options, HANDLER_KEYS, 'the Lambda handler.');
+  switch (options.pattern) {
+    case 'module-pool':
+    case 'rds-proxy':
+      return head + blocks(imports(options, ts, "import type { Context } from 'aws-lambda';"), envHelper(t), pool(options, t), orderHandler(t));
+    case 'sqs-batching':
+      return head + blocks(imports(options, ts, "import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';"), envHelper(t), pool(options, t), sqsHandler(t));
+    case 'data-api':
+      return head + blocks(dataApi(t, ts));
+    case 'dynamodb':
+      return head + blocks(dynamo(t, ts));
+  }
+}
+
+function imports(options: GenerateOptions, ts: boolean, typeImport: string): string {
+  const lines = ["import { readFileSync } from 'node:fs';", "import pg from 'pg';"];
+  if (options.auth === 'iam') lines.push("import { Signer } from '@aws-sdk/rds-signer';");
+  else lines.push("import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';");
+  if (ts) lines.push(typeImport);
+  return lines.join('\n');
+}
+
+const envHelper = (t: (s: string) => string) =>
+  code`
+    function env(name${t(': string')})${t(': string')} {
+      const value = process.env[name];
+      if (!value) throw new Error('Missing environment variable ' + name);
+      return value;
+    }
+  `;
+
+function pool(options: GenerateOptions, t: (s: string) => string): string {
+  const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : 'the database endpoint';
+  const credentials =
+    options.auth === 'iam'
+      ? code`
+          // IAM authentication: a fresh token for every new connection. A token lives ${iamTokenLifetime.value / 60} minutes
+          // and is checked only when a connection opens, so it is never cached beyond that.
+          const signer = new Signer({ hostname: host, port, username: user, region: env('AWS_REGION') });
+          const password = ()${t(': Promise<string>')} => signer.getAuthToken();
+        `
+      : code`
+          // The password is read from Secrets Manager when a connection opens, so a rotated secret
+          // is picked up by the next connection without a redeploy.
+          const secrets = new SecretsManagerClient({});
+          async function password()${t(': Promise<string>')} {
+            const result = await secrets.send(new GetSecretValueCommand({ SecretId: env('DB_SECRET_ARN') }));
+            const secret = JSON.parse(result.SecretString ?? '{}')${t(' as { password?: unknown }')};
+            if (typeof secret.password !== 'string') throw new Error('The secret has no password field');
+            return secret.password;
+          }
+        `;
+  return blocks(
+    code`
+      // Everything here runs once per execution environment (INIT) and is reused by every invocation.
+      const host = env('DB_HOST'); // ${target}
+      const port = Number(process.env.DB_PORT ?? '5432');
+      const user = env('DB_USER');
+      const database = env('DB_NAME');
+    `,
+    credentials,
+    code`
+      // TLS with full verification (the sslmode=verify-full of libpq): the server certificate must chain
+      // to the RDS CA bundle and match the host name. DB_CA_BUNDLE points elsewhere only for local tests.
+      const ca = readFileSync(process.env.DB_CA_BUNDLE ?? new URL('../global-bundle.pem', import.meta.url), 'utf8');
+
+      export const pool = new pg.Pool({
+        host,
+        port,
+        user,
+        database,
+        password,
+        ssl: { ca, rejectUnauthorized: true },
+        // One environment serves one invocation at a time: one connection is enough, and the database
+        // sees at most one connection per concurrent execution environment.
+        max: ${poolMaxPerEnvironment.value},
+        // Close idle connections before the ${options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)'} does. A frozen environment runs no
+        // timers, so after a long pause the timer fires on thaw and the pool reconnects.
+        idleTimeoutMillis: ${poolIdleTimeout.value * 1000},
+        connectionTimeoutMillis: ${connectTimeout.value * 1000},
+      });
+
+      // Without this listener, a connection closed by the server while idle would crash the runtime.
+      pool.on('error', (error) => {
+        console.error('Idle database connection failed; the pool will open a new one:', error.message);
+      });
+    `,
+  );
+}
+
+const orderHandler = (t: (s: string) => string) =>
+  code`
+    ${t("export interface OrderEvent {\n  customerId: string;\n  amountCents: number;\n}\n\nexport interface OrderResult {\n  orderId: string;\n  orders: number;\n  totalCents: number;\n}\n")}
+    export const handler = async (event${t(': OrderEvent')}, _context${t('?: Context')})${t(': Promise<OrderResult>')} => {
+      if (typeof event.customerId !== 'string' || !Number.isInteger(event.amountCents)) {
+        throw new Error('Expected { customerId: string, amountCents: integer }');
+      }
+      const client = await pool.connect();
+      let broken${t(': Error | undefined')};
+      try {
+        // One transaction: with RDS Proxy the database connection is borrowed only for its duration.
+        await client.query('BEGIN');
+        const inserted = await client.query${t('<{ id: string }>')}(
+          'INSERT INTO orders (customer_id, amount_cents) VALUES ($1, $2) RETURNING id',
+          [event.customerId, event.amountCents],
+        );
+        const total = await client.query${t('<{ orders: string; total_cents: string }>')}(
+          'SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS total_cents FROM orders WHERE customer_id = $1',
+          [event.customerId],
+        );
+        await client.query('COMMIT');
+        const row = total.rows[0]${t('!')};
+        return { orderId: String(inserted.rows[0]${t('!')}.id), orders: Number(row.orders), totalCents: Number(row.total_cents) };
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError${t(': Error')}) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        // A connection that could not even roll back is destroyed instead of returned to the pool.
+        client.release(broken);
+      }
+    };
+  `;
+
+const sqsHandler = (t: (s: string) => string) =>
+  code`
+    ${t('interface OrderMessage {\n  messageId: string;\n  customerId: string;\n  amountCents: number;\n}\n')}
+    /**
+     * Writes a whole batch in one statement and one transaction. The event source mapping's
+     * MaximumConcurrency caps how many batches (and so connections) run at once.
+     */
+    export const handler = async (event${t(': SQSEvent')})${t(': Promise<SQSBatchResponse>')} => {
+      const failures${t(": SQSBatchResponse['batchItemFailures']")} = [];
+      const orders${t(': OrderMessage[]')} = [];
+      for (const record of event.Records) {
+        try {
+          const body = JSON.parse(record.body);
+          if (typeof body.customerId !== 'string' || !Number.isInteger(body.amountCents)) throw new Error('bad message');
+          orders.push({ messageId: record.messageId, customerId: body.customerId, amountCents: body.amountCents });
+        } catch {
+          console.error('Malformed message ' + record.messageId + '; it goes back to the queue and then to the dead-letter queue');
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      if (orders.length === 0) return { batchItemFailures: failures };
+      const client = await pool.connect();
+      let broken${t(': Error | undefined')};
+      try {
+        await client.query('BEGIN');
+        // SQS delivers at least once: message_id is unique, so a redelivered message inserts nothing.
+        await client.query(
+          'INSERT INTO orders (message_id, customer_id, amount_cents) ' +
+            'SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) ON CONFLICT (message_id) DO NOTHING',
+          [orders.map((o) => o.messageId), orders.map((o) => o.customerId), orders.map((o) => o.amountCents)],
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        console.error('Batch insert failed; its messages will be retried:', (error${t(' as Error')}).message);
+        await client.query('ROLLBACK').catch((rollbackError${t(': Error')}) => {
+          broken = rollbackError;
+        });
+        for (const order of orders) failures.push({ itemIdentifier: order.messageId });
+      } finally {
+        client.release(broken);
+      }
+      return { batchItemFailures: failures };
+    };
+  `;
+
+const dataApi = (t: (s: string) => string, ts: boolean) =>
+  code`
+    import {
+      BeginTransactionCommand,
+      CommitTransactionCommand,
+      ExecuteStatementCommand,
+      RDSDataClient,
+      RollbackTransactionCommand,
+    } from '@aws-sdk/client-rds-data';
+    ${ts ? "import type { Context } from 'aws-lambda';\n" : ''}
+    function env(name${t(': string')})${t(': string')} {
+      const value = process.env[name];
+      if (!value) throw new Error('Missing environment variable ' + name);
+      return value;
+    }
+
+    // The Data API is HTTPS: no VPC, no connection, no pool. The client is created once per environment
+    // and keeps its HTTP connections alive between invocations.
+    const client = new RDSDataClient({});
+    const target = { resourceArn: env('DB_CLUSTER_ARN'), secretArn: env('DB_SECRET_ARN'), database: env('DB_NAME') };
+
+    ${t('export interface OrderEvent {\n  customerId: string;\n  amountCents: number;\n}\n\nexport interface OrderResult {\n  orderId: string;\n  orders: number;\n  totalCents: number;\n}\n')}
+    export const handler = async (event${t(': OrderEvent')}, _context${t('?: Context')})${t(': Promise<OrderResult>')} => {
+      if (typeof event.customerId !== 'string' || !Number.isInteger(event.amountCents)) {
+        throw new Error('Expected { customerId: string, amountCents: integer }');
+      }
+      // A transaction idle for 3 minutes is rolled back by the service; this one lasts milliseconds.
+      const { transactionId } = await client.send(new BeginTransactionCommand(target));
+      try {
+        const inserted = await client.send(
+          new ExecuteStatementCommand({
+            ...target,
+            transactionId,
+            sql: 'INSERT INTO orders (customer_id, amount_cents) VALUES (:customerId, :amountCents) RETURNING id',
+            parameters: [
+              { name: 'customerId', value: { stringValue: event.customerId } },
+              { name: 'amountCents', value: { longValue: event.amountCents } },
+            ],
+          }),
+        );
+        const total = await client.send(
+          new ExecuteStatementCommand({
+            ...target,
+            transactionId,
+            sql: 'SELECT count(*) AS orders, coalesce(sum(amount_cents), 0)::bigint AS total_cents FROM orders WHERE customer_id = :customerId',
+            parameters: [{ name: 'customerId', value: { stringValue: event.customerId } }],
+          }),
+        );
+        await client.send(new CommitTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId }));
+        const row = total.records?.[0] ?? [];
+        return {
+          orderId: String(inserted.records?.[0]?.[0]?.longValue),
+          orders: Number(row[0]?.longValue ?? 0),
+          totalCents: Number(row[1]?.longValue ?? 0),
+        };
+      } catch (error) {
+        await client.send(new RollbackTransactionCommand({ resourceArn: target.resourceArn, secretArn: target.secretArn, transactionId }));
+        throw error;
+      }
+    };
+  `;
+
+const dynamo = (t: (s: string) => string, ts: boolean) =>
+  code`
+    import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+    import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+    ${ts ? "import type { Context } from 'aws-lambda';\n" : ''}
+    function env(name${t(': string')})${t(': string')} {
+      const value = process.env[name];
+      if (!value) throw new Error('Missing environment variable ' + name);
+      return value;
+    }
+
+    // DynamoDB is HTTPS: no connection limit to exhaust. Created once per environment, the client
+    // keeps its TCP connections alive between invocations (the SDK v3 default).
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const tableName = env('TABLE_NAME');
+
+    ${t('export interface OrderEvent {\n  customerId: string;\n  amountCents: number;\n}\n\nexport interface OrderResult {\n  orderId: string;\n  orders: number;\n  totalCents: number;\n}\n')}
+    export const handler = async (event${t(': OrderEvent')}, context${t('?: Context')})${t(': Promise<OrderResult>')} => {
+      if (typeof event.customerId !== 'string' || !Number.isInteger(event.amountCents)) {
+        throw new Error('Expected { customerId: string, amountCents: integer }');
+      }
+      // The request id makes a retried invocation write the same item, not a second one.
+      const orderId = context?.awsRequestId ?? crypto.randomUUID();
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { customerId: event.customerId, orderId, amountCents: event.amountCents },
+            ConditionExpression: 'attribute_not_exists(orderId)',
+          }),
+        );
+      } catch (error) {
+        if ((error${t(' as Error')}).name !== 'ConditionalCheckFailedException') throw error;
+      }
+      let orders = 0;
+      let totalCents = 0;
+      let startKey${t(': Record<string, unknown> | undefined')};
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'customerId = :customerId',
+            ExpressionAttributeValues: { ':customerId': event.customerId },
+            ProjectionExpression: 'amountCents',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          orders += 1;
+          totalCents += Number(item.amountCents);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return { orderId, orders, totalCents };
+    };
+  `;

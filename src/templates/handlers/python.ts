@@ -1,0 +1,263 @@
+/**
+ * Python handlers (psycopg 3, boto3) for every pattern. A Python execution environment serves one
+ * invocation at a time, so the "pool" is one module-level connection, checked and reopened.
+ */
+import type { GenerateOptions } from '../options.ts';
+import { blocks, code, header } from '../project.ts';
+import { connectTimeout, iamTokenLifetime, poolIdleTimeout } from '../../facts/starter-code.ts';
+
+const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
+
+export function pythonHandler(options: GenerateOptions): string {
+  const head = header('hash', options, HANDLER_KEYS, 'the Lambda handler.');
+  switch (options.pattern) {
+    case 'module-pool':
+    case 'rds-proxy':
+      return head + blocks(connection(options), orderHandler);
+    case 'sqs-batching':
+      return head + blocks(connection(options), sqsHandler);
+    case 'data-api':
+      return head + dataApi;
+    case 'dynamodb':
+      return head + dynamo;
+  }
+}
+
+function connection(options: GenerateOptions): string {
+  const credentials =
+    options.auth === 'iam'
+      ? code`
+          import boto3
+
+          # Token signing is local (no network call). A token lives ${iamTokenLifetime.value / 60} minutes and is checked only
+          # when a connection opens, so a new one is made for every new connection.
+          _rds = boto3.client("rds", region_name=os.environ["AWS_REGION"])
+
+
+          def _password() -> str:
+              return _rds.generate_db_auth_token(DBHostname=HOST, Port=PORT, DBUsername=USER, Region=os.environ["AWS_REGION"])
+        `
+      : code`
+          import boto3
+
+          # AWS_ENDPOINT_URL_SECRETS_MANAGER is unset in Lambda (boto3 then uses the Region's endpoint);
+          # local tests point it at a stand-in service.
+          _secrets = boto3.client("secretsmanager", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
+
+
+          def _password() -> str:
+              # Read when a connection opens, so a rotated secret is used by the next connection.
+              secret = json.loads(_secrets.get_secret_value(SecretId=os.environ["DB_SECRET_ARN"])["SecretString"])
+              return secret["password"]
+        `;
+  const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : 'the database endpoint';
+  return blocks(
+    code`
+      import json
+      import os
+      import time
+      from pathlib import Path
+
+      import psycopg
+
+      # Everything at module level runs once per execution environment (INIT).
+      HOST = os.environ["DB_HOST"]  # ${target}
+      PORT = int(os.environ.get("DB_PORT", "5432"))
+      USER = os.environ["DB_USER"]
+      DBNAME = os.environ["DB_NAME"]
+      # TLS with full verification against the RDS CA bundle; DB_CA_BUNDLE points elsewhere only for local tests.
+      CA_BUNDLE = os.environ.get("DB_CA_BUNDLE", str(Path(__file__).with_name("global-bundle.pem")))
+      # Close a connection idle this long before the ${options.pattern === 'rds-proxy' ? "proxy's IdleClientTimeout" : "server's idle_session_timeout"} can: a frozen
+      # environment runs no timers, so the age is checked when the next invocation starts.
+      IDLE_SECONDS = ${poolIdleTimeout.value}
+    `,
+    credentials,
+    code`
+      _connection = None
+      _last_used = 0.0
+
+
+      def _connect() -> "psycopg.Connection":
+          return psycopg.connect(
+              host=HOST,
+              port=PORT,
+              user=USER,
+              dbname=DBNAME,
+              password=_password(),
+              sslmode="verify-full",
+              sslrootcert=CA_BUNDLE,
+              connect_timeout=${connectTimeout.value},
+              application_name="lambda",
+              # Statements commit on their own unless wrapped in conn.transaction(): no session is left
+              # idle in a transaction, which would hold a proxy's or PgBouncer's server connection.
+              autocommit=True,
+          )
+
+
+      def connection() -> "psycopg.Connection":
+          """The environment's one connection: reused while healthy, reopened when closed, broken or idle too long."""
+          global _connection, _last_used
+          if _connection is not None and (_connection.closed or _connection.broken or time.monotonic() - _last_used > IDLE_SECONDS):
+              _connection.close()
+              _connection = None
+          if _connection is None:
+              _connection = _connect()
+          _last_used = time.monotonic()
+          return _connection
+
+
+      def close() -> None:
+          global _connection
+          if _connection is not None:
+              _connection.close()
+              _connection = None
+    `,
+  );
+}
+
+const orderHandler = code`
+  def handler(event, context=None):
+      customer_id = event.get("customerId")
+      amount_cents = event.get("amountCents")
+      if not isinstance(customer_id, str) or not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
+          raise ValueError("Expected {customerId: str, amountCents: int}")
+      conn = connection()
+      # One transaction: with RDS Proxy the database connection is borrowed only for its duration.
+      with conn.transaction():
+          with conn.cursor() as cur:
+              cur.execute(
+                  "INSERT INTO orders (customer_id, amount_cents) VALUES (%s, %s) RETURNING id",
+                  (customer_id, amount_cents),
+              )
+              order_id = cur.fetchone()[0]
+              cur.execute(
+                  "SELECT count(*), coalesce(sum(amount_cents), 0) FROM orders WHERE customer_id = %s",
+                  (customer_id,),
+              )
+              orders, total_cents = cur.fetchone()
+      return {"orderId": str(order_id), "orders": int(orders), "totalCents": int(total_cents)}
+`;
+
+const sqsHandler = code`
+  def handler(event, context=None):
+      """Writes a whole batch in one statement; MaximumConcurrency caps concurrent batches, so connections."""
+      failures = []
+      orders = []
+      for record in event["Records"]:
+          try:
+              body = json.loads(record["body"])
+              if not isinstance(body.get("customerId"), str) or not isinstance(body.get("amountCents"), int):
+                  raise ValueError("bad message")
+              orders.append((record["messageId"], body["customerId"], body["amountCents"]))
+          except ValueError:
+              print(f"Malformed message {record['messageId']}; it goes back to the queue and then to the dead-letter queue")
+              failures.append({"itemIdentifier": record["messageId"]})
+      if not orders:
+          return {"batchItemFailures": failures}
+      try:
+          conn = connection()
+          with conn.transaction():
+              with conn.cursor() as cur:
+                  # SQS delivers at least once: message_id is unique, so a redelivered message inserts nothing.
+                  cur.execute(
+                      "INSERT INTO orders (message_id, customer_id, amount_cents) "
+                      "SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) ON CONFLICT (message_id) DO NOTHING",
+                      ([o[0] for o in orders], [o[1] for o in orders], [o[2] for o in orders]),
+                  )
+      except psycopg.Error as error:
+          print(f"Batch insert failed; its messages will be retried: {error}")
+          failures.extend({"itemIdentifier": o[0]} for o in orders)
+      return {"batchItemFailures": failures}
+`;
+
+const dataApi = code`
+  import os
+
+  import boto3
+
+  # The Data API is HTTPS: no VPC, no connection, no pool. The client is created once per environment.
+  # AWS_ENDPOINT_URL_RDS_DATA is unset in Lambda; local tests point it at a stand-in service.
+  _client = boto3.client("rds-data", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_RDS_DATA"))
+  _TARGET = {"resourceArn": os.environ["DB_CLUSTER_ARN"], "secretArn": os.environ["DB_SECRET_ARN"]}
+
+
+  def handler(event, context=None):
+      customer_id = event.get("customerId")
+      amount_cents = event.get("amountCents")
+      if not isinstance(customer_id, str) or not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
+          raise ValueError("Expected {customerId: str, amountCents: int}")
+      database = os.environ["DB_NAME"]
+      # A transaction idle for 3 minutes is rolled back by the service; this one lasts milliseconds.
+      transaction_id = _client.begin_transaction(database=database, **_TARGET)["transactionId"]
+      try:
+          inserted = _client.execute_statement(
+              database=database,
+              transactionId=transaction_id,
+              sql="INSERT INTO orders (customer_id, amount_cents) VALUES (:customerId, :amountCents) RETURNING id",
+              parameters=[
+                  {"name": "customerId", "value": {"stringValue": customer_id}},
+                  {"name": "amountCents", "value": {"longValue": amount_cents}},
+              ],
+              **_TARGET,
+          )
+          total = _client.execute_statement(
+              database=database,
+              transactionId=transaction_id,
+              sql="SELECT count(*) AS orders, coalesce(sum(amount_cents), 0)::bigint AS total_cents FROM orders WHERE customer_id = :customerId",
+              parameters=[{"name": "customerId", "value": {"stringValue": customer_id}}],
+              **_TARGET,
+          )
+          _client.commit_transaction(transactionId=transaction_id, **_TARGET)
+      except Exception:
+          _client.rollback_transaction(transactionId=transaction_id, **_TARGET)
+          raise
+      row = total["records"][0]
+      return {
+          "orderId": str(inserted["records"][0][0]["longValue"]),
+          "orders": int(row[0]["longValue"]),
+          "totalCents": int(row[1]["longValue"]),
+      }
+`;
+
+const dynamo = code`
+  import os
+  import uuid
+  from decimal import Decimal
+
+  import boto3
+  from boto3.dynamodb.conditions import Key
+  from botocore.exceptions import ClientError
+
+  # DynamoDB is HTTPS: no connection limit to exhaust. Created once per environment.
+  # AWS_ENDPOINT_URL_DYNAMODB is unset in Lambda; local tests point it at a local DynamoDB.
+  _table = boto3.resource("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")).Table(os.environ["TABLE_NAME"])
+
+
+  def handler(event, context=None):
+      customer_id = event.get("customerId")
+      amount_cents = event.get("amountCents")
+      if not isinstance(customer_id, str) or not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
+          raise ValueError("Expected {customerId: str, amountCents: int}")
+      # The request id makes a retried invocation write the same item, not a second one.
+      order_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
+      try:
+          _table.put_item(
+              Item={"customerId": customer_id, "orderId": order_id, "amountCents": Decimal(amount_cents)},
+              ConditionExpression="attribute_not_exists(orderId)",
+          )
+      except ClientError as error:
+          if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+              raise
+      orders = 0
+      total_cents = 0
+      query = {"KeyConditionExpression": Key("customerId").eq(customer_id), "ProjectionExpression": "amountCents"}
+      while True:
+          page = _table.query(**query)
+          for item in page.get("Items", []):
+              orders += 1
+              total_cents += int(item["amountCents"])
+          if "LastEvaluatedKey" not in page:
+              break
+          query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+      return {"orderId": order_id, "orders": orders, "totalCents": total_cents}
+`;

@@ -1,0 +1,159 @@
+/**
+ * What every infrastructure flavour must create for a pattern, said once: the inputs it asks
+ * for, the IAM statements with their exact resource ARNs, the function's environment. SAM, CDK,
+ * Terraform and the CLI script each render this model in their own syntax, so the four cannot
+ * drift apart on what the function may touch.
+ */
+import type { GenerateOptions } from '../options.ts';
+import { usesConnection } from '../options.ts';
+import { isNodeRuntime } from '../../wizard/answers.ts';
+
+export interface Plan {
+  vpc: boolean;
+  proxy: boolean;
+  queue: boolean;
+  table: boolean;
+  dataApi: boolean;
+  /** IAM database authentication (the function signs a token per connection). */
+  iamDb: boolean;
+  /** A Secrets Manager secret is involved: read by the function, the proxy or the Data API. */
+  secret: boolean;
+  /** The function itself reads the secret. */
+  functionReadsSecret: boolean;
+  aurora: boolean;
+}
+
+export function plan(options: GenerateOptions): Plan {
+  const vpc = usesConnection(options.pattern);
+  const proxy = options.pattern === 'rds-proxy';
+  const dataApi = options.pattern === 'data-api';
+  const iamDb = vpc && options.auth === 'iam';
+  const functionReadsSecret = (vpc && options.auth === 'secrets-manager') || dataApi;
+  return {
+    vpc,
+    proxy,
+    queue: options.pattern === 'sqs-batching',
+    table: options.pattern === 'dynamodb',
+    dataApi,
+    iamDb,
+    secret: functionReadsSecret || proxy,
+    functionReadsSecret,
+    aurora: options.database !== 'rds-postgresql',
+  };
+}
+
+/** Placeholders each renderer substitutes in its own syntax. */
+export type ArnPart = 'partition' | 'region' | 'account' | 'dbResourceId' | 'dbUser' | 'proxyResourceId' | 'secretArn' | 'clusterId' | 'queueArn' | 'tableArn';
+
+export interface Statement {
+  sid: string;
+  actions: string[];
+  /** ARN templates with `{part}` placeholders, never a wildcard. */
+  resources: string[];
+}
+
+export function statements(options: GenerateOptions): Statement[] {
+  const p = plan(options);
+  const list: Statement[] = [];
+  if (p.iamDb) {
+    // rds-db:connect names a database user on one resource id: the proxy's prx-… id behind a proxy,
+    // otherwise the instance's db-… (DbiResourceId) or the cluster's cluster-… id. Prefix rds-db, not rds.
+    const resourceId = p.proxy ? '{proxyResourceId}' : '{dbResourceId}';
+    list.push({ sid: 'ConnectAsDatabaseUser', actions: ['rds-db:connect'], resources: [`arn:{partition}:rds-db:{region}:{account}:dbuser:${resourceId}/{dbUser}`] });
+  }
+  if (p.functionReadsSecret) list.push({ sid: 'ReadDatabaseSecret', actions: ['secretsmanager:GetSecretValue'], resources: ['{secretArn}'] });
+  if (p.dataApi) {
+    list.push({
+      sid: 'UseDataApi',
+      actions: ['rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
+      resources: ['arn:{partition}:rds:{region}:{account}:cluster:{clusterId}'],
+    });
+  }
+  if (p.table) list.push({ sid: 'WriteAndQueryOrders', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: ['{tableArn}'] });
+  if (p.queue) list.push({ sid: 'ConsumeOrderQueue', actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], resources: ['{queueArn}'] });
+  return list;
+}
+
+export function renderArn(template: string, parts: Partial<Record<ArnPart, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: ArnPart) => {
+    const value = parts[name];
+    if (value === undefined) throw new Error(`no value for {${name}}`);
+    return value;
+  });
+}
+
+/** The inputs a deployment needs, described once for every flavour. */
+export interface Input {
+  /** camelCase id; each renderer derives its own spelling. */
+  id: 'vpcId' | 'subnetIds' | 'databaseSecurityGroupId' | 'dbHost' | 'dbName' | 'dbUser' | 'dbResourceId' | 'dbSecretArn' | 'dbInstanceIdentifier' | 'dbClusterIdentifier';
+  description: string;
+  list?: boolean;
+  default?: string;
+  /** A regular expression the value must match, when the service fixes its shape. */
+  pattern?: string;
+}
+
+export function inputs(options: GenerateOptions): Input[] {
+  const p = plan(options);
+  const list: Input[] = [];
+  if (p.vpc) {
+    list.push({ id: 'vpcId', description: 'The VPC of the database.', pattern: '^vpc-[0-9a-f]+$' });
+    list.push({ id: 'subnetIds', description: 'Private subnets for the function' + (p.proxy ? ' and the proxy' : '') + ' (at least two Availability Zones).', list: true });
+    list.push({ id: 'databaseSecurityGroupId', description: 'The security group attached to the database; the stack adds an ingress rule on 5432.', pattern: '^sg-[0-9a-f]+$' });
+    if (!p.proxy) list.push({ id: 'dbHost', description: p.aurora ? 'The cluster (writer) endpoint.' : 'The DB instance endpoint.' });
+  }
+  if (p.vpc || p.dataApi) {
+    list.push({ id: 'dbName', description: 'The database name.', default: 'postgres' });
+  }
+  if (p.vpc) {
+    list.push({ id: 'dbUser', description: p.iamDb ? 'The database user, granted rds_iam (CREATE USER lambda_app; GRANT rds_iam TO lambda_app;).' : 'The database user (the same as in the secret).', default: 'lambda_app' });
+  }
+  if (p.iamDb && !p.proxy) {
+    list.push(
+      p.aurora
+        ? { id: 'dbResourceId', description: 'The cluster resource id (aws rds describe-db-clusters --query "DBClusters[0].DbClusterResourceId").', pattern: '^cluster-[A-Z0-9]+$' }
+        : { id: 'dbResourceId', description: 'The instance resource id (aws rds describe-db-instances --query "DBInstances[0].DbiResourceId").', pattern: '^db-[A-Z0-9]+$' },
+    );
+  }
+  if (p.secret) {
+    list.push({
+      id: 'dbSecretArn',
+      description: p.proxy ? 'The Secrets Manager secret (username, password) the proxy logs in to the database with.' : 'The Secrets Manager secret holding the database username and password.',
+      pattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$',
+    });
+  }
+  if (p.proxy && !p.aurora) list.push({ id: 'dbInstanceIdentifier', description: 'The DB instance the proxy serves.' });
+  if ((p.proxy && p.aurora) || p.dataApi) list.push({ id: 'dbClusterIdentifier', description: p.dataApi ? 'The Aurora cluster, with the Data API (HTTP endpoint) enabled.' : 'The Aurora cluster the proxy serves.' });
+  return list;
+}
+
+export const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+export const snake = (id: string) => id.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const shout = (id: string) => snake(id).toUpperCase();
+
+/** Where the deployed code lives and how Lambda finds the handler. */
+export function codeLayout(options: GenerateOptions): { codeDir: string; handler: string } {
+  if (!isNodeRuntime(options.runtime)) return { codeDir: 'app', handler: 'handler.handler' };
+  return { codeDir: '.', handler: options.language === 'typescript' ? 'dist/handler.handler' : 'src/handler.handler' };
+}
+
+export type EnvValue = { input: Input['id'] } | { literal: string } | { ref: 'proxyEndpoint' | 'tableName' | 'clusterArn' };
+
+export function environment(options: GenerateOptions): Array<[string, EnvValue]> {
+  const p = plan(options);
+  const env: Array<[string, EnvValue]> = [];
+  if (p.vpc) {
+    env.push(['DB_HOST', p.proxy ? { ref: 'proxyEndpoint' } : { input: 'dbHost' }]);
+    env.push(['DB_PORT', { literal: '5432' }]);
+    env.push(['DB_NAME', { input: 'dbName' }]);
+    env.push(['DB_USER', { input: 'dbUser' }]);
+    if (p.functionReadsSecret) env.push(['DB_SECRET_ARN', { input: 'dbSecretArn' }]);
+  }
+  if (p.dataApi) {
+    env.push(['DB_CLUSTER_ARN', { ref: 'clusterArn' }]);
+    env.push(['DB_SECRET_ARN', { input: 'dbSecretArn' }]);
+    env.push(['DB_NAME', { input: 'dbName' }]);
+  }
+  if (p.table) env.push(['TABLE_NAME', { ref: 'tableName' }]);
+  return env;
+}

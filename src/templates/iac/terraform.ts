@@ -1,0 +1,326 @@
+/**
+ * Terraform (hashicorp/aws provider 5.x). The proxy's pool settings live in
+ * aws_db_proxy_default_target_group's connection_pool_config, the provider's face of
+ * modify-db-proxy-target-group.
+ */
+import type { GenerateOptions } from '../options.ts';
+import { header } from '../project.ts';
+import { codeLayout, environment, inputs, plan, renderArn, snake, statements, type ArnPart } from './model.ts';
+import { isNodeRuntime } from '../../wizard/answers.ts';
+import {
+  functionMemory,
+  functionTimeout,
+  proxyConnectionBorrowTimeout,
+  proxyIdleClientTimeout,
+  proxyMaxConnectionsPercent,
+  proxyMaxIdleConnectionsPercent,
+  sqsBatchSize,
+  sqsBatchingWindow,
+  sqsMaximumConcurrency,
+} from '../../facts/starter-code.ts';
+
+const KEYS = ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'] as const;
+
+const tfParts: Record<ArnPart, string> = {
+  partition: '${data.aws_partition.current.partition}',
+  region: '${data.aws_region.current.name}',
+  account: '${data.aws_caller_identity.current.account_id}',
+  dbResourceId: '${var.db_resource_id}',
+  dbUser: '${var.db_user}',
+  proxyResourceId: '${local.proxy_resource_id}',
+  secretArn: '${var.db_secret_arn}',
+  clusterId: '${var.db_cluster_identifier}',
+  queueArn: '${aws_sqs_queue.orders.arn}',
+  tableArn: '${aws_dynamodb_table.orders.arn}',
+};
+
+export function terraformFiles(options: GenerateOptions): Array<{ path: string; contents: string }> {
+  return [
+    { path: 'infra/main.tf', contents: header('hash', options, KEYS, 'Terraform resources.') + main(options) },
+    { path: 'infra/variables.tf', contents: header('hash', options, KEYS, 'Terraform inputs.') + variables(options) },
+    { path: 'infra/outputs.tf', contents: header('hash', options, KEYS, 'Terraform outputs.') + outputs(options) },
+  ];
+}
+
+function variables(options: GenerateOptions): string {
+  return inputs(options)
+    .map((input) => {
+      const lines = [`variable "${snake(input.id)}" {`, `  description = ${JSON.stringify(input.description)}`, `  type        = ${input.list ? 'list(string)' : 'string'}`];
+      if (input.default) lines.push(`  default     = ${JSON.stringify(input.default)}`);
+      if (input.pattern) {
+        lines.push('', '  validation {', `    condition     = can(regex(${JSON.stringify(input.pattern)}, var.${snake(input.id)}))`, `    error_message = ${JSON.stringify(`${snake(input.id)} must match ${input.pattern}.`)}`, '  }');
+      }
+      lines.push('}');
+      return lines.join('\n');
+    })
+    .join('\n\n')
+    .concat('\n');
+}
+
+function outputs(options: GenerateOptions): string {
+  const p = plan(options);
+  const out = ['output "function_name" {\n  value = aws_lambda_function.orders.function_name\n}'];
+  if (p.proxy) out.push('output "proxy_endpoint" {\n  value = aws_db_proxy.this.endpoint\n}');
+  if (p.queue) out.push('output "queue_url" {\n  value = aws_sqs_queue.orders.url\n}');
+  if (p.table) out.push('output "table_name" {\n  value = aws_dynamodb_table.orders.name\n}');
+  return out.join('\n\n') + '\n';
+}
+
+function main(options: GenerateOptions): string {
+  const p = plan(options);
+  const layout = codeLayout(options);
+  const node = isNodeRuntime(options.runtime);
+  const parts: string[] = [];
+  parts.push(`terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.80"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = "~> 2.7"
+    }
+  }
+}
+
+provider "aws" {}
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}`);
+
+  const excludes = node
+    ? ['infra', 'test', 'events', 'README.md', 'schema.sql', '.gitignore', ...(options.language === 'typescript' ? ['src', 'tsconfig.json'] : [])]
+    : [];
+  parts.push(`# Build first (see README.md); the archive holds exactly what Lambda runs.
+data "archive_file" "function" {
+  type        = "zip"
+  source_dir  = "\${path.module}/../${layout.codeDir === '.' ? '' : layout.codeDir}"
+  output_path = "\${path.module}/function.zip"${excludes.length ? `\n  excludes    = ${JSON.stringify(excludes)}` : ''}
+}`.replace('/../"', '/.."'));
+
+  if (p.vpc) {
+    parts.push(`resource "aws_security_group" "function" {
+  name_prefix = "orders-function-"
+  description = "Lambda function: out to PostgreSQL only"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "function_to_postgres" {
+  security_group_id            = aws_security_group.function.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = ${p.proxy ? 'aws_security_group.proxy.id' : 'var.database_security_group_id'}
+  description                  = "PostgreSQL"
+}`);
+    if (p.functionReadsSecret) {
+      parts.push(`resource "aws_vpc_security_group_egress_rule" "function_to_secrets_manager" {
+  security_group_id = aws_security_group.function.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+  description       = "Secrets Manager over HTTPS (NAT gateway or interface endpoint)"
+}`);
+    }
+    if (p.proxy) {
+      parts.push(`resource "aws_security_group" "proxy" {
+  name_prefix = "orders-proxy-"
+  description = "RDS Proxy: in from the function, out to the database"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "proxy_from_function" {
+  security_group_id            = aws_security_group.proxy.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.function.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "proxy_to_database" {
+  security_group_id            = aws_security_group.proxy.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = var.database_security_group_id
+}`);
+    }
+    parts.push(`resource "aws_vpc_security_group_ingress_rule" "database" {
+  security_group_id            = var.database_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = ${p.proxy ? 'aws_security_group.proxy.id' : 'aws_security_group.function.id'}
+  description                  = "${p.proxy ? 'From RDS Proxy' : 'From the Lambda function'}"
+}`);
+  }
+
+  if (p.proxy) {
+    parts.push(`resource "aws_iam_role" "proxy" {
+  name_prefix = "orders-proxy-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "rds.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy" "proxy_reads_secret" {
+  role = aws_iam_role.proxy.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = var.db_secret_arn }]
+  })
+}
+
+resource "aws_db_proxy" "this" {
+  name                = "orders-proxy"
+  engine_family       = "POSTGRESQL"
+  role_arn            = aws_iam_role.proxy.arn
+  vpc_subnet_ids      = var.subnet_ids
+  vpc_security_group_ids = [aws_security_group.proxy.id]
+  require_tls         = true
+  idle_client_timeout = ${proxyIdleClientTimeout.value}
+
+  auth {
+    auth_scheme               = "SECRETS"
+    secret_arn                = var.db_secret_arn
+    # Standard IAM mode: the function authenticates with a token, the proxy logs in with the secret.
+    iam_auth                  = "${p.iamDb ? 'REQUIRED' : 'DISABLED'}"
+    client_password_auth_type = "POSTGRES_SCRAM_SHA_256"
+  }
+}
+
+# Pool settings belong to the target group (modify-db-proxy-target-group), not to the proxy.
+resource "aws_db_proxy_default_target_group" "this" {
+  db_proxy_name = aws_db_proxy.this.name
+
+  connection_pool_config {
+    max_connections_percent      = ${proxyMaxConnectionsPercent.value}
+    max_idle_connections_percent = ${proxyMaxIdleConnectionsPercent.value}
+    connection_borrow_timeout    = ${proxyConnectionBorrowTimeout.value}
+  }
+}
+
+resource "aws_db_proxy_target" "this" {
+  db_proxy_name     = aws_db_proxy.this.name
+  target_group_name = aws_db_proxy_default_target_group.this.name
+  ${p.aurora ? 'db_cluster_identifier  = var.db_cluster_identifier' : 'db_instance_identifier = var.db_instance_identifier'}
+}
+
+locals {
+  # The proxy resource id (prx-…) is the last field of the proxy ARN; rds-db:connect names it.
+  proxy_resource_id = element(split(":", aws_db_proxy.this.arn), 6)
+}`);
+  }
+
+  if (p.queue) {
+    parts.push(`resource "aws_sqs_queue" "dead_letters" {
+  name_prefix               = "orders-dlq-"
+  message_retention_seconds = 1209600
+}
+
+resource "aws_sqs_queue" "orders" {
+  name_prefix = "orders-"
+  # AWS advises a visibility timeout of at least six times the function timeout.
+  visibility_timeout_seconds = ${functionTimeout.value * 6}
+  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead_letters.arn, maxReceiveCount = 5 })
+}`);
+  }
+  if (p.table) {
+    parts.push(`resource "aws_dynamodb_table" "orders" {
+  name         = "orders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "customerId"
+  range_key    = "orderId"
+
+  attribute {
+    name = "customerId"
+    type = "S"
+  }
+  attribute {
+    name = "orderId"
+    type = "S"
+  }
+}`);
+  }
+
+  const policy = statements(options)
+    .map(
+      (s) =>
+        `      {\n        Sid      = "${s.sid}"\n        Effect   = "Allow"\n        Action   = ${JSON.stringify(s.actions)}\n        Resource = [${s.resources.map((r) => JSON.stringify(renderArn(r, tfParts))).join(', ')}]\n      }`,
+    )
+    .join(',\n');
+  parts.push(`resource "aws_iam_role" "function" {
+  name_prefix = "orders-function-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "logs" {
+  role       = aws_iam_role.function.name
+  policy_arn = "arn:\${data.aws_partition.current.partition}:iam::aws:policy/service-role/${p.vpc ? 'AWSLambdaVPCAccessExecutionRole' : 'AWSLambdaBasicExecutionRole'}"
+}
+
+resource "aws_iam_role_policy" "function" {
+  role = aws_iam_role.function.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+${policy}
+    ]
+  })
+}`);
+
+  const env = environment(options)
+    .map(([name, value]) => {
+      const expr =
+        'literal' in value
+          ? JSON.stringify(value.literal)
+          : 'input' in value
+            ? `var.${snake(value.input)}`
+            : value.ref === 'proxyEndpoint'
+              ? 'aws_db_proxy.this.endpoint'
+              : value.ref === 'tableName'
+                ? 'aws_dynamodb_table.orders.name'
+                : '"arn:${data.aws_partition.current.partition}:rds:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:cluster:${var.db_cluster_identifier}"';
+      return `      ${name} = ${expr}`;
+    })
+    .join('\n');
+  parts.push(`resource "aws_lambda_function" "orders" {
+  function_name    = "orders-${options.pattern}"
+  role             = aws_iam_role.function.arn
+  runtime          = "${options.runtime}"
+  handler          = "${layout.handler}"
+  filename         = data.archive_file.function.output_path
+  source_code_hash = data.archive_file.function.output_base64sha256
+  memory_size      = ${functionMemory.value}
+  timeout          = ${functionTimeout.value}
+${p.vpc ? '\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.function.id]\n  }\n' : ''}
+  environment {
+    variables = {
+${env}
+    }
+  }
+}`);
+  if (p.queue) {
+    parts.push(`resource "aws_lambda_event_source_mapping" "orders" {
+  event_source_arn                   = aws_sqs_queue.orders.arn
+  function_name                      = aws_lambda_function.orders.arn
+  batch_size                         = ${sqsBatchSize.value}
+  maximum_batching_window_in_seconds = ${sqsBatchingWindow.value}
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  # At most this many batches run at once, so at most this many database connections.
+  scaling_config {
+    maximum_concurrency = ${sqsMaximumConcurrency.value}
+  }
+}`);
+  }
+  return parts.join('\n\n') + '\n';
+}

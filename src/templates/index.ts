@@ -1,0 +1,68 @@
+/**
+ * Starter-code generation: options in, files out. Pure (no I/O, no clock, no `node:` imports) so
+ * the wizard page runs it in the browser and `connlab generate` in Node, with the same bytes.
+ */
+import type { GenerateOptions } from './options.ts';
+import { parseGenerateOptions, usesConnection } from './options.ts';
+import type { GeneratedFile } from './project.ts';
+import { nodeHandler } from './handlers/node.ts';
+import { pythonHandler } from './handlers/python.ts';
+import { nodeLocalTest, packageJson, pythonLocalTest, requirementsTxt, sampleEvent, schemaSql, tsconfig } from './support-files.ts';
+import { readme } from './readme.ts';
+import { samFiles } from './iac/sam.ts';
+import { terraformFiles } from './iac/terraform.ts';
+import { cdkFiles } from './iac/cdk.ts';
+import { awsCliFiles } from './iac/aws-cli.ts';
+import { isNodeRuntime } from '../wizard/answers.ts';
+
+export type { GeneratedFile } from './project.ts';
+export * from './options.ts';
+export { zipProject } from './zip.ts';
+
+export class InvalidOptionsError extends Error {
+  readonly reasons: string[];
+  constructor(reasons: string[]) {
+    super(`Cannot generate this combination:\n- ${reasons.join('\n- ')}`);
+    this.name = 'InvalidOptionsError';
+    this.reasons = reasons;
+  }
+}
+
+/** Generates the project, or throws InvalidOptionsError naming every reason the combination is refused. */
+export function generate(input: GenerateOptions): GeneratedFile[] {
+  const parsed = parseGenerateOptions(input);
+  if (!parsed.ok) throw new InvalidOptionsError(parsed.errors);
+  const options = parsed.value;
+  const files: GeneratedFile[] = [];
+  if (isNodeRuntime(options.runtime)) {
+    const ts = options.language === 'typescript';
+    files.push({ path: 'package.json', contents: packageJson(options) });
+    if (ts) files.push({ path: 'tsconfig.json', contents: tsconfig(options) });
+    files.push({ path: ts ? 'src/handler.ts' : 'src/handler.mjs', contents: nodeHandler(options) });
+    files.push({ path: 'test/handler.test.mjs', contents: nodeLocalTest(options) });
+    files.push({ path: '.gitignore', contents: 'node_modules/\ndist/\n*.zip\n' });
+  } else {
+    files.push({ path: 'app/handler.py', contents: pythonHandler(options) });
+    files.push({ path: 'app/requirements.txt', contents: requirementsTxt(options) });
+    files.push({ path: 'tests/test_handler.py', contents: pythonLocalTest(options) });
+    files.push({ path: '.gitignore', contents: '__pycache__/\n*.zip\nbuild/\n' });
+  }
+  files.push({ path: 'events/event.json', contents: sampleEvent(options) });
+  if (usesConnection(options.pattern) || options.pattern === 'data-api') files.push({ path: 'schema.sql', contents: schemaSql(options) });
+  files.push({ path: 'README.md', contents: readme(options) });
+  switch (options.iac) {
+    case 'sam':
+      files.push(...samFiles(options));
+      break;
+    case 'terraform':
+      files.push(...terraformFiles(options));
+      break;
+    case 'cdk':
+      files.push(...cdkFiles(options));
+      break;
+    case 'aws-cli':
+      files.push(...awsCliFiles(options));
+      break;
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
