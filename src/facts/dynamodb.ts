@@ -144,4 +144,10 @@ export const dynamodb = {
     source: 'assumption',
     calibrate: 'The DescribeTable API reference says ItemCount and TableSizeBytes are updated "approximately every six hours"; not in the fact sheet. Watch ItemCount on a real table after a burst of writes.',
   },
+  maxRequestBytes: {
+    value: 16 * 1024 * 1024,
+    unit: 'bytes per HTTP request',
+    source: 'assumption',
+    calibrate: 'The HTTP body limit of `connlab serve`; DynamoDB documents a 16 MB cap on BatchWriteItem requests (API reference, not in the fact sheet), and dynalite uses the same bound.',
+  },
 } as const satisfies Record<string, Fact>;

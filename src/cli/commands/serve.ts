@@ -1,0 +1,96 @@
+/**
+ * `connlab serve <service> --port N`: an AWS service emulator on 127.0.0.1 until Ctrl-C.
+ *
+ * Services register in `services` below with a loader, so `connlab --help` stays cheap and a new
+ * emulator (the Data API next) is one more entry. Each loader returns a started HTTP endpoint.
+ */
+import type { Command, CommandIO } from '../main.ts';
+
+export interface ServedEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServableService {
+  /** One line for the usage text. */
+  summary: string;
+  /** Example commands printed once the endpoint is up; `{url}` is replaced by the endpoint. */
+  examples: string[];
+  start(options: { port: number; host: string }): Promise<ServedEndpoint>;
+}
+
+export const services: Record<string, () => Promise<ServableService>> = {
+  dynamodb: async () => {
+    const [{ DynamoDBEmulator, SUPPORTED_OPERATIONS }, { listenDynamoDB }] = await Promise.all([
+      import('../../engine/dynamodb/index.ts'),
+      import('../../engine/dynamodb/http-server.ts'),
+    ]);
+    return {
+      summary: `DynamoDB (${SUPPORTED_OPERATIONS.join(', ')})`,
+      examples: [
+        'export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1',
+        "aws dynamodb create-table --table-name demo --billing-mode PAY_PER_REQUEST --key-schema AttributeName=pk,KeyType=HASH --attribute-definitions AttributeName=pk,AttributeType=S --endpoint-url {url}",
+        "aws dynamodb put-item --table-name demo --item '{\"pk\":{\"S\":\"hello\"}}' --endpoint-url {url}",
+      ],
+      // Real time here: `serve` answers readers' own programs, not a simulation.
+      start: (options) => listenDynamoDB(new DynamoDBEmulator(), options),
+    };
+  },
+};
+
+const HOST = '127.0.0.1';
+
+function parse(args: string[]): { service: string; port: number } | string {
+  const [service, ...rest] = args;
+  if (!service) return 'missing the service name';
+  if (!(service in services)) return `unknown service '${service}'. Expected one of: ${Object.keys(services).join(', ')}.`;
+  let port: number | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : arg === '--port' ? rest[++i] : undefined;
+    if (value === undefined) return `unexpected argument '${arg}'`;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) return `--port must be an integer from 0 to 65535 (0 picks a free port), got '${value}'`;
+    port = parsed;
+  }
+  if (port === undefined) return 'missing --port N';
+  return { service, port };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+const stopSignal = (): Promise<string> =>
+  new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+export const command: Command = {
+  summary: 'Run an AWS service emulator on 127.0.0.1 for the AWS CLI or your own code',
+  usage: `connlab serve <${Object.keys(services).join('|')}> --port N`,
+  async run(args: string[], io: CommandIO): Promise<number> {
+    const parsed = parse(args);
+    if (typeof parsed === 'string') {
+      io.stderr(`connlab serve: ${parsed}\nUsage: ${command.usage}`);
+      return 2;
+    }
+    const service = await (services[parsed.service] as () => Promise<ServableService>)();
+    let endpoint: ServedEndpoint;
+    try {
+      endpoint = await service.start({ port: parsed.port, host: HOST });
+    } catch (error) {
+      io.stderr(`connlab serve: cannot listen on ${HOST}:${parsed.port}: ${(error as Error).message}`);
+      return 1;
+    }
+    const stopped = stopSignal();
+    io.stdout(`${service.summary}\nListening on ${endpoint.url}\n\nTry:\n${service.examples.map((e) => `  ${e.replaceAll('{url}', endpoint.url)}`).join('\n')}\n\nCtrl-C stops it.`);
+    const signal = await stopped;
+    await endpoint.close();
+    io.stdout(`Stopped (${signal}).`);
+    return 0;
+  },
+};

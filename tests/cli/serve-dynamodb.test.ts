@@ -1,0 +1,153 @@
+/**
+ * `connlab serve dynamodb` as readers use it: a separate process on 127.0.0.1, driven by Debian's
+ * AWS CLI (`/usr/bin/aws --endpoint-url`) with fake credentials, and by the SDK over real HTTP.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+const run = promisify(execFile);
+const AWS = '/usr/bin/aws';
+const root = join(import.meta.dirname, '..', '..');
+
+const fakeCredentials = {
+  AWS_ACCESS_KEY_ID: 'AKIDCONNLABTEST',
+  AWS_SECRET_ACCESS_KEY: 'connlab-test-secret',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  // Keep the CLI away from any real configuration or instance metadata.
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_PAGER: '',
+};
+
+let server: ChildProcess;
+let endpoint: string;
+let output = '';
+
+async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(AWS, ['dynamodb', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...fakeCredentials },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [join(root, 'bin', 'connlab.mjs'), 'serve', 'dynamodb', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const started = Date.now();
+  while (!/Listening on (http:\/\/127\.0\.0\.1:\d+)/.test(output)) {
+    if (Date.now() - started > 20_000 || server.exitCode !== null) throw new Error(`connlab serve did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  endpoint = (/Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
+});
+
+afterAll(() => {
+  if (server.exitCode === null) server.kill('SIGKILL');
+});
+
+describe('connlab serve dynamodb', () => {
+  it('has the AWS CLI it is tested with', () => {
+    expect(existsSync(AWS)).toBe(true);
+  });
+
+  it('prints the endpoint and ready-to-paste AWS CLI commands', () => {
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(output).toContain(`aws dynamodb create-table`);
+    expect(output).toContain(`--endpoint-url ${endpoint}`);
+  });
+
+  it('answers the AWS CLI: create-table, put-item, get-item, query, update-item', async () => {
+    const created = await aws(
+      'create-table',
+      '--table-name', 'sessions',
+      '--billing-mode', 'PAY_PER_REQUEST',
+      '--key-schema', 'AttributeName=user,KeyType=HASH', 'AttributeName=started,KeyType=RANGE',
+      '--attribute-definitions', 'AttributeName=user,AttributeType=S', 'AttributeName=started,AttributeType=N',
+    );
+    expect(created.stderr).toBe('');
+    expect(JSON.parse(created.stdout).TableDescription.TableName).toBe('sessions');
+
+    for (const started of ['1', '2', '3']) {
+      const put = await aws('put-item', '--table-name', 'sessions', '--item', JSON.stringify({ user: { S: 'ada' }, started: { N: started } }));
+      expect(put.code).toBe(0);
+    }
+    const got = await aws('get-item', '--table-name', 'sessions', '--key', JSON.stringify({ user: { S: 'ada' }, started: { N: '2' } }), '--consistent-read', '--return-consumed-capacity', 'TOTAL');
+    expect(JSON.parse(got.stdout)).toEqual({ Item: { user: { S: 'ada' }, started: { N: '2' } }, ConsumedCapacity: { TableName: 'sessions', CapacityUnits: 1 } });
+
+    const queried = await aws(
+      'query', '--table-name', 'sessions',
+      '--key-condition-expression', '#u = :u AND started > :s',
+      '--expression-attribute-names', JSON.stringify({ '#u': 'user' }),
+      '--expression-attribute-values', JSON.stringify({ ':u': { S: 'ada' }, ':s': { N: '1' } }),
+      '--no-scan-index-forward',
+    );
+    expect(JSON.parse(queried.stdout).Items.map((i: { started: { N: string } }) => i.started.N)).toEqual(['3', '2']);
+
+    const updated = await aws(
+      'update-item', '--table-name', 'sessions',
+      '--key', JSON.stringify({ user: { S: 'ada' }, started: { N: '1' } }),
+      '--update-expression', 'ADD hits :one',
+      '--expression-attribute-values', JSON.stringify({ ':one': { N: '1' } }),
+      '--return-values', 'UPDATED_NEW',
+    );
+    expect(JSON.parse(updated.stdout)).toEqual({ Attributes: { hits: { N: '1' } } });
+  });
+
+  it('reports errors the way the CLI expects: exception name and message', async () => {
+    const conditional = await aws('put-item', '--table-name', 'sessions', '--item', JSON.stringify({ user: { S: 'ada' }, started: { N: '1' } }), '--condition-expression', 'attribute_not_exists(#u)', '--expression-attribute-names', JSON.stringify({ '#u': 'user' }));
+    expect(conditional.code).not.toBe(0);
+    expect(conditional.stderr).toContain('An error occurred (ConditionalCheckFailedException) when calling the PutItem operation: The conditional request failed');
+
+    const missing = await aws('describe-table', '--table-name', 'nope');
+    expect(missing.stderr).toContain('(ResourceNotFoundException) when calling the DescribeTable operation: Requested resource not found: Table: nope not found');
+
+    const outside = await aws('scan', '--table-name', 'sessions');
+    expect(outside.stderr).toContain('(UnknownOperationException) when calling the Scan operation: Scan is not implemented by connlab');
+  });
+
+  it('serves the SDK over HTTP too', async () => {
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    const result = await client.send(new QueryCommand({ TableName: 'sessions', KeyConditionExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'user' }, ExpressionAttributeValues: { ':u': { S: 'ada' } }, Select: 'COUNT' }));
+    expect(result.Count).toBe(3);
+    client.destroy();
+  });
+
+  it('stops on SIGTERM with exit code 0', async () => {
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('Stopped (SIGTERM).');
+  });
+});
+
+describe('connlab serve usage', () => {
+  const capture = async (argv: string[]) => {
+    const err: string[] = [];
+    const code = await main(argv, { stdout: () => {}, stderr: (t) => err.push(t) });
+    return { code, stderr: err.join('\n') };
+  };
+
+  it('rejects an unknown service, naming the ones it has', async () => {
+    const { code, stderr } = await capture(['serve', 'sqs', '--port', '1']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown service 'sqs'. Expected one of: dynamodb.");
+  });
+
+  it('requires a valid port', async () => {
+    expect((await capture(['serve', 'dynamodb'])).stderr).toContain('missing --port N');
+    expect((await capture(['serve', 'dynamodb', '--port', '70000'])).code).toBe(2);
+  });
+});
