@@ -1,0 +1,172 @@
+/**
+ * What a pattern costs, from the cited prices in `src/facts/pricing.ts`: the RDS Proxy's monthly
+ * charge, and the cost per million requests of a scenario under each of the six patterns.
+ *
+ * Pure functions. Every line of a result names the price it used, so the page can show the source
+ * and flag assumptions. The database itself (an RDS or Aurora instance) is not priced here: its
+ * price is not in the fact sheet, so a scenario may pass its monthly cost in, and it is then spread
+ * over the month's requests for every pattern that uses it.
+ */
+import { z } from 'zod';
+import type { Fact } from '../../facts/fact.ts';
+import { pricing } from '../../facts/pricing.ts';
+import { dynamodb } from '../../facts/dynamodb.ts';
+
+export type Prices = { [K in keyof typeof pricing]: Fact };
+
+export const PATTERNS = ['connection-per-invocation', 'module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
+export type Pattern = (typeof PATTERNS)[number];
+
+export interface CostLine {
+  label: string;
+  usd: number;
+  /** The prices this line used, with their sources. */
+  prices: Fact[];
+}
+
+export interface Cost {
+  usd: number;
+  lines: CostLine[];
+  /** True when any price behind the total is an assumption rather than a sourced fact. */
+  usesAssumptions: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RDS Proxy
+
+export const ProxyTarget = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('instance'),
+    /** vCPUs of one DB instance behind the proxy. */
+    vcpus: z.number().positive().describe('vCPUs of one DB instance'),
+    /** Writer plus readers registered with the proxy. */
+    instances: z.number().int().positive().default(1).describe('DB instances registered with the proxy'),
+  }),
+  z.object({
+    kind: z.literal('serverless-v2'),
+    /** Average ACUs the Aurora Serverless v2 cluster runs at over the month. */
+    acus: z.number().positive().describe('average Aurora Serverless v2 capacity in ACUs'),
+  }),
+]);
+export type ProxyTarget = z.input<typeof ProxyTarget>;
+
+const finish = (lines: CostLine[]): Cost => ({
+  usd: lines.reduce((sum, l) => sum + l.usd, 0),
+  lines,
+  usesAssumptions: lines.some((l) => l.prices.some((p) => p.source === 'assumption')),
+});
+
+/** RDS Proxy is billed on the capacity of the database behind it, with a floor (fact sheet A8). */
+export function monthlyProxyCost(target: ProxyTarget, prices: Prices = pricing): Cost & { billedUnits: number; minimumApplied: boolean } {
+  const parsed = ProxyTarget.parse(target);
+  const hours = prices.hoursPerMonth;
+  if (parsed.kind === 'instance') {
+    const vcpus = parsed.vcpus * parsed.instances;
+    const billed = Math.max(vcpus, prices.rdsProxyMinimumVcpus.value);
+    const usd = billed * prices.rdsProxyPerVcpuHour.value * hours.value;
+    return {
+      ...finish([{ label: `RDS Proxy: ${billed} vCPU × ${hours.value} h`, usd, prices: [prices.rdsProxyPerVcpuHour, prices.rdsProxyMinimumVcpus, hours] }]),
+      billedUnits: billed,
+      minimumApplied: billed > vcpus,
+    };
+  }
+  const billed = Math.max(parsed.acus, prices.rdsProxyMinimumAcus.value);
+  const usd = billed * prices.rdsProxyPerAcuHour.value * hours.value;
+  return {
+    ...finish([{ label: `RDS Proxy: ${billed} ACU × ${hours.value} h`, usd, prices: [prices.rdsProxyPerAcuHour, prices.rdsProxyMinimumAcus, hours] }]),
+    billedUnits: billed,
+    minimumApplied: billed > parsed.acus,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost per million requests
+
+export const Scenario = z.object({
+  requestsPerMonth: z.number().positive().describe('requests the function serves in a month'),
+  lambda: z.object({
+    memoryMb: z.number().int().min(128).max(10_240).describe('function memory in MB'),
+    durationMs: z.number().nonnegative().describe('average billed duration of one invocation in ms'),
+    /** Per-pattern durations, e.g. a longer one for connection-per-invocation (it opens a connection each time). */
+    durationMsByPattern: z.partialRecord(z.enum(PATTERNS), z.number().nonnegative()).optional(),
+  }),
+  /** Monthly cost of the RDS/Aurora database, if the reader wants it in the comparison (not in the fact sheet). */
+  databaseMonthlyUsd: z.number().nonnegative().default(0),
+  proxyTarget: ProxyTarget.optional(),
+  dataApi: z.object({ callsPerRequest: z.number().nonnegative().default(1) }).default({ callsPerRequest: 1 }),
+  dynamodb: z
+    .object({
+      readsPerRequest: z.number().nonnegative().default(1),
+      writesPerRequest: z.number().nonnegative().default(1),
+      itemBytes: z.number().positive().default(1024),
+      consistentReads: z.boolean().default(false),
+    })
+    .default({ readsPerRequest: 1, writesPerRequest: 1, itemBytes: 1024, consistentReads: false }),
+  sqs: z
+    .object({
+      batchSize: z.number().int().min(1).max(10_000).default(10),
+      consumerDurationMs: z.number().nonnegative().default(100),
+    })
+    .default({ batchSize: 10, consumerDurationMs: 100 }),
+});
+export type Scenario = z.input<typeof Scenario>;
+
+const MILLION = 1_000_000;
+
+export function costPerMillionRequests(pattern: Pattern, scenario: Scenario, prices: Prices = pricing): Cost {
+  const s = Scenario.parse(scenario);
+  const duration = s.lambda.durationMsByPattern?.[pattern] ?? s.lambda.durationMs;
+  const gbSeconds = (ms: number) => (ms / 1000) * (s.lambda.memoryMb / 1024);
+  const lambdaLines = (label: string, invocations: number, ms: number): CostLine[] => [
+    { label: `${label}: invocations`, usd: (invocations / MILLION) * prices.lambdaPerMillionRequests.value, prices: [prices.lambdaPerMillionRequests] },
+    { label: `${label}: duration (${ms} ms × ${s.lambda.memoryMb} MB)`, usd: invocations * gbSeconds(ms) * prices.lambdaPerGbSecond.value, prices: [prices.lambdaPerGbSecond] },
+  ];
+  const perMillion = MILLION;
+  /** A monthly charge's share of one million requests. */
+  const share = (monthlyUsd: number) => (monthlyUsd / s.requestsPerMonth) * perMillion;
+  const database: CostLine[] = s.databaseMonthlyUsd > 0 ? [{ label: 'Database (given by the scenario)', usd: share(s.databaseMonthlyUsd), prices: [] }] : [];
+
+  switch (pattern) {
+    case 'connection-per-invocation':
+    case 'module-pool':
+      return finish([...lambdaLines('Lambda', perMillion, duration), ...database]);
+    case 'rds-proxy': {
+      if (!s.proxyTarget) throw new Error('the rds-proxy pattern needs scenario.proxyTarget (the database the proxy fronts)');
+      const proxy = monthlyProxyCost(s.proxyTarget, prices);
+      return finish([
+        ...lambdaLines('Lambda', perMillion, duration),
+        { label: `${proxy.lines[0]?.label ?? 'RDS Proxy'}, spread over ${s.requestsPerMonth.toLocaleString('en-US')} requests`, usd: share(proxy.usd), prices: proxy.lines.flatMap((l) => l.prices) },
+        ...database,
+      ]);
+    }
+    case 'data-api':
+      return finish([
+        ...lambdaLines('Lambda', perMillion, duration),
+        { label: `Data API: ${s.dataApi.callsPerRequest} call(s) per request`, usd: s.dataApi.callsPerRequest * prices.dataApiPerMillionRequests.value, prices: [prices.dataApiPerMillionRequests] },
+        ...database,
+      ]);
+    case 'dynamodb': {
+      const { readsPerRequest, writesPerRequest, itemBytes, consistentReads } = s.dynamodb;
+      // Request units follow the same rounding as capacity units: 1 KB per write, 4 KB per read.
+      const writeUnits = Math.ceil(itemBytes / dynamodb.writeUnitBytes.value);
+      const readUnits = Math.ceil(itemBytes / dynamodb.readUnitBytes.value) * (consistentReads ? 1 : dynamodb.eventuallyConsistentReadFactor.value);
+      return finish([
+        ...lambdaLines('Lambda', perMillion, duration),
+        { label: `DynamoDB: ${writesPerRequest} write(s) × ${writeUnits} WRU`, usd: writesPerRequest * writeUnits * prices.dynamodbPerMillionWriteUnits.value, prices: [prices.dynamodbPerMillionWriteUnits, dynamodb.writeUnitBytes] },
+        { label: `DynamoDB: ${readsPerRequest} read(s) × ${readUnits} RRU`, usd: readsPerRequest * readUnits * prices.dynamodbPerMillionReadUnits.value, prices: [prices.dynamodbPerMillionReadUnits, dynamodb.readUnitBytes] },
+      ]);
+    }
+    case 'sqs-batching': {
+      const batches = perMillion / s.sqs.batchSize;
+      // One SendMessage per request; per batch one ReceiveMessage and one DeleteMessageBatch.
+      // Empty polls of an idle queue are not counted (they depend on traffic gaps).
+      const sqsRequests = perMillion + 2 * batches;
+      return finish([
+        ...lambdaLines('Producer Lambda', perMillion, duration),
+        { label: `SQS: ${sqsRequests.toLocaleString('en-US')} requests (send, receive, delete)`, usd: (sqsRequests / MILLION) * prices.sqsPerMillionRequests.value, prices: [prices.sqsPerMillionRequests] },
+        ...lambdaLines(`Consumer Lambda (batches of ${s.sqs.batchSize})`, batches, s.sqs.consumerDurationMs),
+        ...database,
+      ]);
+    }
+  }
+}
