@@ -150,4 +150,10 @@ export const dynamodb = {
     source: 'assumption',
     calibrate: 'The HTTP body limit of `connlab serve`; DynamoDB documents a 16 MB cap on BatchWriteItem requests (API reference, not in the fact sheet), and dynalite uses the same bound.',
   },
+  requestLatency: {
+    value: 5,
+    unit: 'ms per request (service side, same Region)',
+    source: 'assumption',
+    calibrate: 'AWS describes DynamoDB as single-digit-millisecond at any scale but publishes no distribution; measure the SuccessfulRequestLatency metric (CloudWatch, AWS/DynamoDB) of a real table for the operations you use.',
+  },
 } as const satisfies Record<string, Fact>;

@@ -44,11 +44,21 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return found === undefined ? undefined : headers[found];
 }
 
+export interface RequestHandlerOptions {
+  /**
+   * Waits out one request's service time before the answer is returned, e.g. on the simulation's
+   * virtual clock (`facts.dynamodb.requestLatency` is the default model). Without it, answers are immediate.
+   */
+  latency?: (operation: string) => Promise<void>;
+}
+
 /** `new DynamoDBClient({ region, credentials, requestHandler: dynamoDBRequestHandler(emulator) })`. */
-export function dynamoDBRequestHandler(emulator: DynamoDBEmulator): EmulatorRequestHandler {
+export function dynamoDBRequestHandler(emulator: DynamoDBEmulator, options: RequestHandlerOptions = {}): EmulatorRequestHandler {
   return {
     async handle(request) {
-      const answer = emulator.respond(header(request.headers, 'x-amz-target'), bodyText(request.body));
+      const target = header(request.headers, 'x-amz-target');
+      await options.latency?.(target?.split('.')[1] ?? '');
+      const answer = emulator.respond(target, bodyText(request.body));
       return { response: { statusCode: answer.statusCode, headers: answer.headers, body: encoder.encode(answer.body) } };
     },
     updateHttpClientConfig() {},

@@ -223,3 +223,24 @@ describe('@aws-sdk/lib-dynamodb through the requestHandler', () => {
     expect(Item).toEqual({ customer: 'c9', orderedAt: 1 });
   });
 });
+
+describe('the requestHandler latency hook', () => {
+  it('waits for the latency model before answering, per operation', async () => {
+    const seen: string[] = [];
+    const slow = new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+      requestHandler: dynamoDBRequestHandler(emulator, {
+        latency: async (operation) => {
+          seen.push(operation);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        },
+      }),
+    });
+    const started = performance.now();
+    await slow.send(new GetItemCommand({ TableName: 'orders', Key: { customer: { S: 'x' }, orderedAt: { N: '1' } } }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(seen).toEqual(['GetItem']);
+  });
+});
