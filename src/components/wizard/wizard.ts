@@ -1,0 +1,298 @@
+/**
+ * The wizard's behaviour: read the answers (share link, then this browser's last answers, then the
+ * defaults), decide, generate, and keep the URL, the preview and the zip in step with the form.
+ * decide() and generate() are the same pure functions `connlab generate` runs, so what the preview
+ * shows is what the zip holds is what the CLI writes.
+ */
+import {
+  answersFromSearchParams,
+  answersToSearchParams,
+  decide,
+  defaultAnswers,
+  languagesFor,
+  parseAnswers,
+  patternNames,
+  questions,
+  type Answers,
+  type Recommendation,
+} from '../../wizard/index.ts';
+import { generate, zipProject, type GeneratedFile } from '../../templates/index.ts';
+import { encodeSharedState } from '../../sandboxes/share.ts';
+import { highlight } from './highlight.ts';
+
+const storageKey = 'connlab:wizard-answers';
+
+/** The sandbox that shows each pattern running, when the guide has one. */
+const sandboxForPattern: Record<string, string> = {
+  'module-pool': 'module-pool',
+  'rds-proxy': 'rds-proxy',
+  'data-api': 'data-api',
+  dynamodb: 'dynamodb',
+  'sqs-batching': 'sqs-batching',
+};
+
+function element<T extends HTMLElement>(root: HTMLElement, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`wizard: missing ${selector}`);
+  return found;
+}
+
+function make<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function storedAnswers(): Answers | undefined {
+  try {
+    const raw = localStorage.getItem(storageKey);
+    if (!raw) return undefined;
+    const parsed = parseAnswers(JSON.parse(raw));
+    return parsed.ok ? parsed.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(answers: Answers): void {
+  try {
+    localStorage.setItem(storageKey, JSON.stringify(answers));
+  } catch {
+    // Without storage the answers still live in the URL.
+  }
+}
+
+export function mountWizard(root: HTMLElement): void {
+  const form = element<HTMLFormElement>(root, '[data-wizard-form]');
+  const message = element<HTMLElement>(root, '[data-wizard-message]');
+  const result = element<HTMLElement>(root, '[data-wizard-result]');
+  const announce = element<HTMLElement>(root, '[data-wizard-announce]');
+  const filesSection = element<HTMLElement>(root, '[data-wizard-files]');
+  const tree = element<HTMLUListElement>(root, '[data-wizard-tree]');
+  const preview = element<HTMLElement>(root, '[data-wizard-preview]');
+  const fileName = element<HTMLElement>(root, '[data-wizard-file-name]');
+  const sandboxHomes: Record<string, string> = JSON.parse(root.dataset.sandboxHomes ?? '{}');
+
+  let files: GeneratedFile[] = [];
+  let selectedPath = '';
+  let lastPattern = '';
+
+  // 1. Where the answers come from: a share link wins, then this browser's memory, then defaults.
+  let answers = defaultAnswers;
+  const query = new URLSearchParams(location.search);
+  if ([...query.keys()].length > 0) {
+    const fromLink = answersFromSearchParams(query);
+    if (fromLink.ok) answers = fromLink.value;
+    else {
+      message.hidden = false;
+      message.textContent = `This link's answers could not be used, so the wizard starts from ${storedAnswers() ? 'your last answers' : 'the defaults'}. ${fromLink.errors.join(' ')}`;
+      answers = storedAnswers() ?? defaultAnswers;
+    }
+  } else {
+    answers = storedAnswers() ?? defaultAnswers;
+  }
+
+  function writeForm(values: Answers): void {
+    for (const question of questions) {
+      const value = String(values[question.id]);
+      if (question.kind === 'number') {
+        const input = form.elements.namedItem(question.id) as HTMLInputElement;
+        input.value = value;
+      } else {
+        for (const input of form.querySelectorAll<HTMLInputElement>(`input[name="${question.id}"]`)) input.checked = input.value === value;
+      }
+    }
+  }
+
+  /** Incompatible choices are disabled with the reason, never silently accepted. */
+  function applyConstraints(values: Answers): Answers {
+    const allowed = languagesFor(values.runtime);
+    const note = root.querySelector<HTMLElement>('[data-constraint="language"]');
+    for (const input of form.querySelectorAll<HTMLInputElement>('input[name="language"]')) {
+      input.disabled = !allowed.includes(input.value as Answers['language']);
+    }
+    let adjusted = values;
+    if (!allowed.includes(values.language)) {
+      adjusted = { ...values, language: allowed[0]! };
+      writeForm(adjusted);
+    }
+    if (note) {
+      note.hidden = false;
+      note.textContent = `${values.runtime} runs ${allowed.join(' or ')}; the other choices are disabled.`;
+    }
+    return adjusted;
+  }
+
+  function readForm(): Answers | undefined {
+    const data = new FormData(form);
+    const record: Record<string, unknown> = {};
+    for (const question of questions) {
+      const value = data.get(question.id);
+      record[question.id] = question.kind === 'number' ? Number(value) : value;
+    }
+    // A runtime change can leave the language invalid; move it to one the runtime runs, visibly.
+    const runtimeQuestion = questions.find((question) => question.id === 'runtime');
+    const runtime = record.runtime as Answers['runtime'];
+    if (runtimeQuestion?.kind === 'choice' && runtimeQuestion.options.some((option) => option.value === runtime)) {
+      const allowed = languagesFor(runtime);
+      if (!allowed.includes(record.language as Answers['language'])) {
+        record.language = allowed[0];
+        for (const input of form.querySelectorAll<HTMLInputElement>('input[name="language"]')) input.checked = input.value === allowed[0];
+      }
+    }
+    const parsed = parseAnswers(record);
+    if (!parsed.ok) {
+      message.hidden = false;
+      message.textContent = `Check your answers: ${parsed.errors.join(' ')}`;
+      return undefined;
+    }
+    message.hidden = true;
+    return parsed.value;
+  }
+
+  function renderRecommendation(recommendation: Recommendation, values: Answers): void {
+    const heading = element<HTMLElement>(result, 'h2');
+    result.replaceChildren(heading);
+    result.append(make('p', `Use ${patternNames[recommendation.pattern]}.`, 'pattern'));
+
+    for (const contradiction of recommendation.contradictions) {
+      const box = make('div', undefined, 'contradiction');
+      box.append(make('strong', 'Your answers disagree. '), `${contradiction.message} ${contradiction.resolution}`);
+      result.append(box);
+    }
+
+    result.append(make('h3', 'Why'));
+    const reasons = make('ul');
+    for (const reason of recommendation.reasons) reasons.append(make('li', reason.text));
+    result.append(reasons);
+
+    const budget = recommendation.budget;
+    result.append(make('h3', 'The numbers'));
+    result.append(
+      make(
+        'p',
+        `max_connections ${budget.maxConnectionsAssumed ? '(an assumption for Serverless v2)' : `for ${values.instanceClass}`}: ${budget.maxConnections.toLocaleString('en-US')}. ` +
+          `Direct connections you can budget for: ${budget.directBudget.toLocaleString('en-US')}. ` +
+          `Connections a direct design would open at your peak: ${budget.connectionsAtPeak.toLocaleString('en-US')}.`,
+        'budget',
+      ),
+    );
+
+    result.append(make('h3', 'Runner-up'));
+    result.append(make('p', `${patternNames[recommendation.runnerUp.pattern]}: ${recommendation.runnerUp.why}`));
+
+    if (recommendation.whatWouldChange.length) {
+      result.append(make('h3', 'What would change this answer'));
+      const list = make('ul');
+      for (const item of recommendation.whatWouldChange) list.append(make('li', item));
+      result.append(list);
+    }
+
+    const sandboxId = sandboxForPattern[recommendation.pattern];
+    const home = sandboxId ? sandboxHomes[sandboxId] : undefined;
+    if (sandboxId && home) {
+      const link = make('a', 'Run this pattern with your numbers') as HTMLAnchorElement;
+      link.href = `${home}${encodeSharedState({
+        sandbox: sandboxId,
+        params: { concurrency: recommendation.sandbox.concurrency, instanceClass: recommendation.sandbox.instanceClass },
+      })}`;
+      const paragraph = make('p');
+      paragraph.append(link, ` (the ${sandboxId} sandbox, preset to ${recommendation.sandbox.concurrency} concurrent invocations on ${recommendation.sandbox.instanceClass}).`);
+      result.append(paragraph);
+    }
+  }
+
+  async function showFile(path: string): Promise<void> {
+    const file = files.find((candidate) => candidate.path === path) ?? files[0];
+    if (!file) return;
+    selectedPath = file.path;
+    for (const button of tree.querySelectorAll<HTMLButtonElement>('button')) {
+      button.setAttribute('aria-current', String(button.dataset.path === file.path));
+    }
+    fileName.textContent = file.path;
+    const fallback = make('pre');
+    fallback.textContent = file.contents;
+    preview.replaceChildren(fallback);
+    const highlighted = await highlight(file.contents, file.path);
+    if (highlighted && selectedPath === file.path) preview.replaceChildren(highlighted);
+  }
+
+  function renderFiles(generated: GeneratedFile[]): void {
+    files = generated;
+    tree.replaceChildren(
+      ...files.map((file) => {
+        const item = make('li');
+        const button = make('button', file.path) as HTMLButtonElement;
+        button.type = 'button';
+        button.dataset.path = file.path;
+        button.addEventListener('click', () => void showFile(file.path));
+        item.append(button);
+        return item;
+      }),
+    );
+    filesSection.hidden = false;
+    void showFile(files.some((file) => file.path === selectedPath) ? selectedPath : (files.find((file) => /handler\.(ts|mjs|py)$/.test(file.path))?.path ?? files[0]?.path ?? ''));
+  }
+
+  function update(source: 'load' | 'input'): void {
+    const read = source === 'load' ? answers : readForm();
+    if (!read) return;
+    answers = applyConstraints(read);
+    const recommendation = decide(answers);
+    renderRecommendation(recommendation, answers);
+    try {
+      renderFiles(generate(recommendation.generate));
+    } catch (error) {
+      filesSection.hidden = true;
+      message.hidden = false;
+      message.textContent = error instanceof Error ? error.message : String(error);
+    }
+    const url = new URL(location.href);
+    url.search = answersToSearchParams(answers).toString();
+    history.replaceState(null, '', url);
+    remember(answers);
+    if (recommendation.pattern !== lastPattern) {
+      announce.textContent = `Recommendation: ${patternNames[recommendation.pattern]}.`;
+      lastPattern = recommendation.pattern;
+    }
+  }
+
+  element<HTMLButtonElement>(root, '[data-wizard-download]').addEventListener('click', () => {
+    const zip = zipProject(files);
+    const blob = new Blob([zip as BlobPart], { type: 'application/zip' });
+    const link = make('a') as HTMLAnchorElement;
+    link.href = URL.createObjectURL(blob);
+    link.download = `${decide(answers).pattern}-starter.zip`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 0);
+  });
+
+  const copyWithFeedback = async (button: HTMLButtonElement, text: string, done: string) => {
+    const original = button.textContent;
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = done;
+    } catch {
+      button.textContent = 'Copy failed: select and copy by hand';
+    }
+    announce.textContent = button.textContent ?? '';
+    setTimeout(() => (button.textContent = original), 2000);
+  };
+  const shareButton = element<HTMLButtonElement>(root, '[data-wizard-share]');
+  shareButton.addEventListener('click', () => void copyWithFeedback(shareButton, location.href, 'Link copied'));
+  const copyFileButton = element<HTMLButtonElement>(root, '[data-wizard-copy-file]');
+  copyFileButton.addEventListener('click', () => {
+    const file = files.find((candidate) => candidate.path === selectedPath);
+    if (file) void copyWithFeedback(copyFileButton, file.contents, 'Copied');
+  });
+
+  form.addEventListener('input', () => update('input'));
+  form.addEventListener('submit', (event) => event.preventDefault());
+  root.querySelector('[data-wizard-loading]')?.remove();
+  writeForm(answers);
+  update('load');
+  root.dataset.ready = 'true';
+}

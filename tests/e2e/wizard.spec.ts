@@ -1,0 +1,122 @@
+/**
+ * A reader who knows their situation goes straight to the decision: they answer the wizard, read the
+ * recommendation, look at the generated files, download the zip and share the link. The zip must be
+ * byte for byte what `connlab generate` writes for the same choices.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { expect, expectAccessible, expectNoHorizontalScroll, screenshot, test } from './fixtures.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+test('from the home page to a downloaded project that matches `connlab generate`', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Skip to the decision' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Choose a pattern' })).toBeVisible();
+  const wizard = page.locator('connlab-wizard');
+  await expect(wizard).toHaveAttribute('data-ready', 'true');
+
+  // A spiky API at 1,000 concurrent invocations on a small instance, written in Python, deployed with Terraform.
+  await page.getByRole('group', { name: 'Which instance class (the writer)?' }).getByLabel('db.t3.micro (1 GiB)').check();
+  await page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton').fill('1000');
+  await page.getByRole('group', { name: 'Traffic shape' }).getByLabel(/Spiky/).check();
+  await page.getByRole('group', { name: 'Lambda runtime' }).getByLabel('Python 3.13').check();
+  // Python runs only Python: the other languages are disabled, with the reason shown.
+  const language = page.getByRole('group', { name: 'Language' });
+  await expect(language.getByLabel('TypeScript')).toBeDisabled();
+  await expect(language.getByLabel('Python')).toBeChecked();
+  await expect(language.locator('[data-constraint]')).toContainText('python3.13 runs python');
+  await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('Terraform').check();
+
+  const recommendation = page.locator('[data-wizard-result]');
+  await expect(recommendation.locator('.pattern')).toHaveText('Use RDS Proxy.');
+  await expect(recommendation).toContainText('Runner-up');
+  await expect(page.getByRole('status').filter({ hasText: 'Recommendation' })).toHaveText('Recommendation: RDS Proxy.');
+
+  // The URL is the share link.
+  await expect(page).toHaveURL(/peakConcurrency=1000/);
+  await expect(page).toHaveURL(/runtime=python3\.13/);
+
+  const tree = page.getByRole('list', { name: 'Files' });
+  await tree.getByRole('button', { name: 'app/handler.py' }).click();
+  await expect(page.locator('[data-wizard-file-name]')).toHaveText('app/handler.py');
+  await expect(page.locator('[data-wizard-preview]')).toContainText('generate_db_auth_token');
+  await expect(page.locator('[data-wizard-preview] .shiki')).toBeVisible();
+  const listedFiles = (await tree.getByRole('button').allTextContents()).sort();
+  expect(listedFiles).toContain('app/requirements.txt');
+
+  await expectAccessible(page);
+  await screenshot(page, 'wizard');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .zip' }).click()]);
+  expect(download.suggestedFilename()).toBe('rds-proxy-starter.zip');
+  const downloaded = readFileSync(await download.path());
+
+  const unpacked = unzipSync(new Uint8Array(downloaded));
+  expect(Object.keys(unpacked).sort()).toEqual(listedFiles);
+  expect(new TextDecoder().decode(unpacked['app/handler.py'])).toContain('sslmode');
+
+  const fromCli = join(mkdtempSync(join(tmpdir(), 'connlab-zip-')), 'project.zip');
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'bin/connlab.mjs'),
+      'generate',
+      '--pattern', 'rds-proxy',
+      '--runtime', 'python3.13',
+      '--language', 'python',
+      '--auth', 'iam',
+      '--iac', 'terraform',
+      '--database', 'rds-postgresql',
+      '--zip', fromCli,
+    ],
+    { cwd: root },
+  );
+  expect(Buffer.compare(downloaded, readFileSync(fromCli))).toBe(0);
+});
+
+test('a share link restores the answers in a fresh browser, and the answers survive a reload', async ({ page, browser }) => {
+  await page.goto('/wizard/?peakConcurrency=5000&traffic=spiky&runtime=nodejs24.x&language=javascript&iac=cdk');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton')).toHaveValue('5000');
+  await expect(page.getByRole('group', { name: 'Language' }).getByLabel('JavaScript')).toBeChecked();
+  await expect(page.getByRole('list', { name: 'Files' }).getByRole('button', { name: 'src/handler.mjs' })).toBeVisible();
+
+  await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM').check();
+  await page.goto('/wizard/');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM')).toBeChecked();
+  await expect(page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton')).toHaveValue('5000');
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(page.url());
+  await expect(other.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  await expect(other.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM')).toBeChecked();
+  await fresh.close();
+});
+
+test('a malformed share link is rejected with what was expected, and the wizard still works', async ({ page }) => {
+  await page.goto('/wizard/?peakConcurrency=lots&runtime=ruby3.4&colour=blue');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('could not be used');
+  await expect(alert).toContainText('colour: not a wizard answer');
+  await expect(alert).toContainText('runtime');
+  await expect(page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton')).toHaveValue('50');
+  await expect(page.locator('[data-wizard-result] .pattern')).not.toBeEmpty();
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 360, height: 800 } });
+  test('the wizard fits the screen and passes axe', async ({ page }) => {
+    await page.goto('/wizard/');
+    await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+    await expectNoHorizontalScroll(page);
+    await expectAccessible(page);
+    await screenshot(page, 'wizard');
+  });
+});
