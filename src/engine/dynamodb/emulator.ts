@@ -20,6 +20,7 @@ import {
   parseCondition,
   parseKeyCondition,
   parseUpdate,
+  projectPaths,
 } from './expressions.ts';
 import { type AttributeValue, type Item, type ScalarType, checkItem, compareScalars, itemSize, typeOf } from './values.ts';
 
@@ -589,16 +590,11 @@ export class DynamoDBEmulator {
     this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: units }]);
     this.checkCondition(condition, existing, input.ReturnValuesOnConditionCheckFailure);
     this.write(table, key, updated);
-    const pick = (item: Item | undefined) => {
-      const picked: Item = {};
-      for (const name of touched) if (item?.[name] !== undefined) picked[name] = item[name];
-      return picked;
-    };
     const attributes: Record<string, Item | undefined> = {
       ALL_OLD: existing,
       ALL_NEW: updated,
-      UPDATED_OLD: pick(existing),
-      UPDATED_NEW: pick(updated),
+      UPDATED_OLD: existing ? projectPaths(existing, touched) : undefined,
+      UPDATED_NEW: projectPaths(updated, touched),
     };
     const returned = input.ReturnValues && input.ReturnValues !== 'NONE' ? attributes[input.ReturnValues] : undefined;
     return {

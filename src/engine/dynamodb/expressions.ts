@@ -679,24 +679,24 @@ function setOf(type: 'SS' | 'NS' | 'BS', members: AttributeValue[]): AttributeVa
   return type === 'SS' ? { SS: raw } : type === 'NS' ? { NS: raw } : { BS: raw };
 }
 
-/** Applies the plan to a deep copy; returns the new item and the top-level names it touched. */
-export function applyUpdate(original: Item, plan: UpdatePlan): { item: Item; touched: Set<string> } {
+/** Applies the plan to a deep copy; returns the new item and the document paths it touched. */
+export function applyUpdate(original: Item, plan: UpdatePlan): { item: Item; touched: Path[] } {
   const item = structuredClone(original);
-  const touched = new Set<string>();
+  const touched: Path[] = [];
   const resolved = plan.set.map((s) => ({ path: s.path, value: resolveSetValue(original, s.value) }));
   for (const { path, value } of resolved) {
     writePath(item, path, value);
-    touched.add(path[0] as string);
+    touched.push(path);
   }
   // Removing list elements from the highest index down keeps the other indexes valid.
   const removals = [...plan.remove].sort((a, b) => Number(b[b.length - 1]) - Number(a[a.length - 1]) || 0);
   for (const path of removals) {
     removePath(item, path);
-    touched.add(path[0] as string);
+    touched.push(path);
   }
   for (const { path, value } of plan.add) {
     const current = getPath(item, path);
-    touched.add(path[0] as string);
+    touched.push(path);
     if (current === undefined) {
       writePath(item, path, value);
     } else if ('N' in current && 'N' in value) {
@@ -711,7 +711,7 @@ export function applyUpdate(original: Item, plan: UpdatePlan): { item: Item; tou
   }
   for (const { path, value } of plan.delete) {
     const current = getPath(item, path);
-    touched.add(path[0] as string);
+    touched.push(path);
     if (current === undefined) continue;
     if (typeOf(current) !== typeOf(value)) throw wrongOperandType();
     const remaining = setMembers(current).filter((m) => !setMembers(value).some((n) => valuesEqual(n, m)));
@@ -719,4 +719,44 @@ export function applyUpdate(original: Item, plan: UpdatePlan): { item: Item; tou
     else writePath(item, path, setOf(typeOf(value) as 'SS' | 'NS' | 'BS', remaining));
   }
   return { item, touched };
+}
+
+/**
+ * The parts of an item at the given paths, shaped like the item (what UPDATED_OLD and UPDATED_NEW
+ * return): maps keep their keys, list elements keep their order but not their indexes.
+ */
+export function projectPaths(item: Item, paths: Path[]): Item {
+  const root: Item = {};
+  const listIndexes = new WeakMap<AttributeValue[], number[]>();
+  const slot = (list: AttributeValue[], index: number): number => {
+    const indexes = listIndexes.get(list) ?? [];
+    listIndexes.set(list, indexes);
+    const at = indexes.indexOf(index);
+    if (at >= 0) return at;
+    const position = indexes.filter((i) => i < index).length;
+    indexes.splice(position, 0, index);
+    list.splice(position, 0, { NULL: true });
+    return position;
+  };
+  for (const path of paths) {
+    const value = getPath(item, path);
+    if (value === undefined) continue;
+    let container: AttributeValue = { M: root };
+    path.forEach((element, depth) => {
+      const last = depth === path.length - 1;
+      const fresh = (): AttributeValue => (typeof path[depth + 1] === 'number' ? { L: [] } : { M: {} });
+      if (typeof element === 'number' && 'L' in container) {
+        const position = slot(container.L, element);
+        // A new slot holds a NULL placeholder until this path (or a later one) fills it.
+        if (last) container.L[position] = structuredClone(value);
+        else if ('NULL' in (container.L[position] as AttributeValue)) container.L[position] = fresh();
+        container = container.L[position] as AttributeValue;
+      } else if (typeof element === 'string' && 'M' in container) {
+        if (last) container.M[element] = structuredClone(value);
+        else container.M[element] ??= fresh();
+        container = container.M[element] as AttributeValue;
+      }
+    });
+  }
+  return root;
 }
