@@ -1,0 +1,253 @@
+/**
+ * A discrete-event scheduler in virtual milliseconds that drives real asynchronous code.
+ *
+ * Events are ordered by (time, sequence); the sequence number is handed out in program order, so
+ * ties run first-scheduled first and wall-clock time never decides anything.
+ *
+ * The quiescence rule, which makes real async code deterministic on a virtual clock:
+ *   1. run the earliest event;
+ *   2. yield one macrotask, so that every microtask it started (promise chains in `pg`, the
+ *      handler, the pool) has run up to its next await;
+ *   3. while tracked real work is in flight (PGlite calls), wait for it and yield again;
+ *   4. only then take the next event, which may move the clock.
+ * Anything that takes real time must go through `track()`; anything else must be an event or a
+ * microtask. Code that awaits something else (a real timer, fetch) is outside the model.
+ */
+import { createRng, type Rng } from './rng.ts';
+
+/** Who an event belongs to. An execution environment parks its events while frozen and drops them once dead. */
+export interface EventOwner {
+  readonly frozen: boolean;
+  readonly dead: boolean;
+  park(event: ScheduledEvent): void;
+}
+
+/** The kind orders parked work at thaw the way libuv would: I/O callbacks, then immediates, then timers. */
+export type EventKind = 'io' | 'immediate' | 'timer';
+
+export interface ScheduledEvent {
+  readonly at: number;
+  readonly seq: number;
+  readonly kind: EventKind;
+  owner: EventOwner | null;
+  run: (() => void) | null;
+  cancelled: boolean;
+  /** Popped from the queue: ran, or parked by a frozen owner. */
+  popped: boolean;
+}
+
+export interface SchedulerOptions {
+  seed: number;
+  /** One macrotask turn: `setImmediate` in Node, a `MessageChannel` round trip in a Worker. */
+  yieldMacrotask: () => Promise<void>;
+}
+
+export interface RunOptions {
+  /** Stop before the first event later than this virtual time; the clock then reads `until`. */
+  until?: number;
+  /** Checked between events; an aborted run rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** An event of an owner threw: that owner's uncaught exception. Events without an owner rethrow. */
+  onOwnerError?: (owner: EventOwner, error: unknown) => void;
+}
+
+export class Scheduler {
+  now = 0;
+  readonly rng: Rng;
+  readonly stats = { events: 0, parked: 0, tracked: 0, settles: 0 };
+  /** The owner whose event is running (microtasks it started keep running as it until the next settle). */
+  current: EventOwner | null = null;
+  readonly #yield: () => Promise<void>;
+  #heap: ScheduledEvent[] = [];
+  #seq = 0;
+  #cancelledInHeap = 0;
+  #inflight = 0;
+  #idleWaiters: Array<() => void> = [];
+  #running = false;
+
+  constructor(options: SchedulerOptions) {
+    this.rng = createRng(options.seed);
+    this.#yield = options.yieldMacrotask;
+  }
+
+  get pending(): number {
+    return this.#heap.length - this.#cancelledInHeap;
+  }
+
+  at(time: number, run: () => void, owner: EventOwner | null = null, kind: EventKind = 'timer'): ScheduledEvent {
+    const event: ScheduledEvent = { at: time > this.now ? time : this.now, seq: this.#seq++, kind, owner, run, cancelled: false, popped: false };
+    this.#push(event);
+    return event;
+  }
+
+  after(ms: number, run: () => void, owner: EventOwner | null = null, kind: EventKind = 'timer'): ScheduledEvent {
+    return this.at(this.now + ms, run, owner, kind);
+  }
+
+  /**
+   * Lazy cancellation: the closure is dropped at once and the heap is compacted when cancelled
+   * events dominate (a function timeout per invocation is almost always cancelled).
+   */
+  cancel(event: ScheduledEvent | null | undefined): void {
+    if (!event || event.cancelled) return;
+    event.cancelled = true;
+    event.run = null;
+    if (event.popped) return;
+    event.owner = null;
+    this.#cancelledInHeap++;
+    if (this.#cancelledInHeap > 4096 && this.#cancelledInHeap * 2 > this.#heap.length) this.#compact();
+  }
+
+  /** Count real asynchronous work: the clock cannot move until it settles. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight++;
+    this.stats.tracked++;
+    const done = () => {
+      if (--this.#inflight === 0) {
+        const waiters = this.#idleWaiters;
+        this.#idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    };
+    return work.then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
+  }
+
+  /** Yield until no microtask and no tracked work is left. */
+  async settle(): Promise<void> {
+    for (;;) {
+      this.stats.settles++;
+      await this.#yield();
+      if (this.#inflight === 0) return;
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
+  }
+
+  /** Re-queue parked events at the current time, in the order given. */
+  requeue(events: readonly ScheduledEvent[], owner: EventOwner): void {
+    for (const event of events) if (!event.cancelled && event.run) this.at(this.now, event.run, owner, event.kind);
+  }
+
+  async run(options: RunOptions = {}): Promise<void> {
+    if (this.#running) throw new Error('the scheduler is already running');
+    this.#running = true;
+    const until = options.until ?? Infinity;
+    try {
+      await this.settle();
+      while (this.#heap.length > 0) {
+        options.signal?.throwIfAborted();
+        const top = this.#heap[0]!;
+        if (top.at > until) break;
+        const event = this.#pop();
+        if (event.cancelled) {
+          this.#cancelledInHeap--;
+          continue;
+        }
+        event.popped = true;
+        const owner = event.owner;
+        if (owner) {
+          if (owner.dead) continue;
+          if (owner.frozen) {
+            owner.park(event);
+            this.stats.parked++;
+            continue;
+          }
+        }
+        this.now = event.at;
+        this.stats.events++;
+        this.current = owner;
+        const run = event.run!;
+        event.run = null;
+        try {
+          run();
+        } catch (error) {
+          if (owner && options.onOwnerError) options.onOwnerError(owner, error);
+          else throw error;
+        }
+        await this.settle();
+      }
+      if (until !== Infinity && this.now < until) this.now = until;
+    } finally {
+      this.current = null;
+      this.#running = false;
+    }
+  }
+
+  /**
+   * Drive the clock until `work` settles: for code written outside events (tests, fidelity checks)
+   * whose next step is scheduled only after its previous await resolves.
+   */
+  async runUntil<T>(work: Promise<T>, options: { signal?: AbortSignal; limitMs?: number } = {}): Promise<T> {
+    let settled = false;
+    const watched = work.finally(() => {
+      settled = true;
+    });
+    watched.catch(() => {});
+    const limit = options.limitMs ?? Infinity;
+    while (!settled) {
+      await this.settle();
+      if (settled) break;
+      if (this.pending === 0) throw new Error('runUntil: nothing is scheduled and the work has not settled (it awaits something outside the virtual clock)');
+      const next = this.#nextLiveTime();
+      if (next > limit) throw new Error(`runUntil: the work did not settle within ${limit} virtual ms`);
+      await this.run({ until: next, ...(options.signal ? { signal: options.signal } : {}) });
+    }
+    return watched;
+  }
+
+  #nextLiveTime(): number {
+    let min = Infinity;
+    for (const event of this.#heap) if (!event.cancelled && event.at < min) min = event.at;
+    return min;
+  }
+
+  #compact(): void {
+    const live = this.#heap.filter((event) => !event.cancelled);
+    live.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.#heap = live;
+    this.#cancelledInHeap = 0;
+  }
+
+  #push(event: ScheduledEvent): void {
+    const heap = this.#heap;
+    heap.push(event);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  #pop(): ScheduledEvent {
+    const heap = this.#heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+const earlier = (a: ScheduledEvent, b: ScheduledEvent): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);

@@ -1,0 +1,31 @@
+/**
+ * What the engine needs from the platform it runs on. The engine itself imports nothing from
+ * `node:`, so the same code runs in Node (host/node.ts) and in a Web Worker (the sandbox issue's
+ * worker host): only this interface differs.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+
+/**
+ * The `pg` driver as two CommonJS texts. `driver` is `pg` itself (with `pg-pool`), instantiated once
+ * per execution environment because it owns timers. `shared` bundles the stateless, timer-free
+ * packages it requires (`pg-protocol`, `pg-types`, `pg-connection-string`), instantiated once per
+ * run: its `module.exports` maps each package name to its exports. Node built-ins stay `require`
+ * calls in both; the engine supplies them. `bundlePg()` in host/node.ts shows the esbuild options.
+ */
+export interface PgSources {
+  driver: string;
+  shared: string;
+}
+
+/** Packages the `shared` text provides and the `driver` text leaves external. */
+export const SHARED_PG_PACKAGES = ['pg-protocol', 'pg-types', 'pg-connection-string'] as const;
+
+export interface EngineHost {
+  pgSource(): Promise<PgSources>;
+  /** A fresh, empty database for one run. */
+  createDatabase(): Promise<PGlite>;
+  /** One macrotask turn (`setImmediate` in Node, a `MessageChannel` round trip in a Worker; never `setTimeout(0)`). */
+  yieldMacrotask(): Promise<void>;
+  /** A monotonic wall clock in ms, used only for `wallMs` in reports, never for results. */
+  wallClock(): number;
+}

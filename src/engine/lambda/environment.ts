@@ -1,0 +1,251 @@
+/**
+ * One execution environment: the process a Lambda function's code runs in. It has its own virtual
+ * timers, `process`, `Date` and `console`, handed to its modules as their globals, so a frozen
+ * environment's timers (the `pg` pool's among them) do not fire, and a dead one's never do.
+ */
+import { Buffer } from 'buffer';
+import { EventEmitter } from 'events';
+import type { EventOwner, ScheduledEvent, Scheduler } from '../clock/scheduler.ts';
+import { format } from './format.ts';
+
+/** Virtual time 0 is this instant, so logs carry plausible, reproducible timestamps. */
+export const VIRTUAL_EPOCH = Date.UTC(2026, 0, 1);
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
+
+/** The free identifiers every module instance gets as its own (the factory's parameter names). */
+export const MODULE_GLOBALS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'process', 'Date', 'performance', 'console', 'Buffer'] as const;
+export type ModuleGlobals = Record<(typeof MODULE_GLOBALS)[number], unknown>;
+
+interface TimerHandle {
+  event: ScheduledEvent | null;
+  id: number;
+}
+
+export interface EnvironmentOptions {
+  id: string;
+  envVars: Readonly<Record<string, string>>;
+  onUncaught: (environment: Environment, error: unknown) => void;
+  onConsole: (environment: Environment, level: LogLevel, text: string) => void;
+}
+
+export class Environment implements EventOwner {
+  readonly id: string;
+  frozen = false;
+  dead = false;
+  readonly globals: ModuleGlobals;
+  readonly #scheduler: Scheduler;
+  readonly #options: EnvironmentOptions;
+  #parked: ScheduledEvent[] = [];
+  #parkedMicrotasks: Array<() => void> = [];
+  readonly #timers = new Map<number, TimerHandle>();
+  #nextTimer = 1;
+
+  constructor(scheduler: Scheduler, options: EnvironmentOptions) {
+    this.id = options.id;
+    this.#scheduler = scheduler;
+    this.#options = options;
+    this.globals = this.#makeGlobals();
+  }
+
+  park(event: ScheduledEvent): void {
+    this.#parked.push(event);
+  }
+
+  freeze(): void {
+    if (!this.dead) this.frozen = true;
+  }
+
+  /**
+   * Resume at the current time. Work that came due while frozen runs in the order Node's event
+   * loop would pick it up when the process resumes inside epoll: I/O that arrived (in arrival
+   * order), then the invocation that woke it, then immediates, then overdue timers.
+   */
+  thaw(invocation: () => void): void {
+    const scheduler = this.#scheduler;
+    if (!this.frozen) {
+      scheduler.at(scheduler.now, invocation, this, 'io');
+      return;
+    }
+    this.frozen = false;
+    const parked = this.#parked.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.#parked = [];
+    const microtasks = this.#parkedMicrotasks;
+    this.#parkedMicrotasks = [];
+    for (const task of microtasks) this.#microtask(task);
+    scheduler.requeue(parked.filter((e) => e.kind === 'io'), this);
+    scheduler.at(scheduler.now, invocation, this, 'io');
+    scheduler.requeue(parked.filter((e) => e.kind === 'immediate'), this);
+    scheduler.requeue(parked.filter((e) => e.kind === 'timer'), this);
+  }
+
+  kill(): void {
+    this.dead = true;
+    this.#parked = [];
+    this.#parkedMicrotasks = [];
+  }
+
+  uncaught(error: unknown): void {
+    if (this.dead) return;
+    const process = this.globals.process as EventEmitter;
+    if (process.listenerCount('uncaughtException') > 0) {
+      process.emit('uncaughtException', error, 'uncaughtException');
+      return;
+    }
+    this.#options.onUncaught(this, error);
+  }
+
+  #microtask(task: () => void): void {
+    queueMicrotask(() => {
+      if (this.dead) return;
+      if (this.frozen) {
+        this.#parkedMicrotasks.push(task);
+        return;
+      }
+      try {
+        task();
+      } catch (error) {
+        this.uncaught(error);
+      }
+    });
+  }
+
+  #makeGlobals(): ModuleGlobals {
+    const environment = this;
+    const scheduler = this.#scheduler;
+    const timers = this.#timers;
+    const clear = (handle: unknown) => {
+      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.get(Number(handle)) : (handle as TimerHandle | null);
+      if (!timer || !timer.event) return;
+      scheduler.cancel(timer.event);
+      timer.event = null;
+      timers.delete(timer.id);
+    };
+    class Timeout implements TimerHandle {
+      event: ScheduledEvent | null = null;
+      readonly id = environment.#nextTimer++;
+      readonly #run: () => void;
+      readonly #ms: number;
+      readonly #repeat: boolean;
+      #ref = true;
+      constructor(run: (...args: unknown[]) => void, ms: unknown, args: unknown[], repeat: boolean) {
+        let delay = Number(ms);
+        if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
+        this.#ms = delay;
+        this.#repeat = repeat;
+        this.#run = () => run(...args);
+        timers.set(this.id, this);
+        this.#arm();
+      }
+      #arm(): void {
+        this.event = scheduler.after(this.#ms, () => this.#fire(), environment, 'timer');
+      }
+      #fire(): void {
+        if (this.#repeat) this.#arm();
+        else {
+          this.event = null;
+          timers.delete(this.id);
+        }
+        this.#run();
+      }
+      ref(): this {
+        this.#ref = true;
+        return this;
+      }
+      unref(): this {
+        this.#ref = false;
+        return this;
+      }
+      hasRef(): boolean {
+        return this.#ref;
+      }
+      refresh(): this {
+        if (this.event) {
+          scheduler.cancel(this.event);
+          this.#arm();
+        }
+        return this;
+      }
+      close(): this {
+        clear(this);
+        return this;
+      }
+      [Symbol.toPrimitive](): number {
+        return this.id;
+      }
+    }
+    const process = new EventEmitter() as EventEmitter & Record<string, unknown>;
+    const now = () => scheduler.now;
+    const write = (level: LogLevel) => (chunk: unknown) => {
+      environment.#options.onConsole(environment, level, String(chunk).replace(/\n$/, ''));
+      return true;
+    };
+    Object.assign(process, {
+      env: { ...this.#options.envVars },
+      platform: 'linux',
+      arch: 'x64',
+      version: 'v24.0.0',
+      versions: { node: '24.0.0' },
+      release: { name: 'node' },
+      argv: ['/var/lang/bin/node', '/var/runtime/index.mjs'],
+      execArgv: [],
+      pid: 8,
+      title: 'node',
+      cwd: () => '/var/task',
+      nextTick: (run: (...a: unknown[]) => void, ...args: unknown[]) => environment.#microtask(() => run(...args)),
+      hrtime: Object.assign(
+        (previous?: [number, number]) => {
+          const ns = Math.round(now() * 1e6);
+          const seconds = Math.floor(ns / 1e9);
+          const nanos = ns % 1e9;
+          if (!previous) return [seconds, nanos];
+          let s = seconds - previous[0];
+          let n = nanos - previous[1];
+          if (n < 0) {
+            s--;
+            n += 1e9;
+          }
+          return [s, n];
+        },
+        { bigint: () => BigInt(Math.round(now() * 1e6)) },
+      ),
+      uptime: () => now() / 1000,
+      memoryUsage: () => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }),
+      emitWarning: (warning: unknown) => environment.#options.onConsole(environment, 'WARN', `Warning: ${String((warning as Error)?.message ?? warning)}`),
+      exit: (code = 0) => {
+        throw Object.assign(new Error(`process.exit(${String(code)})`), { exitCode: code });
+      },
+      stdout: { write: write('INFO') },
+      stderr: { write: write('ERROR') },
+    });
+    class VirtualDate extends Date {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(VIRTUAL_EPOCH + now());
+        else super(...(args as [string]));
+      }
+      static override now(): number {
+        return VIRTUAL_EPOCH + now();
+      }
+    }
+    const log = (level: LogLevel) => (...args: unknown[]) => environment.#options.onConsole(environment, level, format(...args));
+    return {
+      setTimeout: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(run, ms, args, false),
+      clearTimeout: clear,
+      setInterval: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(run, ms, args, true),
+      clearInterval: clear,
+      setImmediate: (run: (...a: unknown[]) => void, ...args: unknown[]) => {
+        const handle: TimerHandle = { event: null, id: environment.#nextTimer++ };
+        handle.event = scheduler.at(scheduler.now, () => run(...args), environment, 'immediate');
+        return Object.assign(handle, { ref: () => handle, unref: () => handle, hasRef: () => true });
+      },
+      clearImmediate: clear,
+      queueMicrotask: (task: () => void) => environment.#microtask(task),
+      process,
+      Date: VirtualDate,
+      performance: { now, timeOrigin: VIRTUAL_EPOCH, mark: () => undefined, measure: () => undefined },
+      console: { log: log('INFO'), info: log('INFO'), warn: log('WARN'), error: log('ERROR'), debug: log('DEBUG'), trace: log('DEBUG') },
+      Buffer,
+    };
+  }
+}

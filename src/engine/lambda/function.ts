@@ -1,0 +1,391 @@
+/**
+ * A Lambda function: concurrency limits, scaling, execution environments and their lifecycle.
+ *
+ * - Concurrency is the number of environments busy with INIT or an invocation; past the reserved
+ *   concurrency (or the account's) an invocation is throttled, as it is when the function has
+ *   already started its quota of new environments in the scaling window.
+ * - A new environment runs INIT (the platform's start plus the module's top-level code, limited to
+ *   10 s) and then the invocation. Between invocations it is FROZEN: its timers and I/O wait.
+ * - An idle environment is reclaimed after its lifetime, with no shutdown hook: its sockets just
+ *   vanish, and the database notices only through its own timeouts.
+ * - A handler that throws fails its invocation; an uncaught exception, or a timeout, ends the
+ *   environment's process (the kernel closes its sockets).
+ */
+import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
+import type { Network } from '../postgres/network.ts';
+import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
+import { instantiate, instantiateShared, requireFor, type CompiledModule } from './modules.ts';
+
+export interface FunctionConfig {
+  name: string;
+  memoryMb: number;
+  timeoutMs: number;
+  /** null: the function shares the account's unreserved concurrency. */
+  reservedConcurrency: number | null;
+  accountConcurrency: number;
+  scalingEnvironments: number;
+  scalingWindowMs: number;
+  initLimitMs: number;
+  coldStartMs: number;
+  idleLifetimeMs: number;
+  envVars: Readonly<Record<string, string>>;
+  /** The handler's export, e.g. `handler` of `index.handler`. */
+  handlerExport: string;
+}
+
+export interface InvocationError {
+  /** The SQLSTATE or errno code when the error has one, else the error type. */
+  code: string;
+  type: string;
+  message: string;
+}
+
+export interface InvocationOutcome {
+  requestId: string;
+  ok: boolean;
+  throttled: boolean;
+  cold: boolean;
+  receivedAt: number;
+  finishedAt: number;
+  /** Handler time, as the REPORT line's Duration. */
+  durationMs: number;
+  initMs: number | null;
+  environment: string | null;
+  result?: unknown;
+  error?: InvocationError;
+}
+
+/** What the function tells metrics and the logs. */
+export interface FunctionObserver {
+  concurrencyChanged(busy: number, alive: number): void;
+  environmentEvent(kind: 'cold-start' | 'reclaimed' | 'crashed' | 'init-timeout', environment: string, text: string): void;
+  /** CloudWatch-style lines of one invocation (START … REPORT); asked first so unwanted lines are never built. */
+  wantsLogs(): boolean;
+  invocationLog(requestId: string, lines: readonly string[]): void;
+}
+
+interface Invocation {
+  requestId: string;
+  event: unknown;
+  receivedAt: number;
+  startedAt: number;
+  cold: boolean;
+  initMs: number | null;
+  done: (outcome: InvocationOutcome) => void;
+  timeout: ScheduledEvent | null;
+  finished: boolean;
+  lines: string[] | null;
+}
+
+interface EnvironmentState {
+  environment: Environment;
+  handler: ((event: unknown, context: unknown) => unknown) | null;
+  initError: unknown;
+  initDone: boolean;
+  initStarted: number;
+  initMs: number | null;
+  waiting: Invocation | null;
+  busy: Invocation | null;
+  reclaim: ScheduledEvent | null;
+}
+
+export class LambdaFunction {
+  readonly config: FunctionConfig;
+  readonly #scheduler: Scheduler;
+  readonly #network: Network;
+  readonly #pg: CompiledModule;
+  readonly #shared: Record<string, unknown>;
+  readonly #handler: CompiledModule;
+  readonly #observer: FunctionObserver;
+  readonly #alive = new Map<Environment, EnvironmentState>();
+  readonly #idle: EnvironmentState[] = [];
+  readonly #createdAt: number[] = [];
+  #busy = 0;
+  #nextEnvironment = 0;
+  readonly stats = { coldStarts: 0, throttles: 0, crashes: 0, reclaimed: 0, peakEnvironments: 0, peakConcurrency: 0 };
+
+  constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
+    this.#scheduler = scheduler;
+    this.#network = network;
+    this.#pg = pg.driver;
+    this.#shared = instantiateShared(pg.shared);
+    this.#handler = handler;
+    this.config = config;
+    this.#observer = observer;
+  }
+
+  get concurrency(): number {
+    return this.#busy;
+  }
+
+  get environments(): number {
+    return this.#alive.size;
+  }
+
+  get concurrencyLimit(): number {
+    return this.config.reservedConcurrency ?? this.config.accountConcurrency;
+  }
+
+  invoke(event: unknown, done: (outcome: InvocationOutcome) => void): void {
+    const scheduler = this.#scheduler;
+    const invocation: Invocation = {
+      requestId: requestId(scheduler),
+      event,
+      receivedAt: scheduler.now,
+      startedAt: scheduler.now,
+      cold: false,
+      initMs: null,
+      done,
+      timeout: null,
+      finished: false,
+      lines: null,
+    };
+    const warm = this.#idle.pop();
+    if (warm) {
+      this.#scheduler.cancel(warm.reclaim);
+      warm.reclaim = null;
+      this.#setBusy(warm, invocation);
+      warm.environment.thaw(() => this.#run(warm, invocation));
+      return;
+    }
+    if (this.#busy >= this.concurrencyLimit || !this.#mayScale()) {
+      this.stats.throttles++;
+      done({ requestId: invocation.requestId, ok: false, throttled: true, cold: false, receivedAt: scheduler.now, finishedAt: scheduler.now, durationMs: 0, initMs: null, environment: null, error: { code: 'TooManyRequestsException', type: 'TooManyRequestsException', message: 'Rate Exceeded.' } });
+      return;
+    }
+    const state = this.#coldStart();
+    invocation.cold = true;
+    this.#setBusy(state, invocation);
+    state.waiting = invocation;
+    // The function timeout covers the invocation; INIT has its own limit first.
+    invocation.timeout = scheduler.after(this.config.initLimitMs + this.config.timeoutMs, () => this.#timedOut(state, invocation));
+  }
+
+  #mayScale(): boolean {
+    const since = this.#scheduler.now - this.config.scalingWindowMs;
+    while (this.#createdAt.length > 0 && this.#createdAt[0]! <= since) this.#createdAt.shift();
+    return this.#createdAt.length < this.config.scalingEnvironments;
+  }
+
+  #coldStart(): EnvironmentState {
+    const scheduler = this.#scheduler;
+    const id = `env-${String(++this.#nextEnvironment).padStart(4, '0')}`;
+    const environment = new Environment(scheduler, {
+      id,
+      envVars: { AWS_LAMBDA_FUNCTION_NAME: this.config.name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.config.memoryMb), AWS_REGION: 'us-east-1', ...this.config.envVars },
+      onUncaught: (env, error) => this.#crash(env, error),
+      onConsole: (env, level, text) => this.#console(env, level, text),
+    });
+    const state: EnvironmentState = { environment, handler: null, initError: null, initDone: false, initStarted: scheduler.now, initMs: null, waiting: null, busy: null, reclaim: null };
+    this.#alive.set(environment, state);
+    this.#createdAt.push(scheduler.now);
+    this.stats.coldStarts++;
+    if (this.#alive.size > this.stats.peakEnvironments) this.stats.peakEnvironments = this.#alive.size;
+    this.#observer.environmentEvent('cold-start', id, `${id} cold start`);
+    const platformMs = this.config.coldStartMs * scheduler.rng.uniform(0.7, 1.3);
+    scheduler.after(platformMs, () => this.#init(state), environment, 'io');
+    scheduler.after(this.config.initLimitMs, () => {
+      if (!state.initDone && !environment.dead) {
+        this.#observer.environmentEvent('init-timeout', id, `INIT_REPORT Init Duration: ${this.config.initLimitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+      }
+    });
+    return state;
+  }
+
+  #init(state: EnvironmentState): void {
+    const { environment } = state;
+    const modules: Record<string, unknown> = { ...this.#shared, net: this.#network.netModuleFor(environment) };
+    modules.pg = instantiate(this.#pg, environment.globals, requireFor(modules));
+    const finish = (error: unknown, exports: Record<string, unknown> | null) => {
+      if (environment.dead) return;
+      state.initDone = true;
+      state.initMs = this.#scheduler.now - state.initStarted;
+      const handler = exports?.[this.config.handlerExport];
+      if (error === null && typeof handler !== 'function') error = Object.assign(new Error(`index.${this.config.handlerExport} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+      if (error !== null) {
+        state.initError = error;
+        const waiting = state.waiting;
+        state.waiting = null;
+        if (waiting) {
+          waiting.initMs = state.initMs;
+          this.#finish(state, waiting, { ok: false, error: describe(error) }, 'exit');
+        }
+        return;
+      }
+      state.handler = handler as EnvironmentState['handler'];
+      const waiting = state.waiting;
+      state.waiting = null;
+      if (waiting) {
+        waiting.initMs = state.initMs;
+        this.#run(state, waiting);
+      }
+    };
+    let exported: Record<string, unknown> | Promise<Record<string, unknown>>;
+    try {
+      exported = instantiate(this.#handler, environment.globals, requireFor(modules));
+    } catch (error) {
+      finish(error, null);
+      return;
+    }
+    Promise.resolve(exported).then(
+      (exports) => finish(null, exports),
+      (error: unknown) => finish(error, null),
+    );
+  }
+
+  #setBusy(state: EnvironmentState, invocation: Invocation): void {
+    state.busy = invocation;
+    this.#busy++;
+    if (this.#busy > this.stats.peakConcurrency) this.stats.peakConcurrency = this.#busy;
+    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+  }
+
+  #run(state: EnvironmentState, invocation: Invocation): void {
+    const scheduler = this.#scheduler;
+    if (state.environment.dead || invocation.finished) return;
+    invocation.startedAt = scheduler.now;
+    if (this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
+    scheduler.cancel(invocation.timeout);
+    invocation.timeout = scheduler.after(this.config.timeoutMs, () => this.#timedOut(state, invocation));
+    const context = {
+      awsRequestId: invocation.requestId,
+      functionName: this.config.name,
+      functionVersion: '$LATEST',
+      memoryLimitInMB: String(this.config.memoryMb),
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${this.config.name}`,
+      logGroupName: `/aws/lambda/${this.config.name}`,
+      logStreamName: `2026/01/01/[$LATEST]${state.environment.id}`,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => Math.max(0, Math.round(invocation.startedAt + this.config.timeoutMs - scheduler.now)),
+    };
+    let result: unknown;
+    try {
+      result = state.handler!(invocation.event, context);
+    } catch (error) {
+      this.#finish(state, invocation, { ok: false, error: describe(error) });
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => this.#finish(state, invocation, { ok: true, result: value }),
+      (error: unknown) => this.#finish(state, invocation, { ok: false, error: describe(error) }),
+    );
+  }
+
+  #timedOut(state: EnvironmentState, invocation: Invocation): void {
+    const seconds = ((this.#scheduler.now - invocation.startedAt) / 1000).toFixed(2);
+    this.#finish(state, invocation, { ok: false, error: { code: 'Sandbox.Timedout', type: 'Sandbox.Timedout', message: `Task timed out after ${seconds} seconds` } }, 'exit');
+  }
+
+  /** An uncaught exception ends the process; the invocation in flight fails with the error. */
+  #crash(environment: Environment, error: unknown): void {
+    const state = this.#alive.get(environment);
+    if (!state) return;
+    this.stats.crashes++;
+    this.#observer.environmentEvent('crashed', environment.id, `${environment.id} uncaught exception: ${describe(error).message}`);
+    const invocation = state.busy ?? state.waiting;
+    if (invocation) {
+      invocation.lines?.push(logLine(this.#scheduler.now, invocation.requestId, 'ERROR', `Uncaught Exception \t${JSON.stringify(errorJson(error))}`));
+      this.#finish(state, invocation, { ok: false, error: describe(error) }, 'exit');
+    } else this.#end(state, 'exit');
+  }
+
+  #finish(state: EnvironmentState, invocation: Invocation, outcome: { ok: boolean; result?: unknown; error?: InvocationError }, end?: 'exit'): void {
+    if (invocation.finished) return;
+    invocation.finished = true;
+    const scheduler = this.#scheduler;
+    scheduler.cancel(invocation.timeout);
+    const durationMs = scheduler.now - invocation.startedAt;
+    if (state.busy === invocation) {
+      state.busy = null;
+      this.#busy--;
+    }
+    if (invocation.lines) {
+      const lines = invocation.lines;
+      if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      lines.push(`END RequestId: ${invocation.requestId}`);
+      const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
+      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${this.config.memoryMb} MB${init}`);
+      if (end === 'exit' && outcome.error) lines.push(`RequestId: ${invocation.requestId} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
+      this.#observer.invocationLog(invocation.requestId, lines);
+    }
+    if (end === 'exit') this.#end(state, 'exit');
+    else {
+      // Freeze once the microtasks of this turn have run, as the runtime does after posting the response.
+      scheduler.at(scheduler.now, () => this.#park(state), null, 'io');
+    }
+    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+    invocation.done({
+      requestId: invocation.requestId,
+      ok: outcome.ok,
+      throttled: false,
+      cold: invocation.cold,
+      receivedAt: invocation.receivedAt,
+      finishedAt: scheduler.now,
+      durationMs,
+      initMs: invocation.initMs,
+      environment: state.environment.id,
+      ...(outcome.ok ? { result: outcome.result } : { error: outcome.error! }),
+    });
+  }
+
+  #park(state: EnvironmentState): void {
+    const { environment } = state;
+    if (environment.dead || state.busy) return;
+    environment.freeze();
+    this.#idle.push(state);
+    const lifetime = this.config.idleLifetimeMs * this.#scheduler.rng.uniform(0.8, 1.2);
+    state.reclaim = this.#scheduler.after(lifetime, () => {
+      state.reclaim = null;
+      this.stats.reclaimed++;
+      this.#observer.environmentEvent('reclaimed', environment.id, `${environment.id} reclaimed after ${(lifetime / 1000).toFixed(1)} s idle (no shutdown hook; ${this.#network.openSockets(environment)} sockets left open)`);
+      this.#end(state, 'vanish');
+    });
+  }
+
+  /** exit: the process ends and the kernel closes its sockets; vanish: the whole microVM is gone. */
+  #end(state: EnvironmentState, how: 'exit' | 'vanish'): void {
+    const { environment } = state;
+    if (environment.dead) return;
+    if (state.busy) {
+      state.busy = null;
+      this.#busy--;
+    }
+    environment.kill();
+    this.#scheduler.cancel(state.reclaim);
+    if (how === 'exit') this.#network.processExit(environment);
+    else this.#network.vanish(environment);
+    this.#alive.delete(environment);
+    const index = this.#idle.indexOf(state);
+    if (index >= 0) this.#idle.splice(index, 1);
+    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+  }
+
+  #console(environment: Environment, level: LogLevel, text: string): void {
+    const state = this.#alive.get(environment);
+    const invocation = state?.busy;
+    if (invocation?.lines) invocation.lines.push(logLine(this.#scheduler.now, invocation.requestId, level, text));
+  }
+}
+
+export function describe(error: unknown): InvocationError {
+  if (error && typeof error === 'object' && 'message' in error) {
+    const e = error as { name?: unknown; message: unknown; code?: unknown };
+    const type = typeof e.name === 'string' ? e.name : 'Error';
+    return { code: e.code !== undefined && e.code !== null ? String(e.code) : type, type, message: String(e.message) };
+  }
+  return { code: typeof error, type: typeof error, message: String(error) };
+}
+
+function errorJson(error: unknown): Record<string, unknown> {
+  const d = describe(error);
+  return { errorType: d.type, errorMessage: d.message, ...(d.code !== d.type ? { code: d.code } : {}) };
+}
+
+function logLine(now: number, requestId: string, level: LogLevel, text: string): string {
+  return `${new Date(VIRTUAL_EPOCH + now).toISOString()}\t${requestId}\t${level}\t${text}`;
+}
+
+function requestId(scheduler: Scheduler): string {
+  const h = scheduler.rng.hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

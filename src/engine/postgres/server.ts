@@ -1,0 +1,489 @@
+/**
+ * A virtual PostgreSQL server in front of one PGlite, speaking the wire protocol to the real `pg`
+ * driver over the virtual network.
+ *
+ * It does itself what one PGlite session cannot: the startup handshake (SSLRequest answered `N`,
+ * cleartext password authentication with 28P01 on a wrong password, its own backend pids),
+ * admission control with PostgreSQL's exact errors, Terminate, server-side timeouts, per-connection
+ * `SET` state, and the time everything takes on the instance's vCPUs. Queries and their results are
+ * PGlite's, byte for byte.
+ */
+import { Buffer } from 'buffer';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
+import type { ErrorFields } from '../../facts/postgres.ts';
+import { postgresErrors } from '../../facts/postgres.ts';
+import type { ClientSocket, Listener, ServerSide } from './network.ts';
+import { SessionLock } from './session.ts';
+import * as wire from './wire.ts';
+
+export interface ServerCosts {
+  backendStartMs: number;
+  authenticationMs: number;
+  tlsHandshakeMs: number;
+  rejectionMs: number;
+  /** Mean CPU time of one query round trip; each is drawn uniformly within ±50 %. */
+  queryServiceMs: number;
+}
+
+export interface VirtualPostgresOptions {
+  maxConnections: number;
+  superuserReservedConnections: number;
+  vcpus: number;
+  /** user -> password. Users not listed fail authentication like a wrong password does. */
+  users: Readonly<Record<string, string>>;
+  superusers: readonly string[];
+  /** 0 disables it, like PostgreSQL's default. */
+  idleSessionTimeoutMs: number;
+  /** How long a connection whose client vanished (no FIN) stays, counted from its last traffic. */
+  deadClientTimeoutMs: number;
+  /** How long a connection waits for another connection's open transaction before giving up. */
+  sessionWaitLimitMs: number;
+  costs: ServerCosts;
+}
+
+export type CloseReason = 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
+
+/** What the server reports to metrics and the event log. */
+export interface ServerObserver {
+  connectionsChanged(active: number, zombies: number): void;
+  event(kind: 'accept' | 'reject' | 'close', text: string, code?: string): void;
+}
+
+export interface ServerStats {
+  accepted: number;
+  rejectedTooManyClients: number;
+  rejectedReserved: number;
+  authFailures: number;
+  idleSessionTimeouts: number;
+  deadClientsReaped: number;
+  sessionWaitFailures: number;
+  peakConnections: number;
+  queries: number;
+}
+
+const SETTINGS_CHANGE = /\b(set|reset)\b|set_config/i;
+
+export class VirtualPostgres implements Listener {
+  readonly options: VirtualPostgresOptions;
+  readonly scheduler: Scheduler;
+  readonly db: PGlite;
+  readonly session: SessionLock;
+  readonly stats: ServerStats = {
+    accepted: 0,
+    rejectedTooManyClients: 0,
+    rejectedReserved: 0,
+    authFailures: 0,
+    idleSessionTimeouts: 0,
+    deadClientsReaped: 0,
+    sessionWaitFailures: 0,
+    peakConnections: 0,
+    queries: 0,
+  };
+  active = 0;
+  zombies = 0;
+  /** The connection whose `SET` values PGlite's session currently carries. */
+  settingsOwner: ServerConnection | null = null;
+  sessionHasSettings = false;
+  #observer: ServerObserver | null;
+  #cores: number[];
+  #nextPid = 1000;
+  #parameterStatus: Buffer = Buffer.alloc(0);
+
+  private constructor(scheduler: Scheduler, db: PGlite, options: VirtualPostgresOptions, observer: ServerObserver | null) {
+    this.scheduler = scheduler;
+    this.db = db;
+    this.options = options;
+    this.#observer = observer;
+    this.#cores = new Array<number>(Math.max(1, options.vcpus)).fill(0);
+    this.session = new SessionLock(scheduler, options.sessionWaitLimitMs);
+  }
+
+  /** Opens PGlite's session once and keeps its ParameterStatus messages for every later handshake. */
+  static async start(scheduler: Scheduler, db: PGlite, options: VirtualPostgresOptions, observer: ServerObserver | null = null): Promise<VirtualPostgres> {
+    const server = new VirtualPostgres(scheduler, db, options, observer);
+    const startup = Buffer.alloc(0);
+    const params = Buffer.from('user\0postgres\0database\0postgres\0client_encoding\0UTF8\0\0', 'utf8');
+    const packet = Buffer.concat([startup, Buffer.alloc(8), params]);
+    packet.writeInt32BE(packet.length, 0);
+    packet.writeInt32BE(wire.PROTOCOL_3, 4);
+    const reply = Buffer.from(await db.execProtocolRaw(packet));
+    server.#parameterStatus = Buffer.concat([...wire.messages(reply)].filter((m) => m.type === 'S').map((m) => Buffer.from(m.bytes)));
+    return server;
+  }
+
+  accept(socket: ClientSocket): ServerSide {
+    return new ServerConnection(this, socket);
+  }
+
+  /** Reserve `ms` of CPU on the first free vCPU, not before `from`; returns when it is done. */
+  serve(from: number, ms: number): number {
+    const cores = this.#cores;
+    let index = 0;
+    for (let i = 1; i < cores.length; i++) if (cores[i]! < cores[index]!) index = i;
+    const done = Math.max(from, cores[index]!) + ms;
+    cores[index] = done;
+    return done;
+  }
+
+  queryServiceMs(): number {
+    return this.options.costs.queryServiceMs * this.scheduler.rng.uniform(0.5, 1.5);
+  }
+
+  nextPid(): number {
+    return this.#nextPid++;
+  }
+
+  startupReply(pid: number): Buffer {
+    return Buffer.concat([wire.authenticationOk(), this.#parameterStatus, wire.backendKeyData(pid, pid * 7919), wire.readyForQuery('I')]);
+  }
+
+  /** One PGlite round trip, tracked as real work. The reply is copied: PGlite reuses its buffer. */
+  async exec(bytes: Uint8Array): Promise<Buffer> {
+    this.stats.queries++;
+    return this.scheduler.track(this.db.execProtocolRaw(bytes).then((reply) => Buffer.from(reply)));
+  }
+
+  async sql(text: string): Promise<Array<Record<string, unknown>>> {
+    const result = await this.scheduler.track(this.db.query<Record<string, unknown>>(text));
+    return result.rows;
+  }
+
+  changed(): void {
+    if (this.active > this.stats.peakConnections) this.stats.peakConnections = this.active;
+    this.#observer?.connectionsChanged(this.active, this.zombies);
+  }
+
+  event(kind: 'accept' | 'reject' | 'close', text: string, code?: string): void {
+    this.#observer?.event(kind, text, code);
+  }
+}
+
+type Job = { kind: 'startup'; packet: Buffer } | { kind: 'password'; message: Buffer } | { kind: 'exec'; messages: Buffer[]; changesSettings: boolean } | { kind: 'terminate' } | { kind: 'fin' } | { kind: 'reset' };
+
+class ServerConnection implements ServerSide {
+  readonly #server: VirtualPostgres;
+  readonly #socket: ClientSocket;
+  readonly #scheduler: Scheduler;
+  pid = 0;
+  #phase: 'startup' | 'auth' | 'ready' | 'closed' = 'startup';
+  #counted = false;
+  #expectStartup = true;
+  #user = '';
+  #inbox: Buffer | null = null;
+  #batch: Buffer[] = [];
+  #batchChangesSettings = false;
+  #jobs: Job[] = [];
+  #busy = false;
+  #holdsSession = false;
+  #txStatus: 'I' | 'T' | 'E' = 'I';
+  #statements = new Set<string>();
+  #freeAt = 0;
+  #lastTraffic = 0;
+  #idleTimer: ScheduledEvent | null = null;
+  #vanished = false;
+  savedSettings: Array<{ name: string; setting: string }> = [];
+  settingsDirty = false;
+
+  constructor(server: VirtualPostgres, socket: ClientSocket) {
+    this.#server = server;
+    this.#socket = socket;
+    this.#scheduler = server.scheduler;
+    this.#lastTraffic = server.scheduler.now;
+  }
+
+  receive(chunk: Buffer): void {
+    if (this.#phase === 'closed') {
+      this.#socket.deliverReset(this.#scheduler.now);
+      return;
+    }
+    this.#lastTraffic = this.#scheduler.now;
+    this.#scheduler.cancel(this.#idleTimer);
+    this.#idleTimer = null;
+    let bytes = this.#inbox ? Buffer.concat([this.#inbox, chunk]) : chunk;
+    for (;;) {
+      if (this.#expectStartup) {
+        if (bytes.length < 8) break;
+        const length = bytes.readInt32BE(0);
+        if (bytes.length < length) break;
+        const code = bytes.readInt32BE(4);
+        // Only SSLRequest and GSSENCRequest are followed by another untyped packet.
+        if (code !== wire.SSL_REQUEST && code !== wire.GSSENC_REQUEST) this.#expectStartup = false;
+        this.#jobs.push({ kind: 'startup', packet: bytes.subarray(0, length) });
+        bytes = bytes.subarray(length);
+        continue;
+      }
+      if (bytes.length < 5) break;
+      const length = 1 + bytes.readInt32BE(1);
+      if (bytes.length < length) break;
+      const type = bytes[0]!;
+      const one = bytes.subarray(0, length);
+      bytes = bytes.subarray(length);
+      if (type === 0x58 /* X */) this.#jobs.push({ kind: 'terminate' });
+      else if (type === 0x70 /* p */ && this.#phase !== 'ready') this.#jobs.push({ kind: 'password', message: one });
+      else {
+        this.#batch.push(one);
+        if ((type === 0x51 /* Q */ || type === 0x50) /* P */ && SETTINGS_CHANGE.test(one.subarray(5).toString('utf8'))) this.#batchChangesSettings = true;
+        if (type === 0x53 /* S */ || type === 0x51 /* Q */ || type === 0x48 /* H */) {
+          this.#jobs.push({ kind: 'exec', messages: this.#batch, changesSettings: this.#batchChangesSettings });
+          this.#batch = [];
+          this.#batchChangesSettings = false;
+        }
+      }
+    }
+    this.#inbox = bytes.length ? bytes : null;
+    void this.#pump();
+  }
+
+  receiveFin(): void {
+    if (this.#phase === 'closed') return;
+    this.#jobs.push({ kind: 'fin' });
+    void this.#pump();
+  }
+
+  receiveReset(): void {
+    if (this.#phase === 'closed') return;
+    this.#jobs.push({ kind: 'reset' });
+    void this.#pump();
+  }
+
+  peerVanished(): void {
+    if (this.#phase === 'closed' || this.#vanished) return;
+    this.#vanished = true;
+    const server = this.#server;
+    if (this.#counted) {
+      server.zombies++;
+      server.changed();
+    }
+    const at = Math.max(this.#scheduler.now, this.#lastTraffic + server.options.deadClientTimeoutMs);
+    this.#scheduler.at(at, () => {
+      if (this.#phase === 'closed') return;
+      server.stats.deadClientsReaped++;
+      void this.#close('dead-client', { fin: false });
+    });
+  }
+
+  #closed(): boolean {
+    return this.#phase === 'closed';
+  }
+
+  #send(bytes: Buffer, ready: number = this.#scheduler.now): void {
+    this.#socket.deliver(bytes, ready);
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      while (this.#jobs.length > 0 && this.#phase !== 'closed') {
+        const job = this.#jobs.shift()!;
+        if (job.kind === 'startup') this.#startup(job.packet);
+        else if (job.kind === 'password') this.#password(job.message);
+        else if (job.kind === 'exec') await this.#exec(job.messages, job.changesSettings);
+        else await this.#close(job.kind === 'terminate' ? 'terminate' : job.kind === 'fin' ? 'client-fin' : 'client-reset', { fin: job.kind !== 'reset' });
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #startup(packet: Buffer): void {
+    const server = this.#server;
+    const now = this.#scheduler.now;
+    const { code, parameters } = wire.parseStartup(packet);
+    if (code === wire.SSL_REQUEST || code === wire.GSSENC_REQUEST) {
+      this.#send(Buffer.from('N', 'latin1'));
+      return;
+    }
+    if (code === wire.CANCEL_REQUEST) {
+      void this.#close('protocol');
+      return;
+    }
+    if (code !== wire.PROTOCOL_3 || !parameters.user) {
+      this.#send(wire.errorResponse({ S: 'FATAL', V: 'FATAL', C: code !== wire.PROTOCOL_3 ? '0A000' : '28000', M: code !== wire.PROTOCOL_3 ? 'unsupported frontend protocol' : 'no PostgreSQL user name specified in startup packet' }));
+      void this.#close('protocol');
+      return;
+    }
+    this.#user = parameters.user;
+    const { costs, maxConnections } = server.options;
+    if (server.active >= maxConnections) {
+      // InitProcess found no free slot: the error comes before any authentication request.
+      const ready = server.serve(now, costs.rejectionMs);
+      server.stats.rejectedTooManyClients++;
+      server.event('reject', `${postgresErrors.tooManyClients.value.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      this.#send(errorBytes(postgresErrors.tooManyClients.value), ready);
+      void this.#close('too-many-clients', { at: ready });
+      return;
+    }
+    this.pid = server.nextPid();
+    this.#counted = true;
+    server.active++;
+    server.changed();
+    this.#phase = 'auth';
+    const ready = server.serve(now, costs.backendStartMs) + costs.tlsHandshakeMs;
+    this.#freeAt = ready;
+    this.#send(wire.authenticationCleartextPassword(), ready);
+  }
+
+  #password(message: Buffer): void {
+    const server = this.#server;
+    const { costs, users, superusers, maxConnections, superuserReservedConnections } = server.options;
+    const given = message.subarray(5, message.length - 1).toString('utf8');
+    const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), costs.authenticationMs);
+    this.#freeAt = ready;
+    if (users[this.#user] === undefined || users[this.#user] !== given) {
+      server.stats.authFailures++;
+      const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
+      server.event('reject', fields.M, '28P01');
+      this.#send(errorBytes(fields), ready);
+      void this.#close('auth-failed', { at: ready });
+      return;
+    }
+    if (!superusers.includes(this.#user) && maxConnections - server.active < superuserReservedConnections) {
+      // InitPostgres: checked after authentication, so AuthenticationOk comes first.
+      server.stats.rejectedReserved++;
+      server.event('reject', `${postgresErrors.reservedForSuperuser.value.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      this.#send(Buffer.concat([wire.authenticationOk(), errorBytes(postgresErrors.reservedForSuperuser.value)]), ready);
+      void this.#close('reserved-slots', { at: ready });
+      return;
+    }
+    this.#phase = 'ready';
+    server.stats.accepted++;
+    server.event('accept', `pid ${this.pid} user ${this.#user} (${server.active} of ${maxConnections} in use)`);
+    this.#send(server.startupReply(this.pid), ready);
+    this.#armIdleTimer(ready);
+  }
+
+  async #exec(messages: Buffer[], changesSettings: boolean): Promise<void> {
+    const server = this.#server;
+    if (this.#phase !== 'ready') {
+      this.#send(wire.errorResponse({ S: 'FATAL', V: 'FATAL', C: '08P01', M: 'invalid frontend message type' }));
+      await this.#close('protocol');
+      return;
+    }
+    if (!this.#holdsSession) {
+      const granted = await server.session.acquire(this);
+      if (this.#closed()) {
+        if (granted) server.session.release(this);
+        return;
+      }
+      if (!granted) {
+        server.stats.sessionWaitFailures++;
+        const fields = postgresErrors.sessionBusy.value;
+        this.#send(Buffer.concat([errorBytes({ ...fields, M: fields.M.replace('%s', String(server.session.waitLimitMs)) }), wire.readyForQuery(this.#txStatus)]));
+        this.#armIdleTimer(this.#scheduler.now);
+        return;
+      }
+      this.#holdsSession = true;
+      await this.#takeSettings();
+    }
+    const bytes = Buffer.concat(messages.map((m) => this.#renameStatements(m)));
+    const reply = await server.exec(bytes);
+    if (changesSettings) {
+      this.settingsDirty = true;
+      server.sessionHasSettings = true;
+    }
+    const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), server.queryServiceMs());
+    this.#freeAt = ready;
+    if (this.#closed()) return;
+    this.#send(reply, ready);
+    const status = wire.lastReadyStatus(reply);
+    if (status) this.#txStatus = status;
+    if (status === 'I') {
+      this.#holdsSession = false;
+      server.session.release(this);
+      this.#armIdleTimer(ready);
+    }
+  }
+
+  /** Make PGlite's session carry this connection's `SET` values, saving the previous holder's. */
+  async #takeSettings(): Promise<void> {
+    const server = this.#server;
+    const previous = server.settingsOwner;
+    if (previous === this) return;
+    if (previous && previous.settingsDirty) {
+      previous.savedSettings = (await server.sql(`SELECT name, setting FROM pg_settings WHERE source = 'session'`)) as Array<{ name: string; setting: string }>;
+      previous.settingsDirty = false;
+    }
+    if (server.sessionHasSettings) {
+      await server.sql('RESET ALL');
+      server.sessionHasSettings = false;
+    }
+    if (this.savedSettings.length > 0) {
+      const calls = this.savedSettings.map((s) => `set_config(${literal(s.name)}, ${literal(s.setting)}, false)`).join(', ');
+      await server.sql(`SELECT ${calls}`);
+      server.sessionHasSettings = true;
+    }
+    server.settingsOwner = this;
+  }
+
+  #armIdleTimer(from: number): void {
+    const timeout = this.#server.options.idleSessionTimeoutMs;
+    if (!timeout) return;
+    this.#scheduler.cancel(this.#idleTimer);
+    this.#idleTimer = this.#scheduler.at(from + timeout, () => {
+      this.#idleTimer = null;
+      if (this.#phase !== 'ready' || this.#txStatus !== 'I' || this.#busy || this.#jobs.length > 0) return;
+      this.#server.stats.idleSessionTimeouts++;
+      this.#send(errorBytes(postgresErrors.idleSessionTimeout.value));
+      void this.#close('idle-session-timeout');
+    });
+  }
+
+  /** Named prepared statements get a per-connection prefix: every connection shares one PGlite session. */
+  #renameStatements(bytes: Buffer): Buffer {
+    const type = String.fromCharCode(bytes[0]!);
+    if (type !== 'P' && type !== 'B' && type !== 'D' && type !== 'C') return bytes;
+    const prefixed = (name: string) => `c${this.pid}_${name}`;
+    const rebuild = (parts: Buffer[]) => wire.message(type, Buffer.concat(parts));
+    if (type === 'P') {
+      const [name, rest] = wire.cstring(bytes, 5);
+      if (!name) return bytes;
+      this.#statements.add(name);
+      return rebuild([Buffer.from(`${prefixed(name)}\0`, 'utf8'), bytes.subarray(rest)]);
+    }
+    if (type === 'B') {
+      const [portal, afterPortal] = wire.cstring(bytes, 5);
+      const [statement, rest] = wire.cstring(bytes, afterPortal);
+      if (!statement) return bytes;
+      return rebuild([Buffer.from(`${portal}\0${prefixed(statement)}\0`, 'utf8'), bytes.subarray(rest)]);
+    }
+    if (bytes[5] !== 0x53 /* 'S': a statement, not a portal */) return bytes;
+    const [name, rest] = wire.cstring(bytes, 6);
+    if (!name) return bytes;
+    if (type === 'C') this.#statements.delete(name);
+    return rebuild([Buffer.from(`S${prefixed(name)}\0`, 'utf8'), bytes.subarray(rest)]);
+  }
+
+  async #close(reason: CloseReason, options: { fin?: boolean; at?: number } = {}): Promise<void> {
+    if (this.#phase === 'closed') return;
+    const server = this.#server;
+    this.#phase = 'closed';
+    this.#scheduler.cancel(this.#idleTimer);
+    this.#idleTimer = null;
+    if (options.fin ?? true) this.#socket.deliverFin(Math.max(options.at ?? this.#scheduler.now, this.#freeAt));
+    if (!this.#counted) return;
+    this.#counted = false;
+    server.active--;
+    if (this.#vanished) server.zombies--;
+    server.changed();
+    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event('close', `pid ${this.pid} (${reason})`, reason === 'idle-session-timeout' ? '57P05' : undefined);
+    if (server.settingsOwner === this) server.settingsOwner = null;
+    // What a backend's exit does: abort its open transaction and forget its prepared statements.
+    if (this.#txStatus !== 'I' || this.#statements.size > 0 || this.#holdsSession) {
+      const held = this.#holdsSession || (await server.session.acquire(this));
+      try {
+        if (held) {
+          const deallocate = [...this.#statements].map((name) => `DEALLOCATE "c${this.pid}_${name.replace(/"/g, '""')}";`).join('');
+          await server.exec(Buffer.concat([wire.sync(), wire.simpleQuery(`ROLLBACK;${deallocate}`)]));
+        }
+      } finally {
+        this.#holdsSession = false;
+        server.session.abandon(this);
+      }
+    } else server.session.abandon(this);
+  }
+}
+
+const errorBytes = (fields: ErrorFields): Buffer => wire.errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: fields.M, F: fields.F, R: fields.R });
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;

@@ -1,0 +1,67 @@
+/**
+ * Who calls the function, and when. Two kinds of caller:
+ * - open arrivals (`steady`, `ramp`): requests arrive at a rate whatever happens to earlier ones;
+ * - callers that wait for their answer (`spike`, `bursts`): N callers join over `rampMs`, and each
+ *   calls again `thinkMs` after a success or `retryDelayMs` after a failure, until the phase ends.
+ *   This is how a spike reaches N concurrent executions without a storm of instant retries.
+ */
+import type { Scheduler } from '../clock/scheduler.ts';
+
+export type TrafficPhase =
+  | { kind: 'steady'; startMs: number; durationMs: number; ratePerSecond: number }
+  | { kind: 'ramp'; startMs: number; durationMs: number; fromRatePerSecond: number; toRatePerSecond: number }
+  | { kind: 'spike'; startMs: number; durationMs: number; concurrency: number; rampMs: number; thinkMs: number; retryDelayMs: number }
+  | { kind: 'bursts'; startMs: number; count: number; everyMs: number; burstMs: number; concurrency: number; rampMs: number; thinkMs: number; retryDelayMs: number };
+
+export interface Caller {
+  /** Invoke the function; `answered(ok)` when the response arrives. */
+  invoke(answered: (ok: boolean) => void): void;
+}
+
+export function startTraffic(scheduler: Scheduler, phases: readonly TrafficPhase[], caller: Caller): void {
+  for (const phase of phases) {
+    switch (phase.kind) {
+      case 'steady':
+        openArrivals(scheduler, phase.startMs, phase.durationMs, () => phase.ratePerSecond, caller);
+        break;
+      case 'ramp':
+        openArrivals(scheduler, phase.startMs, phase.durationMs, (t) => phase.fromRatePerSecond + ((phase.toRatePerSecond - phase.fromRatePerSecond) * t) / phase.durationMs, caller);
+        break;
+      case 'spike':
+        waitingCallers(scheduler, phase.startMs, phase.durationMs, phase, caller);
+        break;
+      case 'bursts':
+        for (let i = 0; i < phase.count; i++) waitingCallers(scheduler, phase.startMs + i * phase.everyMs, phase.burstMs, phase, caller);
+        break;
+    }
+  }
+}
+
+/** A Poisson process whose rate may change with time (thinning would be exact; small steps are enough here). */
+function openArrivals(scheduler: Scheduler, startMs: number, durationMs: number, rateAt: (elapsedMs: number) => number, caller: Caller): void {
+  const end = startMs + durationMs;
+  const next = (t: number) => {
+    const rate = Math.max(rateAt(t - startMs), 1e-6);
+    const at = t + scheduler.rng.exponential(1000 / rate);
+    if (at >= end) return;
+    scheduler.at(at, () => {
+      caller.invoke(() => {});
+      next(at);
+    });
+  };
+  scheduler.at(startMs, () => next(startMs));
+}
+
+function waitingCallers(scheduler: Scheduler, startMs: number, durationMs: number, shape: { concurrency: number; rampMs: number; thinkMs: number; retryDelayMs: number }, caller: Caller): void {
+  const end = startMs + durationMs;
+  for (let i = 0; i < shape.concurrency; i++) {
+    const join = startMs + (shape.rampMs * i) / shape.concurrency + scheduler.rng.uniform(0, Math.min(shape.rampMs / shape.concurrency, 1));
+    const call = () => {
+      if (scheduler.now >= end) return;
+      caller.invoke((ok) => {
+        scheduler.after(ok ? shape.thinkMs : shape.retryDelayMs, call);
+      });
+    };
+    scheduler.at(join, call);
+  }
+}

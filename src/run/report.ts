@@ -1,0 +1,82 @@
+/**
+ * The RunReport: everything a run produced, as JSON. Versioned; docs/run-report.md describes it.
+ * A report is a function of (sandbox, code, parameters, seed) except `wallMs`.
+ */
+import { z } from 'zod';
+
+export const RUN_REPORT_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const series = z.array(z.number().nonnegative());
+
+export const runReportSchema = z.object({
+  version: z.literal(RUN_REPORT_VERSION).describe('Format version; bumped on incompatible changes.'),
+  sandbox: z.string().describe('Sandbox id.'),
+  variant: z.string().describe('Variant id (which handler ran).'),
+  handler: z.string().describe('Handler file name.'),
+  edited: z.boolean().describe('True when the handler source was supplied by the caller instead of the sandbox file.'),
+  seed: z.number().int().describe('Seed of the random draws.'),
+  parameters: z.record(z.string(), z.union([z.number(), z.string()])).describe('Every parameter value used (defaults included).'),
+  virtualMs: z.number().describe('Virtual time covered.'),
+  invocations: z
+    .object({
+      total: count.describe('Requests that reached Lambda.'),
+      succeeded: count,
+      failed: count.describe('The handler threw, timed out or its environment crashed.'),
+      throttled: count.describe('Rejected by Lambda before running (TooManyRequestsException).'),
+      inFlightAtEnd: count.describe('Still running when the run ended; not in the other counts.'),
+    })
+    .describe('total = succeeded + failed + throttled.'),
+  errors: z
+    .array(z.object({ code: z.string().describe('SQLSTATE, errno code, or Lambda error type.'), message: z.string().describe('Exact message.'), count }))
+    .describe('Failures and throttles grouped by (code, message), most frequent first.'),
+  database: z.object({
+    instanceClass: z.string(),
+    vcpus: count,
+    maxConnections: count.describe('max_connections.'),
+    reservedConnections: count.describe('superuser_reserved_connections.'),
+    peakConnections: count.describe('Most connections open at once (DatabaseConnections maximum).'),
+    accepted: count.describe('Connections that completed authentication.'),
+    rejectedTooManyClients: count.describe('53300 sorry, too many clients already.'),
+    rejectedReservedSlots: count.describe('53300 remaining connection slots are reserved…'),
+    authFailures: count.describe('28P01.'),
+    idleSessionTimeouts: count.describe('Connections closed with 57P05.'),
+    deadClientsReaped: count.describe('Connections of vanished clients closed by keepalive.'),
+    sessionWaitFailures: count.describe('Simulator limit hits (55P03 connlab: …).'),
+    queries: count.describe('Round trips executed by PGlite.'),
+  }),
+  latencyMs: z
+    .object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
+    .describe('Nearest-rank percentiles of succeeded invocations, from the request reaching Lambda to the response (cold starts included).'),
+  coldStarts: count,
+  environments: z.object({
+    peak: count.describe('Most execution environments alive at once.'),
+    reclaimed: count.describe('Reclaimed after their idle lifetime.'),
+    crashed: count.describe('Ended by an uncaught exception or a timeout.'),
+  }),
+  lambda: z.object({
+    concurrencyLimit: count.describe('Reserved concurrency, or the account quota.'),
+    peakConcurrency: count.describe('ConcurrentExecutions maximum.'),
+  }),
+  series: z
+    .object({
+      intervalMs: z.literal(1000),
+      ConcurrentExecutions: series,
+      Invocations: series,
+      Errors: series,
+      Throttles: series,
+      DatabaseConnections: series,
+      ZombieConnections: series.describe('Connections whose client vanished and that the server has not noticed yet.'),
+      EnvironmentsAlive: series,
+      ColdStarts: series,
+    })
+    .describe('One value per virtual second; gauges are the maximum within the second.'),
+  events: z.object({
+    entries: z.array(z.object({ t: z.number(), source: z.enum(['lambda', 'database', 'traffic']), kind: z.string(), text: z.string() })),
+    dropped: count.describe('Events beyond the cap.'),
+  }),
+  logs: z.array(z.object({ requestId: z.string(), lines: z.array(z.string()) })).describe('CloudWatch-style logs of the first invocations and of the first failure of each kind (capped).'),
+  wallMs: z.number().describe('Real time the run took, including database start-up. The only field that varies between identical runs.'),
+});
+
+export type RunReport = z.infer<typeof runReportSchema>;

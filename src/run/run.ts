@@ -1,0 +1,261 @@
+/**
+ * Runs a sandbox on the engine and returns its RunReport. The CLI, the tests and the page's Worker
+ * all come through here; nothing else drives the engine.
+ */
+import type { EngineHost, PgSources } from '../engine/host/host.ts';
+import { Scheduler } from '../engine/clock/scheduler.ts';
+import { Network } from '../engine/postgres/network.ts';
+import { VirtualPostgres } from '../engine/postgres/server.ts';
+import { LambdaFunction, type InvocationOutcome } from '../engine/lambda/function.ts';
+import { compileCommonJs, compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
+import { Environment } from '../engine/lambda/environment.ts';
+import { startTraffic } from '../engine/traffic/traffic.ts';
+import { Metrics, percentile, round3, type LogEvent, type Sample } from '../engine/metrics/metrics.ts';
+import { connectionLimits, defaultMaxConnections, findInstanceClass, serverCosts } from '../facts/postgres.ts';
+import { lambda as lambdaFacts } from '../facts/lambda.ts';
+import type { SandboxSource } from '../sandboxes/schema.ts';
+import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
+import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
+
+export interface RunRequest {
+  sandbox: SandboxSource;
+  /** Defaults to the first variant. */
+  variant?: string;
+  parameters?: Readonly<Record<string, number | string>>;
+  /** Defaults to the sandbox's seed. */
+  seed?: number;
+  /** Handler source edited by the reader, replacing the variant's file. */
+  handlerSource?: string;
+}
+
+export interface RunCallbacks {
+  /** Once per virtual second, as soon as the second is over. */
+  onSample?: (sample: Sample) => void;
+  onEvent?: (event: LogEvent) => void;
+  /** Checked between events; an aborted run rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export class RunSetupError extends Error {
+  override name = 'RunSetupError';
+}
+
+const EVENT_LOG_LIMIT = 2000;
+const EVENTS_PER_KIND = 100;
+const FIRST_LOGS = 5;
+const LOG_LIMIT = 25;
+
+let pgCache: { sources: PgSources; driver: CompiledModule; shared: CompiledModule } | null = null;
+
+export async function runSandbox(host: EngineHost, request: RunRequest, callbacks: RunCallbacks = {}): Promise<RunReport> {
+  const wallStart = host.wallClock();
+  const { definition, files } = request.sandbox;
+  const values = resolveParameters(definition, request.parameters ?? {});
+  const config = applyParameters(definition, values);
+  const variant = request.variant ? config.variants.find((v) => v.id === request.variant) : config.variants[0];
+  if (!variant) throw new RunSetupError(`unknown variant '${request.variant}'. Valid variants: ${config.variants.map((v) => v.id).join(', ')}`);
+  const source = request.handlerSource ?? files[variant.handler];
+  if (source === undefined) throw new RunSetupError(`handler file ${variant.handler} is missing`);
+  const instance = findInstanceClass(config.database.instanceClass);
+  if (!instance) throw new RunSetupError(`unknown instance class ${config.database.instanceClass}`);
+  const seed = request.seed ?? config.seed;
+
+  let handlerModule: CompiledModule;
+  try {
+    handlerModule = compileHandler(source, variant.handler);
+  } catch (error) {
+    throw new RunSetupError(`${variant.handler} does not compile: ${(error as Error).message}`);
+  }
+  const sources = await host.pgSource();
+  if (pgCache?.sources !== sources) pgCache = { sources, driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared) };
+  const pgModules = pgCache;
+
+  const db = await host.createDatabase();
+  try {
+    callbacks.signal?.throwIfAborted();
+    await db.exec(config.database.setupSql);
+    const scheduler = new Scheduler({ seed, yieldMacrotask: () => host.yieldMacrotask() });
+    const metrics = new Metrics(() => scheduler.now, {
+      eventLogLimit: EVENT_LOG_LIMIT,
+      ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
+      ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
+    });
+    const perKind = new Map<string, number>();
+    const event = (source: LogEvent['source'], kind: string, text: string) => {
+      const seen = perKind.get(kind) ?? 0;
+      perKind.set(kind, seen + 1);
+      if (seen < EVENTS_PER_KIND) metrics.event(source, kind, text);
+      else metrics.eventsDropped++;
+    };
+
+    const maxConnections = config.database.maxConnections ?? defaultMaxConnections(instance);
+    const network = new Network(scheduler, () => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2));
+    const server = await VirtualPostgres.start(
+      scheduler,
+      db,
+      {
+        maxConnections,
+        superuserReservedConnections: connectionLimits.superuserReservedConnections.value,
+        vcpus: instance.vcpus,
+        users: { postgres: 'postgres', ...config.database.users },
+        superusers: ['postgres'],
+        idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
+        deadClientTimeoutMs: config.database.deadClientTimeoutMs,
+        sessionWaitLimitMs: config.database.sessionWaitLimitMs,
+        costs: {
+          backendStartMs: serverCosts.backendStart.value,
+          authenticationMs: serverCosts.authentication.value,
+          tlsHandshakeMs: serverCosts.tlsHandshake.value,
+          rejectionMs: serverCosts.rejection.value,
+          queryServiceMs: serverCosts.queryService.value,
+        },
+      },
+      {
+        connectionsChanged(active, zombies) {
+          metrics.gauge('DatabaseConnections', active);
+          metrics.gauge('ZombieConnections', zombies);
+        },
+        event(kind, text, code) {
+          if (kind === 'accept') return;
+          if (kind === 'close' && !code && !/dead-client|idle/.test(text)) return;
+          event('database', code ? `${kind}:${code}` : kind, code ? `${code} ${text}` : text);
+        },
+      },
+    );
+    network.listen(config.database.host, config.database.port, server);
+
+    let invocationsLogged = 0;
+    const loggedCodes = new Set<string>();
+    const logs: RunReport['logs'] = [];
+    const fn = new LambdaFunction(
+      scheduler,
+      network,
+      { driver: pgModules.driver, shared: pgModules.shared },
+      handlerModule,
+      {
+        name: config.lambda.name,
+        memoryMb: config.lambda.memoryMb,
+        timeoutMs: config.lambda.timeoutMs,
+        reservedConcurrency: config.lambda.reservedConcurrency,
+        accountConcurrency: config.lambda.accountConcurrency,
+        scalingEnvironments: lambdaFacts.scalingEnvironments.value,
+        scalingWindowMs: lambdaFacts.scalingWindow.value,
+        initLimitMs: lambdaFacts.initLimit.value,
+        coldStartMs: lambdaFacts.coldStartPlatform.value,
+        idleLifetimeMs: config.lambda.idleLifetimeMs,
+        envVars: config.lambda.env,
+        handlerExport: 'handler',
+      },
+      {
+        concurrencyChanged(busy, alive) {
+          metrics.gauge('ConcurrentExecutions', busy);
+          metrics.gauge('EnvironmentsAlive', alive);
+        },
+        environmentEvent(kind, _environment, text) {
+          if (kind === 'cold-start') metrics.count('ColdStarts');
+          event('lambda', kind, text);
+        },
+        wantsLogs: () => logs.length < LOG_LIMIT,
+        invocationLog(requestId, lines) {
+          const failure = lines.find((line) => line.includes('\tERROR\t'));
+          const code = failure ? (failure.match(/"code":"([^"]+)"/)?.[1] ?? 'error') : null;
+          const keep = invocationsLogged < FIRST_LOGS || (code !== null && !loggedCodes.has(code));
+          invocationsLogged++;
+          if (code) loggedCodes.add(code);
+          if (keep && logs.length < LOG_LIMIT) logs.push({ requestId, lines: [...lines] });
+        },
+      },
+    );
+
+    const counts = { total: 0, succeeded: 0, failed: 0, throttled: 0, inFlight: 0 };
+    const template = config.lambda.event;
+    const makeEvent = () => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(template)) {
+        const range = (value as { randomInt?: [number, number] } | null)?.randomInt;
+        out[key] = Array.isArray(range) ? scheduler.rng.int(range[0], range[1]) : value;
+      }
+      return out;
+    };
+    const record = (outcome: InvocationOutcome) => {
+      counts.inFlight--;
+      counts.total++;
+      if (outcome.throttled) {
+        counts.throttled++;
+        metrics.count('Throttles');
+      } else {
+        metrics.count('Invocations');
+        if (outcome.ok) {
+          counts.succeeded++;
+          metrics.latency(outcome.finishedAt - outcome.receivedAt);
+        } else {
+          counts.failed++;
+          metrics.count('Errors');
+        }
+      }
+      if (outcome.error) metrics.error(outcome.error.code, outcome.error.message);
+    };
+    startTraffic(scheduler, config.traffic, {
+      invoke(answered) {
+        counts.inFlight++;
+        fn.invoke(makeEvent(), (outcome) => {
+          record(outcome);
+          answered(outcome.ok);
+        });
+      },
+    });
+
+    // The run ends just before durationMs, so the series has exactly one point per second.
+    await scheduler.run({
+      until: config.durationMs - 0.001,
+      ...(callbacks.signal ? { signal: callbacks.signal } : {}),
+      onOwnerError: (owner, error) => {
+        if (owner instanceof Environment) owner.uncaught(error);
+        else throw error;
+      },
+    });
+    metrics.finish(config.durationMs);
+
+    const sorted = [...metrics.latencies].sort((a, b) => a - b);
+    const errors = [...metrics.errors.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+    const report: RunReport = {
+      version: RUN_REPORT_VERSION,
+      sandbox: definition.id,
+      variant: variant.id,
+      handler: variant.handler,
+      edited: request.handlerSource !== undefined,
+      seed,
+      parameters: values,
+      virtualMs: config.durationMs,
+      invocations: { total: counts.total, succeeded: counts.succeeded, failed: counts.failed, throttled: counts.throttled, inFlightAtEnd: counts.inFlight },
+      errors,
+      database: {
+        instanceClass: instance.id,
+        vcpus: instance.vcpus,
+        maxConnections,
+        reservedConnections: connectionLimits.superuserReservedConnections.value,
+        peakConnections: server.stats.peakConnections,
+        accepted: server.stats.accepted,
+        rejectedTooManyClients: server.stats.rejectedTooManyClients,
+        rejectedReservedSlots: server.stats.rejectedReserved,
+        authFailures: server.stats.authFailures,
+        idleSessionTimeouts: server.stats.idleSessionTimeouts,
+        deadClientsReaped: server.stats.deadClientsReaped,
+        sessionWaitFailures: server.stats.sessionWaitFailures,
+        queries: server.stats.queries,
+      },
+      latencyMs: { p50: round3(percentile(sorted, 50, true)), p95: round3(percentile(sorted, 95, true)), p99: round3(percentile(sorted, 99, true)), max: round3(sorted.at(-1) ?? 0) },
+      coldStarts: fn.stats.coldStarts,
+      environments: { peak: fn.stats.peakEnvironments, reclaimed: fn.stats.reclaimed, crashed: fn.stats.crashes },
+      lambda: { concurrencyLimit: fn.concurrencyLimit, peakConcurrency: fn.stats.peakConcurrency },
+      series: { intervalMs: 1000, ...metrics.series },
+      events: { entries: metrics.events, dropped: metrics.eventsDropped },
+      logs,
+      wallMs: 0,
+    };
+    report.wallMs = Math.round(host.wallClock() - wallStart);
+    return report;
+  } finally {
+    await db.close().catch(() => {});
+  }
+}

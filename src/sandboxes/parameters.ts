@@ -1,0 +1,68 @@
+/**
+ * Turning a reader's parameter values into a run configuration: validation against the
+ * definition (with the valid choices in every error) and the bindings into the config.
+ */
+import type { Sandbox, SandboxParameter } from './schema.ts';
+
+export type ParameterValues = Record<string, number | string>;
+
+export class ParameterError extends Error {
+  override name = 'ParameterError';
+}
+
+export function describeParameter(p: SandboxParameter): string {
+  if (p.kind === 'choice') return `${p.key}: one of ${p.choices!.join(', ')} (default ${p.default})`;
+  return `${p.key}: ${p.min}..${p.max} ${p.unit} (default ${p.default})`;
+}
+
+/** Defaults overlaid with `given`; values may be strings (from a command line) for numeric parameters. */
+export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<string, number | string>> = {}): ParameterValues {
+  const values: ParameterValues = {};
+  const byKey = new Map(sandbox.parameters.map((p) => [p.key, p]));
+  for (const key of Object.keys(given)) {
+    if (!byKey.has(key)) {
+      const valid = sandbox.parameters.map(describeParameter).join('\n  ');
+      throw new ParameterError(`unknown parameter '${key}' for sandbox ${sandbox.id}. Valid parameters:\n  ${valid || '(none)'}`);
+    }
+  }
+  for (const p of sandbox.parameters) {
+    const raw = given[p.key] ?? p.default;
+    if (p.kind === 'choice') {
+      const value = String(raw);
+      if (!p.choices!.includes(value)) throw new ParameterError(`invalid value '${value}' for ${p.key}. Valid choices: ${p.choices!.join(', ')}`);
+      values[p.key] = value;
+      continue;
+    }
+    const value = typeof raw === 'number' ? raw : Number(raw);
+    if (typeof raw === 'string' && (raw.trim() === '' || !Number.isFinite(value))) throw new ParameterError(`invalid value '${raw}' for ${p.key}: expected a number in ${p.min}..${p.max} ${p.unit}`);
+    if (value < p.min! || value > p.max!) throw new ParameterError(`value ${value} for ${p.key} is out of range: valid range ${p.min}..${p.max} ${p.unit}`);
+    if (p.step !== undefined && Number.isInteger(p.step) && !Number.isInteger(value)) throw new ParameterError(`value ${value} for ${p.key} must be a whole number (${p.min}..${p.max} ${p.unit})`);
+    values[p.key] = value;
+  }
+  return values;
+}
+
+/** Writes `value` at a dotted path (`traffic.0.concurrency`, `lambda.env.POOL_MAX`) of a plain object tree. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node: Record<string, unknown> = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== 'object') throw new ParameterError(`binding ${path}: ${part} is not an object`);
+    node = next as Record<string, unknown>;
+  }
+  const last = parts.at(-1)!;
+  if (!(last in node) && !path.includes('.env.')) throw new ParameterError(`binding ${path}: no such field`);
+  const current = node[last];
+  node[last] = typeof current === 'string' || path.includes('.env.') ? String(value) : value;
+}
+
+/** The definition with every parameter's value written where it binds. */
+export function applyParameters(sandbox: Sandbox, values: ParameterValues): Sandbox {
+  const copy = structuredClone(sandbox) as unknown as Record<string, unknown>;
+  for (const p of sandbox.parameters) {
+    const value = values[p.key]!;
+    for (const path of p.binds) setPath(copy, path, typeof value === 'number' ? value * p.scale : value);
+  }
+  return copy as unknown as Sandbox;
+}

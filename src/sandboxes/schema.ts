@@ -1,0 +1,180 @@
+/**
+ * The sandbox format: `sandboxes/<id>/sandbox.json` plus the handler files it names. The site, the
+ * CLI and the tests read it through this schema, which is its documentation (every field says what
+ * it is). No Node APIs here: the in-page sandbox imports it too.
+ */
+import { z } from 'zod';
+
+const identifier = z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe('Lower-case letters, digits and dashes.');
+
+export const parameterSchema = z
+  .object({
+    key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).describe('Name used by `connlab simulate --set key=value` and by expectations (`parameters.<key>`).'),
+    label: z.string().describe('Short label for the control in the page.'),
+    description: z.string().describe('One sentence: what changing it shows.'),
+    kind: z.enum(['number', 'choice']).describe('`number` (a slider or input within min..max) or `choice` (one of `choices`).'),
+    default: z.union([z.number(), z.string()]).describe('The value a run uses unless told otherwise.'),
+    unit: z.string().describe('Unit of the value as the reader sets it, e.g. `s`, `ms`, `connections`, `callers`.'),
+    min: z.number().optional().describe('Smallest allowed value (`number` only).'),
+    max: z.number().optional().describe('Largest allowed value (`number` only).'),
+    step: z.number().positive().optional().describe('Granularity of the control (`number` only); values must be integers when the step is an integer.'),
+    choices: z.array(z.string()).optional().describe('Allowed values (`choice` only).'),
+    scale: z.number().positive().default(1).describe('Multiplier from the reader\'s unit to the engine\'s (e.g. 1000 for seconds to milliseconds).'),
+    binds: z
+      .array(z.string())
+      .min(1)
+      .describe('Where the value goes in the run configuration, as dotted paths: `database.instanceClass`, `lambda.env.POOL_MAX`, `traffic.0.concurrency`, `durationMs`.'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.kind === 'number') {
+      if (typeof p.default !== 'number' || p.min === undefined || p.max === undefined) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: a number needs a numeric default, min and max` });
+      else if (p.default < p.min || p.default > p.max) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: default ${p.default} is outside ${p.min}..${p.max}` });
+    } else if (!p.choices?.length || !p.choices.includes(String(p.default))) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: a choice needs choices that include the default` });
+  })
+  .describe('A value the reader may change.');
+
+const duration = z.number().nonnegative();
+
+export const trafficPhaseSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('steady').describe('Open arrivals at a constant mean rate (Poisson).'),
+      startMs: duration.describe('When the phase starts, virtual ms.'),
+      durationMs: duration.describe('How long it lasts, virtual ms.'),
+      ratePerSecond: z.number().positive().describe('Mean arrivals per second.'),
+    }),
+    z.object({
+      kind: z.literal('ramp').describe('Open arrivals whose rate changes linearly.'),
+      startMs: duration.describe('When the phase starts, virtual ms.'),
+      durationMs: duration.describe('How long it lasts, virtual ms.'),
+      fromRatePerSecond: z.number().nonnegative().describe('Rate at the start.'),
+      toRatePerSecond: z.number().nonnegative().describe('Rate at the end.'),
+    }),
+    z.object({
+      kind: z.literal('spike').describe('N callers that each wait for their answer before calling again.'),
+      startMs: duration.describe('When the first caller joins, virtual ms.'),
+      durationMs: duration.describe('How long callers keep calling, virtual ms.'),
+      concurrency: z.number().int().positive().describe('Number of callers, the concurrency the spike aims at.'),
+      rampMs: duration.describe('Callers join evenly over this time.'),
+      thinkMs: duration.describe('Pause after a successful answer before the next call.'),
+      retryDelayMs: duration.describe('Pause after a failed or throttled call before trying again.'),
+    }),
+    z.object({
+      kind: z.literal('bursts').describe('Repeated spikes.'),
+      startMs: duration.describe('Start of the first burst, virtual ms.'),
+      count: z.number().int().positive().describe('Number of bursts.'),
+      everyMs: z.number().positive().describe('Time from the start of one burst to the next.'),
+      burstMs: z.number().positive().describe('Length of each burst.'),
+      concurrency: z.number().int().positive().describe('Callers per burst.'),
+      rampMs: duration.describe('Callers join evenly over this time.'),
+      thinkMs: duration.describe('Pause after a successful answer.'),
+      retryDelayMs: duration.describe('Pause after a failed or throttled call.'),
+    }),
+  ])
+  .describe('One phase of traffic; phases may overlap.');
+
+export const expressionSchema: z.ZodType<Expression> = z
+  .lazy(() =>
+    z.union([
+      z.number(),
+      z.string().describe('A dotted path into the run report, e.g. `database.peakConnections`, `errorsByCode.53300`, `parameters.poolMax`, `series.DatabaseConnections.45`.'),
+      z.object({ product: z.array(expressionSchema) }),
+      z.object({ min: z.array(expressionSchema) }),
+      z.object({ max: z.array(expressionSchema) }),
+      z.object({ sum: z.array(expressionSchema) }),
+      z.object({ difference: z.tuple([expressionSchema, expressionSchema]) }),
+      z.object({ ratio: z.tuple([expressionSchema, expressionSchema]) }),
+    ]),
+  )
+  .describe('A number, a path into the report, or an arithmetic combination.');
+
+export type Expression = number | string | { product: Expression[] } | { min: Expression[] } | { max: Expression[] } | { sum: Expression[] } | { difference: [Expression, Expression] } | { ratio: [Expression, Expression] };
+
+export const checkSchema = z
+  .object({
+    left: expressionSchema,
+    op: z.enum(['<', '<=', '==', '>=', '>']).describe('Comparison.'),
+    right: expressionSchema,
+  })
+  .describe('left op right, evaluated on the run report.');
+
+export const expectationSchema = z
+  .object({
+    id: identifier.describe('Stable name, used in test output.'),
+    text: z.string().describe('The claim in words, as the chapter states it.'),
+    variant: z.string().describe('The variant whose run it is about.'),
+    parameters: z.record(z.string(), z.union([z.number(), z.string()])).default({}).describe('Parameter values for this run (others keep their defaults).'),
+    checks: z.array(checkSchema).min(1).describe('All must hold.'),
+  })
+  .describe('A behaviour the sandbox promises, asserted by its tests.');
+
+export const variantSchema = z
+  .object({
+    id: identifier.describe('e.g. `before`, `after`.'),
+    label: z.string().describe('Tab label in the page.'),
+    handler: z.string().regex(/^[\w.-]+\.(m?js|ts)$/).describe('Handler file in the sandbox folder (JavaScript or TypeScript).'),
+    description: z.string().describe('What this version of the code does differently.'),
+  })
+  .describe('One version of the handler code.');
+
+export const sandboxSchema = z
+  .object({
+    $schema: z.string().optional().describe('Editor hint only.'),
+    id: identifier.describe('Folder name under `sandboxes/`, used by `<Sandbox id="…"/>` and `connlab simulate <id>`.'),
+    title: z.string().describe('Heading shown above the sandbox.'),
+    summary: z.string().describe('What to look for when it runs, in one or two sentences.'),
+    pattern: z.string().describe('The connection pattern the code shows, e.g. `client-per-invocation`, `module-pool`.'),
+    seed: z.number().int().nonnegative().describe('Seed of the run\'s random draws; a run is a function of (sandbox, code, parameters, seed).'),
+    durationMs: z.number().positive().max(3_600_000).describe('Virtual time the run covers.'),
+    parameters: z.array(parameterSchema).describe('What the reader may change.'),
+    database: z
+      .object({
+        host: z.string().describe('Host name the handler connects to (its PGHOST).'),
+        port: z.number().int().describe('Port, normally 5432.'),
+        instanceClass: z.string().describe('RDS instance class: sets memory (hence max_connections) and vCPUs.'),
+        maxConnections: z.number().int().positive().nullable().default(null).describe('Overrides the instance-class default when set.'),
+        idleSessionTimeoutMs: z.number().nonnegative().default(0).describe('idle_session_timeout; 0 is off, the PostgreSQL and RDS default.'),
+        deadClientTimeoutMs: z.number().positive().default(600_000).describe('How long a connection whose client vanished stays open (TCP keepalive).'),
+        sessionWaitLimitMs: z.number().positive().default(5_000).describe('Simulator limit: how long a connection waits for another connection\'s open transaction.'),
+        users: z.record(z.string(), z.string()).describe('Login roles and their passwords (`postgres` is the superuser).'),
+        setupSql: z.string().describe('SQL run before the traffic starts (tables, rows).'),
+      })
+      .describe('The RDS for PostgreSQL instance.'),
+    lambda: z
+      .object({
+        name: z.string().describe('Function name, as in the logs.'),
+        memoryMb: z.number().int().min(128).max(10240).describe('Memory size (shown in REPORT lines).'),
+        timeoutMs: z.number().positive().max(900_000).describe('Function timeout.'),
+        reservedConcurrency: z.number().int().nonnegative().nullable().default(null).describe('Reserved concurrency, or null for the account pool.'),
+        accountConcurrency: z.number().int().positive().default(1000).describe('Account concurrency quota in the Region.'),
+        idleLifetimeMs: z.number().positive().describe('How long an idle environment lives before Lambda reclaims it (AWS publishes no value).'),
+        env: z.record(z.string(), z.string()).describe('Environment variables (`process.env`).'),
+        event: z.record(z.string(), z.unknown()).default({}).describe('The event each invocation receives; `{"randomInt": [lo, hi]}` values are drawn per invocation.'),
+      })
+      .describe('The function.'),
+    traffic: z.array(trafficPhaseSchema).min(1).describe('Who calls the function, and when.'),
+    variants: z.array(variantSchema).min(1).describe('Versions of the handler; the first is the default.'),
+    expectations: z.array(expectationSchema).describe('What the tests assert.'),
+    notModelled: z.array(z.string()).describe('What this sandbox does not model, so nobody over-reads it.'),
+  })
+  .superRefine((s, ctx) => {
+    const variants = new Set(s.variants.map((v) => v.id));
+    const keys = new Set(s.parameters.map((p) => p.key));
+    for (const e of s.expectations) {
+      if (!variants.has(e.variant)) ctx.addIssue({ code: 'custom', message: `expectation ${e.id}: unknown variant ${e.variant}` });
+      for (const key of Object.keys(e.parameters)) if (!keys.has(key)) ctx.addIssue({ code: 'custom', message: `expectation ${e.id}: unknown parameter ${key}` });
+    }
+  })
+  .describe('A sandbox: a scenario, the handler code it runs, and what it shows.');
+
+export type Sandbox = z.infer<typeof sandboxSchema>;
+export type SandboxParameter = z.infer<typeof parameterSchema>;
+export type Expectation = z.infer<typeof expectationSchema>;
+export type TrafficPhaseDefinition = z.infer<typeof trafficPhaseSchema>;
+
+/** A definition with the text of its files, as the engine receives it (from disk in Node, from the bundle in the page). */
+export interface SandboxSource {
+  definition: Sandbox;
+  /** File name -> source text. */
+  files: Readonly<Record<string, string>>;
+}
