@@ -22,7 +22,7 @@ import {
   parseUpdate,
   projectPaths,
 } from './expressions.ts';
-import { type AttributeValue, type Item, type ScalarType, checkItem, compareScalars, itemSize, typeOf } from './values.ts';
+import { type AttributeValue, type Item, type ScalarType, checkItem, compareScalars, itemSize, pageSize, typeOf } from './values.ts';
 
 /** The operations this emulator implements; anything else is answered with an error naming them. */
 export const SUPPORTED_OPERATIONS = [
@@ -652,16 +652,18 @@ export class DynamoDBEmulator {
     const items: Item[] = [];
     let scanned = 0;
     let bytes = 0;
+    let page = 0;
     let last: Item | undefined;
     for (const item of candidates) {
       if (input.Limit !== undefined && scanned >= input.Limit) break;
-      if (bytes >= facts.queryPageBytes.value) break;
+      if (page >= facts.queryPageBytes.value) break;
       scanned++;
       bytes += itemSize(item);
+      page += pageSize(item, table.range?.name);
       last = item;
       if (!filter || evaluate(filter, item)) items.push(item);
     }
-    const stoppedEarly = (input.Limit !== undefined && scanned >= input.Limit) || bytes >= facts.queryPageBytes.value;
+    const stoppedEarly = (input.Limit !== undefined && scanned >= input.Limit) || page >= facts.queryPageBytes.value;
     const units = readUnits(bytes, input.ConsistentRead === true, false);
     this.admitOrThrottle(table, [{ partition, read: units, write: 0 }]);
     const lastKey = stoppedEarly && last ? this.keyOfItem(table, last) : undefined;

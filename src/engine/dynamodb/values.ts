@@ -279,3 +279,39 @@ export function valueSize(value: AttributeValue): number {
 /** Attribute names count too, in UTF-8 bytes. */
 export const itemSize = (item: Item): number =>
   Object.entries(item).reduce((sum, [name, value]) => sum + utf8Length(name) + valueSize(value), 0);
+
+// ---------------------------------------------------------------------------------------------
+// Page size: how much of Query's 1 MB page an item uses.
+
+/**
+ * DynamoDB stops a Query page at 1 MB of items *as stored*, which is not the capacity size above:
+ * attribute names are dictionary-encoded (one byte each), values carry length prefixes, and each
+ * item has per-3 KB overhead that repeats the sort key. This is dynalite's reverse-engineered model
+ * of that format (checked there against DynamoDB); the shared vectors hold the two together.
+ */
+export function pageSize(item: Item, sortKey: string | undefined): number {
+  let sortKeySize = 0;
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (name === sortKey) {
+      sortKeySize = valueSize(value);
+      continue;
+    }
+    size += storedValueSize(value) + 1;
+  }
+  return 2 + size + (1 + Math.floor((1 + size) / 3072)) * (18 + sortKeySize);
+}
+
+function storedValueSize(value: AttributeValue): number {
+  if ('S' in value) {
+    const bytes = utf8Length(value.S);
+    return bytes + (bytes < 128 ? 1 : bytes < 16384 ? 2 : 3);
+  }
+  if ('N' in value || 'B' in value) return valueSize(value) + 1;
+  if ('SS' in value || 'NS' in value || 'BS' in value) return valueSize(value) + setMembers(value).length + 1;
+  if ('NULL' in value) return 0;
+  if ('BOOL' in value) return 1;
+  if ('L' in value) return 3 + value.L.reduce((sum, v) => sum + 1 + storedValueSize(v), 0);
+  const entries = Object.values(value.M);
+  return 3 + entries.length + entries.reduce((sum, v) => sum + storedValueSize(v) + 1, 0);
+}

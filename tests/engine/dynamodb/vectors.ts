@@ -417,5 +417,15 @@ export const vectors: Vector[] = [
   { name: 'query counting with capacity', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('a') }, Select: 'COUNT', ReturnConsumedCapacity: 'TOTAL' } },
   { name: 'query with a name placeholder for a reserved key name', operation: 'Query', input: { TableName: 'users', KeyConditionExpression: '#k = :p', ExpressionAttributeNames: { '#k': 'pk' }, ExpressionAttributeValues: { ':p': S('c1') } } },
   { name: 'query with an unused value', operation: 'Query', input: { TableName: 'users', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('c1'), ':q': S('x') } } },
+
+  // ---- Query's 1 MB page: items of about 100 KB, one partition
+  ...Array.from({ length: 14 }, (_, i): Vector => ({
+    name: `seed a 100 KB order big/${i}`,
+    operation: 'PutItem',
+    input: { TableName: 'orders', Item: { ...orderKey('big', i), blob: S('b'.repeat(100_000 + i * 500)), tags: { SS: ['x', 'y'] }, m: { M: { k: N('1') } } } },
+  })),
+  { name: 'query stops at 1 MB and returns the last key', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('big') }, ReturnConsumedCapacity: 'TOTAL', Select: 'COUNT' } },
+  { name: 'query continues after the 1 MB page', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('big') }, ExclusiveStartKey: orderKey('big', 9), Select: 'COUNT', ReturnConsumedCapacity: 'TOTAL' } },
+  { name: 'query backwards stops at 1 MB too', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('big') }, ScanIndexForward: false, Select: 'COUNT' } },
   { name: 'describe after all writes', operation: 'DescribeTable', input: { TableName: 'events' } },
 ];
