@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import expressiveCode from 'astro-expressive-code';
+import { engineAssets } from './src/engine/host/browser-assets.ts';
 
 /**
  * Wide code scrolls sideways inside its block, so keyboard users must be able to focus the block
@@ -46,6 +47,12 @@ export default defineConfig({
     }),
     mdx(),
   ],
+  vite: {
+    // The sandbox Worker gets the `pg` bundle and PGlite's initialised data directory at build time.
+    worker: { format: 'es', plugins: () => [engineAssets()] },
+    // PGlite finds its .wasm and .data files next to its module; pre-bundling would move it.
+    optimizeDeps: { exclude: ['@electric-sql/pglite'] },
+  },
   security: {
     csp: {
       algorithm: 'SHA-256',

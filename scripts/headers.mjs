@@ -24,6 +24,10 @@ function* htmlFiles(dir) {
   }
 }
 
+// The engine Worker evaluates the reader's handler code (new Function) and compiles PGlite
+// (WebAssembly), so its own policy allows exactly that, and nothing from other hosts.
+const workerPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self'";
+
 const metaPattern = /<meta http-equiv="content-security-policy" content="([^"]+)"/i;
 const blocks = [`/*\n${common.map((h) => `  ${h}`).join('\n')}\n`];
 let pages = 0;
@@ -37,5 +41,7 @@ for (const file of htmlFiles(dist)) {
   if (route !== path) blocks.push(`${path}\n  Content-Security-Policy: ${policy}\n`);
   pages++;
 }
+const workers = readdirSync(join(dist, '_astro')).filter((name) => /\.worker-[\w-]+\.js$/.test(name));
+for (const name of workers) blocks.push(`/_astro/${name}\n  Content-Security-Policy: ${workerPolicy}\n`);
 writeFileSync(join(dist, '_headers'), blocks.join('\n'));
-console.log(`_headers: Content-Security-Policy for ${pages} pages`);
+console.log(`_headers: Content-Security-Policy for ${pages} pages and ${workers.length} worker script(s)`);

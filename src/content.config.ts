@@ -6,7 +6,7 @@
 import { defineCollection, reference } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
-import { sandboxCardSchema } from './sandboxes/card.ts';
+import { sandboxSchema } from './sandboxes/schema.ts';
 
 const source = z.object({
   title: z.string().min(1).describe('The title of the page or document, as its publisher gives it.'),
@@ -40,7 +40,8 @@ const sandboxes = defineCollection({
     base: './sandboxes',
     generateId: ({ entry }) => entry.split('/')[0] ?? entry,
   }),
-  schema: sandboxCardSchema,
+  // A pipe, because Astro extends plain object schemas with `$schema` and this one has refinements.
+  schema: z.unknown().pipe(sandboxSchema),
 });
 
 export const collections = { chapters, sandboxes };

@@ -1,0 +1,79 @@
+/**
+ * The run as it happens: concurrent executions and database connections against the
+ * max_connections line, and errors per second on their own axis. Drawn with uPlot, which redraws
+ * thousands of points in well under a frame; one point per virtual second arrives from the Worker.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Sample } from '../../engine/metrics/metrics.ts';
+
+export interface RunChart {
+  add(sample: Sample): void;
+  reset(maxConnections: number): void;
+  destroy(): void;
+}
+
+const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+export function createChart(parent: HTMLElement): RunChart {
+  const seconds: number[] = [];
+  const concurrency: number[] = [];
+  const connections: number[] = [];
+  const limit: number[] = [];
+  const errors: number[] = [];
+  let maxConnections = 0;
+
+  const accent = cssVar('--accent') || '#0b5cad';
+  const danger = cssVar('--danger') || '#a32020';
+  const muted = cssVar('--fg-muted') || '#4d5866';
+  const ok = cssVar('--ok') || '#17663a';
+  const grid = { stroke: cssVar('--border') || '#d5dce5', width: 1 };
+
+  const width = () => Math.max(parent.clientWidth - 8, 240);
+  const plot = new uPlot(
+    {
+      width: width(),
+      height: 250,
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false }, errors: { auto: true } },
+      axes: [
+        { label: 'virtual seconds', stroke: muted, grid, ticks: grid },
+        { label: 'count', stroke: muted, grid, ticks: grid, size: 56 },
+        { scale: 'errors', side: 1, label: 'errors / s', stroke: danger, grid: { show: false }, size: 56 },
+      ],
+      series: [
+        {},
+        { label: 'ConcurrentExecutions', stroke: accent, width: 2 },
+        { label: 'DatabaseConnections', stroke: ok, width: 2 },
+        { label: 'max_connections', stroke: muted, width: 1.5, dash: [6, 4] },
+        { label: 'Errors per second', stroke: danger, width: 1.5, scale: 'errors' },
+      ],
+    },
+    [seconds, concurrency, connections, limit, errors],
+    parent,
+  );
+  const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: 250 }));
+  resize.observe(parent);
+
+  const redraw = () => plot.setData([seconds, concurrency, connections, limit, errors]);
+  return {
+    add(sample) {
+      seconds.push(sample.second);
+      concurrency.push(sample.values.ConcurrentExecutions);
+      connections.push(sample.values.DatabaseConnections);
+      limit.push(maxConnections);
+      errors.push(sample.values.Errors);
+      redraw();
+    },
+    reset(max) {
+      maxConnections = max;
+      for (const series of [seconds, concurrency, connections, limit, errors]) series.length = 0;
+      redraw();
+    },
+    destroy() {
+      resize.disconnect();
+      plot.destroy();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The handler editor: CodeMirror 6 with JavaScript/TypeScript highlighting, line numbers, undo,
+ * search, and the syntax error shown at its line and column. Tokens get `tok-*` classes so the
+ * site's light and dark themes colour them. Tab indents; Escape then Tab moves focus on, the way
+ * CodeMirror documents for keyboard users.
+ */
+import { EditorState, type Extension } from '@codemirror/state';
+import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab, undo } from '@codemirror/commands';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { javascript } from '@codemirror/lang-javascript';
+import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { classHighlighter } from '@lezer/highlight';
+import { MergeView } from '@codemirror/merge';
+import type { SourcePosition } from './protocol.ts';
+
+/**
+ * CodeMirror injects its styles as <style> elements in a document, which the page's
+ * Content-Security-Policy forbids; inside a shadow root it uses constructed stylesheets instead,
+ * which CSP does not govern. So each editor lives in a shadow root, styled from the page's tokens
+ * (custom properties cross the shadow boundary).
+ */
+const editorCss = `
+:host { display: block; }
+.cm-editor { font-size: 0.85rem; background: var(--bg); color: var(--fg); }
+.cm-editor.cm-focused { outline: 3px solid var(--focus); outline-offset: -3px; }
+.cm-scroller { font-family: var(--font-mono); line-height: 1.55; }
+.cm-content { caret-color: var(--fg); }
+.cm-cursor, .cm-dropCursor { border-left-color: var(--fg); }
+.cm-gutters { background: var(--bg-soft); color: var(--fg-muted); border-right: 1px solid var(--border); }
+.cm-activeLine { background: color-mix(in srgb, var(--accent-soft) 55%, transparent); }
+.cm-activeLineGutter { background: var(--accent-soft); }
+.cm-selectionBackground, .cm-focused .cm-selectionBackground { background: color-mix(in srgb, var(--accent) 25%, transparent) !important; }
+.cm-tooltip { background: var(--bg); color: var(--fg); border: 1px solid var(--border); }
+.cm-diagnostic-error { border-left-color: var(--danger); }
+.cm-lintRange-error { text-decoration: underline wavy var(--danger); background: none; }
+.cm-panels { background: var(--bg-soft); color: var(--fg); }
+.cm-panels input, .cm-panels button { font: inherit; color: inherit; }
+.tok-keyword, .tok-operatorKeyword, .tok-modifier { color: var(--tok-keyword); }
+.tok-string, .tok-string2, .tok-regexp { color: var(--tok-string); }
+.tok-comment { color: var(--tok-comment); font-style: italic; }
+.tok-number, .tok-bool, .tok-atom, .tok-null { color: var(--tok-number); }
+.tok-variableName.tok-definition, .tok-function, .tok-propertyName.tok-definition { color: var(--tok-function); }
+.tok-typeName, .tok-className, .tok-namespace { color: var(--tok-type); }
+.cm-mergeView .cm-changedLine, .cm-merge-b .cm-changedLine { background: color-mix(in srgb, var(--ok) 14%, transparent); }
+.cm-merge-a .cm-changedLine { background: color-mix(in srgb, var(--danger) 14%, transparent); }
+`;
+
+let sheet: CSSStyleSheet | undefined;
+
+/** A shadow root under `parent` with the editor styles, and the element to mount into. */
+function shadowMount(parent: HTMLElement): { root: ShadowRoot; mount: HTMLElement } {
+  const host = document.createElement('div');
+  parent.append(host);
+  const root = host.attachShadow({ mode: 'open' });
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(editorCss);
+  }
+  root.adoptedStyleSheets = [sheet];
+  const mount = document.createElement('div');
+  root.append(mount);
+  return { root, mount };
+}
+
+export interface HandlerEditor {
+  readonly view: EditorView;
+  text(): string;
+  /** Replaces the text as one undoable change. */
+  replace(text: string): void;
+  undo(): boolean;
+  showError(message: string, position: SourcePosition | undefined): void;
+  clearError(): void;
+  /** Shows the original beside the reader's text; call the returned function to close it. */
+  compare(original: string, parent: HTMLElement): () => void;
+}
+
+function languageFor(fileName: string): Extension {
+  return javascript({ typescript: /\.(m|c)?ts$/.test(fileName) });
+}
+
+const baseExtensions = (fileName: string, label: string): Extension[] => [
+  lineNumbers(),
+  highlightActiveLineGutter(),
+  history(),
+  drawSelection(),
+  indentOnInput(),
+  bracketMatching(),
+  highlightActiveLine(),
+  highlightSelectionMatches(),
+  syntaxHighlighting(classHighlighter),
+  languageFor(fileName),
+  EditorView.contentAttributes.of({ 'aria-label': label }),
+];
+
+export function createEditor(options: {
+  parent: HTMLElement;
+  text: string;
+  fileName: string;
+  label: string;
+  onChange(text: string): void;
+  onRun(): void;
+}): HandlerEditor {
+  const run = () => {
+    options.onRun();
+    return true;
+  };
+  const { root, mount } = shadowMount(options.parent);
+  const view = new EditorView({
+    parent: mount,
+    root,
+    state: EditorState.create({
+      doc: options.text,
+      extensions: [
+        ...baseExtensions(options.fileName, options.label),
+        lintGutter(),
+        keymap.of([{ key: 'Mod-Enter', run, preventDefault: true }, ...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) options.onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+
+  return {
+    view,
+    text: () => view.state.doc.toString(),
+    replace(text) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    },
+    undo: () => undo(view),
+    showError(message, position) {
+      const doc = view.state.doc;
+      let from = 0;
+      if (position) {
+        const line = doc.line(Math.min(Math.max(position.line, 1), doc.lines));
+        from = Math.min(line.from + Math.max(position.column - 1, 0), line.to);
+      }
+      const diagnostic: Diagnostic = { from, to: Math.min(from + 1, doc.length), severity: 'error', message };
+      view.dispatch(setDiagnostics(view.state, [diagnostic]));
+    },
+    clearError() {
+      view.dispatch(setDiagnostics(view.state, []));
+    },
+    compare(original, parent) {
+      const target = shadowMount(parent);
+      const merge = new MergeView({
+        a: { doc: original, extensions: [...baseExtensions(options.fileName, 'Original handler'), EditorState.readOnly.of(true)] },
+        b: { doc: view.state.doc.toString(), extensions: [...baseExtensions(options.fileName, 'Your handler'), EditorState.readOnly.of(true)] },
+        parent: target.mount,
+        root: target.root,
+        gutter: true,
+        highlightChanges: true,
+      });
+      return () => merge.destroy();
+    },
+  };
+}

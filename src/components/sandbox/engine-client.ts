@@ -1,0 +1,153 @@
+/**
+ * The page's side of the engine Worker: one Worker for every sandbox on the page, created on the
+ * first Run and reused, with a watchdog. A handler that never yields (`while (true) {}`) or a Worker
+ * that dies stops sending heartbeats; the watchdog then terminates it, says what happened, and the
+ * next Run starts a fresh Worker.
+ */
+import type { RunRequest } from '../../run/run.ts';
+import type { RunReport } from '../../run/report.ts';
+import type { LogEvent, Sample } from '../../engine/metrics/metrics.ts';
+import type { LoadProgress } from '../../engine/host/worker.ts';
+import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
+
+/** No message from a running Worker for this long means it is stuck (heartbeats come every 200 ms). */
+const watchdogMs = 3000;
+/** Starting PostgreSQL (WebAssembly compilation, or initdb without a snapshot) may block longer. */
+const startupWatchdogMs = 30_000;
+/** Stop must take effect quickly; a Worker that has not stopped by then is terminated. */
+const stopGraceMs = 400;
+
+export interface RunHandlers {
+  onLoading?(progress: LoadProgress): void;
+  onStarted?(): void;
+  onSample?(sample: Sample): void;
+  onEvents?(events: LogEvent[]): void;
+  onDone(report: RunReport): void;
+  onFailed(error: { name: string; message: string; position?: SourcePosition }): void;
+  onStopped(reason: string): void;
+}
+
+export interface CheckResult {
+  message: string;
+  position?: SourcePosition;
+}
+
+interface ActiveRun {
+  id: number;
+  handlers: RunHandlers;
+  lastHeard: number;
+  databaseReady: boolean;
+  stopTimer?: ReturnType<typeof setTimeout>;
+}
+
+let worker: Worker | undefined;
+let nextId = 1;
+let active: ActiveRun | undefined;
+const checks = new Map<number, (result: CheckResult | undefined) => void>();
+let watchdog: ReturnType<typeof setInterval> | undefined;
+
+function send(message: ToWorker): void {
+  ensureWorker().postMessage(message);
+}
+
+function ensureWorker(): Worker {
+  if (worker) return worker;
+  worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'connlab-engine' });
+  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => receive(event.data));
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    discardWorker(`The engine stopped unexpectedly${event.message ? `: ${event.message}` : ''}. A fresh one starts on the next Run.`);
+  });
+  return worker;
+}
+
+function discardWorker(reason: string): void {
+  worker?.terminate();
+  worker = undefined;
+  for (const resolve of checks.values()) resolve(undefined);
+  checks.clear();
+  const run = active;
+  finish();
+  run?.handlers.onStopped(reason);
+}
+
+function finish(): void {
+  if (active?.stopTimer) clearTimeout(active.stopTimer);
+  active = undefined;
+  if (watchdog) clearInterval(watchdog);
+  watchdog = undefined;
+}
+
+function receive(message: FromWorker): void {
+  if (message.type === 'checked') {
+    checks.get(message.id)?.(message.error);
+    checks.delete(message.id);
+    return;
+  }
+  if (!active || message.id !== active.id) return;
+  active.lastHeard = performance.now();
+  const { handlers } = active;
+  switch (message.type) {
+    case 'loading':
+      if (message.progress.phase === 'ready') active.databaseReady = true;
+      handlers.onLoading?.(message.progress);
+      break;
+    case 'started':
+      handlers.onStarted?.();
+      break;
+    case 'sample':
+      handlers.onSample?.(message.sample);
+      break;
+    case 'events':
+      handlers.onEvents?.(message.events);
+      break;
+    case 'heartbeat':
+      break;
+    case 'done':
+      finish();
+      handlers.onDone(message.report);
+      break;
+    case 'failed':
+      finish();
+      handlers.onFailed(message.error);
+      break;
+    case 'stopped':
+      finish();
+      handlers.onStopped('Stopped.');
+      break;
+  }
+}
+
+/** Compiles the handler in the Worker; resolves with the first syntax error, or undefined. */
+export function checkHandler(source: string, fileName: string): Promise<CheckResult | undefined> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    checks.set(id, resolve);
+    send({ type: 'check', id, source, fileName });
+  });
+}
+
+/** Starts a run; a run already going (in any sandbox on the page) is stopped first. */
+export function startRun(request: RunRequest, handlers: RunHandlers): { stop(): void } {
+  if (active) stopRun(active.id, 'Stopped: another sandbox on this page started a run.');
+  const id = nextId++;
+  active = { id, handlers, lastHeard: performance.now(), databaseReady: false };
+  send({ type: 'run', id, request });
+  watchdog = setInterval(() => {
+    if (active && performance.now() - active.lastHeard > (active.databaseReady ? watchdogMs : startupWatchdogMs)) {
+      discardWorker(
+        `The run was stopped: the engine did not respond for ${watchdogMs / 1000} s. A handler that never yields (an endless loop) or that uses up memory does this. The sandbox has a fresh engine; fix the code and run again.`,
+      );
+    }
+  }, 250);
+  return { stop: () => stopRun(id, 'Stopped.') };
+}
+
+function stopRun(id: number, reason: string): void {
+  if (!active || active.id !== id) return;
+  send({ type: 'stop', id });
+  const run = active;
+  run.stopTimer = setTimeout(() => {
+    if (active === run) discardWorker(`${reason} The engine did not stop in time, so it was restarted.`);
+  }, stopGraceMs);
+}

@@ -1,0 +1,91 @@
+/**
+ * The Worker that hosts the engine, unchanged, for every sandbox on the page. It checks handler
+ * syntax, runs one sandbox at a time, streams samples and events, and beats a heartbeat so the page
+ * can tell a long run from a handler stuck in an endless loop.
+ */
+import { runSandbox } from '../../run/run.ts';
+import { compileHandler } from '../../engine/lambda/modules.ts';
+import { createWorkerHost } from '../../engine/host/worker.ts';
+import type { LogEvent } from '../../engine/metrics/metrics.ts';
+import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
+
+const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
+
+let current: { id: number; abort: AbortController } | undefined;
+let progressTarget = 0;
+const host = createWorkerHost((progress) => post({ type: 'loading', id: progressTarget, progress }));
+
+/** Where a compiler error points, from sucrase's `loc` or a "(line:column)" suffix. */
+function positionOf(error: unknown): SourcePosition | undefined {
+  const loc = (error as { loc?: { line?: number; column?: number } }).loc;
+  if (loc && typeof loc.line === 'number') return { line: loc.line, column: (loc.column ?? 0) + 1 };
+  const match = String((error as Error)?.message ?? '').match(/\((\d+):(\d+)\)\s*$/);
+  return match ? { line: Number(match[1]), column: Number(match[2]) + 1 } : undefined;
+}
+
+function describe(error: unknown) {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const position = positionOf(err);
+  return { name: err.name, message: err.message, ...(position ? { position } : {}) };
+}
+
+async function run(id: number, request: Extract<ToWorker, { type: 'run' }>['request']) {
+  const abort = new AbortController();
+  current = { id, abort };
+  progressTarget = id;
+  // Events are batched per frame-sized slice so a busy second does not flood the page.
+  let pending: LogEvent[] = [];
+  const flush = () => {
+    if (pending.length) post({ type: 'events', id, events: pending });
+    pending = [];
+  };
+  const heartbeat = setInterval(() => {
+    flush();
+    post({ type: 'heartbeat', id });
+  }, 200);
+  post({ type: 'started', id });
+  try {
+    const report = await runSandbox(host, request, {
+      signal: abort.signal,
+      onSample: (sample) => {
+        flush();
+        post({ type: 'sample', id, sample });
+      },
+      onEvent: (event) => {
+        pending.push(event);
+      },
+    });
+    flush();
+    post({ type: 'done', id, report });
+  } catch (error) {
+    flush();
+    if (abort.signal.aborted) post({ type: 'stopped', id });
+    else post({ type: 'failed', id, error: describe(error) });
+  } finally {
+    clearInterval(heartbeat);
+    if (current?.id === id) current = undefined;
+  }
+}
+
+self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'check': {
+      try {
+        compileHandler(message.source, message.fileName);
+        post({ type: 'checked', id: message.id });
+      } catch (error) {
+        const { message: text, position } = describe(error);
+        post({ type: 'checked', id: message.id, error: { message: text, ...(position ? { position } : {}) } });
+      }
+      break;
+    }
+    case 'run':
+      if (current) current.abort.abort(new Error('superseded by a new run'));
+      void run(message.id, message.request);
+      break;
+    case 'stop':
+      if (current?.id === message.id) current.abort.abort(new Error('stopped by the reader'));
+      break;
+  }
+});

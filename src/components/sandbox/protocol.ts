@@ -1,0 +1,29 @@
+/**
+ * Messages between a page's sandboxes and the engine Worker. The Worker is shared by every sandbox
+ * on the page and runs one thing at a time; every message names the run it belongs to.
+ */
+import type { RunRequest } from '../../run/run.ts';
+import type { RunReport } from '../../run/report.ts';
+import type { LogEvent, Sample } from '../../engine/metrics/metrics.ts';
+import type { LoadProgress } from '../../engine/host/worker.ts';
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export type ToWorker =
+  | { type: 'check'; id: number; source: string; fileName: string }
+  | { type: 'run'; id: number; request: RunRequest }
+  | { type: 'stop'; id: number };
+
+export type FromWorker =
+  | { type: 'checked'; id: number; error?: { message: string; position?: SourcePosition } }
+  | { type: 'loading'; id: number; progress: LoadProgress }
+  | { type: 'started'; id: number }
+  | { type: 'sample'; id: number; sample: Sample }
+  | { type: 'events'; id: number; events: LogEvent[] }
+  | { type: 'heartbeat'; id: number }
+  | { type: 'done'; id: number; report: RunReport }
+  | { type: 'failed'; id: number; error: { name: string; message: string; position?: SourcePosition } }
+  | { type: 'stopped'; id: number };

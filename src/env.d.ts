@@ -1,0 +1,13 @@
+/// <reference types="astro/client" />
+
+declare module 'virtual:connlab/pg-source' {
+  /** The `pg` driver bundled at build time, as the engine instantiates it. */
+  const sources: import('./engine/host/host.ts').PgSources;
+  export default sources;
+}
+
+declare module 'virtual:connlab/pglite-datadir' {
+  /** URL of an initialised PGlite data directory (tar.gz), or null in the dev server. */
+  const url: string | null;
+  export default url;
+}
