@@ -38,6 +38,15 @@ export interface Charge {
   write: number;
 }
 
+/**
+ * Why a request was refused, in the terms of DynamoDB's `ThrottlingReason` (`Table` + operation +
+ * limit, e.g. `TableWriteKeyRangeThroughputExceeded`).
+ */
+export interface Refusal {
+  operation: 'Read' | 'Write';
+  limit: 'KeyRangeThroughputExceeded' | 'ProvisionedThroughputExceeded' | 'AccountLimitExceeded';
+}
+
 export interface ThroughputTotals {
   consumedReadUnits: number;
   consumedWriteUnits: number;
@@ -80,14 +89,22 @@ export class TableThroughput {
   }
 
   /**
-   * Admits all charges or none (a transaction, or one item of a batch). Returns false when the
+   * Admits all charges or none (a transaction, or one item of a batch). Returns why not when the
    * table or a partition would go over its bound this second; the caller throttles.
    */
-  admit(charges: readonly Charge[]): boolean {
+  admit(charges: readonly Charge[]): Refusal | undefined {
     const ceilings = this.ceilings();
     const read = charges.reduce((sum, c) => sum + c.read, 0);
     const write = charges.reduce((sum, c) => sum + c.write, 0);
-    if (this.current.reads + read > ceilings.read || this.current.writes + write > ceilings.write) return false;
+    const tableLimit = (ceiling: number, quota: number): Refusal['limit'] =>
+      this.billing.mode === 'PROVISIONED'
+        ? 'ProvisionedThroughputExceeded'
+        : ceiling >= quota
+          ? 'AccountLimitExceeded'
+          : // Past double the settled peak, on-demand has not split partitions for the traffic yet.
+            'KeyRangeThroughputExceeded';
+    if (this.current.reads + read > ceilings.read) return { operation: 'Read', limit: tableLimit(ceilings.read, facts.tableQuotaReadUnits.value) };
+    if (this.current.writes + write > ceilings.write) return { operation: 'Write', limit: tableLimit(ceilings.write, facts.tableQuotaWriteUnits.value) };
     const perPartition = new Map<string, { read: number; write: number }>();
     for (const c of charges) {
       const sum = perPartition.get(c.partition) ?? { read: 0, write: 0 };
@@ -96,8 +113,8 @@ export class TableThroughput {
       perPartition.set(c.partition, sum);
     }
     for (const [partition, sum] of perPartition) {
-      if ((this.partitionReads.get(partition) ?? 0) + sum.read > facts.partitionReadUnitsPerSecond.value) return false;
-      if ((this.partitionWrites.get(partition) ?? 0) + sum.write > facts.partitionWriteUnitsPerSecond.value) return false;
+      if ((this.partitionReads.get(partition) ?? 0) + sum.read > facts.partitionReadUnitsPerSecond.value) return { operation: 'Read', limit: 'KeyRangeThroughputExceeded' };
+      if ((this.partitionWrites.get(partition) ?? 0) + sum.write > facts.partitionWriteUnitsPerSecond.value) return { operation: 'Write', limit: 'KeyRangeThroughputExceeded' };
     }
     for (const [partition, sum] of perPartition) {
       if (sum.read) this.partitionReads.set(partition, (this.partitionReads.get(partition) ?? 0) + sum.read);
@@ -107,7 +124,7 @@ export class TableThroughput {
     this.current.writes += write;
     this.totals.consumedReadUnits += read;
     this.totals.consumedWriteUnits += write;
-    return true;
+    return undefined;
   }
 
   recordThrottle(): void {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { dynamodb as facts } from '../../facts/dynamodb.ts';
-import { type BillingMode, type Charge, type Clock, TableThroughput, type ThroughputTotals, readUnits, realClock, writeUnits } from './capacity.ts';
+import { type BillingMode, type Charge, type Clock, type Refusal, TableThroughput, type ThroughputTotals, readUnits, realClock, writeUnits } from './capacity.ts';
 import { DynamoDBError, conditionalCheckFailed, invalidParameter, tableNotFound, throttled, validation } from './errors.ts';
 import {
   type Condition,
@@ -360,6 +360,10 @@ export class DynamoDBEmulator {
     return { TableDescription: { ...this.describe(table), TableStatus: 'CREATING' } };
   }
 
+  private arn(table: Table): string {
+    return `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${table.name}`;
+  }
+
   private describe(table: Table): Record<string, unknown> {
     // DynamoDB refreshes ItemCount and TableSizeBytes periodically, not on every write.
     const now = this.clock.now();
@@ -387,7 +391,7 @@ export class DynamoDBEmulator {
       },
       TableSizeBytes: sizeBytes,
       ItemCount: itemCount,
-      TableArn: `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${table.name}`,
+      TableArn: this.arn(table),
       TableId: table.id,
       ...(table.billing.mode === 'PAY_PER_REQUEST'
         ? { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: created } }
@@ -473,9 +477,10 @@ export class DynamoDBEmulator {
   }
 
   private admitOrThrottle(table: Table, charges: Charge[]): void {
-    if (!table.throughput.admit(charges)) {
+    const refusal = table.throughput.admit(charges);
+    if (refusal) {
       table.throughput.recordThrottle();
-      throw throttled(table.billing.mode);
+      throw throttled(table.billing.mode, [refusal], this.arn(table));
     }
   }
 
@@ -692,6 +697,7 @@ export class DynamoDBEmulator {
       return { table, keys, consistent: request.ConsistentRead === true };
     });
     const responses: Record<string, Item[]> = {};
+    const refusals: Refusal[] = [];
     const unprocessed: Record<string, { Keys: Item[]; ConsistentRead?: boolean }> = {};
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     let served = 0;
@@ -701,7 +707,9 @@ export class DynamoDBEmulator {
       for (const key of keys) {
         const item = this.read(table, key);
         const cost = readUnits(item ? itemSize(item) : 0, consistent);
-        if (!table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: cost, write: 0 }])) {
+        const refusal = table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: cost, write: 0 }]);
+        if (refusal) {
+          refusals.push(refusal);
           const entry = (unprocessed[table.name] ??= { Keys: [], ...(consistent ? { ConsistentRead: true } : {}) });
           entry.Keys.push(key);
           continue;
@@ -714,7 +722,8 @@ export class DynamoDBEmulator {
     }
     if (served === 0) {
       for (const { table } of plans) table.throughput.recordThrottle();
-      throw throttled(plans[0]?.table.billing.mode ?? 'PAY_PER_REQUEST');
+      const first = plans[0]?.table;
+      throw throttled(first?.billing.mode ?? 'PAY_PER_REQUEST', refusals, first ? this.arn(first) : '');
     }
     return {
       Responses: responses,
@@ -755,6 +764,7 @@ export class DynamoDBEmulator {
       return { table, planned };
     });
     const unprocessed: Record<string, Write['raw'][]> = {};
+    const refusals: Refusal[] = [];
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     let served = 0;
     for (const { table, planned } of plans) {
@@ -762,7 +772,9 @@ export class DynamoDBEmulator {
       for (const { raw, key, item } of planned) {
         const existing = this.read(table, key);
         const cost = Math.max(item ? writeUnits(itemSize(item)) : 0, writeUnits(existing ? itemSize(existing) : 0));
-        if (!table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: cost }])) {
+        const refusal = table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: cost }]);
+        if (refusal) {
+          refusals.push(refusal);
           (unprocessed[table.name] ??= []).push(raw);
           continue;
         }
@@ -774,7 +786,8 @@ export class DynamoDBEmulator {
     }
     if (served === 0) {
       for (const { table } of plans) table.throughput.recordThrottle();
-      throw throttled(plans[0]?.table.billing.mode ?? 'PAY_PER_REQUEST');
+      const first = plans[0]?.table;
+      throw throttled(first?.billing.mode ?? 'PAY_PER_REQUEST', refusals, first ? this.arn(first) : '');
     }
     return {
       UnprocessedItems: unprocessed,
@@ -866,7 +879,7 @@ export class DynamoDBEmulator {
     const byTable = new Map<Table, Charge[]>();
     for (const { table, charge } of costs) byTable.set(table, [...(byTable.get(table) ?? []), charge]);
     for (const [table, charges] of byTable) {
-      if (!table.throughput.admit(charges)) {
+      if (table.throughput.admit(charges)) {
         table.throughput.recordThrottle();
         reasons.splice(0, reasons.length, ...costs.map((c) => (c.table === table ? { Code: 'ThrottlingError', Message: throttled(table.billing.mode).message } : { Code: 'None' })));
         cancel();

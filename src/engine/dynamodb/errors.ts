@@ -67,14 +67,22 @@ export const conditionalCheckFailed = (item?: Record<string, unknown>): DynamoDB
   new DynamoDBError('ConditionalCheckFailedException', 'The conditional request failed', item ? { Item: item } : {});
 
 /**
- * The provisioned-mode wording is the one in the DynamoDB developer guide's error-handling page. The
- * on-demand wording is what on-demand tables are widely reported to return; it is not in the fact
- * sheet, so treat it as unverified (the exception class, which is what code branches on, is certain).
+ * The provisioned-mode wording is the one in the DynamoDB developer guide's error-handling page; the
+ * on-demand wording is what on-demand tables return (quoted in public reports such as
+ * aws/aws-appsync-community#336; not in the fact sheet). `ThrottlingReasons` follows the
+ * `ThrottlingReason` shape of the current DynamoDB API, so code can tell a hot key from a table limit.
  */
-export const throttled = (mode: 'PROVISIONED' | 'PAY_PER_REQUEST'): DynamoDBError =>
+export const throttled = (
+  mode: 'PROVISIONED' | 'PAY_PER_REQUEST',
+  reasons: readonly { operation: string; limit: string }[] = [],
+  resource = '',
+): DynamoDBError =>
   new DynamoDBError(
     'ProvisionedThroughputExceededException',
     mode === 'PROVISIONED'
       ? 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.'
       : 'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html',
+    reasons.length
+      ? { ThrottlingReasons: [...new Set(reasons.map((r) => `Table${r.operation}${r.limit}`))].map((reason) => ({ reason, resource })) }
+      : {},
   );

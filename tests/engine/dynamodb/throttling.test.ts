@@ -4,6 +4,7 @@
  * dynalite models none of this, so these tests check the rules from the fact sheet (section F).
  */
 import { DynamoDBClient, PutItemCommand, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBEmulator, DynamoDBError, dynamoDBRequestHandler } from '../../../src/engine/dynamodb/index.ts';
 import { dynamodb as facts } from '../../../src/facts/dynamodb.ts';
@@ -86,6 +87,9 @@ describe('per-partition limits', () => {
     });
     const error = await client.send(new PutItemCommand({ TableName: 'hot', Item: { pk: { S: 'same' } } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect((error as ProvisionedThroughputExceededException).ThrottlingReasons).toEqual([
+      { reason: 'TableWriteKeyRangeThroughputExceeded', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/hot' },
+    ]);
     expect(emulator.throughput('hot').throttledRequests).toBe(1);
   });
 });
@@ -123,6 +127,15 @@ describe('on-demand scaling', () => {
       now += 31 * 60 * 1000;
     }
     expect(emulator.throughput('hot').ceilings.write).toBe(facts.tableQuotaWriteUnits.value);
+    const overQuota = (() => {
+      try {
+        writeUntilThrottled('hot', 50_000, spread);
+        for (;;) emulator.execute('PutItem', { TableName: 'hot', Item: { pk: { S: 'k1' } } });
+      } catch (e) {
+        return e as DynamoDBError;
+      }
+    })();
+    expect(overQuota.extra['ThrottlingReasons']).toEqual([{ reason: 'TableWriteAccountLimitExceeded', resource: expect.any(String) }]);
   });
 });
 
@@ -139,6 +152,7 @@ describe('provisioned tables and multi-item operations', () => {
       return undefined;
     })();
     expect(error?.message).toContain('The level of configured provisioned throughput for the table was exceeded');
+    expect(error?.extra['ThrottlingReasons']).toEqual([{ reason: 'TableWriteProvisionedThroughputExceeded', resource: expect.stringContaining(':table/small') }]);
   });
 
   it('BatchWriteItem returns throttled writes as UnprocessedItems, and throws only when nothing was written', () => {
@@ -168,5 +182,36 @@ describe('provisioned tables and multi-item operations', () => {
     }
     now += 1000;
     expect(emulator.execute('GetItem', { TableName: 'hot', Key: { pk: { S: 'cold' } } })['Item']).toBeUndefined();
+  });
+});
+
+describe('the hot key and its fix, through lib-dynamodb', () => {
+  /** 1,500 counter increments a second for two seconds; returns how many were throttled. */
+  async function incrementCounter(key: (i: number) => string): Promise<{ throttled: number; other: number }> {
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, requestHandler: dynamoDBRequestHandler(emulator), maxAttempts: 1 }),
+    );
+    let throttled = 0;
+    let other = 0;
+    for (let second = 0; second < 2; second++) {
+      now = 10_000 + second * 1000;
+      const calls = Array.from({ length: 1500 }, (_, i) =>
+        documents
+          .send(new UpdateCommand({ TableName: 'hot', Key: { pk: key(i) }, UpdateExpression: 'ADD hits :one', ExpressionAttributeValues: { ':one': 1 } }))
+          .catch((error: unknown) => {
+            if (error instanceof ProvisionedThroughputExceededException) throttled++;
+            else other++;
+          }),
+      );
+      await Promise.all(calls);
+    }
+    return { throttled, other };
+  }
+
+  it('one counter key throttles a third of 1,500 writes a second; ten shards of it throttle none', async () => {
+    const hot = await incrementCounter(() => 'page-views');
+    expect(hot).toEqual({ throttled: 2 * 500, other: 0 });
+    const spread = await incrementCounter((i) => `page-views#${i % 10}`);
+    expect(spread).toEqual({ throttled: 0, other: 0 });
   });
 });
