@@ -133,6 +133,20 @@ describe('connlab serve dynamodb', () => {
   });
 });
 
+describe('connlab serve stopping on Ctrl-C', () => {
+  it('stops on SIGINT with exit code 0', async () => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'connlab.mjs'), 'serve', 'dynamodb', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while (!text.includes('Listening on') && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(text).toContain('Stopped (SIGINT).');
+  });
+});
+
 describe('connlab serve usage', () => {
   const capture = async (argv: string[]) => {
     const err: string[] = [];
