@@ -5,19 +5,18 @@
  * Decoding validates everything and says what was expected when a link is damaged.
  */
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
-import { z } from 'zod';
+// zod/mini: the same validator in a tree-shakable form, because this module loads with every sandbox.
+import * as z from 'zod/mini';
 
 export const sharedStateVersion = 1;
 
-const SharedState = z
-  .object({
-    v: z.literal(sharedStateVersion),
-    sandbox: z.string().regex(/^[a-z0-9-]+$/, 'sandbox: expected a sandbox id such as direct-connection'),
-    variant: z.string().max(40).optional(),
-    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
-    files: z.record(z.string(), z.string().max(200_000)).optional(),
-  })
-  .strict();
+const SharedState = z.strictObject({
+  v: z.literal(sharedStateVersion),
+  sandbox: z.string().check(z.regex(/^[a-z0-9-]+$/, 'sandbox: expected a sandbox id such as direct-connection')),
+  variant: z.optional(z.string().check(z.maxLength(40))),
+  params: z._default(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])), {}),
+  files: z.optional(z.record(z.string(), z.string().check(z.maxLength(200_000)))),
+});
 
 export type SharedState = z.infer<typeof SharedState>;
 

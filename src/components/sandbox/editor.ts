@@ -1,6 +1,6 @@
 /**
  * The handler editor: CodeMirror 6 with JavaScript/TypeScript highlighting, line numbers, undo,
- * search, and the syntax error shown at its line and column. Tokens get `tok-*` classes so the
+ * and the syntax error shown at its line and column. Tokens get `tok-*` classes so the
  * site's light and dark themes colour them. Tab indents; Escape then Tab moves focus on, the way
  * CodeMirror documents for keyboard users.
  */
@@ -8,11 +8,9 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab, undo } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { javascript } from '@codemirror/lang-javascript';
-import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { javascriptLanguage, typescriptLanguage } from '@codemirror/lang-javascript';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { classHighlighter } from '@lezer/highlight';
-import { MergeView } from '@codemirror/merge';
 import type { SourcePosition } from './protocol.ts';
 
 /**
@@ -72,12 +70,13 @@ export interface HandlerEditor {
   undo(): boolean;
   showError(message: string, position: SourcePosition | undefined): void;
   clearError(): void;
-  /** Shows the original beside the reader's text; call the returned function to close it. */
-  compare(original: string, parent: HTMLElement): () => void;
+  /** Shows the original beside the reader's text (the diff view loads on first use); resolves to its closer. */
+  compare(original: string, parent: HTMLElement): Promise<() => void>;
 }
 
+/** The grammar alone: completion and search would add about 10 KB (gzip) before Run for little use here. */
 function languageFor(fileName: string): Extension {
-  return javascript({ typescript: /\.(m|c)?ts$/.test(fileName) });
+  return /\.(m|c)?ts$/.test(fileName) ? typescriptLanguage : javascriptLanguage;
 }
 
 const baseExtensions = (fileName: string, label: string): Extension[] => [
@@ -88,7 +87,6 @@ const baseExtensions = (fileName: string, label: string): Extension[] => [
   indentOnInput(),
   bracketMatching(),
   highlightActiveLine(),
-  highlightSelectionMatches(),
   syntaxHighlighting(classHighlighter),
   languageFor(fileName),
   EditorView.contentAttributes.of({ 'aria-label': label }),
@@ -115,7 +113,7 @@ export function createEditor(options: {
       extensions: [
         ...baseExtensions(options.fileName, options.label),
         lintGutter(),
-        keymap.of([{ key: 'Mod-Enter', run, preventDefault: true }, ...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
+        keymap.of([{ key: 'Mod-Enter', run, preventDefault: true }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),
@@ -143,7 +141,8 @@ export function createEditor(options: {
     clearError() {
       view.dispatch(setDiagnostics(view.state, []));
     },
-    compare(original, parent) {
+    async compare(original, parent) {
+      const { MergeView } = await import('@codemirror/merge');
       const target = shadowMount(parent);
       const merge = new MergeView({
         a: { doc: original, extensions: [...baseExtensions(options.fileName, 'Original handler'), EditorState.readOnly.of(true)] },

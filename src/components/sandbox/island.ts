@@ -6,10 +6,9 @@
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { resolveParameters } from '../../sandboxes/parameters.ts';
-import { decodeSharedState, encodeSharedState, isSharedStateFragment } from '../../sandboxes/share.ts';
 import { defaultMaxConnections, findInstanceClass } from '../../facts/postgres.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
-import { createChart, type RunChart } from './chart.ts';
+import type { RunChart } from './chart.ts';
 import { renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 
@@ -47,7 +46,11 @@ const maxConnectionsFor = (instanceClass: string | number | undefined) => {
   return instance ? defaultMaxConnections(instance) : 0;
 };
 
-export function mountSandbox(root: HTMLElement): void {
+/** The share-link codec and the chart load when first needed, keeping the island small before Run. */
+const loadShare = () => import('../../sandboxes/share.ts');
+const loadChart = () => import('./chart.ts');
+
+export async function mountSandbox(root: HTMLElement): Promise<void> {
   const source: SandboxSource = JSON.parse(find<HTMLScriptElement>(root, '[data-sandbox-source]').textContent ?? '{}');
   const definition: Sandbox = source.definition;
   const id = definition.id;
@@ -91,7 +94,8 @@ export function mountSandbox(root: HTMLElement): void {
 
   // A shared link for this sandbox overrides the saved state; a damaged one says why and changes nothing.
   let shared: { variant?: string; params: Values; files?: Record<string, string> } | undefined;
-  if (isSharedStateFragment(location.hash) && location.hash.startsWith(`#run=${id}~`)) {
+  if (location.hash.startsWith(`#run=${id}~`)) {
+    const { decodeSharedState } = await loadShare();
     const decoded = decodeSharedState(location.hash);
     if (decoded.ok) shared = decoded.state;
     else showMessage(`This share link could not be read (${decoded.error}). The sandbox shows its defaults.`);
@@ -221,7 +225,7 @@ export function mountSandbox(root: HTMLElement): void {
     refreshEditedState();
   });
 
-  diffButton.addEventListener('click', () => {
+  diffButton.addEventListener('click', async () => {
     if (closeCompare) {
       closeCompare();
       closeCompare = undefined;
@@ -235,7 +239,7 @@ export function mountSandbox(root: HTMLElement): void {
     holder.className = 'compare';
     editorHost.firstElementChild?.setAttribute('hidden', '');
     editorHost.append(holder);
-    const close = editor.compare(originalText(), holder);
+    const close = await editor.compare(originalText(), holder);
     closeCompare = () => {
       close();
       holder.remove();
@@ -247,6 +251,7 @@ export function mountSandbox(root: HTMLElement): void {
   shareButton.addEventListener('click', async () => {
     const url = new URL(location.href);
     const text = editor.text();
+    const { encodeSharedState } = await loadShare();
     url.hash = encodeSharedState({
       sandbox: id,
       variant: variant.id,
@@ -306,7 +311,7 @@ export function mountSandbox(root: HTMLElement): void {
       }
     }
     results.hidden = false;
-    chart ??= createChart(find<HTMLElement>(root, '[data-chart]'));
+    chart ??= (await loadChart()).createChart(find<HTMLElement>(root, '[data-chart]'));
     chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass));
     const handlerSource = editor.text();
     const started = performance.now();
