@@ -19,6 +19,7 @@ import {
   matchesSortKey,
   parseCondition,
   parseKeyCondition,
+  parseProjection,
   parseUpdate,
   projectPaths,
 } from './expressions.ts';
@@ -71,7 +72,7 @@ interface Table {
 }
 
 const unsupported = (what: string) =>
-  validation(`${what} is outside the subset modelled by connlab's DynamoDB emulator (${SUPPORTED_OPERATIONS.join(', ')}; expressions only, no secondary indexes or projections).`);
+  validation(`${what} is outside the subset modelled by connlab's DynamoDB emulator (${SUPPORTED_OPERATIONS.join(', ')}; expressions only, no secondary indexes, streams or legacy parameters).`);
 
 // ---------------------------------------------------------------------------------------------
 // Request shapes. Attribute values are checked by `values.ts`; zod checks the envelope.
@@ -114,7 +115,14 @@ const schemas = {
     ReturnConsumedCapacity: consumed,
     ...expressionParts,
   }),
-  GetItem: z.looseObject({ TableName: tableName, Key: attributeMap, ConsistentRead: z.boolean().optional(), ReturnConsumedCapacity: consumed }),
+  GetItem: z.looseObject({
+    TableName: tableName,
+    Key: attributeMap,
+    ConsistentRead: z.boolean().optional(),
+    ReturnConsumedCapacity: consumed,
+    ProjectionExpression: z.string().optional(),
+    ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
+  }),
   DeleteItem: z.looseObject({
     TableName: tableName,
     Key: attributeMap,
@@ -134,6 +142,7 @@ const schemas = {
     TableName: tableName,
     KeyConditionExpression: z.string().optional(),
     FilterExpression: z.string().optional(),
+    ProjectionExpression: z.string().optional(),
     ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
     ExpressionAttributeValues: z.record(z.string(), z.unknown()).optional(),
     ScanIndexForward: z.boolean().optional(),
@@ -146,7 +155,12 @@ const schemas = {
   BatchGetItem: z.looseObject({
     RequestItems: z.record(
       tableName,
-      z.looseObject({ Keys: z.array(attributeMap).min(1, 'Member must have length greater than or equal to 1'), ConsistentRead: z.boolean().optional() }),
+      z.looseObject({
+        Keys: z.array(attributeMap).min(1, 'Member must have length greater than or equal to 1'),
+        ConsistentRead: z.boolean().optional(),
+        ProjectionExpression: z.string().optional(),
+        ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
+      }),
       { error: 'Member must not be null' },
     ),
     ReturnConsumedCapacity: consumed,
@@ -208,7 +222,7 @@ function rejectOutsideSubset(input: Record<string, unknown>): void {
   for (const legacy of ['Expected', 'AttributeUpdates', 'KeyConditions', 'QueryFilter', 'ConditionalOperator', 'AttributesToGet', 'ScanFilter']) {
     if (input[legacy] !== undefined) throw unsupported(`The legacy parameter ${legacy}`);
   }
-  for (const feature of ['ProjectionExpression', 'IndexName', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'StreamSpecification', 'ReturnItemCollectionMetrics']) {
+  for (const feature of ['IndexName', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'StreamSpecification', 'ReturnItemCollectionMetrics']) {
     if (input[feature] !== undefined) throw unsupported(feature);
   }
 }
@@ -510,6 +524,18 @@ export class DynamoDBEmulator {
     return condition;
   }
 
+  /** A read's ProjectionExpression as a function from a stored item to the returned copy. */
+  private projection(input: { ProjectionExpression?: string | undefined; ExpressionAttributeNames?: Record<string, string> | undefined }): (item: Item) => Item {
+    if (input.ProjectionExpression === undefined) {
+      if (input.ExpressionAttributeNames) throw validation('ExpressionAttributeNames can only be specified when using expressions');
+      return (item) => structuredClone(item);
+    }
+    const scope = new ExpressionScope(input.ExpressionAttributeNames, undefined);
+    const paths = parseProjection(input.ProjectionExpression, scope);
+    scope.assertAllUsed();
+    return (item) => projectPaths(item, paths);
+  }
+
   private checkCondition(condition: Condition | undefined, existing: Item | undefined, returnOld: string | undefined): void {
     if (condition && !evaluate(condition, existing ?? {})) {
       throw conditionalCheckFailed(returnOld === 'ALL_OLD' && existing ? structuredClone(existing) : undefined);
@@ -542,10 +568,12 @@ export class DynamoDBEmulator {
   private getItem(input: z.infer<typeof schemas.GetItem>): Record<string, unknown> {
     const table = this.table(input.TableName);
     const key = this.checkKey(table, input.Key);
+    const project = this.projection(input);
     const item = this.read(table, key);
+    // A projection trims the answer, not the cost: the whole item is read.
     const units = readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true);
     this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: units, write: 0 }]);
-    return { ...(item ? { Item: structuredClone(item) } : {}), ...this.capacity(table, units, input.ReturnConsumedCapacity) };
+    return { ...(item ? { Item: project(item) } : {}), ...this.capacity(table, units, input.ReturnConsumedCapacity) };
   }
 
   private deleteItem(input: z.infer<typeof schemas.DeleteItem>): Record<string, unknown> {
@@ -616,10 +644,14 @@ export class DynamoDBEmulator {
     if (input.KeyConditionExpression === undefined) {
       throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
-    if (input.Select && input.Select !== 'ALL_ATTRIBUTES' && input.Select !== 'COUNT') throw unsupported(`Select ${input.Select}`);
+    if (input.Select === 'ALL_PROJECTED_ATTRIBUTES') throw unsupported(`Select ${input.Select}`);
+    if (input.Select === 'SPECIFIC_ATTRIBUTES' && input.ProjectionExpression === undefined) {
+      throw validation('Select SPECIFIC_ATTRIBUTES requires a ProjectionExpression');
+    }
     const scope = new ExpressionScope(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
     const keyCondition = parseKeyCondition(input.KeyConditionExpression, scope, { hash: table.hash.name, ...(table.range ? { range: table.range.name } : {}) });
     const filter = input.FilterExpression === undefined ? undefined : parseCondition(input.FilterExpression, scope, 'FilterExpression');
+    const paths = input.ProjectionExpression === undefined ? undefined : parseProjection(input.ProjectionExpression, scope);
     scope.assertAllUsed();
     if (typeOf(keyCondition.partitionValue) !== table.hash.type) throw invalidParameter('Condition parameter type does not match schema type');
     if (keyCondition.sort && table.range) {
@@ -673,7 +705,7 @@ export class DynamoDBEmulator {
     this.admitOrThrottle(table, [{ partition, read: units, write: 0 }]);
     const lastKey = stoppedEarly && last ? this.keyOfItem(table, last) : undefined;
     return {
-      ...(input.Select === 'COUNT' ? {} : { Items: structuredClone(items) }),
+      ...(input.Select === 'COUNT' ? {} : { Items: items.map((item) => (paths ? projectPaths(item, paths) : structuredClone(item))) }),
       Count: items.length,
       ScannedCount: scanned,
       ...(lastKey ? { LastEvaluatedKey: lastKey } : {}),
@@ -694,14 +726,14 @@ export class DynamoDBEmulator {
       const table = this.table(name);
       const keys = request.Keys.map((k) => this.checkKey(table, k));
       assertNoDuplicateKeys(table, keys);
-      return { table, keys, consistent: request.ConsistentRead === true };
+      return { table, keys, consistent: request.ConsistentRead === true, project: this.projection(request), request };
     });
     const responses: Record<string, Item[]> = {};
     const refusals: Refusal[] = [];
-    const unprocessed: Record<string, { Keys: Item[]; ConsistentRead?: boolean }> = {};
+    const unprocessed: Record<string, Record<string, unknown> & { Keys: Item[] }> = {};
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     let served = 0;
-    for (const { table, keys, consistent } of plans) {
+    for (const { table, keys, consistent, project, request } of plans) {
       responses[table.name] = [];
       let units = 0;
       for (const key of keys) {
@@ -710,13 +742,15 @@ export class DynamoDBEmulator {
         const refusal = table.throughput.admit([{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: cost, write: 0 }]);
         if (refusal) {
           refusals.push(refusal);
-          const entry = (unprocessed[table.name] ??= { Keys: [], ...(consistent ? { ConsistentRead: true } : {}) });
+          // Unprocessed keys come back with the request's other parameters, ready to resend.
+          const { Keys: _all, ...rest } = request;
+          const entry = (unprocessed[table.name] ??= { ...rest, Keys: [] });
           entry.Keys.push(key);
           continue;
         }
         served++;
         units += cost;
-        if (item) responses[table.name]?.push(structuredClone(item));
+        if (item) responses[table.name]?.push(project(item));
       }
       consumed.push({ TableName: table.name, CapacityUnits: units });
     }

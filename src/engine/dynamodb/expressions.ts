@@ -432,6 +432,20 @@ export const parseCondition = (source: string, scope: ExpressionScope, kind = 'C
   return condition;
 };
 
+/** `a, b.c, l[0]`: the document paths a read returns. */
+export const parseProjection = (source: string, scope: ExpressionScope): Path[] => {
+  const kind = 'ProjectionExpression';
+  const parser = new Parser(source, kind, scope);
+  const paths = [parser.path()];
+  while (parser.peek().text === ',') {
+    parser.next();
+    paths.push(parser.path());
+  }
+  if (!parser.atEnd()) parser.fail();
+  checkOverlaps(paths, kind);
+  return paths;
+};
+
 export const parseUpdate = (source: string, scope: ExpressionScope): UpdatePlan => {
   const parser = new Parser(source, 'UpdateExpression', scope);
   return parser.update();

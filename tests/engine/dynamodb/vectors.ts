@@ -427,5 +427,21 @@ export const vectors: Vector[] = [
   { name: 'query stops at 1 MB and returns the last key', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('big') }, ReturnConsumedCapacity: 'TOTAL', Select: 'COUNT' } },
   { name: 'query continues after the 1 MB page', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('big') }, ExclusiveStartKey: orderKey('big', 9), Select: 'COUNT', ReturnConsumedCapacity: 'TOTAL' } },
   { name: 'query backwards stops at 1 MB too', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('big') }, ScanIndexForward: false, Select: 'COUNT' } },
+
+  // ---- ProjectionExpression
+  {
+    name: 'seed an item to project',
+    operation: 'PutItem',
+    input: { TableName: 'users', Item: { pk: S('proj'), a: S('A'), b: N('2'), m: { M: { x: S('X'), y: { M: { z: N('26') } } } }, l: { L: [S('l0'), S('l1'), S('l2'), S('l3')] } } },
+  },
+  { name: 'get with a projection of top-level names', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('proj') }, ProjectionExpression: 'a, b, missingName', ReturnConsumedCapacity: 'TOTAL' } },
+  { name: 'get with nested map and list paths', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('proj') }, ProjectionExpression: 'm.y.z, l[3], l[1], #n', ExpressionAttributeNames: { '#n': 'name' } } },
+  { name: 'get with overlapping projection paths', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('proj') }, ProjectionExpression: 'm, m.x' } },
+  { name: 'get with a reserved word in the projection', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('proj') }, ProjectionExpression: 'name' } },
+  { name: 'get with an unused name beside a projection', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('proj') }, ProjectionExpression: 'a', ExpressionAttributeNames: { '#x': 'x' } } },
+  { name: 'get with names but no projection', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('proj') }, ExpressionAttributeNames: { '#x': 'x' } } },
+  { name: 'query with a projection and a filter', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', FilterExpression: 'amount > :t', ProjectionExpression: 'sk, amount', ExpressionAttributeValues: { ':p': S('a'), ':t': N('60') } } },
+  { name: 'query projecting SPECIFIC_ATTRIBUTES', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'sk' }, ExpressionAttributeValues: { ':p': S('a') }, Select: 'SPECIFIC_ATTRIBUTES', Limit: 2 } },
+  { name: 'batch get with a projection', operation: 'BatchGetItem', input: { RequestItems: { users: { Keys: [{ pk: S('proj') }, { pk: S('u1') }], ProjectionExpression: 'pk, l[0], age' } } } },
   { name: 'describe after all writes', operation: 'DescribeTable', input: { TableName: 'events' } },
 ];
