@@ -46,7 +46,7 @@ export function packageJson(options: GenerateOptions): string {
     engines: { node: `>=${nodeMajorFor(options.runtime)}` },
     // What Lambda receives: the compiled handler and the RDS CA bundle, never the tests or the sources of TypeScript.
     files: usesConnection(options.pattern) ? [ts ? 'dist' : 'src', 'global-bundle.pem'] : [ts ? 'dist' : 'src'],
-    scripts: ts ? { build: 'tsc -p tsconfig.json', test: 'npm run build && node --test test/' } : { test: 'node --test test/' },
+    scripts: ts ? { build: 'tsc -p tsconfig.json', test: 'npm run build && node --test test/handler.test.mjs' } : { test: 'node --test test/handler.test.mjs' },
     dependencies,
     ...(Object.keys(devDependencies).length ? { devDependencies } : {}),
   };
@@ -65,7 +65,7 @@ export function tsconfig(options: GenerateOptions): string {
           strict: true,
           noUncheckedIndexedAccess: true,
           esModuleInterop: true,
-          skipLibCheck: false,
+          skipLibCheck: true,
           rootDir: 'src',
           outDir: 'dist',
           types: ['node'],
@@ -129,6 +129,11 @@ export function schemaSql(options: GenerateOptions): string {
         created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX IF NOT EXISTS orders_customer_id ON orders (customer_id);
+      ${
+        options.pattern === 'data-api'
+          ? `\n-- Run as an administrator. The Data API logs in as the user in the secret; give it only what the handler needs.\n-- CREATE USER lambda_app; then set the secret's password with psql's \\password lambda_app (scram-sha-256 on Aurora PostgreSQL 14+)\nGRANT SELECT, INSERT ON orders TO lambda_app;\nGRANT USAGE ON SEQUENCE orders_id_seq TO lambda_app;`
+          : ''
+      }
       ${
         usesConnection(options.pattern)
           ? `\n-- Run as an administrator. The function's user gets only what the handler needs.\n-- With IAM authentication: CREATE USER lambda_app; GRANT rds_iam TO lambda_app;\n-- With Secrets Manager: CREATE USER lambda_app; then set the secret's password with psql's \\password lambda_app\nGRANT SELECT, INSERT ON orders TO lambda_app;\nGRANT USAGE ON SEQUENCE orders_id_seq TO lambda_app;\n-- Close sessions left idle by frozen Lambda environments (PostgreSQL 14+), above the pool's idle timeout.\n-- ALTER ROLE lambda_app SET idle_session_timeout = '${serverIdleSessionTimeout.value}s';`

@@ -50,13 +50,13 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
           // IAM authentication: a fresh token for every new connection. A token lives ${iamTokenLifetime.value / 60} minutes
           // and is checked only when a connection opens, so it is never cached beyond that.
           const signer = new Signer({ hostname: host, port, username: user, region: env('AWS_REGION') });
-          const password = ()${t(': Promise<string>')} => signer.getAuthToken();
+          export const password = ()${t(': Promise<string>')} => signer.getAuthToken();
         `
       : code`
           // The password is read from Secrets Manager when a connection opens, so a rotated secret
           // is picked up by the next connection without a redeploy.
           const secrets = new SecretsManagerClient({});
-          async function password()${t(': Promise<string>')} {
+          export async function password()${t(': Promise<string>')} {
             const result = await secrets.send(new GetSecretValueCommand({ SecretId: env('DB_SECRET_ARN') }));
             const secret = JSON.parse(result.SecretString ?? '{}')${t(' as { password?: unknown }')};
             if (typeof secret.password !== 'string') throw new Error('The secret has no password field');
