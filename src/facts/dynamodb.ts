@@ -156,4 +156,10 @@ export const dynamodb = {
     source: 'assumption',
     calibrate: 'AWS describes DynamoDB as single-digit-millisecond at any scale but publishes no distribution; measure the SuccessfulRequestLatency metric (CloudWatch, AWS/DynamoDB) of a real table for the operations you use.',
   },
+  transactionTokenWindow: {
+    value: 10 * 60 * 1000,
+    unit: 'ms a ClientRequestToken stays valid',
+    source: 'assumption',
+    calibrate: 'The TransactWriteItems API reference: a token is valid for 10 minutes after the first request that uses it completes; not in the fact sheet.',
+  },
 } as const satisfies Record<string, Fact>;

@@ -834,7 +834,28 @@ export class DynamoDBEmulator {
   // -------------------------------------------------------------------------------------------
   // Transactions: every condition is checked before anything is written; all or nothing.
 
+  /** Completed transactions by ClientRequestToken, so a retried call is not applied twice. */
+  private readonly transactionTokens = new Map<string, { fingerprint: string; completedAt: number; output: Record<string, unknown> }>();
+
   private transactWriteItems(input: z.infer<typeof schemas.TransactWriteItems>): Record<string, unknown> {
+    const { ClientRequestToken: token, ...request } = input;
+    if (token === undefined) return this.runTransaction(input);
+    const fingerprint = JSON.stringify(request);
+    const now = this.clock.now();
+    const previous = this.transactionTokens.get(token);
+    if (previous && now - previous.completedAt < facts.transactionTokenWindow.value) {
+      if (previous.fingerprint !== fingerprint) {
+        throw new DynamoDBError('IdempotentParameterMismatchException', 'The request uses the same client token as a previous, but non-identical request.');
+      }
+      // Same token, same request: the effect happened once; answer as before without applying it again.
+      return previous.output;
+    }
+    const output = this.runTransaction(input);
+    this.transactionTokens.set(token, { fingerprint, completedAt: now, output });
+    return output;
+  }
+
+  private runTransaction(input: z.infer<typeof schemas.TransactWriteItems>): Record<string, unknown> {
     type Action = {
       table: Table;
       key: Item;

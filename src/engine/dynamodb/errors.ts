@@ -17,6 +17,7 @@ export type DynamoDBErrorName =
   | 'ConditionalCheckFailedException'
   | 'ProvisionedThroughputExceededException'
   | 'TransactionCanceledException'
+  | 'IdempotentParameterMismatchException'
   | 'SerializationException'
   | 'UnknownOperationException'
   | 'InternalServerError';
@@ -28,6 +29,7 @@ const prefixes: Record<DynamoDBErrorName, string> = {
   ConditionalCheckFailedException: SERVICE,
   ProvisionedThroughputExceededException: SERVICE,
   TransactionCanceledException: SERVICE,
+  IdempotentParameterMismatchException: SERVICE,
   SerializationException: CORAL,
   UnknownOperationException: CORAL,
   InternalServerError: SERVICE,
