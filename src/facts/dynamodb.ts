@@ -34,6 +34,14 @@ export const dynamodb = {
     calibrate:
       'AWS does not publish the key-to-partition mapping. With a hot key, CloudWatch Contributor Insights on a real table shows the most-accessed keys; throttling at about 1,000 WCU/s on one key confirms the per-key bound.',
   },
+  /** Partitions and new on-demand tables serve reads or writes "or a linear combination of both". */
+  sharedReadWriteCapacity: {
+    value: 1,
+    unit: 'read share + write share per second',
+    source: 'assumption',
+    calibrate:
+      'The AWS re:Post knowledge center (repost.aws/knowledge-center/on-demand-table-throttling-dynamodb) says a partition serves up to 3,000 RRU or 1,000 WRU "or a linear combination of both", and a new on-demand table 4,000 WRU or 12,000 RRU likewise; the fact sheet states the two bounds only separately.',
+  },
   maxItemSize: {
     value: 400 * 1024,
     unit: 'bytes',

@@ -6,6 +6,7 @@
  * virtual time. Per-partition bounds apply to each partition-key value (see `partitionModel` in the
  * facts); the table bound is the provisioned capacity, or for on-demand tables the larger of a new
  * table's rate and double the peak that is at least 30 minutes old, capped by the table quota.
+ * Where AWS says reads and writes share a bound (partitions, on-demand scaling), they share it here.
  * Throttled requests consume nothing and do not raise the peak.
  */
 import { dynamodb as facts } from '../../facts/dynamodb.ts';
@@ -59,6 +60,12 @@ interface Window {
   writes: number;
 }
 
+/**
+ * Reads and writes draw on one capacity: a partition serves 3,000 read units, or 1,000 write units,
+ * or a linear combination of both (see `sharedReadWriteCapacity`). The tolerance absorbs float sums.
+ */
+const overShare = (readShare: number, writeShare: number): boolean => readShare + writeShare > facts.sharedReadWriteCapacity.value + 1e-9;
+
 export class TableThroughput {
   private readonly clock: Clock;
   private readonly billing: BillingMode;
@@ -77,14 +84,23 @@ export class TableThroughput {
     this.current = { second: this.secondNow(), reads: 0, writes: 0 };
   }
 
-  /** Current table ceilings in units per second. */
+  /** What an on-demand table's partitions serve now, before the table quota: reads and writes alone. */
+  private onDemandCapacity(): { read: number; write: number } {
+    const multiplier = facts.onDemandPeakMultiplier.value;
+    return {
+      read: Math.max(facts.newTableReadsPerSecond.value, multiplier * this.settledReadPeak),
+      write: Math.max(facts.newTableWritesPerSecond.value, multiplier * this.settledWritePeak),
+    };
+  }
+
+  /** Current table ceilings in units per second, each for a second of only reads or only writes. */
   ceilings(): { read: number; write: number } {
     this.roll();
     if (this.billing.mode === 'PROVISIONED') return { read: this.billing.readUnits, write: this.billing.writeUnits };
-    const multiplier = facts.onDemandPeakMultiplier.value;
+    const capacity = this.onDemandCapacity();
     return {
-      read: Math.min(facts.tableQuotaReadUnits.value, Math.max(facts.newTableReadsPerSecond.value, multiplier * this.settledReadPeak)),
-      write: Math.min(facts.tableQuotaWriteUnits.value, Math.max(facts.newTableWritesPerSecond.value, multiplier * this.settledWritePeak)),
+      read: Math.min(facts.tableQuotaReadUnits.value, capacity.read),
+      write: Math.min(facts.tableQuotaWriteUnits.value, capacity.write),
     };
   }
 
@@ -93,18 +109,23 @@ export class TableThroughput {
    * table or a partition would go over its bound this second; the caller throttles.
    */
   admit(charges: readonly Charge[]): Refusal | undefined {
-    const ceilings = this.ceilings();
+    this.roll();
     const read = charges.reduce((sum, c) => sum + c.read, 0);
     const write = charges.reduce((sum, c) => sum + c.write, 0);
-    const tableLimit = (ceiling: number, quota: number): Refusal['limit'] =>
-      this.billing.mode === 'PROVISIONED'
-        ? 'ProvisionedThroughputExceeded'
-        : ceiling >= quota
-          ? 'AccountLimitExceeded'
-          : // Past double the settled peak, on-demand has not split partitions for the traffic yet.
-            'KeyRangeThroughputExceeded';
-    if (this.current.reads + read > ceilings.read) return { operation: 'Read', limit: tableLimit(ceilings.read, facts.tableQuotaReadUnits.value) };
-    if (this.current.writes + write > ceilings.write) return { operation: 'Write', limit: tableLimit(ceilings.write, facts.tableQuotaWriteUnits.value) };
+    const reads = this.current.reads + read;
+    const writes = this.current.writes + write;
+    const operation = write > 0 ? 'Write' : 'Read';
+    if (this.billing.mode === 'PROVISIONED') {
+      // Provisioned read and write capacity are separate settings.
+      if (reads > this.billing.readUnits) return { operation: 'Read', limit: 'ProvisionedThroughputExceeded' };
+      if (writes > this.billing.writeUnits) return { operation: 'Write', limit: 'ProvisionedThroughputExceeded' };
+    } else {
+      if (reads > facts.tableQuotaReadUnits.value) return { operation: 'Read', limit: 'AccountLimitExceeded' };
+      if (writes > facts.tableQuotaWriteUnits.value) return { operation: 'Write', limit: 'AccountLimitExceeded' };
+      // Past double the settled peak, on-demand has not split partitions for the traffic yet.
+      const capacity = this.onDemandCapacity();
+      if (overShare(reads / capacity.read, writes / capacity.write)) return { operation, limit: 'KeyRangeThroughputExceeded' };
+    }
     const perPartition = new Map<string, { read: number; write: number }>();
     for (const c of charges) {
       const sum = perPartition.get(c.partition) ?? { read: 0, write: 0 };
@@ -113,8 +134,9 @@ export class TableThroughput {
       perPartition.set(c.partition, sum);
     }
     for (const [partition, sum] of perPartition) {
-      if ((this.partitionReads.get(partition) ?? 0) + sum.read > facts.partitionReadUnitsPerSecond.value) return { operation: 'Read', limit: 'KeyRangeThroughputExceeded' };
-      if ((this.partitionWrites.get(partition) ?? 0) + sum.write > facts.partitionWriteUnitsPerSecond.value) return { operation: 'Write', limit: 'KeyRangeThroughputExceeded' };
+      const readShare = ((this.partitionReads.get(partition) ?? 0) + sum.read) / facts.partitionReadUnitsPerSecond.value;
+      const writeShare = ((this.partitionWrites.get(partition) ?? 0) + sum.write) / facts.partitionWriteUnitsPerSecond.value;
+      if (overShare(readShare, writeShare)) return { operation: sum.write > 0 ? 'Write' : 'Read', limit: 'KeyRangeThroughputExceeded' };
     }
     for (const [partition, sum] of perPartition) {
       if (sum.read) this.partitionReads.set(partition, (this.partitionReads.get(partition) ?? 0) + sum.read);

@@ -72,6 +72,19 @@ describe('per-partition limits', () => {
     expect(reads).toBe(facts.partitionReadUnitsPerSecond.value);
   });
 
+  it('reads and writes share a partition: 500 writes leave room for 1,500 strongly consistent reads', () => {
+    expect(writeUntilThrottled('hot', 500, () => 'same')).toBe(500);
+    let reads = 0;
+    for (; reads < 3000; reads++) {
+      try {
+        emulator.execute('GetItem', { TableName: 'hot', Key: { pk: { S: 'same' } }, ConsistentRead: true });
+      } catch {
+        break;
+      }
+    }
+    expect(reads).toBe(1500);
+  });
+
   it('spreading the key lifts the per-partition bound up to the table ceiling', () => {
     // 100 keys: no partition reaches 1,000 units, so the table's 4,000 writes/s is what stops it.
     expect(writeUntilThrottled('hot', 5000, (i) => `k${i % 100}`)).toBe(facts.newTableWritesPerSecond.value);
