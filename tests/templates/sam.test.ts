@@ -1,0 +1,65 @@
+/**
+ * Every generated SAM template, parsed back from its YAML and checked against the CloudFormation
+ * resource specification (with SAM's types), plus the lessons the templates must encode.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { samTemplate } from '../../src/templates/iac/sam.ts';
+import { allProjects } from './support/projects.ts';
+import { checkTemplate, loadCfnSpec } from './support/cfn-schema.ts';
+
+const samProjects = allProjects().filter((p) => p.options.iac === 'sam');
+let spec: Awaited<ReturnType<typeof loadCfnSpec>>;
+
+beforeAll(async () => {
+  spec = await loadCfnSpec();
+}, 300_000);
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
+
+describe(`SAM templates (${samProjects.length} combinations)`, () => {
+  it('round-trip through YAML unchanged and pass the CloudFormation/SAM schema check', () => {
+    let checked = 0;
+    for (const { options, files } of samProjects) {
+      const yaml = files.find((f) => f.path === 'template.yaml')!.contents;
+      const parsed = parse(yaml) as Template;
+      expect(parsed, JSON.stringify(options)).toEqual(samTemplate(options));
+      expect(checkTemplate(parsed as never, spec), JSON.stringify(options)).toEqual([]);
+      checked++;
+    }
+    expect(checked).toBe(126);
+  });
+
+  it('catches a wrong property, a missing required one and a dangling reference (the check can fail)', () => {
+    const template = structuredClone(samTemplate({ pattern: 'rds-proxy', runtime: 'nodejs22.x', language: 'typescript', auth: 'iam', iac: 'sam', database: 'rds-postgresql' })) as unknown as Template;
+    (template.Resources.Proxy!.Properties as Record<string, unknown>).MaxConnectionsPercent = 100;
+    delete (template.Resources.Proxy!.Properties as Record<string, unknown>).EngineFamily;
+    (template.Resources.OrderFunction!.Properties as Record<string, unknown>).Role = { Ref: 'NoSuchRole' };
+    const errors = checkTemplate(template as never, spec);
+    expect(errors).toContain('Proxy: AWS::RDS::DBProxy has no property MaxConnectionsPercent');
+    expect(errors).toContain('Proxy: missing required EngineFamily');
+    expect(errors.some((e) => e.includes('Ref to unknown "NoSuchRole"'))).toBe(true);
+  });
+
+  it('put pool settings on the target group, never on the proxy, for PostgreSQL', () => {
+    for (const { options } of samProjects.filter((p) => p.options.pattern === 'rds-proxy')) {
+      const t = samTemplate(options) as unknown as Template;
+      const proxy = t.Resources.Proxy!.Properties;
+      expect(proxy.EngineFamily).toBe('POSTGRESQL');
+      expect(Object.keys(proxy)).not.toContain('ConnectionPoolConfigurationInfo');
+      const pool = t.Resources.ProxyTargetGroup!.Properties.ConnectionPoolConfigurationInfo as Record<string, unknown>;
+      expect(pool).toMatchObject({ MaxConnectionsPercent: 80, MaxIdleConnectionsPercent: 10, ConnectionBorrowTimeout: 10 });
+      expect(pool).not.toHaveProperty('SessionPinningFilters');
+      expect((proxy.Auth as Array<Record<string, unknown>>)[0]!.IAMAuth).toBe(options.auth === 'iam' ? 'REQUIRED' : 'DISABLED');
+    }
+  });
+
+  it('cap the queue consumer with MaximumConcurrency and report batch item failures', () => {
+    for (const { options } of samProjects.filter((p) => p.options.pattern === 'sqs-batching')) {
+      const mapping = (samTemplate(options) as unknown as Template).Resources.OrderQueueEventSource!.Properties;
+      expect(mapping.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
+      expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(Number(mapping.BatchSize) > 10 ? Number(mapping.MaximumBatchingWindowInSeconds) : 1).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
