@@ -170,3 +170,17 @@ export function costPerMillionRequests(pattern: Pattern, scenario: Scenario, pri
     }
   }
 }
+
+/** The month's bill for a pattern: the per-million cost scaled to the scenario's traffic. */
+export function monthlyCost(pattern: Pattern, scenario: Scenario, prices: Prices = pricing): Cost {
+  const perMillion = costPerMillionRequests(pattern, scenario, prices);
+  const scale = Scenario.parse(scenario).requestsPerMonth / MILLION;
+  return finish(perMillion.lines.map((line) => ({ ...line, usd: line.usd * scale })));
+}
+
+/** Every pattern side by side, cheapest first; the proxy only when the scenario names its database. */
+export function compareCosts(scenario: Scenario, prices: Prices = pricing): { pattern: Pattern; perMillion: Cost; monthly: Cost }[] {
+  return PATTERNS.filter((pattern) => pattern !== 'rds-proxy' || scenario.proxyTarget !== undefined)
+    .map((pattern) => ({ pattern, perMillion: costPerMillionRequests(pattern, scenario, prices), monthly: monthlyCost(pattern, scenario, prices) }))
+    .sort((a, b) => a.perMillion.usd - b.perMillion.usd);
+}

@@ -3,7 +3,7 @@
  * and the properties the comparison relies on.
  */
 import { describe, expect, it } from 'vitest';
-import { PATTERNS, costPerMillionRequests, monthlyProxyCost, type Scenario } from '../../../src/engine/cost/index.ts';
+import { PATTERNS, compareCosts, costPerMillionRequests, monthlyCost, monthlyProxyCost, type Scenario } from '../../../src/engine/cost/index.ts';
 import { isAssumption } from '../../../src/facts/fact.ts';
 import { pricing } from '../../../src/facts/pricing.ts';
 
@@ -115,6 +115,29 @@ describe('cost per million requests', () => {
     expect(() => costPerMillionRequests('rds-proxy', { ...scenario, proxyTarget: undefined })).toThrow(/proxyTarget/);
     expect(() => costPerMillionRequests('module-pool', { ...scenario, requestsPerMonth: 0 })).toThrow();
     expect(() => costPerMillionRequests('module-pool', { ...scenario, lambda: { memoryMb: 64, durationMs: 1 } })).toThrow();
+  });
+});
+
+describe('monthly projection and comparison', () => {
+  const scenario: Scenario = { requestsPerMonth: 30_000_000, lambda: { memoryMb: 512, durationMs: 50 }, proxyTarget: { kind: 'instance', vcpus: 2 } };
+
+  it('a month of the proxy pattern includes exactly one month of the proxy ($21.90 at 2 vCPUs)', () => {
+    const proxyLine = monthlyCost('rds-proxy', scenario).lines.find((l) => l.label.startsWith('RDS Proxy'));
+    expect(cents(proxyLine?.usd ?? 0)).toBe(21.9);
+  });
+
+  it('scales per-million costs by the traffic', () => {
+    for (const pattern of PATTERNS) {
+      expect(monthlyCost(pattern, scenario).usd).toBeCloseTo(costPerMillionRequests(pattern, scenario).usd * 30, 9);
+    }
+  });
+
+  it('lists every pattern cheapest first, leaving out the proxy when no database is named', () => {
+    const all = compareCosts(scenario);
+    expect(all.map((c) => c.pattern).sort()).toEqual([...PATTERNS].sort());
+    for (let i = 1; i < all.length; i++) expect(all[i - 1]?.perMillion.usd).toBeLessThanOrEqual(all[i]?.perMillion.usd ?? 0);
+    const withoutProxy = compareCosts({ ...scenario, proxyTarget: undefined });
+    expect(withoutProxy.map((c) => c.pattern)).not.toContain('rds-proxy');
   });
 });
 
