@@ -851,6 +851,12 @@ export class DynamoDBEmulator {
       return previous.output;
     }
     const output = this.runTransaction(input);
+    // Tokens are kept in completion order, so expired ones are at the front.
+    for (const [old, entry] of this.transactionTokens) {
+      if (now - entry.completedAt < facts.transactionTokenWindow.value) break;
+      this.transactionTokens.delete(old);
+    }
+    this.transactionTokens.delete(token);
     this.transactionTokens.set(token, { fingerprint, completedAt: now, output });
     return output;
   }
