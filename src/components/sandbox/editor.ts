@@ -88,6 +88,9 @@ const baseExtensions = (fileName: string, label: string): Extension[] => [
   bracketMatching(),
   highlightActiveLine(),
   syntaxHighlighting(classHighlighter),
+  // Handlers are short: the editor grows with its text and wraps long lines, so it never becomes a
+  // scrolling region of its own (which keyboard users would first have to focus) and fits 360 px.
+  EditorView.lineWrapping,
   languageFor(fileName),
   EditorView.contentAttributes.of({ 'aria-label': label }),
 ];

@@ -11,7 +11,7 @@ import type { LoadProgress } from '../../engine/host/worker.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
 
 /** No message from a running Worker for this long means it is stuck (heartbeats come every 200 ms). */
-const watchdogMs = 3000;
+const watchdogMs = 2000;
 /** Starting PostgreSQL (WebAssembly compilation, or initdb without a snapshot) may block longer. */
 const startupWatchdogMs = 30_000;
 /** Stop must take effect quickly; a Worker that has not stopped by then is terminated. */

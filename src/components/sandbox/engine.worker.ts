@@ -15,12 +15,12 @@ let current: { id: number; abort: AbortController } | undefined;
 let progressTarget = 0;
 const host = createWorkerHost((progress) => post({ type: 'loading', id: progressTarget, progress }));
 
-/** Where a compiler error points, from sucrase's `loc` or a "(line:column)" suffix. */
+/** Where a compiler error points, from sucrase's `loc` or its "(line:column)" suffix; both 1-based. */
 function positionOf(error: unknown): SourcePosition | undefined {
   const loc = (error as { loc?: { line?: number; column?: number } }).loc;
-  if (loc && typeof loc.line === 'number') return { line: loc.line, column: (loc.column ?? 0) + 1 };
+  if (loc && typeof loc.line === 'number') return { line: loc.line, column: loc.column ?? 1 };
   const match = String((error as Error)?.message ?? '').match(/\((\d+):(\d+)\)\s*$/);
-  return match ? { line: Number(match[1]), column: Number(match[2]) + 1 } : undefined;
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : undefined;
 }
 
 function describe(error: unknown) {

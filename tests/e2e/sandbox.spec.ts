@@ -1,0 +1,168 @@
+/**
+ * A reader in chapter 1 runs the sandbox: sees the connection limit fail invocations with PostgreSQL's
+ * own message, changes the code and the parameters, shares the result, and recovers from a handler
+ * that never returns. The engine runs in a Web Worker; every page is watched for console errors and
+ * foreign requests by the fixtures.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
+
+const runTimeout = 60_000;
+
+async function openSandbox(page: Page, url = '/guide/the-problem/'): Promise<Locator> {
+  await page.goto(url);
+  const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
+  await sandbox.scrollIntoViewIfNeeded();
+  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  return sandbox;
+}
+
+async function setCode(page: Page, sandbox: Locator, code: string): Promise<void> {
+  await sandbox.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+async function runAndWait(sandbox: Locator): Promise<void> {
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('status')).toContainText('Run finished', { timeout: runTimeout });
+}
+
+const summary = (sandbox: Locator) => sandbox.locator('[data-summary]');
+
+test('the default run fails most invocations with 53300, and a smaller load does not', async ({ page }) => {
+  test.setTimeout(180_000);
+  const sandbox = await openSandbox(page);
+  await sandbox.screenshot({ path: `test-results/screenshots/sandbox-before-${page.viewportSize()?.width}.png` });
+  await expectAccessible(page);
+
+  await runAndWait(sandbox);
+  await expect(summary(sandbox)).toContainText('sorry, too many clients already');
+  await expect(summary(sandbox)).toContainText('53300');
+  await expect(summary(sandbox).getByRole('row', { name: /Peak database connections/ })).toContainText('of max_connections 112');
+  // The chart drew one point per virtual second.
+  await expect(sandbox.locator('[data-chart] canvas')).toBeVisible();
+  await expect(sandbox.getByRole('status')).toContainText(/peak 11\d database connections of 112/);
+  await sandbox.screenshot({ path: `test-results/screenshots/sandbox-after-${page.viewportSize()?.width}.png` });
+  await expectAccessible(page);
+
+  // Pin, then fewer callers: no connection errors this time, shown beside the pinned run.
+  await sandbox.getByRole('button', { name: 'Pin this run' }).click();
+  await sandbox.getByLabel(/Concurrent callers/).fill('40');
+  await runAndWait(sandbox);
+  await expect(summary(sandbox)).not.toContainText('too many clients');
+  await expect(summary(sandbox)).toContainText('None: every invocation succeeded.');
+  await expect(summary(sandbox).getByRole('columnheader', { name: /Pinned/ })).toBeVisible();
+});
+
+test('edited code runs, is kept across reloads, and Reset can be undone', async ({ page }) => {
+  test.setTimeout(120_000);
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('20');
+  await setCode(page, sandbox, "export const handler = async () => {\n  throw new Error('the edited handler ran');\n};\n");
+  await expect(sandbox.locator('[data-edited]')).toBeVisible();
+  await runAndWait(sandbox);
+  await expect(summary(sandbox)).toContainText('the edited handler ran');
+
+  await page.reload();
+  const again = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
+  await again.scrollIntoViewIfNeeded();
+  await expect(again).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(again.locator('.cm-content')).toContainText('the edited handler ran');
+
+  await again.getByRole('button', { name: 'Compare with original' }).click();
+  await expect(again.locator('.cm-mergeView')).toBeVisible();
+  await again.getByRole('button', { name: 'Back to the editor' }).click();
+
+  await again.getByRole('button', { name: 'Reset code' }).click();
+  await expect(again.locator('.cm-content')).toContainText('new pg.Client()');
+  await again.getByRole('button', { name: 'Undo reset' }).click();
+  await expect(again.locator('.cm-content')).toContainText('the edited handler ran');
+});
+
+test('a syntax error is shown at its line and column before anything runs', async ({ page }) => {
+  const sandbox = await openSandbox(page);
+  await setCode(page, sandbox, 'export const handler = async () => {\n  const total = ;\n  return total;\n};\n');
+  const diagnostic = sandbox.locator('[data-diagnostic]');
+  await expect(diagnostic).toBeVisible();
+  await expect(diagnostic).toContainText('line 2, column 17');
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('status')).toHaveText('Fix the syntax error to run.');
+  await expect(sandbox.locator('.cm-lintRange-error')).toHaveCount(1);
+});
+
+test('a share link restores code and parameters in a fresh browser', async ({ page, browser, context }) => {
+  test.setTimeout(120_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('7');
+  await sandbox.getByLabel(/Instance class/).selectOption('db.t3.small');
+  await setCode(page, sandbox, "// shared version\nexport const handler = async () => ({ statusCode: 204 });\n");
+  await sandbox.getByRole('button', { name: 'Copy share link' }).click();
+  await expect(sandbox.getByRole('status')).toContainText('Share link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toMatch(/#run=direct-connection~/);
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const restored = await openSandbox(other, link.replace(/^https?:\/\/[^/]+/, ''));
+  await expect(restored.getByLabel(/Concurrent callers/)).toHaveValue('7');
+  await expect(restored.getByLabel(/Instance class/)).toHaveValue('db.t3.small');
+  await expect(restored.locator('.cm-content')).toContainText('// shared version');
+  await runAndWait(restored);
+  await expect(restored.locator('[data-summary]')).toContainText('None: every invocation succeeded.');
+  await fresh.close();
+});
+
+test('a damaged share link loads the defaults and says why', async ({ page }) => {
+  const sandbox = await openSandbox(page, '/guide/the-problem/#run=direct-connection~not-a-valid-state');
+  await expect(sandbox.getByRole('alert').first()).toContainText('could not be read');
+  await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('1000');
+  await expect(sandbox.locator('.cm-content')).toContainText('new pg.Client()');
+});
+
+test('an endless loop is stopped by the watchdog within 5 s, and the next run works', async ({ page }) => {
+  test.setTimeout(120_000);
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('5');
+  // Warm the Worker first, so the measured time is the watchdog's, not PostgreSQL's start-up.
+  await runAndWait(sandbox);
+  await setCode(page, sandbox, 'export const handler = async () => {\n  while (true) {}\n};\n');
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  const started = Date.now();
+  await expect(sandbox.getByRole('alert').first()).toContainText('did not respond', { timeout: 10_000 });
+  expect(Date.now() - started).toBeLessThan(5_000);
+  // The page stayed responsive throughout: the loop ran in the Worker.
+  await expect(sandbox.getByRole('button', { name: /^Run/ })).toBeEnabled();
+
+  await sandbox.getByRole('button', { name: 'Reset code' }).click();
+  await runAndWait(sandbox);
+  await expect(summary(sandbox)).toContainText('None: every invocation succeeded.');
+});
+
+test('Stop ends a run within half a second', async ({ page }) => {
+  test.setTimeout(120_000);
+  const sandbox = await openSandbox(page);
+  await runAndWait(sandbox); // warm the Worker with the default run
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('status')).toContainText('virtual second', { timeout: runTimeout });
+  const stopAt = Date.now();
+  await sandbox.getByRole('button', { name: 'Stop' }).click();
+  await expect(sandbox.getByRole('status')).toContainText('Stopped', { timeout: 2_000 });
+  expect(Date.now() - stopAt).toBeLessThan(500 + 250);
+  await expect(sandbox.getByRole('button', { name: /^Run/ })).toBeEnabled();
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 360, height: 800 } });
+  test('the sandbox fits, runs and passes axe', async ({ page }) => {
+    test.setTimeout(120_000);
+    const sandbox = await openSandbox(page);
+    await sandbox.screenshot({ path: 'test-results/screenshots/sandbox-before-360.png' });
+    await sandbox.getByLabel(/Concurrent callers/).fill('200');
+    await runAndWait(sandbox);
+    await expectNoHorizontalScroll(page);
+    await expectAccessible(page);
+    await sandbox.screenshot({ path: 'test-results/screenshots/sandbox-after-360.png' });
+  });
+});
