@@ -18,6 +18,7 @@ import {
   evaluate,
   matchesSortKey,
   parseCondition,
+  bindKeyCondition,
   parseKeyCondition,
   parseProjection,
   parseUpdate,
@@ -435,9 +436,8 @@ export class DynamoDBEmulator {
     return key;
   }
 
-  /** A `Key` parameter: exactly the key attributes, of the schema's types. */
-  private checkKey(table: Table, raw: Record<string, unknown>, context = 'The provided key element does not match the schema'): Item {
-    const key = checkItem(raw, 'Key');
+  /** A `Key` parameter (already checked as attribute values): exactly the key attributes, of the schema's types. */
+  private matchKey(table: Table, key: Item, context = 'The provided key element does not match the schema'): Item {
     const names = [table.hash.name, ...(table.range ? [table.range.name] : [])];
     const matches = Object.keys(key).length === names.length && names.every((n) => {
       const value = key[n];
@@ -546,14 +546,15 @@ export class DynamoDBEmulator {
   // Single-item operations
 
   private putItem(input: z.infer<typeof schemas.PutItem>): Record<string, unknown> {
-    const table = this.table(input.TableName);
+    // DynamoDB validates the request on its own before it looks the table up.
     const item = checkItem(input.Item, 'Item');
-    const key = this.keyOfItem(table, item);
     if (input.ReturnValues && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
       throw validation('ReturnValues can only be ALL_OLD or NONE');
     }
     this.checkSize(item, 'Item size has exceeded the maximum allowed size');
     const condition = this.condition(input);
+    const table = this.table(input.TableName);
+    const key = this.keyOfItem(table, item);
     const existing = this.read(table, key);
     const units = Math.max(writeUnits(itemSize(item)), existing ? writeUnits(itemSize(existing)) : 0);
     this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: units }]);
@@ -566,9 +567,10 @@ export class DynamoDBEmulator {
   }
 
   private getItem(input: z.infer<typeof schemas.GetItem>): Record<string, unknown> {
-    const table = this.table(input.TableName);
-    const key = this.checkKey(table, input.Key);
+    const rawKey = checkItem(input.Key, 'Key');
     const project = this.projection(input);
+    const table = this.table(input.TableName);
+    const key = this.matchKey(table, rawKey);
     const item = this.read(table, key);
     // A projection trims the answer, not the cost: the whole item is read.
     const units = readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true);
@@ -577,12 +579,13 @@ export class DynamoDBEmulator {
   }
 
   private deleteItem(input: z.infer<typeof schemas.DeleteItem>): Record<string, unknown> {
-    const table = this.table(input.TableName);
-    const key = this.checkKey(table, input.Key);
+    const rawKey = checkItem(input.Key, 'Key');
     if (input.ReturnValues && input.ReturnValues !== 'NONE' && input.ReturnValues !== 'ALL_OLD') {
       throw validation('ReturnValues can only be ALL_OLD or NONE');
     }
     const condition = this.condition(input);
+    const table = this.table(input.TableName);
+    const key = this.matchKey(table, rawKey);
     const existing = this.read(table, key);
     const units = writeUnits(existing ? itemSize(existing) : 0);
     this.admitOrThrottle(table, [{ partition: this.partitionOf(table, key[table.hash.name] as AttributeValue), read: 0, write: units }]);
@@ -594,7 +597,7 @@ export class DynamoDBEmulator {
     };
   }
 
-  private parseUpdateRequest(table: Table, input: ExpressionInput & { UpdateExpression?: string | undefined }): { condition: Condition | undefined; plan: UpdatePlan } {
+  private parseUpdateRequest(input: ExpressionInput & { UpdateExpression?: string | undefined }): { condition: Condition | undefined; plan: UpdatePlan } {
     let plan: UpdatePlan = { set: [], remove: [], add: [], delete: [] };
     const update = input.UpdateExpression;
     const condition = this.condition(
@@ -605,17 +608,22 @@ export class DynamoDBEmulator {
             plan = parseUpdate(update, scope);
           },
     );
+    return { condition, plan };
+  }
+
+  private rejectKeyUpdates(table: Table, plan: UpdatePlan): void {
     const keyNames = [table.hash.name, table.range?.name];
     const paths = [...plan.set.map((s) => s.path), ...plan.remove, ...plan.add.map((a) => a.path), ...plan.delete.map((d) => d.path)];
     const keyPath = paths.find((p) => keyNames.includes(p[0] as string));
     if (keyPath) throw invalidParameter(`Cannot update attribute ${keyPath[0] as string}. This attribute is part of the key`);
-    return { condition, plan };
   }
 
   private updateItem(input: z.infer<typeof schemas.UpdateItem>): Record<string, unknown> {
+    const rawKey = checkItem(input.Key, 'Key');
+    const { condition, plan } = this.parseUpdateRequest(input);
     const table = this.table(input.TableName);
-    const key = this.checkKey(table, input.Key);
-    const { condition, plan } = this.parseUpdateRequest(table, input);
+    const key = this.matchKey(table, rawKey);
+    this.rejectKeyUpdates(table, plan);
     const existing = this.read(table, key);
     const { item: updated, touched } = applyUpdate(existing ?? key, plan);
     this.checkSize(updated, 'Item size to update has exceeded the maximum allowed size');
@@ -640,7 +648,6 @@ export class DynamoDBEmulator {
   // Query
 
   private query(input: z.infer<typeof schemas.Query>): Record<string, unknown> {
-    const table = this.table(input.TableName);
     if (input.KeyConditionExpression === undefined) {
       throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
@@ -649,10 +656,13 @@ export class DynamoDBEmulator {
       throw validation('Select SPECIFIC_ATTRIBUTES requires a ProjectionExpression');
     }
     const scope = new ExpressionScope(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
-    const keyCondition = parseKeyCondition(input.KeyConditionExpression, scope, { hash: table.hash.name, ...(table.range ? { range: table.range.name } : {}) });
+    const keyParts = parseKeyCondition(input.KeyConditionExpression, scope);
     const filter = input.FilterExpression === undefined ? undefined : parseCondition(input.FilterExpression, scope, 'FilterExpression');
     const paths = input.ProjectionExpression === undefined ? undefined : parseProjection(input.ProjectionExpression, scope);
     scope.assertAllUsed();
+    const startKey = input.ExclusiveStartKey ? checkItem(input.ExclusiveStartKey, 'ExclusiveStartKey') : undefined;
+    const table = this.table(input.TableName);
+    const keyCondition = bindKeyCondition(keyParts, { hash: table.hash.name, range: table.range?.name });
     if (typeOf(keyCondition.partitionValue) !== table.hash.type) throw invalidParameter('Condition parameter type does not match schema type');
     if (keyCondition.sort && table.range) {
       const sort = keyCondition.sort;
@@ -672,8 +682,8 @@ export class DynamoDBEmulator {
     );
     const forward = input.ScanIndexForward !== false;
     if (!forward) candidates = [...candidates].reverse();
-    if (input.ExclusiveStartKey) {
-      const start = this.checkKey(table, input.ExclusiveStartKey, 'The provided starting key is invalid: The provided key element does not match the schema');
+    if (startKey) {
+      const start = this.matchKey(table, startKey, 'The provided starting key is invalid: The provided key element does not match the schema');
       if (typeOf(start[table.hash.name] as AttributeValue) !== table.hash.type || this.partitionOf(table, start[table.hash.name] as AttributeValue) !== partition) {
         throw validation('The provided starting key is invalid: The provided key element does not match the schema');
       }
@@ -722,11 +732,15 @@ export class DynamoDBEmulator {
     const total = requests.reduce((sum, [, r]) => sum + r.Keys.length, 0);
     if (total > facts.batchGetMaxKeys.value) throw validation('Too many items requested for the BatchGetItem call');
     for (const [, request] of requests) rejectOutsideSubset(request);
-    const plans = requests.map(([name, request]) => {
+    const checked = requests.map(([name, request]) => {
+      const keys = request.Keys.map((k) => checkItem(k, 'Key'));
+      assertNoDuplicates(keys);
+      return { name, request, keys, project: this.projection(request) };
+    });
+    const plans = checked.map(({ name, request, keys, project }) => {
       const table = this.table(name);
-      const keys = request.Keys.map((k) => this.checkKey(table, k));
-      assertNoDuplicateKeys(table, keys);
-      return { table, keys, consistent: request.ConsistentRead === true, project: this.projection(request), request };
+      const matched = keys.map((k) => this.matchKey(table, k));
+      return { table, keys: matched, consistent: request.ConsistentRead === true, project, request };
     });
     const responses: Record<string, Item[]> = {};
     const refusals: Refusal[] = [];
@@ -774,25 +788,30 @@ export class DynamoDBEmulator {
     const total = requests.reduce((sum, [, r]) => sum + r.length, 0);
     if (total > facts.batchWriteMaxRequests.value) throw validation('Too many items requested for the BatchWriteItem call');
     type Write = { raw: { PutRequest?: { Item: Record<string, unknown> } | undefined; DeleteRequest?: { Key: Record<string, unknown> } | undefined }; key: Item; item: Item | undefined };
-    const plans = requests.map(([name, writes]) => {
-      const table = this.table(name);
-      const planned: Write[] = writes.map((raw) => {
+    const checked = requests.map(([name, writes]) => ({
+      name,
+      writes: writes.map((raw) => {
         if ((raw.PutRequest === undefined) === (raw.DeleteRequest === undefined)) {
           throw validation('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
         }
         if (raw.PutRequest) {
           const item = checkItem(raw.PutRequest.Item, 'Item');
-          // BatchWriteItem words a missing or mistyped key like a bad Key parameter.
-          let key: Item;
-          try {
-            key = this.keyOfItem(table, item);
-          } catch {
-            throw validation('The provided key element does not match the schema');
-          }
           this.checkSize(item, 'Item size has exceeded the maximum allowed size');
-          return { raw, key, item };
+          return { raw, item, key: undefined };
         }
-        return { raw, key: this.checkKey(table, (raw.DeleteRequest as { Key: Record<string, unknown> }).Key), item: undefined };
+        return { raw, item: undefined, key: checkItem((raw.DeleteRequest as { Key: Record<string, unknown> }).Key, 'Key') };
+      }),
+    }));
+    const plans = checked.map(({ name, writes }) => {
+      const table = this.table(name);
+      const planned: Write[] = writes.map(({ raw, item, key }) => {
+        if (!item) return { raw, key: this.matchKey(table, key as Item), item };
+        try {
+          return { raw, key: this.keyOfItem(table, item), item };
+        } catch {
+          // BatchWriteItem words a missing or mistyped key like a bad Key parameter.
+          throw validation('The provided key element does not match the schema');
+        }
       });
       assertNoDuplicateKeys(table, planned.map((p) => p.key));
       return { table, planned };
@@ -869,32 +888,47 @@ export class DynamoDBEmulator {
       returnOld: string | undefined;
       next: (existing: Item | undefined) => Item | undefined | 'unchanged';
     };
-    const actions: Action[] = input.TransactItems.map((entry) => {
+    type Checked = {
+      kind: string;
+      tableName: string;
+      item: Item | undefined;
+      key: Item | undefined;
+      condition: Condition | undefined;
+      plan: UpdatePlan | undefined;
+      returnOld: string | undefined;
+    };
+    // First what needs no table (values, sizes, expressions), as DynamoDB does, then the tables.
+    const checked: Checked[] = input.TransactItems.map((entry) => {
       const kinds = Object.entries(entry).filter(([, v]) => v !== undefined);
       if (kinds.length !== 1) throw validation('TransactItems can only contain one of Check, Put, Update or Delete');
       const [kind, raw] = kinds[0] as [string, Record<string, unknown> & ExpressionInput & { TableName: string; UpdateExpression?: string; ReturnValuesOnConditionCheckFailure?: string }];
       rejectOutsideSubset(raw);
-      const table = this.table(raw.TableName);
-      const returnOld = raw.ReturnValuesOnConditionCheckFailure;
+      const base = { kind, tableName: raw.TableName, returnOld: raw.ReturnValuesOnConditionCheckFailure };
       if (kind === 'Put') {
         const item = checkItem(raw['Item'], 'Item');
-        const key = this.keyOfItem(table, item);
         this.checkSize(item, 'Item size has exceeded the maximum allowed size');
-        return { table, key, condition: this.condition(raw), returnOld, next: () => item };
+        return { ...base, item, key: undefined, condition: this.condition(raw), plan: undefined };
       }
-      const key = this.checkKey(table, raw['Key'] as Record<string, unknown>);
-      if (kind === 'Delete') return { table, key, condition: this.condition(raw), returnOld, next: () => undefined };
-      if (kind === 'ConditionCheck') return { table, key, condition: this.condition(raw), returnOld, next: () => 'unchanged' };
-      const { condition, plan } = this.parseUpdateRequest(table, raw);
+      const key = checkItem(raw['Key'], 'Key');
+      if (kind === 'Update') return { ...base, item: undefined, key, ...this.parseUpdateRequest(raw) };
+      return { ...base, item: undefined, key, condition: this.condition(raw), plan: undefined };
+    });
+    const actions: Action[] = checked.map(({ kind, tableName, item, key: rawKey, condition, plan, returnOld }) => {
+      const table = this.table(tableName);
+      if (item) return { table, key: this.keyOfItem(table, item), condition, returnOld, next: () => item };
+      const key = this.matchKey(table, rawKey as Item);
+      if (kind === 'Delete') return { table, key, condition, returnOld, next: () => undefined };
+      if (kind === 'ConditionCheck' || !plan) return { table, key, condition, returnOld, next: () => 'unchanged' };
+      this.rejectKeyUpdates(table, plan);
       return {
         table,
         key,
         condition,
         returnOld,
         next: (existing) => {
-          const { item } = applyUpdate(existing ?? key, plan);
-          this.checkSize(item, 'Item size to update has exceeded the maximum allowed size');
-          return item;
+          const { item: updated } = applyUpdate(existing ?? key, plan);
+          this.checkSize(updated, 'Item size to update has exceeded the maximum allowed size');
+          return updated;
         },
       };
     });
@@ -956,6 +990,22 @@ export class DynamoDBEmulator {
           }),
         }
       : {};
+  }
+}
+
+/** The same key twice in one request, before the table is known: compared as whole, normalized maps. */
+function assertNoDuplicates(keys: Item[]): void {
+  const canonical = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(canonical).join(',')}]`
+      : value !== null && typeof value === 'object'
+        ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+        : JSON.stringify(value);
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const id = canonical(key);
+    if (seen.has(id)) throw validation('Provided list of item keys contains duplicates');
+    seen.add(id);
   }
 }
 

@@ -466,17 +466,26 @@ export interface KeyCondition {
   sort?: SortKeyCondition;
 }
 
-export function parseKeyCondition(source: string, scope: ExpressionScope, keyNames: { hash: string; range?: string }): KeyCondition {
+/** A key condition's parts by attribute name, checked as far as possible without the table. */
+export type KeyConditionParts = Map<string, SortKeyCondition>;
+
+export function parseKeyCondition(source: string, scope: ExpressionScope): KeyConditionParts {
   const kind = 'KeyConditionExpression';
   const condition = parseCondition(source, scope, kind);
   const parts = condition.kind === 'and' ? [condition.left, condition.right] : [condition];
   if (parts.some((p) => p.kind === 'and')) throw validation(`Conditions can be of length 1 or 2 only`);
-  const found = new Map<string, SortKeyCondition>();
+  const found: KeyConditionParts = new Map();
   for (const part of parts) {
     const { name, condition: sortCondition } = keyPart(part, kind);
     if (found.has(name)) throw validation(`KeyConditionExpressions must only contain one condition per key`);
     found.set(name, sortCondition);
   }
+  return found;
+}
+
+/** Matches the parts to the table's key schema. */
+export function bindKeyCondition(parts: KeyConditionParts, keyNames: { hash: string; range?: string | undefined }): KeyCondition {
+  const found = new Map(parts);
   const hash = found.get(keyNames.hash);
   if (hash && hash.op !== '=') throw validation('Query key condition not supported');
   if (!hash || hash.op !== '=') throw validation(`Query condition missed key schema element: ${keyNames.hash}`);

@@ -443,5 +443,16 @@ export const vectors: Vector[] = [
   { name: 'query with a projection and a filter', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', FilterExpression: 'amount > :t', ProjectionExpression: 'sk, amount', ExpressionAttributeValues: { ':p': S('a'), ':t': N('60') } } },
   { name: 'query projecting SPECIFIC_ATTRIBUTES', operation: 'Query', input: { TableName: 'orders', KeyConditionExpression: 'pk = :p', ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'sk' }, ExpressionAttributeValues: { ':p': S('a') }, Select: 'SPECIFIC_ATTRIBUTES', Limit: 2 } },
   { name: 'batch get with a projection', operation: 'BatchGetItem', input: { RequestItems: { users: { Keys: [{ pk: S('proj') }, { pk: S('u1') }], ProjectionExpression: 'pk, l[0], age' } } } },
+
+  // ---- Which error wins: request validation comes before the table lookup
+  { name: 'a bad number on a missing table', operation: 'PutItem', input: { TableName: 'missing', Item: { pk: S('a'), n: N('x') } } },
+  { name: 'a syntax error on a missing table', operation: 'PutItem', input: { TableName: 'missing', Item: { pk: S('a') }, ConditionExpression: 'a = = b' } },
+  { name: 'an unused value on a missing table', operation: 'DeleteItem', input: { TableName: 'missing', Key: { pk: S('a') }, ConditionExpression: 'attribute_exists(a)', ExpressionAttributeValues: { ':x': S('x') } } },
+  { name: 'a reserved word in an update on a missing table', operation: 'UpdateItem', input: { TableName: 'missing', Key: { pk: S('a') }, UpdateExpression: 'SET size = :x', ExpressionAttributeValues: { ':x': S('x') } } },
+  { name: 'a query without key condition on a missing table', operation: 'Query', input: { TableName: 'missing' } },
+  { name: 'a query with a bad limit on a missing table', operation: 'Query', input: { TableName: 'missing', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('a') }, Limit: 0 } },
+  { name: 'a key of the wrong shape on an existing table wins over nothing', operation: 'GetItem', input: { TableName: 'users', Key: { pk: { S: 'a', N: '1' } } } },
+  { name: 'an oversized item on a missing table', operation: 'PutItem', input: { TableName: 'missing', Item: sized('huge', 400 * 1024 + 1) } },
+  { name: 'duplicate batch keys on a missing table', operation: 'BatchGetItem', input: { RequestItems: { missing: { Keys: [{ pk: S('a') }, { pk: S('a') }] } } } },
   { name: 'describe after all writes', operation: 'DescribeTable', input: { TableName: 'events' } },
 ];
