@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -158,6 +159,17 @@ describe('connlab serve usage', () => {
     const { code, stderr } = await capture(['serve', 'sqs', '--port', '1']);
     expect(code).toBe(2);
     expect(stderr).toContain("unknown service 'sqs'. Expected one of: dynamodb.");
+  });
+
+  it('exits 1 with the reason when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const { code, stderr } = await capture(['serve', 'dynamodb', '--port', String(port)]);
+    blocker.close();
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
+    expect(stderr).toContain('EADDRINUSE');
   });
 
   it('requires a valid port', async () => {
