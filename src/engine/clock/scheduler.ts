@@ -185,7 +185,7 @@ export class Scheduler {
    * Drive the clock until `work` settles: for code written outside events (tests, fidelity checks)
    * whose next step is scheduled only after its previous await resolves.
    */
-  async runUntil<T>(work: Promise<T>, options: { signal?: AbortSignal; limitMs?: number } = {}): Promise<T> {
+  async runUntil<T>(work: Promise<T>, options: { signal?: AbortSignal; limitMs?: number; onOwnerError?: RunOptions['onOwnerError'] } = {}): Promise<T> {
     let settled = false;
     const watched = work.finally(() => {
       settled = true;
@@ -198,7 +198,7 @@ export class Scheduler {
       if (this.pending === 0) throw new Error('runUntil: nothing is scheduled and the work has not settled (it awaits something outside the virtual clock)');
       const next = this.#nextLiveTime();
       if (next > limit) throw new Error(`runUntil: the work did not settle within ${limit} virtual ms`);
-      await this.run({ until: next, ...(options.signal ? { signal: options.signal } : {}) });
+      await this.run({ until: next, ...(options.signal ? { signal: options.signal } : {}), ...(options.onOwnerError ? { onOwnerError: options.onOwnerError } : {}) });
     }
     return watched;
   }

@@ -1,0 +1,61 @@
+/**
+ * Evaluating a sandbox's expectations on a RunReport: the same check the tests run, available to
+ * the page (to show "what to look for" as passed or not) and to the CLI.
+ */
+import type { Expectation, Expression } from '../sandboxes/schema.ts';
+import type { RunReport } from './report.ts';
+
+export interface CheckResult {
+  text: string;
+  left: number;
+  right: number;
+  passed: boolean;
+}
+
+export interface ExpectationResult {
+  id: string;
+  text: string;
+  passed: boolean;
+  checks: CheckResult[];
+}
+
+/** The report plus `errorsByCode` (code -> count), the paths expectations may use. */
+export function evaluationContext(report: RunReport): Record<string, unknown> {
+  const errorsByCode: Record<string, number> = {};
+  for (const error of report.errors) errorsByCode[error.code] = (errorsByCode[error.code] ?? 0) + error.count;
+  return { ...report, errorsByCode: new Proxy(errorsByCode, { get: (target, key) => (typeof key === 'string' ? (target[key] ?? 0) : undefined), has: () => true }) };
+}
+
+export function evaluate(expression: Expression, context: Record<string, unknown>): number {
+  if (typeof expression === 'number') return expression;
+  if (typeof expression === 'string') {
+    let node: unknown = context;
+    for (const part of expression.split('.')) {
+      if (node === null || typeof node !== 'object' || !(part in (node as object))) throw new Error(`no value at ${expression}`);
+      node = (node as Record<string, unknown>)[part];
+    }
+    if (typeof node !== 'number') throw new Error(`${expression} is not a number`);
+    return node;
+  }
+  if ('product' in expression) return expression.product.reduce<number>((acc, e) => acc * evaluate(e, context), 1);
+  if ('sum' in expression) return expression.sum.reduce<number>((acc, e) => acc + evaluate(e, context), 0);
+  if ('min' in expression) return Math.min(...expression.min.map((e) => evaluate(e, context)));
+  if ('max' in expression) return Math.max(...expression.max.map((e) => evaluate(e, context)));
+  if ('difference' in expression) return evaluate(expression.difference[0], context) - evaluate(expression.difference[1], context);
+  const [numerator, denominator] = expression.ratio;
+  const d = evaluate(denominator, context);
+  return d === 0 ? 0 : evaluate(numerator, context) / d;
+}
+
+const show = (e: Expression): string => (typeof e === 'number' || typeof e === 'string' ? String(e) : JSON.stringify(e));
+
+export function checkExpectation(expectation: Expectation, report: RunReport): ExpectationResult {
+  const context = evaluationContext(report);
+  const checks = expectation.checks.map((check) => {
+    const left = evaluate(check.left, context);
+    const right = evaluate(check.right, context);
+    const passed = check.op === '<' ? left < right : check.op === '<=' ? left <= right : check.op === '==' ? left === right : check.op === '>=' ? left >= right : left > right;
+    return { text: `${show(check.left)} ${check.op} ${show(check.right)}`, left, right, passed };
+  });
+  return { id: expectation.id, text: expectation.text, passed: checks.every((c) => c.passed), checks };
+}

@@ -1,0 +1,234 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { nodeHost } from '../../../src/engine/host/node.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Pg = { Client: new (config: object) => any; Pool: new (config: object) => any };
+
+let bench: Workbench | null = null;
+afterEach(async () => {
+  await bench?.close();
+  bench = null;
+});
+
+async function open(options: Partial<VirtualPostgresOptions> = {}) {
+  bench = await openWorkbench(nodeHost, options);
+  const pg = bench.pg as unknown as Pg;
+  const config = (user = 'app', password = 'app-password') => ({ host: bench!.host, port: bench!.port, user, password, database: 'postgres' });
+  return { bench, pg, config };
+}
+
+const fields = (e: any) => ({ name: e?.name, code: e?.code, severity: e?.severity, message: e?.message, routine: e?.routine, file: e?.file });
+
+describe('virtual PostgreSQL: handshake', () => {
+  it('authenticates, answers queries through PGlite and gives each connection its own backend pid', async () => {
+    const { bench, pg, config } = await open();
+    const result = await bench.run(async () => {
+      const a = new pg.Client(config());
+      const b = new pg.Client(config());
+      await a.connect();
+      await b.connect();
+      const rows = (await a.query('SELECT $1::int + 1 AS n, version() AS v', [41])).rows;
+      const pids = [a.processID, b.processID];
+      await a.end();
+      await b.end();
+      return { rows, pids };
+    });
+    expect(result.rows[0].n).toBe(42);
+    expect(result.rows[0].v).toMatch(/^PostgreSQL/);
+    expect(result.pids[0]).not.toBe(result.pids[1]);
+    expect(bench.server.active).toBe(0);
+  });
+
+  it('rejects a wrong password with 28P01 as PostgreSQL words it', async () => {
+    const { bench, pg, config } = await open();
+    const error = await bench.run(() => new pg.Client(config('app', 'wrong')).connect().catch((e: unknown) => e));
+    expect(fields(error)).toMatchObject({ code: '28P01', severity: 'FATAL', message: 'password authentication failed for user "app"', routine: 'auth_failed' });
+    expect(bench.server.active).toBe(0);
+  });
+
+  it('answers SSLRequest with N, which pg reports when ssl is required', async () => {
+    const { bench, pg, config } = await open();
+    const error = await bench.run(() => new pg.Client({ ...config(), ssl: true }).connect().catch((e: unknown) => e));
+    expect((error as Error).message).toBe('The server does not support SSL connections');
+  });
+});
+
+describe('virtual PostgreSQL: admission control', () => {
+  it('sends "too many clients" before authentication and the reserved-slot error after AuthenticationOk', async () => {
+    const { bench, pg, config } = await open({ maxConnections: 5, superuserReservedConnections: 2 });
+    const result = await bench.run(async () => {
+      const apps = [];
+      for (let i = 0; i < 3; i++) {
+        const c = new pg.Client(config());
+        await c.connect();
+        apps.push(c);
+      }
+      const reserved = await new pg.Client(config()).connect().catch((e: unknown) => e);
+      const supers = [];
+      for (let i = 0; i < 2; i++) {
+        const c = new pg.Client(config('postgres', 'postgres'));
+        await c.connect();
+        supers.push(c);
+      }
+      const full = await new pg.Client(config('postgres', 'postgres')).connect().catch((e: unknown) => e);
+      const peak = bench.server.active;
+      for (const c of [...apps, ...supers]) await c.end();
+      return { reserved, full, peak };
+    });
+    expect(fields(result.reserved)).toEqual({ name: 'error', code: '53300', severity: 'FATAL', message: 'remaining connection slots are reserved for roles with the SUPERUSER attribute', routine: 'InitPostgres', file: 'postinit.c' });
+    expect(fields(result.full)).toEqual({ name: 'error', code: '53300', severity: 'FATAL', message: 'sorry, too many clients already', routine: 'InitProcess', file: 'proc.c' });
+    expect(result.peak).toBe(5);
+    expect(bench.server.stats).toMatchObject({ rejectedReserved: 1, rejectedTooManyClients: 1 });
+    expect(bench.server.active).toBe(0);
+  });
+
+  it('frees the slot on Terminate and rolls back what the connection left open', async () => {
+    const { bench, pg, config } = await open({ maxConnections: 4, superuserReservedConnections: 0 });
+    const count = await bench.run(async () => {
+      const setup = new pg.Client(config());
+      await setup.connect();
+      await setup.query('CREATE TABLE t (x int)');
+      const leaver = new pg.Client(config());
+      await leaver.connect();
+      await leaver.query('BEGIN');
+      await leaver.query('INSERT INTO t VALUES (1)');
+      await leaver.end();
+      const { rows } = await setup.query('SELECT count(*)::int AS n FROM t');
+      await setup.end();
+      return rows[0].n;
+    });
+    expect(count).toBe(0);
+    expect(bench.server.active).toBe(0);
+  });
+});
+
+describe('virtual PostgreSQL: one PGlite session shared safely', () => {
+  it('keeps SET values per connection', async () => {
+    const { bench, pg, config } = await open();
+    const result = await bench.run(async () => {
+      const a = new pg.Client(config());
+      const b = new pg.Client(config());
+      await a.connect();
+      await b.connect();
+      await a.query("SET application_name = 'alpha'");
+      await a.query("SET statement_timeout = '7s'");
+      const seenByB = (await b.query('SHOW application_name')).rows[0].application_name;
+      await b.query("SET application_name = 'beta'");
+      const seenByA = (await a.query('SHOW application_name')).rows[0].application_name;
+      const timeoutA = (await a.query('SHOW statement_timeout')).rows[0].statement_timeout;
+      const timeoutB = (await b.query('SHOW statement_timeout')).rows[0].statement_timeout;
+      const againB = (await b.query('SHOW application_name')).rows[0].application_name;
+      await a.end();
+      await b.end();
+      return { seenByB, seenByA, timeoutA, timeoutB, againB };
+    });
+    expect(result).toEqual({ seenByB: '', seenByA: 'alpha', timeoutA: '7s', timeoutB: '0', againB: 'beta' });
+  });
+
+  it('keeps named prepared statements apart per connection', async () => {
+    const { bench, pg, config } = await open();
+    const rows = await bench.run(async () => {
+      const a = new pg.Client(config());
+      const b = new pg.Client(config());
+      await a.connect();
+      await b.connect();
+      const ra = await a.query({ name: 'q', text: 'SELECT 1 AS v' });
+      const rb = await b.query({ name: 'q', text: "SELECT 'two' AS v" });
+      const ra2 = await a.query({ name: 'q', text: 'SELECT 1 AS v' });
+      await a.end();
+      await b.end();
+      return [ra.rows[0].v, rb.rows[0].v, ra2.rows[0].v];
+    });
+    expect(rows).toEqual([1, 'two', 1]);
+  });
+
+  it('serializes transactions and bounds the wait with an error that names the limitation', async () => {
+    const { bench, pg, config } = await open({ sessionWaitLimitMs: 2000 });
+    const result = await bench.run(async () => {
+      const a = new pg.Client(config());
+      const b = new pg.Client(config());
+      await a.connect();
+      await b.connect();
+      await a.query('CREATE TABLE k (v int)');
+      await a.query('BEGIN');
+      await a.query('INSERT INTO k VALUES (1)');
+      const started = bench.scheduler.now;
+      const blocked = await b.query('SELECT count(*)::int AS n FROM k').catch((e: unknown) => e);
+      const waited = bench.scheduler.now - started;
+      await a.query('COMMIT');
+      const after = (await b.query('SELECT count(*)::int AS n FROM k')).rows[0].n;
+      await a.end();
+      await b.end();
+      return { blocked, waited, after };
+    });
+    expect(fields(result.blocked)).toMatchObject({ code: '55P03', severity: 'ERROR' });
+    expect((result.blocked as Error).message).toMatch(/^connlab: the simulated server runs every connection on one PGlite session/);
+    expect(result.waited).toBeGreaterThanOrEqual(2000);
+    expect(result.after).toBe(1);
+  });
+});
+
+describe('virtual PostgreSQL: timeouts', () => {
+  it('closes an idle pooled connection with 57P05, which pg reports on the idle client', async () => {
+    const { bench, pg, config } = await open({ idleSessionTimeoutMs: 1000 });
+    const result = await bench.run(async () => {
+      const pool = new pg.Pool({ ...config(), max: 1 });
+      const errors: unknown[] = [];
+      pool.on('error', (e: unknown) => errors.push(e));
+      await pool.query('SELECT 1');
+      await bench.sleep(1500);
+      const next = (await pool.query('SELECT 2 AS v')).rows[0].v;
+      await pool.end();
+      return { errors, next };
+    });
+    expect(result.errors.map(fields)).toEqual([{ name: 'error', code: '57P05', severity: 'FATAL', message: 'terminating connection due to idle-session timeout', routine: 'ProcessInterrupts', file: 'postgres.c' }]);
+    expect(result.next).toBe(2);
+    expect(bench.server.stats.idleSessionTimeouts).toBe(1);
+  });
+
+  it('keeps the connection of a vanished client until the dead-client timeout', async () => {
+    const { bench, pg, config } = await open({ deadClientTimeoutMs: 60_000 });
+    await bench.run(async () => {
+      const c = new pg.Client(config());
+      await c.connect();
+      await c.query('SELECT 1');
+    });
+    const lastTraffic = bench.scheduler.now;
+    bench.network.vanish(bench.client);
+    expect(bench.server.active).toBe(1);
+    expect(bench.server.zombies).toBe(1);
+    await bench.scheduler.run({ until: lastTraffic + 59_000 });
+    expect(bench.server.active).toBe(1);
+    await bench.scheduler.run({ until: lastTraffic + 61_000 });
+    expect(bench.server.active).toBe(0);
+    expect(bench.server.zombies).toBe(0);
+    expect(bench.server.stats.deadClientsReaped).toBe(1);
+  });
+});
+
+describe('virtual PostgreSQL: cost model', () => {
+  it('queues queries when more run at once than the instance has vCPUs', async () => {
+    const timeFor = async (vcpus: number) => {
+      const { bench: b, pg, config } = await open({ vcpus, costs: { backendStartMs: 0, authenticationMs: 0, tlsHandshakeMs: 0, rejectionMs: 0, queryServiceMs: 10 } });
+      const elapsed = await b.run(async () => {
+        const clients = Array.from({ length: 8 }, () => new pg.Client(config()));
+        await Promise.all(clients.map((c) => c.connect()));
+        const start = b.scheduler.now;
+        await Promise.all(clients.map((c) => c.query('SELECT 1')));
+        const took = b.scheduler.now - start;
+        await Promise.all(clients.map((c) => c.end()));
+        return took;
+      });
+      await b.close();
+      bench = null;
+      return elapsed;
+    };
+    const one = await timeFor(1);
+    const eight = await timeFor(8);
+    // Eight queries of 5-15 ms of CPU: one vCPU serves them one after another, eight in parallel.
+    expect(one).toBeGreaterThan(40);
+    expect(eight).toBeLessThan(20);
+  });
+});
