@@ -140,11 +140,15 @@ describe('connlab serve stopping on Ctrl-C', () => {
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const started = Date.now();
-    while (!text.includes('Listening on') && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(text).toContain('Stopped (SIGINT).');
+    try {
+      const started = Date.now();
+      while (!text.includes('Listening on') && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(text).toContain('Stopped (SIGINT).');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
 
