@@ -7,7 +7,8 @@ export interface ChapterLink {
   id: string;
   title: string;
   href: string;
-  order: number;
+  /** 1-based position among the published chapters (frontmatter `order` only sorts). */
+  number: number;
 }
 
 export const chapterHref = (id: string): string => `${import.meta.env.BASE_URL}guide/${id}/`;
@@ -43,9 +44,9 @@ async function assertSandboxesExist(chapters: Chapter[]): Promise<void> {
   }
 }
 
-export const toLink = (chapter: Chapter): ChapterLink => ({
+export const toLink = (chapter: Chapter, index: number): ChapterLink => ({
   id: chapter.id,
   title: chapter.data.title,
   href: chapterHref(chapter.id),
-  order: chapter.data.order,
+  number: index + 1,
 });
