@@ -7,7 +7,7 @@
  * price is not in the fact sheet, so a scenario may pass its monthly cost in, and it is then spread
  * over the month's requests for every pattern that uses it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Fact } from '../../facts/fact.ts';
 import { pricing } from '../../facts/pricing.ts';
 import { dynamodb } from '../../facts/dynamodb.ts';
@@ -34,18 +34,21 @@ export interface Cost {
 // ---------------------------------------------------------------------------------------------
 // RDS Proxy
 
+const positive = z.number().check(z.positive());
+const nonnegative = z.number().check(z.nonnegative());
+
 export const ProxyTarget = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('instance'),
     /** vCPUs of one DB instance behind the proxy. */
-    vcpus: z.number().positive().describe('vCPUs of one DB instance'),
+    vcpus: positive,
     /** Writer plus readers registered with the proxy. */
-    instances: z.number().int().positive().default(1).describe('DB instances registered with the proxy'),
+    instances: z._default(z.int().check(z.positive()), 1),
   }),
   z.object({
     kind: z.literal('serverless-v2'),
     /** Average ACUs the Aurora Serverless v2 cluster runs at over the month. */
-    acus: z.number().positive().describe('average Aurora Serverless v2 capacity in ACUs'),
+    acus: positive,
   }),
 ]);
 export type ProxyTarget = z.input<typeof ProxyTarget>;
@@ -83,31 +86,37 @@ export function monthlyProxyCost(target: ProxyTarget, prices: Prices = pricing):
 // Cost per million requests
 
 export const Scenario = z.object({
-  requestsPerMonth: z.number().positive().describe('requests the function serves in a month'),
+  /** Requests the function serves in a month. */
+  requestsPerMonth: positive,
   lambda: z.object({
-    memoryMb: z.number().int().min(128).max(10_240).describe('function memory in MB'),
-    durationMs: z.number().nonnegative().describe('average billed duration of one invocation in ms'),
+    /** Function memory in MB. */
+    memoryMb: z.int().check(z.gte(128), z.lte(10_240)),
+    /** Average billed duration of one invocation in ms. */
+    durationMs: nonnegative,
     /** Per-pattern durations, e.g. a longer one for connection-per-invocation (it opens a connection each time). */
-    durationMsByPattern: z.partialRecord(z.enum(PATTERNS), z.number().nonnegative()).optional(),
+    durationMsByPattern: z.optional(z.partialRecord(z.enum(PATTERNS), nonnegative)),
   }),
   /** Monthly cost of the RDS/Aurora database, if the reader wants it in the comparison (not in the fact sheet). */
-  databaseMonthlyUsd: z.number().nonnegative().default(0),
-  proxyTarget: ProxyTarget.optional(),
-  dataApi: z.object({ callsPerRequest: z.number().nonnegative().default(1) }).default({ callsPerRequest: 1 }),
-  dynamodb: z
-    .object({
-      readsPerRequest: z.number().nonnegative().default(1),
-      writesPerRequest: z.number().nonnegative().default(1),
-      itemBytes: z.number().positive().default(1024),
-      consistentReads: z.boolean().default(false),
-    })
-    .default({ readsPerRequest: 1, writesPerRequest: 1, itemBytes: 1024, consistentReads: false }),
-  sqs: z
-    .object({
-      batchSize: z.number().int().min(1).max(10_000).default(10),
-      consumerDurationMs: z.number().nonnegative().default(100),
-    })
-    .default({ batchSize: 10, consumerDurationMs: 100 }),
+  databaseMonthlyUsd: z._default(nonnegative, 0),
+  /** The database an RDS Proxy would front; needed for the rds-proxy pattern. */
+  proxyTarget: z.optional(ProxyTarget),
+  dataApi: z._default(z.object({ callsPerRequest: z._default(nonnegative, 1) }), { callsPerRequest: 1 }),
+  dynamodb: z._default(
+    z.object({
+      readsPerRequest: z._default(nonnegative, 1),
+      writesPerRequest: z._default(nonnegative, 1),
+      itemBytes: z._default(positive, 1024),
+      consistentReads: z._default(z.boolean(), false),
+    }),
+    { readsPerRequest: 1, writesPerRequest: 1, itemBytes: 1024, consistentReads: false },
+  ),
+  sqs: z._default(
+    z.object({
+      batchSize: z._default(z.int().check(z.gte(1), z.lte(10_000)), 10),
+      consumerDurationMs: z._default(nonnegative, 100),
+    }),
+    { batchSize: 10, consumerDurationMs: 100 },
+  ),
 });
 export type Scenario = z.input<typeof Scenario>;
 

@@ -6,7 +6,7 @@
  * `requestHandler`, see `request-handler.ts`) and `connlab serve dynamodb` (see `http-server.ts`).
  * Time comes only from the injected clock, and identifiers from counters, so a run is reproducible.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { dynamodb as facts } from '../../facts/dynamodb.ts';
 import { type BillingMode, type Charge, type Clock, type Refusal, TableThroughput, type ThroughputTotals, readUnits, realClock, writeUnits } from './capacity.ts';
 import { DynamoDBError, conditionalCheckFailed, invalidParameter, tableNotFound, throttled, validation } from './errors.ts';
@@ -80,99 +80,88 @@ const unsupported = (what: string) =>
 
 /** DynamoDB's own wording for a table name of the wrong length. */
 const TABLE_NAME_LENGTH = 'TableName must be at least 3 characters long and at most 255 characters long';
-const tableName = z
-  .string({ error: 'Member must not be null' })
-  .min(3, TABLE_NAME_LENGTH)
-  .max(255, TABLE_NAME_LENGTH)
-  .regex(/^[a-zA-Z0-9_.-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+');
+const NOT_NULL = { error: 'Member must not be null' };
+const tableName = z.string(NOT_NULL).check(
+  z.minLength(3, TABLE_NAME_LENGTH),
+  z.maxLength(255, TABLE_NAME_LENGTH),
+  z.regex(/^[a-zA-Z0-9_.-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+'),
+);
 /** An enum whose failure reads like DynamoDB's ("Member must satisfy enum value set: [B, N, S]"). */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `Member must satisfy enum value set: [${[...values].sort().join(', ')}]` });
-const attributeMap = z.record(z.string(), z.unknown(), { error: 'Member must not be null' });
-const consumed = oneOf(['INDEXES', 'TOTAL', 'NONE']).optional();
+const atLeastOne = z.minLength(1, 'Member must have length greater than or equal to 1');
+const attributeMap = z.record(z.string(), z.unknown(), NOT_NULL);
+const optionalString = z.optional(z.string());
+const optionalBoolean = z.optional(z.boolean());
+const names = z.optional(z.record(z.string(), z.string()));
+const values = z.optional(z.record(z.string(), z.unknown()));
+const consumed = z.optional(oneOf(['INDEXES', 'TOTAL', 'NONE']));
+const returnValues = z.optional(oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']));
 const expressionParts = {
-  ConditionExpression: z.string().optional(),
-  ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
-  ExpressionAttributeValues: z.record(z.string(), z.unknown()).optional(),
-  ReturnValuesOnConditionCheckFailure: oneOf(['ALL_OLD', 'NONE']).optional(),
+  ConditionExpression: optionalString,
+  ExpressionAttributeNames: names,
+  ExpressionAttributeValues: values,
+  ReturnValuesOnConditionCheckFailure: z.optional(oneOf(['ALL_OLD', 'NONE'])),
 };
+const capacityUnits = z.int().check(z.gte(1, 'Member must have value greater than or equal to 1'));
 
+// zod/mini keeps the Worker bundle small; the schemas document the accepted envelope.
 const schemas = {
   CreateTable: z.looseObject({
     TableName: tableName,
     KeySchema: z
-      .array(z.object({ AttributeName: z.string().min(1), KeyType: oneOf(['HASH', 'RANGE']) }), { error: 'Member must not be null' })
-      .min(1, 'Member must have length greater than or equal to 1')
-      .max(2, 'Member must have length less than or equal to 2'),
-    AttributeDefinitions: z.array(z.object({ AttributeName: z.string().min(1), AttributeType: oneOf(['S', 'N', 'B']) }), { error: 'Member must not be null' }),
-    BillingMode: oneOf(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
-    ProvisionedThroughput: z.object({ ReadCapacityUnits: z.number().int().min(1), WriteCapacityUnits: z.number().int().min(1) }).optional(),
+      .array(z.object({ AttributeName: z.string().check(z.minLength(1)), KeyType: oneOf(['HASH', 'RANGE']) }), NOT_NULL)
+      .check(atLeastOne, z.maxLength(2, 'Member must have length less than or equal to 2')),
+    AttributeDefinitions: z.array(z.object({ AttributeName: z.string().check(z.minLength(1)), AttributeType: oneOf(['S', 'N', 'B']) }), NOT_NULL),
+    BillingMode: z.optional(oneOf(['PROVISIONED', 'PAY_PER_REQUEST'])),
+    ProvisionedThroughput: z.optional(z.object({ ReadCapacityUnits: capacityUnits, WriteCapacityUnits: capacityUnits })),
   }),
   DescribeTable: z.looseObject({ TableName: tableName }),
-  PutItem: z.looseObject({
-    TableName: tableName,
-    Item: attributeMap,
-    ReturnValues: oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
-    ReturnConsumedCapacity: consumed,
-    ...expressionParts,
-  }),
+  PutItem: z.looseObject({ TableName: tableName, Item: attributeMap, ReturnValues: returnValues, ReturnConsumedCapacity: consumed, ...expressionParts }),
   GetItem: z.looseObject({
     TableName: tableName,
     Key: attributeMap,
-    ConsistentRead: z.boolean().optional(),
+    ConsistentRead: optionalBoolean,
     ReturnConsumedCapacity: consumed,
-    ProjectionExpression: z.string().optional(),
-    ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
+    ProjectionExpression: optionalString,
+    ExpressionAttributeNames: names,
   }),
-  DeleteItem: z.looseObject({
-    TableName: tableName,
-    Key: attributeMap,
-    ReturnValues: oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
-    ReturnConsumedCapacity: consumed,
-    ...expressionParts,
-  }),
+  DeleteItem: z.looseObject({ TableName: tableName, Key: attributeMap, ReturnValues: returnValues, ReturnConsumedCapacity: consumed, ...expressionParts }),
   UpdateItem: z.looseObject({
     TableName: tableName,
     Key: attributeMap,
-    UpdateExpression: z.string().optional(),
-    ReturnValues: oneOf(['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']).optional(),
+    UpdateExpression: optionalString,
+    ReturnValues: returnValues,
     ReturnConsumedCapacity: consumed,
     ...expressionParts,
   }),
   Query: z.looseObject({
     TableName: tableName,
-    KeyConditionExpression: z.string().optional(),
-    FilterExpression: z.string().optional(),
-    ProjectionExpression: z.string().optional(),
-    ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
-    ExpressionAttributeValues: z.record(z.string(), z.unknown()).optional(),
-    ScanIndexForward: z.boolean().optional(),
-    Limit: z.number().int().min(1, 'Member must have value greater than or equal to 1').optional(),
-    ExclusiveStartKey: attributeMap.optional(),
-    ConsistentRead: z.boolean().optional(),
-    Select: oneOf(['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT']).optional(),
+    KeyConditionExpression: optionalString,
+    FilterExpression: optionalString,
+    ProjectionExpression: optionalString,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: optionalBoolean,
+    Limit: z.optional(z.int().check(z.gte(1, 'Member must have value greater than or equal to 1'))),
+    ExclusiveStartKey: z.optional(attributeMap),
+    ConsistentRead: optionalBoolean,
+    Select: z.optional(oneOf(['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'])),
     ReturnConsumedCapacity: consumed,
   }),
   BatchGetItem: z.looseObject({
     RequestItems: z.record(
       tableName,
-      z.looseObject({
-        Keys: z.array(attributeMap).min(1, 'Member must have length greater than or equal to 1'),
-        ConsistentRead: z.boolean().optional(),
-        ProjectionExpression: z.string().optional(),
-        ExpressionAttributeNames: z.record(z.string(), z.string()).optional(),
-      }),
-      { error: 'Member must not be null' },
+      z.looseObject({ Keys: z.array(attributeMap).check(atLeastOne), ConsistentRead: optionalBoolean, ProjectionExpression: optionalString, ExpressionAttributeNames: names }),
+      NOT_NULL,
     ),
     ReturnConsumedCapacity: consumed,
   }),
   BatchWriteItem: z.looseObject({
     RequestItems: z.record(
       tableName,
-      z
-        .array(z.object({ PutRequest: z.object({ Item: attributeMap }).optional(), DeleteRequest: z.object({ Key: attributeMap }).optional() }))
-        .min(1, 'Member must have length greater than or equal to 1'),
-      { error: 'Member must not be null' },
+      z.array(z.object({ PutRequest: z.optional(z.object({ Item: attributeMap })), DeleteRequest: z.optional(z.object({ Key: attributeMap })) })).check(atLeastOne),
+      NOT_NULL,
     ),
     ReturnConsumedCapacity: consumed,
   }),
@@ -180,19 +169,18 @@ const schemas = {
     TransactItems: z
       .array(
         z.object({
-          ConditionCheck: z.looseObject({ TableName: tableName, Key: attributeMap, ...expressionParts, ConditionExpression: z.string() }).optional(),
-          Put: z.looseObject({ TableName: tableName, Item: attributeMap, ...expressionParts }).optional(),
-          Delete: z.looseObject({ TableName: tableName, Key: attributeMap, ...expressionParts }).optional(),
-          Update: z.looseObject({ TableName: tableName, Key: attributeMap, UpdateExpression: z.string(), ...expressionParts }).optional(),
+          ConditionCheck: z.optional(z.looseObject({ TableName: tableName, Key: attributeMap, ...expressionParts, ConditionExpression: z.string() })),
+          Put: z.optional(z.looseObject({ TableName: tableName, Item: attributeMap, ...expressionParts })),
+          Delete: z.optional(z.looseObject({ TableName: tableName, Key: attributeMap, ...expressionParts })),
+          Update: z.optional(z.looseObject({ TableName: tableName, Key: attributeMap, UpdateExpression: z.string(), ...expressionParts })),
         }),
-        { error: 'Member must not be null' },
+        NOT_NULL,
       )
-      .min(1, 'Member must have length greater than or equal to 1')
-      .max(facts.transactMaxItems.value, `Member must have length less than or equal to ${facts.transactMaxItems.value}`),
-    ClientRequestToken: z.string().optional(),
+      .check(atLeastOne, z.maxLength(facts.transactMaxItems.value, `Member must have length less than or equal to ${facts.transactMaxItems.value}`)),
+    ClientRequestToken: optionalString,
     ReturnConsumedCapacity: consumed,
   }),
-} satisfies Record<Operation, z.ZodType>;
+} satisfies Record<Operation, z.ZodMiniType>;
 
 function parseInput<O extends Operation>(operation: O, input: unknown): z.infer<(typeof schemas)[O]> {
   const result = schemas[operation].safeParse(input ?? {});
