@@ -16,6 +16,8 @@ for (const width of widths) {
         ['home', '/'],
         ['guide', '/guide/'],
         ['chapter-1', '/guide/the-problem/'],
+        ['chapter-2', '/guide/pools-per-environment/'],
+        ['choosing', '/guide/choosing-a-pattern/'],
         ['search', '/search/'],
       ] as const) {
         await page.goto(path);

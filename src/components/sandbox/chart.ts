@@ -1,6 +1,6 @@
 /**
- * The run as it happens: concurrent executions and database connections against the
- * max_connections line, and errors per second on their own axis. Drawn with uPlot, which redraws
+ * The run as it happens: concurrent executions, database connections and live execution
+ * environments against the max_connections line, and errors per second on their own axis. Drawn with uPlot, which redraws
  * thousands of points in well under a frame; one point per virtual second arrives from the Worker.
  */
 import uPlot from 'uplot';
@@ -19,6 +19,7 @@ export function createChart(parent: HTMLElement): RunChart {
   const seconds: number[] = [];
   const concurrency: number[] = [];
   const connections: number[] = [];
+  const environments: number[] = [];
   const limit: number[] = [];
   const errors: number[] = [];
   let maxConnections = 0;
@@ -46,29 +47,31 @@ export function createChart(parent: HTMLElement): RunChart {
         {},
         { label: 'ConcurrentExecutions', stroke: accent, width: 2 },
         { label: 'DatabaseConnections', stroke: ok, width: 2 },
+        { label: 'EnvironmentsAlive', stroke: muted, width: 1 },
         { label: 'max_connections', stroke: muted, width: 1.5, dash: [6, 4] },
         { label: 'Errors per second', stroke: danger, width: 1.5, scale: 'errors' },
       ],
     },
-    [seconds, concurrency, connections, limit, errors],
+    [seconds, concurrency, connections, environments, limit, errors],
     parent,
   );
   const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: 250 }));
   resize.observe(parent);
 
-  const redraw = () => plot.setData([seconds, concurrency, connections, limit, errors]);
+  const redraw = () => plot.setData([seconds, concurrency, connections, environments, limit, errors]);
   return {
     add(sample) {
       seconds.push(sample.second);
       concurrency.push(sample.values.ConcurrentExecutions);
       connections.push(sample.values.DatabaseConnections);
+      environments.push(sample.values.EnvironmentsAlive);
       limit.push(maxConnections);
       errors.push(sample.values.Errors);
       redraw();
     },
     reset(max) {
       maxConnections = max;
-      for (const series of [seconds, concurrency, connections, limit, errors]) series.length = 0;
+      for (const series of [seconds, concurrency, connections, environments, limit, errors]) series.length = 0;
       redraw();
     },
     destroy() {
