@@ -33,6 +33,13 @@ export const lambda = {
     source: 'assumption',
     calibrate: 'Init Duration in the REPORT line of a function whose module does nothing, minus nothing: it is the platform part alone. Node.js functions commonly show 100 to 250 ms.',
   },
+  /** The path between a caller and the function (front end, routing), each way. Callers wait it before and after an invocation. */
+  invokeOverhead: {
+    value: 5,
+    unit: 'ms each way',
+    source: 'assumption',
+    calibrate: 'Client-measured Invoke latency minus the Duration in the REPORT line, halved.',
+  },
   /** AWS publishes no idle lifetime ("for some time"); the sandboxes expose it as a parameter. */
   idleLifetime: {
     value: 300_000,

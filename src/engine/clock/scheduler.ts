@@ -26,8 +26,8 @@ export interface EventOwner {
 export type EventKind = 'io' | 'immediate' | 'timer';
 
 export interface ScheduledEvent {
-  readonly at: number;
-  readonly seq: number;
+  at: number;
+  seq: number;
   readonly kind: EventKind;
   owner: EventOwner | null;
   run: (() => void) | null;
@@ -131,9 +131,19 @@ export class Scheduler {
     }
   }
 
-  /** Re-queue parked events at the current time, in the order given. */
+  /**
+   * Re-queue parked events at the current time, in the order given. The same event objects go back
+   * in, so a timer cleared after the thaw (a pool checking out its idle client) is still cancellable.
+   */
   requeue(events: readonly ScheduledEvent[], owner: EventOwner): void {
-    for (const event of events) if (!event.cancelled && event.run) this.at(this.now, event.run, owner, event.kind);
+    for (const event of events) {
+      if (event.cancelled || !event.run) continue;
+      event.at = this.now;
+      event.seq = this.#seq++;
+      event.owner = owner;
+      event.popped = false;
+      this.#push(event);
+    }
   }
 
   async run(options: RunOptions = {}): Promise<void> {

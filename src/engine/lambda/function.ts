@@ -145,6 +145,8 @@ export class LambdaFunction {
       this.#scheduler.cancel(warm.reclaim);
       warm.reclaim = null;
       this.#setBusy(warm, invocation);
+      // The runtime has the event from here: work parked at thaw runs before the handler but within this invocation.
+      if (this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
       warm.environment.thaw(() => this.#run(warm, invocation));
       return;
     }
@@ -244,7 +246,7 @@ export class LambdaFunction {
     const scheduler = this.#scheduler;
     if (state.environment.dead || invocation.finished) return;
     invocation.startedAt = scheduler.now;
-    if (this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
+    if (!invocation.lines && this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
     scheduler.cancel(invocation.timeout);
     invocation.timeout = scheduler.after(this.config.timeoutMs, () => this.#timedOut(state, invocation));
     const context = {

@@ -1,0 +1,60 @@
+/**
+ * Every sandbox's expectations, run as the sandbox states them, plus the exact errors the chapter
+ * quotes. Each expectation is one run of the engine.
+ */
+import { describe, expect, it } from 'vitest';
+import { nodeHost } from '../../src/engine/host/node.ts';
+import { runSandbox } from '../../src/run/run.ts';
+import { checkExpectation } from '../../src/run/expectations.ts';
+import { runReportSchema } from '../../src/run/report.ts';
+import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
+
+const REQUIRED = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];
+
+describe('sandbox definitions', () => {
+  it('includes the four sandboxes of chapter 2, each valid with at least one expectation', () => {
+    const ids = listSandboxIds();
+    for (const id of REQUIRED) expect(ids).toContain(id);
+    for (const id of ids) {
+      const { definition, files } = loadSandbox(id);
+      expect(definition.expectations.length, id).toBeGreaterThan(0);
+      expect(definition.notModelled.length, id).toBeGreaterThan(0);
+      for (const variant of definition.variants) expect(files[variant.handler], `${id}/${variant.handler}`).toMatch(/export const handler = async/);
+    }
+  });
+});
+
+for (const id of REQUIRED) {
+  const { definition } = loadSandbox(id);
+  describe(`sandbox ${id}`, () => {
+    for (const expectation of definition.expectations) {
+      it(`${expectation.id}: ${expectation.text}`, async () => {
+        const report = await runSandbox(nodeHost, { sandbox: loadSandbox(id), variant: expectation.variant, parameters: expectation.parameters });
+        expect(() => runReportSchema.parse(report)).not.toThrow();
+        const result = checkExpectation(expectation, report);
+        expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
+        expect(report.invocations.total).toBe(report.invocations.succeeded + report.invocations.failed + report.invocations.throttled);
+      });
+    }
+  });
+}
+
+describe('the errors the chapter quotes, exactly', () => {
+  it('direct-connection fails with both 53300 messages of PostgreSQL 16+', async () => {
+    const report = await runSandbox(nodeHost, { sandbox: loadSandbox('direct-connection') });
+    const messages = report.errors.filter((e) => e.code === '53300').map((e) => e.message).sort();
+    expect(messages).toEqual(['remaining connection slots are reserved for roles with the SUPERUSER attribute', 'sorry, too many clients already']);
+    const failure = report.logs.find((log) => log.lines.some((line) => line.includes('ERROR\tInvoke Error')));
+    expect(failure?.lines[0]).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/);
+    expect(failure?.lines.at(-1)).toMatch(/^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 512 MB(\tInit Duration: \d+\.\d\d ms)?$/);
+  });
+
+  it('stale-after-freeze fails with the error pg raises after thaw, and the runtime exits', async () => {
+    const report = await runSandbox(nodeHost, { sandbox: loadSandbox('stale-after-freeze'), variant: 'before' });
+    expect(report.errors).toEqual([{ code: '57P05', message: 'terminating connection due to idle-session timeout', count: 5 }]);
+    const crash = report.logs.find((log) => log.lines.some((line) => line.includes('Uncaught Exception')));
+    expect(crash?.lines.join('\n')).toContain('Runtime.ExitError');
+    // Each environment is replaced by a cold one after its crash.
+    expect(report.coldStarts).toBe(10);
+  });
+});
