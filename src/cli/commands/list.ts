@@ -1,0 +1,24 @@
+/**
+ * `connlab list`: the sandboxes, one line each.
+ */
+import type { Command } from '../main.ts';
+import { listSandboxIds, loadSandbox } from '../../sandboxes/load.ts';
+
+export const command: Command = {
+  summary: 'List the sandboxes (id, pattern, title)',
+  usage: 'connlab list',
+  async run(args, io) {
+    if (args.length > 0) {
+      io.stderr(`connlab list: unexpected argument '${args[0]}'. Usage: connlab list`);
+      return 2;
+    }
+    const rows = listSandboxIds().map((id) => {
+      const { definition } = loadSandbox(id);
+      return [id, definition.pattern, definition.title, definition.variants.map((v) => v.id).join('|')] as const;
+    });
+    const width = Math.max(...rows.map((r) => r[0].length), 2);
+    const patternWidth = Math.max(...rows.map((r) => r[1].length), 7);
+    for (const [id, pattern, title, variants] of rows) io.stdout(`${id.padEnd(width)}  ${pattern.padEnd(patternWidth)}  ${title} (variants: ${variants})`);
+    return 0;
+  },
+};
