@@ -47,11 +47,4 @@ export const lambda = {
     source: 'assumption',
     calibrate: 'Invoke once, wait N minutes, invoke again and look for an Init Duration in the REPORT line; bisect on N. AWS says only that idle environments are kept "for some time".',
   },
-  /** The front end between the caller and the function. */
-  invokeOverhead: {
-    value: 5,
-    unit: 'ms each way',
-    source: 'assumption',
-    calibrate: 'Client-measured Invoke latency minus the Duration in the REPORT line, halved.',
-  },
 } satisfies Record<string, Fact<unknown>>;
