@@ -22,10 +22,10 @@ export function startTraffic(scheduler: Scheduler, phases: readonly TrafficPhase
   for (const phase of phases) {
     switch (phase.kind) {
       case 'steady':
-        openArrivals(scheduler, phase.startMs, phase.durationMs, () => phase.ratePerSecond, caller);
+        openArrivals(scheduler, phase.startMs, phase.durationMs, () => phase.ratePerSecond, phase.ratePerSecond, caller);
         break;
       case 'ramp':
-        openArrivals(scheduler, phase.startMs, phase.durationMs, (t) => phase.fromRatePerSecond + ((phase.toRatePerSecond - phase.fromRatePerSecond) * t) / phase.durationMs, caller);
+        openArrivals(scheduler, phase.startMs, phase.durationMs, (t) => phase.fromRatePerSecond + ((phase.toRatePerSecond - phase.fromRatePerSecond) * t) / phase.durationMs, Math.max(phase.fromRatePerSecond, phase.toRatePerSecond), caller);
         break;
       case 'spike':
         waitingCallers(scheduler, phase.startMs, phase.durationMs, phase, caller);
@@ -37,13 +37,16 @@ export function startTraffic(scheduler: Scheduler, phases: readonly TrafficPhase
   }
 }
 
-/** A Poisson process whose rate may change with time (thinning would be exact; small steps are enough here). */
-function openArrivals(scheduler: Scheduler, startMs: number, durationMs: number, rateAt: (elapsedMs: number) => number, caller: Caller): void {
+/** A Poisson process whose rate may change with time: candidates at the peak rate, kept with probability rate(t)/peak (thinning). */
+function openArrivals(scheduler: Scheduler, startMs: number, durationMs: number, rateAt: (elapsedMs: number) => number, peakRate: number, caller: Caller): void {
+  if (peakRate <= 0) return;
   const end = startMs + durationMs;
   const next = (t: number) => {
-    const rate = Math.max(rateAt(t - startMs), 1e-6);
-    const at = t + scheduler.rng.exponential(1000 / rate);
-    if (at >= end) return;
+    let at = t;
+    do {
+      at += scheduler.rng.exponential(1000 / peakRate);
+      if (at >= end) return;
+    } while (scheduler.rng.next() * peakRate > rateAt(at - startMs));
     scheduler.at(at, () => {
       caller.invoke(() => {});
       next(at);

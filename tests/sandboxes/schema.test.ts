@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sandboxSchema } from '../../src/sandboxes/schema.ts';
+import { ParameterError, applyParameters, resolveParameters } from '../../src/sandboxes/parameters.ts';
+import { loadSandbox } from '../../src/sandboxes/load.ts';
+
+/** Every property of every object in a JSON Schema, with its path. */
+function properties(schema: unknown, path = '$'): Array<{ path: string; node: Record<string, unknown> }> {
+  if (!schema || typeof schema !== 'object') return [];
+  const node = schema as Record<string, unknown>;
+  const out: Array<{ path: string; node: Record<string, unknown> }> = [];
+  for (const [key, value] of Object.entries((node.properties as Record<string, unknown>) ?? {})) {
+    out.push({ path: `${path}.${key}`, node: value as Record<string, unknown> });
+    out.push(...properties(value, `${path}.${key}`));
+  }
+  for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties']) {
+    const child = node[key];
+    if (Array.isArray(child)) child.forEach((c, i) => out.push(...properties(c, `${path}.${key}[${i}]`)));
+    else if (child && typeof child === 'object') out.push(...properties(child, `${path}.${key}`));
+  }
+  return out;
+}
+
+describe('sandbox schema', () => {
+  it('documents every field', () => {
+    const json = z.toJSONSchema(sandboxSchema, { io: 'input', unrepresentable: 'any' });
+    const undocumented = properties(json)
+      .filter(({ node }) => typeof node.description !== 'string' && !('$ref' in node))
+      .map(({ path }) => path);
+    expect(undocumented).toEqual([]);
+  });
+
+  it('resolves parameters with their ranges, units and choices, and binds them into the run configuration', () => {
+    const { definition } = loadSandbox('stale-after-freeze');
+    const values = resolveParameters(definition, { gap: '90', callers: 3 });
+    expect(values).toEqual({ idleSessionTimeout: 60, gap: 90, callers: 3 });
+    const config = applyParameters(definition, values);
+    expect(config.traffic[1]!.startMs).toBe(90_000);
+    expect(config.traffic.map((t) => (t.kind === 'spike' ? t.concurrency : 0))).toEqual([3, 3]);
+    expect(config.database.idleSessionTimeoutMs).toBe(60_000);
+    expect(() => resolveParameters(definition, { gap: 500 })).toThrow(ParameterError);
+    expect(() => resolveParameters(definition, { gap: 'soon' })).toThrow(/expected a number in 5\.\.120 s/);
+    expect(() => resolveParameters(definition, { callers: 2.5 })).toThrow(/whole number/);
+  });
+
+  it('rejects definitions whose expectations name unknown variants or parameters', () => {
+    const { definition } = loadSandbox('module-pool');
+    const broken = { ...definition, expectations: [{ ...definition.expectations[0]!, variant: 'nope', parameters: { poolSize: 1 } }] };
+    const result = sandboxSchema.safeParse(broken);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(/unknown variant nope/), expect.stringMatching(/unknown parameter poolSize/)]));
+  });
+});
