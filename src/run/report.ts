@@ -75,7 +75,7 @@ export const runReportSchema = z.object({
     entries: z.array(z.object({ t: z.number(), source: z.enum(['lambda', 'database', 'traffic']), kind: z.string(), text: z.string() })),
     dropped: count.describe('Events beyond the cap.'),
   }),
-  logs: z.array(z.object({ requestId: z.string(), lines: z.array(z.string()) })).describe('CloudWatch-style logs of the first invocations and of the first failure of each kind (capped).'),
+  logs: z.array(z.object({ requestId: z.string(), environment: z.string().describe('The execution environment that ran the invocation, e.g. env-0001.'), lines: z.array(z.string()) })).describe('CloudWatch-style logs of the first invocations and of the first failure of each kind (capped).'),
   wallMs: z.number().describe('Real time the run took, including database start-up. The only field that varies between identical runs.'),
 });
 

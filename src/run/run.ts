@@ -156,13 +156,13 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
           event('lambda', kind, text);
         },
         wantsLogs: () => logs.length < LOG_LIMIT,
-        invocationLog(requestId, lines) {
+        invocationLog(requestId, lines, environment) {
           const failure = lines.find((line) => line.includes('\tERROR\t'));
           const code = failure ? (failure.match(/"code":"([^"]+)"/)?.[1] ?? 'error') : null;
           const keep = invocationsLogged < FIRST_LOGS || (code !== null && !loggedCodes.has(code));
           invocationsLogged++;
           if (code) loggedCodes.add(code);
-          if (keep && logs.length < LOG_LIMIT) logs.push({ requestId, lines: [...lines] });
+          if (keep && logs.length < LOG_LIMIT) logs.push({ requestId, environment, lines: [...lines] });
         },
       },
     );

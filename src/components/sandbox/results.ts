@@ -81,10 +81,10 @@ export interface LogFilter {
 
 const isErrorLine = (line: string) => /\b(ERROR|error|Error|FATAL|Task timed out|Runtime\.)\b/.test(line);
 
-/** Log groups per invocation; each group may name its execution environment. */
+/** Log groups per invocation, each tagged with the execution environment that ran it. */
 export function renderLogs(view: HTMLElement, environmentSelect: HTMLSelectElement, report: RunReport, filter: LogFilter): void {
-  const groups = report.logs as Array<RunReport['logs'][number] & { environment?: string }>;
-  const environments = [...new Set(groups.map((group) => group.environment).filter((env): env is string => Boolean(env)))].sort();
+  const groups = report.logs;
+  const environments = [...new Set(groups.map((group) => group.environment))].sort();
   const current = environmentSelect.value;
   environmentSelect.replaceChildren(new Option('All', ''), ...environments.map((env) => new Option(env, env)));
   environmentSelect.value = environments.includes(current) ? current : '';
@@ -98,7 +98,7 @@ export function renderLogs(view: HTMLElement, environmentSelect: HTMLSelectEleme
     for (const line of lines) {
       const span = document.createElement('span');
       if (isErrorLine(line)) span.className = 'log-error';
-      span.textContent = `${group.environment ? `[${group.environment}] ` : ''}${line}\n`;
+      span.textContent = `[${group.environment}] ${line}\n`;
       view.append(span);
       shown++;
     }
