@@ -54,6 +54,21 @@ test('the default run fails most invocations with 53300, and a smaller load does
   await expect(sandbox.locator('[data-chart] canvas')).toBeVisible();
   await expect(sandbox.getByRole('status')).toContainText(/peak 11\d database connections of 112/);
   await sandbox.screenshot({ path: `test-results/screenshots/sandbox-after-${page.viewportSize()?.width}.png` });
+
+  // The log view, filtered by execution environment, then by level.
+  const logs = sandbox.locator('[data-log-view]');
+  await expect(logs).toContainText('START RequestId');
+  const environmentFilter = sandbox.getByLabel('Execution environment');
+  const environments = (await environmentFilter.locator('option').allTextContents()).filter((name) => name !== 'All');
+  expect(environments.length).toBeGreaterThan(1);
+  await environmentFilter.selectOption(environments[0]!);
+  const lines = (await logs.innerText()).split('\n').filter((line) => line.startsWith('['));
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.every((line) => line.startsWith(`[${environments[0]}]`))).toBe(true);
+  await environmentFilter.selectOption('');
+  await sandbox.getByLabel('Level').selectOption('error');
+  await expect(logs).toContainText('sorry, too many clients already');
+  await expect(logs).not.toContainText('START RequestId');
   await expectAccessible(page);
 
   // Pin, then fewer callers: no connection errors this time, shown beside the pinned run.
