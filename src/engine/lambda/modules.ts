@@ -87,7 +87,14 @@ const builtins: Record<string, unknown> = {
     stat: (_path: string, callback: (error: Error) => void) => callback(Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' })),
   },
   dns: unavailable('dns', 'hosts resolve through the virtual network'),
-  tls: unavailable('tls', 'the simulated server answers SSLRequest with N (no TLS); leave ssl unset'),
+  // The virtual wire carries no encryption: a client that negotiated TLS (only the RDS Proxy model
+  // answers SSLRequest with S; the virtual PostgreSQL answers N) keeps talking over the same socket.
+  tls: {
+    connect(options: { socket?: unknown }) {
+      if (!options?.socket) throw new Error('tls.connect is not available in the simulator: the simulated server answers SSLRequest with N (no TLS); leave ssl unset');
+      return options.socket;
+    },
+  },
 };
 
 export function requireFor(modules: Readonly<Record<string, unknown>>): (name: string) => unknown {

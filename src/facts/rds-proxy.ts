@@ -1,0 +1,146 @@
+/**
+ * RDS Proxy as the proxy model (src/engine/proxy) runs it: the connection-pool settings and their
+ * defaults (fact sheet A1), the pinning rules (A4), the errors clients see (A6, B), and the latency
+ * the proxy adds, which AWS does not publish (assumptions, each with how to measure it).
+ */
+import type { Fact } from './fact.ts';
+
+const API_POOL_CONFIG = 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html';
+const API_DB_PROXY = 'https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBProxy.html';
+const MANAGING = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-managing.html';
+const PINNING = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html';
+const LIMITATIONS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html';
+const TROUBLESHOOTING = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.troubleshooting.html';
+const IAM_AUTH = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html';
+const SIGNER = 'https://github.com/aws/aws-sdk-js-v3/blob/main/packages/rds-signer/src/Signer.ts';
+
+/** The target group's ConnectionPoolConfiguration and the proxy's own settings, with AWS's defaults. */
+export const proxySettings = {
+  maxConnectionsPercent: { value: 100, unit: '% of max_connections', source: API_POOL_CONFIG, factSheet: 'A1', note: '1 to 100; 10 for RDS for SQL Server.' },
+  maxIdleConnectionsPercentOfMax: {
+    value: 50,
+    unit: '% of MaxConnectionsPercent',
+    source: API_POOL_CONFIG,
+    factSheet: 'A1',
+    note: 'The default MaxIdleConnectionsPercent is half of MaxConnectionsPercent (50 when that is 100).',
+  },
+  connectionBorrowTimeout: { value: 120_000, unit: 'ms', source: API_POOL_CONFIG, factSheet: 'A1', note: 'ConnectionBorrowTimeout: 0 to 300 s, default 120 s.' },
+  connectionBorrowTimeoutMax: { value: 300_000, unit: 'ms', source: API_POOL_CONFIG, factSheet: 'A1' },
+  idleClientTimeout: { value: 1_800_000, unit: 'ms', source: API_DB_PROXY, factSheet: 'A1', note: 'IdleClientTimeout: 1 to 28,800 s, default 1,800 s. Closes client connections; the database connection goes back to the pool.' },
+  idleClientTimeoutMax: { value: 28_800_000, unit: 'ms', source: API_DB_PROXY, factSheet: 'A1' },
+  /** A pooled database connection counts as idle after this long without activity. */
+  databaseConnectionIdleAfter: { value: 300_000, unit: 'ms', source: MANAGING, factSheet: 'A1', note: '2023 user guide text (MED).' },
+  /** Connections the proxy keeps for its own monitoring, taken from the MaxConnectionsPercent share. */
+  reservedForProxy: {
+    value: 1,
+    unit: 'connections',
+    source: 'assumption',
+    calibrate:
+      'AWS says only that MaxDatabaseConnectionsAllowed "can be lower" than the percentage implies because the proxy keeps connections for monitoring. Compare MaxDatabaseConnectionsAllowed with MaxConnectionsPercent × max_connections on a real proxy.',
+  },
+} satisfies Record<string, Fact>;
+
+/** Statements longer than this pin the session (all engines). */
+export const pinningLimits = {
+  statementBytes: { value: 16 * 1024, unit: 'bytes', source: LIMITATIONS, factSheet: 'A2', note: '"Any statement with a text size greater than 16 KB" pins the session.' },
+} satisfies Record<string, Fact>;
+
+/** Why a session gets pinned (PostgreSQL), in the words the pin log uses. Source: fact sheet A4. */
+export const pinReasons = {
+  value: {
+    set: 'SET (session parameter)',
+    reset: 'RESET (session parameter)',
+    setConfig: 'set_config(…, false) (session parameter)',
+    prepare: 'PREPARE (SQL-level prepared statement)',
+    execute: 'EXECUTE (SQL-level prepared statement)',
+    deallocate: 'DEALLOCATE (SQL-level prepared statement)',
+    temporary: 'temporary table, view or sequence',
+    cursor: 'DECLARE (cursor)',
+    discard: 'DISCARD',
+    listen: 'LISTEN',
+    load: 'LOAD (library)',
+    sequence: 'nextval/setval (sequence state)',
+    advisoryLock: 'advisory-lock function',
+    longStatement: 'statement text over 16 KB',
+    namedStatement: 'named protocol-level prepared statement (connlab: re-preparing it on another connection is not modelled)',
+  },
+  unit: 'pin reason',
+  source: PINNING,
+  factSheet: 'A4',
+} as const satisfies Fact<Record<string, string>>;
+
+export interface ProxyErrorFields {
+  readonly S: string;
+  readonly V: string;
+  readonly C: string;
+  readonly M: string;
+}
+
+/**
+ * The errors the proxy sends. The message texts are AWS's; the SQLSTATE codes and severities are not
+ * documented anywhere public, so they are assumptions (the `calibrate` note of `proxyErrorCodes`).
+ */
+export const proxyErrors = {
+  borrowTimeout: {
+    value: { S: 'ERROR', V: 'ERROR', C: '08000', M: 'Timed-out waiting to acquire database connection.' },
+    unit: 'ErrorResponse',
+    source: TROUBLESHOOTING,
+    factSheet: 'A6',
+    note: 'Message text documented for PostgreSQL; SQLSTATE 08000 and severity ERROR (the client connection stays open) are assumptions.',
+  },
+  iamRequiresTls: {
+    value: { S: 'FATAL', V: 'FATAL', C: '28000', M: 'IAM authentication is allowed only with SSL connections.' },
+    unit: 'ErrorResponse',
+    source: TROUBLESHOOTING,
+    factSheet: 'A6',
+    note: 'Fixed with sslmode=require or stronger (fact sheet B). SQLSTATE 28000 is an assumption.',
+  },
+  iamFailed: {
+    value: { S: 'FATAL', V: 'FATAL', C: '28000', M: 'The IAM authentication failed for the role %s. Check the IAM token for this role and try again.' },
+    unit: 'ErrorResponse',
+    source: 'https://github.com/duckdb/duckdb-postgres/issues/576',
+    note: 'As a client quoted it from a real RDS Proxy (2026); not in the AWS guide. Expired, mis-signed and wrong-user tokens all get it. SQLSTATE 28000 is an assumption.',
+  },
+  passwordFailed: {
+    value: { S: 'FATAL', V: 'FATAL', C: '28P01', M: 'password authentication failed for user "%s"' },
+    unit: 'ErrorResponse',
+    source: 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/libpq/auth.c',
+    note: 'PostgreSQL\'s own wording; what RDS Proxy sends for a wrong password is not documented (assumption).',
+  },
+} satisfies Record<string, { value: ProxyErrorFields; unit: string; source: string; factSheet?: string; note?: string }>;
+
+export const proxyErrorCodes: Fact<string> = {
+  value: 'SQLSTATE and severity of the proxy\'s own errors',
+  unit: 'note',
+  source: 'assumption',
+  calibrate: 'Trigger each error against a real proxy with `psql -v VERBOSITY=verbose` and read the SQLSTATE it prints.',
+};
+
+/** IAM tokens (fact sheet B). */
+export const iamToken = {
+  lifetime: { value: 900_000, unit: 'ms', source: IAM_AUTH, factSheet: 'B', note: 'Each token has a lifetime of 15 minutes; only checked when a connection is opened.' },
+  signerExpiresIn: { value: 900, unit: 's (X-Amz-Expires)', source: SIGNER, factSheet: 'B' },
+  service: { value: 'rds-db', unit: 'SigV4 signing name', source: SIGNER, factSheet: 'B' },
+} as const satisfies Record<string, Fact<number | string>>;
+
+/** Time the proxy adds. AWS publishes none of these. */
+export const proxyCosts = {
+  clientSetup: {
+    value: 2,
+    unit: 'ms',
+    source: 'assumption',
+    calibrate: 'Time to AuthenticationOk for a password client through the proxy, minus the same for a client connecting straight to the instance with a warm pool (client-side timing in the function).',
+  },
+  iamVerification: {
+    value: 5,
+    unit: 'ms',
+    source: 'assumption',
+    calibrate: 'Connection time with an IAM token minus with a password, through the same proxy.',
+  },
+  addedLatency: {
+    value: 0.5,
+    unit: 'ms per round trip',
+    source: 'assumption',
+    calibrate: 'QueryResponseLatency minus QueryDatabaseResponseLatency (both in CloudWatch, microseconds) on a real proxy, or SELECT 1 round trips through the proxy minus direct.',
+  },
+} satisfies Record<string, Fact>;
