@@ -61,7 +61,7 @@ export interface FunctionObserver {
   environmentEvent(kind: 'cold-start' | 'reclaimed' | 'crashed' | 'init-timeout', environment: string, text: string): void;
   /** CloudWatch-style lines of one invocation (START … REPORT); asked first so unwanted lines are never built. */
   wantsLogs(): boolean;
-  invocationLog(requestId: string, lines: readonly string[]): void;
+  invocationLog(requestId: string, lines: readonly string[], environment: string): void;
 }
 
 interface Invocation {
@@ -157,6 +157,8 @@ export class LambdaFunction {
     }
     const state = this.#coldStart();
     invocation.cold = true;
+    // INIT's console lines come first in the log stream, with no request id yet.
+    if (this.#observer.wantsLogs()) invocation.lines = [];
     this.#setBusy(state, invocation);
     state.waiting = invocation;
     // The function timeout covers the invocation; INIT has its own limit first.
@@ -246,7 +248,8 @@ export class LambdaFunction {
     const scheduler = this.#scheduler;
     if (state.environment.dead || invocation.finished) return;
     invocation.startedAt = scheduler.now;
-    if (!invocation.lines && this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
+    if (invocation.cold && invocation.lines) invocation.lines.push(`START RequestId: ${invocation.requestId} Version: $LATEST`);
+    else if (!invocation.lines && this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
     scheduler.cancel(invocation.timeout);
     invocation.timeout = scheduler.after(this.config.timeoutMs, () => this.#timedOut(state, invocation));
     const context = {
@@ -308,7 +311,7 @@ export class LambdaFunction {
       const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
       lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${this.config.memoryMb} MB${init}`);
       if (end === 'exit' && outcome.error) lines.push(`RequestId: ${invocation.requestId} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
-      this.#observer.invocationLog(invocation.requestId, lines);
+      this.#observer.invocationLog(invocation.requestId, lines, state.environment.id);
     }
     if (end === 'exit') this.#end(state, 'exit');
     else {
@@ -365,7 +368,7 @@ export class LambdaFunction {
   #console(environment: Environment, level: LogLevel, text: string): void {
     const state = this.#alive.get(environment);
     const invocation = state?.busy;
-    if (invocation?.lines) invocation.lines.push(logLine(this.#scheduler.now, invocation.requestId, level, text));
+    if (invocation?.lines) invocation.lines.push(logLine(this.#scheduler.now, state!.initDone ? invocation.requestId : 'undefined', level, text));
   }
 }
 

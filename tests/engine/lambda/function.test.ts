@@ -84,6 +84,13 @@ describe('virtual Lambda: the environment lifecycle', () => {
     expect(warm!.lines[1]).toMatch(/^2026-01-01T00:00:05\.\d{3}Z/);
   });
 
+  it('logs INIT output before START, without a request id', async () => {
+    const report = await runSandbox(nodeHost, { sandbox: sandbox(`console.log('connecting'); export const handler = async () => 1;`) });
+    const [log] = report.logs;
+    expect(log!.lines[0]).toMatch(/^2026-01-01T00:00:00\.\d{3}Z\tundefined\tINFO\tconnecting$/);
+    expect(log!.lines[1]).toBe(`START RequestId: ${log!.requestId} Version: $LATEST`);
+  });
+
   it('reclaims idle environments after their lifetime, without a shutdown hook', async () => {
     const report = await runSandbox(nodeHost, { sandbox: sandbox(`export const handler = async () => 1;`, { lambda: { idleLifetimeMs: 5000 }, traffic: [once(0)], durationMs: 10_000 }) });
     expect(report.environments).toEqual({ peak: 1, reclaimed: 1, crashed: 0 });
