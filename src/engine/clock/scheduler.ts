@@ -51,6 +51,16 @@ export interface RunOptions {
   onOwnerError?: (owner: EventOwner, error: unknown) => void;
 }
 
+/** Events allowed at one virtual instant before the run is declared stuck (e.g. `setImmediate` calling itself forever). */
+export const SAME_INSTANT_LIMIT = 1_000_000;
+
+export class StalledClockError extends Error {
+  override name = 'StalledClockError';
+  constructor(at: number) {
+    super(`virtual time stopped advancing at ${at.toFixed(3)} ms: more than ${SAME_INSTANT_LIMIT.toLocaleString('en-US')} events ran at that instant (code that reschedules itself without waiting?)`);
+  }
+}
+
 export class Scheduler {
   now = 0;
   readonly rng: Rng;
@@ -64,6 +74,7 @@ export class Scheduler {
   #inflight = 0;
   #idleWaiters: Array<() => void> = [];
   #running = false;
+  #sameInstant = 0;
 
   constructor(options: SchedulerOptions) {
     this.rng = createRng(options.seed);
@@ -171,6 +182,9 @@ export class Scheduler {
             continue;
           }
         }
+        if (event.at === this.now) {
+          if (++this.#sameInstant > SAME_INSTANT_LIMIT) throw new StalledClockError(this.now);
+        } else this.#sameInstant = 0;
         this.now = event.at;
         this.stats.events++;
         this.current = owner;

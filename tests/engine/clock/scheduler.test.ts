@@ -106,6 +106,14 @@ describe('Scheduler', () => {
     expect(count).toBe(3);
   });
 
+  it('stops a run whose virtual time no longer advances', async () => {
+    const s = make();
+    const owner: EventOwner = { frozen: false, dead: false, park: () => {} };
+    const again = () => s.at(s.now, again, owner, 'immediate');
+    s.at(5, again, owner, 'immediate');
+    await expect(s.run()).rejects.toThrow(/virtual time stopped advancing at 5\.000 ms/);
+  }, 120_000);
+
   it('runUntil drives the clock for code written outside events', async () => {
     const s = make();
     const sleep = (ms: number) => new Promise<void>((resolve) => s.after(ms, resolve));
