@@ -16,6 +16,7 @@ import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import type { SandboxSource } from '../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
 import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
+import { attachProxy } from './proxy.ts';
 
 export interface RunRequest {
   sandbox: SandboxSource;
@@ -123,6 +124,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       },
     );
     network.listen(config.database.host, config.database.port, server);
+    const proxy = attachProxy(scheduler, network, config, maxConnections, (kind, text) => event('proxy', kind, text));
 
     let invocationsLogged = 0;
     const loggedCodes = new Set<string>();
@@ -209,15 +211,27 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       },
     });
 
-    // The run ends just before durationMs, so the series has exactly one point per second.
-    await scheduler.run({
-      until: config.durationMs - 0.001,
-      ...(callbacks.signal ? { signal: callbacks.signal } : {}),
-      onOwnerError: (owner, error) => {
-        if (owner instanceof Environment) owner.uncaught(error);
-        else throw error;
-      },
+    // A rejection nobody handles belongs to the environment whose event was running: Lambda's
+    // Node.js runtime reports it as Runtime.UnhandledPromiseRejection and exits.
+    const untrap = host.onUnhandledRejection?.((reason) => {
+      const owner = scheduler.current;
+      const error = Object.assign(new Error(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)), { name: 'Runtime.UnhandledPromiseRejection' });
+      if (owner instanceof Environment) owner.uncaught(error);
+      else event('lambda', 'unhandled-rejection', error.message);
     });
+    // The run ends just before durationMs, so the series has exactly one point per second.
+    try {
+      await scheduler.run({
+        until: config.durationMs - 0.001,
+        ...(callbacks.signal ? { signal: callbacks.signal } : {}),
+        onOwnerError: (owner, error) => {
+          if (owner instanceof Environment) owner.uncaught(error);
+          else throw error;
+        },
+      });
+    } finally {
+      untrap?.();
+    }
     metrics.finish(config.durationMs);
 
     const sorted = [...metrics.latencies].sort((a, b) => a - b);
@@ -248,6 +262,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         sessionWaitFailures: server.stats.sessionWaitFailures,
         queries: server.stats.queries,
       },
+      ...(proxy ? { proxy: proxy.report(config.durationMs) } : {}),
       latencyMs: { p50: round3(percentile(sorted, 50, true)), p95: round3(percentile(sorted, 95, true)), p99: round3(percentile(sorted, 99, true)), max: round3(sorted.at(-1) ?? 0) },
       coldStarts: fn.stats.coldStarts,
       environments: { peak: fn.stats.peakEnvironments, reclaimed: fn.stats.reclaimed, crashed: fn.stats.crashes },

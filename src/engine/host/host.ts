@@ -28,4 +28,10 @@ export interface EngineHost {
   yieldMacrotask(): Promise<void>;
   /** A monotonic wall clock in ms, used only for `wallMs` in reports, never for results. */
   wallClock(): number;
+  /**
+   * Route unhandled promise rejections to `listener` until the returned function is called, instead
+   * of letting them end the process (Node) or reach the console (Worker). A handler's forgotten
+   * rejection then ends its own execution environment, as on Lambda, not the whole run.
+   */
+  onUnhandledRejection?(listener: (reason: unknown) => void): () => void;
 }

@@ -53,4 +53,9 @@ export const nodeHost: EngineHost = {
   },
   yieldMacrotask: () => new Promise<void>((resolve) => setImmediate(resolve)),
   wallClock: () => performance.now(),
+  onUnhandledRejection(listener) {
+    const handle = (reason: unknown) => listener(reason);
+    process.on('unhandledRejection', handle);
+    return () => process.off('unhandledRejection', handle);
+  },
 };

@@ -132,6 +132,13 @@ describe('virtual Lambda: handler loading', () => {
     expect(lines).toContain('same true instances 3');
   });
 
+  it('ends the environment on an unhandled rejection, as the Node.js runtime does, without ending the run', async () => {
+    const handler = `export const handler = async () => { Promise.reject(new Error('forgotten')); await new Promise((r) => setTimeout(r, 10)); return 1; };`;
+    const report = await runSandbox(nodeHost, { sandbox: sandbox(handler, { traffic: [once(0), once(1000)] }) });
+    expect(report.errors).toEqual([{ code: 'Runtime.UnhandledPromiseRejection', message: 'Error: forgotten', count: 2 }]);
+    expect(report.environments.crashed).toBe(2);
+  });
+
   it('fails an invocation whose handler throws, keeping the environment', async () => {
     const report = await runSandbox(nodeHost, { sandbox: sandbox(`export const handler = async () => { throw Object.assign(new Error('nope'), { name: 'ValidationError' }); };`, { traffic: [once(0), once(1000)] }) });
     expect(report.errors).toEqual([{ code: 'ValidationError', message: 'nope', count: 2 }]);
