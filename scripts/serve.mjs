@@ -75,7 +75,11 @@ const server = createServer((request, response) => {
   const status = file ? 200 : 404;
   const served = file ?? join(dist, '404.html');
   const servedPath = file ? url.pathname : '/404.html';
-  const headers = { 'Content-Type': types[extname(served)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' };
+  const headers = {
+    'Content-Type': types[extname(served)] ?? 'application/octet-stream',
+    'Content-Length': String(statSync(served).size),
+    'Cache-Control': 'no-cache',
+  };
   for (const rule of headerRules) {
     if (matches(rule.path, servedPath)) for (const [name, value] of rule.headers) headers[name] = value;
   }

@@ -161,3 +161,16 @@ test('pages are served with a strict Content-Security-Policy, as header and as m
   await page.goto('/search/');
   expect(await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content')).toContain('wasm-unsafe-eval');
 });
+
+test('built assets, PostgreSQL included, are cached by the browser after the first download', async ({ request }) => {
+  const assets = readdirSync(join(dist, '_astro'));
+  const wasm = assets.find((name) => /^pglite-.*\.wasm$/.test(name));
+  expect(wasm, 'PGlite is part of the build').toBeDefined();
+  const response = await request.head(`/_astro/${wasm}`);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  const worker = assets.find((name) => /\.worker-.*\.js$/.test(name));
+  const workerResponse = await request.head(`/_astro/${worker}`);
+  // The Worker evaluates the reader's code and compiles PostgreSQL: its policy says exactly that.
+  expect(workerResponse.headers()['content-security-policy']).toBe("default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self'");
+});

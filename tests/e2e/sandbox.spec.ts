@@ -44,7 +44,17 @@ test('the default run fails most invocations with 53300, and a smaller load does
       for (const entry of list.getEntries()) longest.ms = Math.max(longest.ms, entry.duration);
     }).observe({ type: 'longtask' });
   });
+  // And every status the reader is shown while PostgreSQL loads for the first time.
+  await page.evaluate(() => {
+    const status = document.querySelector('connlab-sandbox [data-status]')!;
+    const seen: string[] = [];
+    (window as unknown as { statuses: string[] }).statuses = seen;
+    new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+  });
   await runAndWait(sandbox);
+  const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+  expect(statuses.some((text) => /^Loading PostgreSQL: [\d.]+ of [\d.]+ MB…$/.test(text)), statuses.join(' | ')).toBe(true);
+  expect(statuses).toContain('Starting PostgreSQL…');
   const longestTask = await page.evaluate(() => (window as unknown as { longestTask: { ms: number } }).longestTask.ms);
   expect(longestTask, 'longest main-thread task during the run (ms)').toBeLessThan(200);
   await expect(summary(sandbox)).toContainText('sorry, too many clients already');

@@ -1,8 +1,12 @@
 /**
  * The browser host: the engine in a dedicated Web Worker. `pg` arrives as texts bundled at build time
- * and PGlite starts from a data directory initialised at build time (see browser-assets.ts).
+ * and PGlite starts from a data directory initialised at build time (see browser-assets.ts). The
+ * Worker downloads PGlite's files itself, so the page can show the bytes as they arrive, and keeps
+ * them (and the compiled WebAssembly) for every later run.
  */
 import { PGlite } from '@electric-sql/pglite';
+import pgliteWasmUrl from '@electric-sql/pglite/pglite.wasm?url';
+import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
 import pgSources from 'virtual:connlab/pg-source';
 import dataDirUrl from 'virtual:connlab/pglite-datadir';
 import type { EngineHost } from './host.ts';
@@ -11,29 +15,51 @@ import type { EngineHost } from './host.ts';
 (globalThis as { global?: unknown }).global ??= globalThis;
 
 export interface LoadProgress {
-  /** download: fetching the data directory; start: PostgreSQL starting; ready: the database is up. */
+  /** download: fetching PostgreSQL's files; start: PostgreSQL starting; ready: the database is up. */
   phase: 'download' | 'start' | 'ready';
   loadedBytes?: number;
   totalBytes?: number;
 }
 
-let dataDir: Promise<Blob | undefined> | undefined;
+interface PostgresFiles {
+  wasm: WebAssembly.Module;
+  fsBundle: Blob;
+  dataDir: Blob | undefined;
+}
 
-async function download(url: string, onProgress: (progress: LoadProgress) => void): Promise<Blob> {
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-  const total = Number(response.headers.get('content-length')) || undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress({ phase: 'download', loadedBytes: loaded, ...(total ? { totalBytes: total } : {}) });
-  }
-  return new Blob(chunks as BlobPart[]);
+let files: Promise<PostgresFiles> | undefined;
+
+/** Downloads every file in parallel, reporting the bytes received across all of them. */
+async function downloadAll(urls: string[], onProgress: (progress: LoadProgress) => void): Promise<Blob[]> {
+  const loaded = urls.map(() => 0);
+  const totals = urls.map(() => 0);
+  const report = () => {
+    const totalBytes = totals.every((total) => total > 0) ? totals.reduce((a, b) => a + b, 0) : undefined;
+    onProgress({ phase: 'download', loadedBytes: loaded.reduce((a, b) => a + b, 0), ...(totalBytes ? { totalBytes } : {}) });
+  };
+  return Promise.all(
+    urls.map(async (url, index) => {
+      const response = await fetch(url);
+      if (!response.ok || !response.body) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+      totals[index] = Number(response.headers.get('content-length')) || 0;
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded[index]! += value.byteLength;
+        report();
+      }
+      return new Blob(chunks as BlobPart[]);
+    }),
+  );
+}
+
+async function loadFiles(onProgress: (progress: LoadProgress) => void): Promise<PostgresFiles> {
+  const urls = [pgliteWasmUrl, pgliteDataUrl, ...(dataDirUrl ? [dataDirUrl] : [])];
+  const [wasm, fsBundle, dataDir] = await downloadAll(urls, onProgress);
+  return { wasm: await WebAssembly.compile(await wasm!.arrayBuffer()), fsBundle: fsBundle!, dataDir };
 }
 
 export function createWorkerHost(onProgress: (progress: LoadProgress) => void = () => {}): EngineHost {
@@ -43,10 +69,13 @@ export function createWorkerHost(onProgress: (progress: LoadProgress) => void = 
   return {
     pgSource: async () => pgSources,
     async createDatabase() {
-      dataDir ??= dataDirUrl ? download(dataDirUrl, onProgress) : Promise.resolve(undefined);
-      const dump = await dataDir;
+      files ??= loadFiles(onProgress).catch((error) => {
+        files = undefined; // a failed download is retried on the next run
+        throw error;
+      });
+      const { wasm, fsBundle, dataDir } = await files;
       onProgress({ phase: 'start' });
-      const db = await (dump ? PGlite.create({ loadDataDir: dump }) : PGlite.create());
+      const db = await PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir } : {}) });
       onProgress({ phase: 'ready' });
       return db;
     },
