@@ -175,6 +175,21 @@ test('an endless loop is stopped by the watchdog within 5 s, and the next run wo
   await expect(summary(sandbox)).toContainText('None: every invocation succeeded.');
 });
 
+test('a handler that hoards memory is stopped by the watchdog, and the page stays alive', async ({ page }) => {
+  test.setTimeout(120_000);
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('1');
+  await setCode(page, sandbox, 'const hoard = [];\nexport const handler = async () => {\n  for (;;) hoard.push(new Float64Array(1e6));\n};\n');
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('alert').first()).toContainText('uses up memory', { timeout: 30_000 });
+  expect(crashed).toBe(false);
+  await sandbox.getByRole('button', { name: 'Reset code' }).click();
+  await runAndWait(sandbox);
+  await expect(summary(sandbox)).toContainText('None: every invocation succeeded.');
+});
+
 test('Stop ends a run within half a second', async ({ page }) => {
   test.setTimeout(120_000);
   const sandbox = await openSandbox(page);
