@@ -45,6 +45,44 @@ export const runReportSchema = z.object({
     sessionWaitFailures: count.describe('Simulator limit hits (55P03 connlab: …).'),
     queries: count.describe('Round trips executed by PGlite.'),
   }),
+  proxy: z
+    .object({
+      name: z.string(),
+      maxDatabaseConnectionsAllowed: count.describe('MaxDatabaseConnectionsAllowed: MaxConnectionsPercent of max_connections, less what the proxy keeps for itself.'),
+      maxIdleConnections: count.describe('Idle database connections kept: MaxIdleConnectionsPercent of max_connections.'),
+      connectionBorrowTimeoutMs: z.number(),
+      idleClientTimeoutMs: z.number(),
+      iamAuth: z.enum(['DISABLED', 'REQUIRED']),
+      peakClientConnections: count.describe('ClientConnections maximum.'),
+      peakDatabaseConnections: count.describe('DatabaseConnections maximum.'),
+      peakBorrowed: count.describe('DatabaseConnectionsCurrentlyBorrowed maximum.'),
+      peakPinned: count.describe('DatabaseConnectionsCurrentlySessionPinned maximum.'),
+      peakWaiting: count.describe('Most clients waiting in the borrow queue at once.'),
+      borrows: count.describe('Database connections lent to clients.'),
+      borrowTimeouts: count.describe('Clients that waited ConnectionBorrowTimeout and got "Timed-out waiting to acquire database connection.".'),
+      pinnedSessions: count.describe('Client sessions pinned to their database connection.'),
+      pinsByReason: z.record(z.string(), count).describe('Statements that matched a pinning rule, by rule.'),
+      clientConnectionsSetupFailedAuth: count.describe('ClientConnectionsSetupFailedAuth.'),
+      clientConnectionsClosedIdle: count.describe('Client connections closed by IdleClientTimeout.'),
+      databaseConnectionsSetupFailed: count.describe('DatabaseConnectionsSetupFailed.'),
+      borrowLatencyUs: z.object({ p50: z.number(), p95: z.number(), max: z.number() }).describe('DatabaseConnectionsBorrowLatency over the run, microseconds.'),
+      queryDatabaseResponseLatencyUs: z.object({ p50: z.number(), p95: z.number(), max: z.number() }).describe('QueryDatabaseResponseLatency over the run, microseconds.'),
+      series: z
+        .object({
+          ClientConnections: series,
+          DatabaseConnections: series,
+          DatabaseConnectionsCurrentlyBorrowed: series,
+          DatabaseConnectionsCurrentlySessionPinned: series,
+          MaxDatabaseConnectionsAllowed: series,
+          BorrowQueueLength: series.describe('connlab\'s own: clients waiting to borrow.'),
+          DatabaseConnectionsBorrowLatency: series.describe('Mean within the second, microseconds.'),
+          QueryDatabaseResponseLatency: series.describe('Mean within the second, microseconds.'),
+          BorrowTimeouts: series.describe('connlab\'s own: borrow timeouts within the second.'),
+        })
+        .describe('One value per virtual second, CloudWatch\'s per-proxy metric names; gauges are the maximum within the second.'),
+    })
+    .optional()
+    .describe('Present when the sandbox has an RDS Proxy.'),
   latencyMs: z
     .object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
     .describe('Nearest-rank percentiles of succeeded invocations, from the request reaching Lambda to the response (cold starts included).'),
@@ -72,7 +110,7 @@ export const runReportSchema = z.object({
     })
     .describe('One value per virtual second; gauges are the maximum within the second.'),
   events: z.object({
-    entries: z.array(z.object({ t: z.number(), source: z.enum(['lambda', 'database', 'traffic']), kind: z.string(), text: z.string() })),
+    entries: z.array(z.object({ t: z.number(), source: z.enum(['lambda', 'database', 'traffic', 'proxy']), kind: z.string(), text: z.string() })),
     dropped: count.describe('Events beyond the cap.'),
   }),
   logs: z.array(z.object({ requestId: z.string(), environment: z.string().describe('The execution environment that ran the invocation, e.g. env-0001.'), lines: z.array(z.string()) })).describe('CloudWatch-style logs of the first invocations and of the first failure of each kind (capped).'),

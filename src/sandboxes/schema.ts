@@ -140,6 +140,21 @@ export const sandboxSchema = z
         setupSql: z.string().describe('SQL run before the traffic starts (tables, rows).'),
       })
       .describe('The RDS for PostgreSQL instance.'),
+    proxy: z
+      .object({
+        name: z.string().default('proxy').describe('DBProxyName, as in the event log.'),
+        host: z.string().describe('The proxy endpoint host name the handler connects to (its PGHOST).'),
+        port: z.number().int().default(5432).describe('Proxy port; 5432 for the POSTGRESQL engine family.'),
+        maxConnectionsPercent: z.number().int().min(1).max(100).default(100).describe('MaxConnectionsPercent of the target group: the pool cap as a % of max_connections.'),
+        maxIdleConnectionsPercent: z.number().int().min(0).max(100).nullable().default(null).describe('MaxIdleConnectionsPercent; null is AWS\'s default, half of MaxConnectionsPercent.'),
+        connectionBorrowTimeoutMs: z.number().min(0).max(300_000).default(120_000).describe('ConnectionBorrowTimeout (0 to 300 s, default 120 s), in ms.'),
+        idleClientTimeoutMs: z.number().min(1_000).max(28_800_000).default(1_800_000).describe('IdleClientTimeout (1 s to 8 h, default 30 min), in ms.'),
+        iamAuth: z.enum(['DISABLED', 'REQUIRED']).default('DISABLED').describe('IAMAuth of the proxy\'s auth: REQUIRED makes clients present an IAM token (over TLS) instead of the password. The proxy logs in to the database with the secrets in `database.users` either way.'),
+        region: z.string().default('us-east-1').describe('Region IAM tokens must be signed for.'),
+        iamCredentials: z.record(z.string(), z.string()).default({}).describe('What IAM knows: access key id -> secret access key of the (fake) credentials the function signs tokens with.'),
+      })
+      .optional()
+      .describe('An RDS Proxy in front of the instance (src/engine/proxy). Absent: the function reaches the instance directly.'),
     lambda: z
       .object({
         name: z.string().describe('Function name, as in the logs.'),

@@ -14,7 +14,7 @@ export interface Sample {
 
 export interface LogEvent {
   t: number;
-  source: 'lambda' | 'database' | 'traffic';
+  source: 'lambda' | 'database' | 'traffic' | 'proxy';
   kind: string;
   text: string;
 }
