@@ -62,7 +62,8 @@ export interface ServerStats {
   queries: number;
 }
 
-const SETTINGS_CHANGE = /\b(set|reset)\b|set_config/i;
+/** A statement that may change session settings: SET/RESET at the start of a statement, or set_config(). */
+const SETTINGS_CHANGE = /(^|;)\s*(set|reset)\b|set_config\s*\(/i;
 
 export class VirtualPostgres implements Listener {
   readonly options: VirtualPostgresOptions;
@@ -223,7 +224,10 @@ class ServerConnection implements ServerSide {
       else if (type === 0x70 /* p */ && this.#phase !== 'ready') this.#jobs.push({ kind: 'password', message: one });
       else {
         this.#batch.push(one);
-        if ((type === 0x51 /* Q */ || type === 0x50) /* P */ && SETTINGS_CHANGE.test(one.subarray(5).toString('utf8'))) this.#batchChangesSettings = true;
+        if (type === 0x51 /* Q */ || type === 0x50 /* P: statement name, then the query */) {
+          const sql = one.subarray(type === 0x50 ? one.indexOf(0, 5) + 1 : 5).toString('utf8');
+          if (SETTINGS_CHANGE.test(sql)) this.#batchChangesSettings = true;
+        }
         if (type === 0x53 /* S */ || type === 0x51 /* Q */ || type === 0x48 /* H */) {
           this.#jobs.push({ kind: 'exec', messages: this.#batch, changesSettings: this.#batchChangesSettings });
           this.#batch = [];

@@ -113,7 +113,9 @@ describe('virtual PostgreSQL: one PGlite session shared safely', () => {
       await a.connect();
       await b.connect();
       await a.query("SET application_name = 'alpha'");
-      await a.query("SET statement_timeout = '7s'");
+      await a.query({ text: "SELECT set_config('statement_timeout', $1, false)", values: ['7s'] });
+      await a.query('CREATE TABLE s (v int)');
+      await b.query('UPDATE s SET v = 1');
       const seenByB = (await b.query('SHOW application_name')).rows[0].application_name;
       await b.query("SET application_name = 'beta'");
       const seenByA = (await a.query('SHOW application_name')).rows[0].application_name;
