@@ -93,7 +93,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   };
 
   // A shared link for this sandbox overrides the saved state; a damaged one says why and changes nothing.
-  let shared: { variant?: string; params: Values; files?: Record<string, string> } | undefined;
+  let shared: { variant?: string; params: Record<string, number | string | boolean>; files?: Record<string, string> } | undefined;
   if (location.hash.startsWith(`#run=${id}~`)) {
     const { decodeSharedState } = await loadShare();
     const decoded = decodeSharedState(location.hash);
@@ -183,7 +183,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     for (const [key, value] of Object.entries(shared.params)) {
       try {
         resolveParameters(definition, { [key]: typeof value === 'boolean' ? String(value) : value });
-        accepted[key] = value as number | string;
+        accepted[key] = typeof value === 'boolean' ? String(value) : value;
       } catch (error) {
         rejected.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
       }
