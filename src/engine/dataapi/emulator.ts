@@ -1,0 +1,445 @@
+/**
+ * The RDS Data API in front of one cluster: HTTP calls in, SQL over its own bounded pool of `pg`
+ * connections out. Callers never hold a connection; they queue for one of the service's, which is
+ * why a spike of callers cannot exhaust max_connections, and why each call pays the service's hop.
+ */
+import { dataApi as facts } from '../../facts/data-api.ts';
+import { DataApiError, fromPostgres } from './errors.ts';
+import { columnMetadata, toField, toJsonValue, toPositional, type ColumnMetadata, type Field, type ResultField, type SqlParameter } from './sql.ts';
+
+/** Time as the emulator sees it: virtual in a run, the wall clock for `connlab serve`. */
+export interface DataApiTimers {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Uniform in [0, 1): the seeded generator in a run. */
+  random(): number;
+}
+
+export interface PgQueryResult {
+  rows: unknown[][];
+  fields: ResultField[];
+  rowCount: number | null;
+  command: string;
+}
+
+export interface PgClientLike {
+  query(config: { text: string; values?: unknown[]; rowMode: 'array'; types: { getTypeParser: () => (value: string) => string } }): Promise<PgQueryResult>;
+  release(destroy?: boolean): void;
+}
+
+export interface PgPoolLike {
+  connect(): Promise<PgClientLike>;
+  end(): Promise<void>;
+}
+
+export interface DataApiCluster {
+  resourceArn: string;
+  /** Secrets Manager ARN -> the login it holds. */
+  secrets: Readonly<Record<string, { username: string; password: string }>>;
+  /** Why the HTTP endpoint cannot be enabled (e.g. a T instance class), or null when it is. */
+  endpointUnavailable: string | null;
+  /** Opens the service's pool for one login and database. */
+  openPool(login: { user: string; password: string; database: string; max: number }): PgPoolLike;
+}
+
+export interface DataApiOptions {
+  timers: DataApiTimers;
+  cluster: DataApiCluster;
+  /** Charge `requestOverhead` per call (off for `connlab serve`, where the network is real). */
+  latency: boolean;
+  poolConnections?: number;
+}
+
+export const DATA_API_OPERATIONS = ['ExecuteStatement', 'BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction', 'RollbackTransaction'] as const;
+export type DataApiOperation = (typeof DATA_API_OPERATIONS)[number];
+
+/** The restJson1 path of each operation. */
+export const OPERATION_PATHS: Readonly<Record<string, DataApiOperation>> = {
+  '/Execute': 'ExecuteStatement',
+  '/BatchExecute': 'BatchExecuteStatement',
+  '/BeginTransaction': 'BeginTransaction',
+  '/CommitTransaction': 'CommitTransaction',
+  '/RollbackTransaction': 'RollbackTransaction',
+};
+
+interface Transaction {
+  id: string;
+  client: PgClientLike;
+  startedAt: number;
+  idle: unknown;
+  cap: unknown;
+  /** Calls on one transaction run one after the other, on its connection. */
+  tail: Promise<unknown>;
+}
+
+export interface DataApiStats {
+  requests: number;
+  byOperation: Record<string, number>;
+  errors: Record<string, number>;
+  inFlight: number;
+  peakInFlight: number;
+  responsesTooLarge: number;
+  statementTimeouts: number;
+  transactionsExpired: number;
+  /** Most service connections checked out at once. */
+  peakConnectionsInUse: number;
+}
+
+/** The service's message when a result passes 1 MiB (or a row 64 KB). */
+export const RESPONSE_TOO_LARGE = 'Database returned more than the allowed response size limit';
+
+const encoder = new TextEncoder();
+const utf8Length = (text: string) => encoder.encode(text).length;
+
+export class DataApiEmulator {
+  readonly stats: DataApiStats = { requests: 0, byOperation: {}, errors: {}, inFlight: 0, peakInFlight: 0, responsesTooLarge: 0, statementTimeouts: 0, transactionsExpired: 0, peakConnectionsInUse: 0 };
+  readonly #timers: DataApiTimers;
+  readonly #cluster: DataApiCluster;
+  readonly #latency: boolean;
+  readonly #poolConnections: number;
+  readonly #pools = new Map<string, PgPoolLike>();
+  readonly #transactions = new Map<string, Transaction>();
+  #connectionsInUse = 0;
+
+  constructor(options: DataApiOptions) {
+    this.#timers = options.timers;
+    this.#cluster = options.cluster;
+    this.#latency = options.latency;
+    this.#poolConnections = options.poolConnections ?? facts.poolConnections.value;
+  }
+
+  /** One HTTP request: the operation from its path, the JSON body; the answer as the service sends it. */
+  async respond(path: string, body: string): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+    const operation = OPERATION_PATHS[path.split('?')[0] ?? ''];
+    try {
+      if (!operation) throw new DataApiError('NotFoundException', `connlab: the Data API emulator answers ${Object.keys(OPERATION_PATHS).join(', ')}; not ${path}`);
+      let input: unknown;
+      try {
+        input = body === '' ? {} : JSON.parse(body);
+      } catch {
+        throw new DataApiError('BadRequestException', 'The request body is not valid JSON');
+      }
+      const output = await this.execute(operation, (input ?? {}) as Record<string, unknown>);
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(output) };
+    } catch (error) {
+      const failure = error instanceof DataApiError ? error : new DataApiError('InternalServerErrorException', `connlab: ${(error as Error).message}`);
+      return { statusCode: failure.statusCode, headers: { 'content-type': 'application/json', 'x-amzn-errortype': failure.type }, body: failure.toBody() };
+    }
+  }
+
+  async execute(operation: DataApiOperation, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const stats = this.stats;
+    stats.requests++;
+    stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+    stats.inFlight++;
+    if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight;
+    try {
+      await this.#overhead();
+      const output = await this.#dispatch(operation, input);
+      await this.#overhead();
+      return output;
+    } catch (error) {
+      const name = error instanceof DataApiError ? error.type : 'InternalServerErrorException';
+      stats.errors[name] = (stats.errors[name] ?? 0) + 1;
+      if (error instanceof DataApiError && error.message === RESPONSE_TOO_LARGE) stats.responsesTooLarge++;
+      await this.#overhead();
+      throw error;
+    } finally {
+      stats.inFlight--;
+    }
+  }
+
+  /** Rolls back open transactions and closes the pools. */
+  async close(): Promise<void> {
+    for (const transaction of [...this.#transactions.values()]) await this.#end(transaction, 'ROLLBACK').catch(() => {});
+    await Promise.all([...this.#pools.values()].map((pool) => pool.end().catch(() => {})));
+  }
+
+  #overhead(): Promise<void> {
+    if (!this.#latency) return Promise.resolve();
+    // Half the service's cost on the way in, half on the way out.
+    const ms = (facts.requestOverhead.value / 2) * (0.7 + 0.6 * this.#timers.random());
+    return new Promise((resolve) => this.#timers.setTimeout(resolve, ms));
+  }
+
+  #dispatch(operation: DataApiOperation, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resourceArn = requireString(input, 'resourceArn');
+    if (resourceArn !== this.#cluster.resourceArn) throw new DataApiError('BadRequestException', `connlab: no cluster ${resourceArn}; this emulator serves ${this.#cluster.resourceArn}`);
+    if (this.#cluster.endpointUnavailable) throw new DataApiError('HttpEndpointNotEnabledException', `HTTP endpoint isn't enabled for ${resourceArn}: ${this.#cluster.endpointUnavailable}`);
+    switch (operation) {
+      case 'ExecuteStatement':
+        return this.#executeStatement(input);
+      case 'BatchExecuteStatement':
+        return this.#batchExecute(input);
+      case 'BeginTransaction':
+        return this.#begin(input);
+      case 'CommitTransaction':
+        return this.#finishTransaction(input, 'COMMIT');
+      case 'RollbackTransaction':
+        return this.#finishTransaction(input, 'ROLLBACK');
+    }
+  }
+
+  #login(input: Record<string, unknown>): { user: string; password: string; database: string } {
+    const secretArn = requireString(input, 'secretArn');
+    const secret = this.#cluster.secrets[secretArn];
+    if (!secret) throw new DataApiError('BadRequestException', `Error fetching secret ${secretArn} : Secrets Manager can't find the specified secret.`);
+    if (typeof input.schema === 'string') throw new DataApiError('BadRequestException', 'The schema parameter isn\'t supported.');
+    const database = typeof input.database === 'string' && input.database !== '' ? input.database : 'postgres';
+    return { user: secret.username, password: secret.password, database };
+  }
+
+  async #connect(login: { user: string; password: string; database: string }): Promise<PgClientLike> {
+    const key = `${login.user}\0${login.database}`;
+    let pool = this.#pools.get(key);
+    if (!pool) this.#pools.set(key, (pool = this.#cluster.openPool({ ...login, max: this.#poolConnections })));
+    let client: PgClientLike;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw asDataApiError(error);
+    }
+    this.#connectionsInUse++;
+    if (this.#connectionsInUse > this.stats.peakConnectionsInUse) this.stats.peakConnectionsInUse = this.#connectionsInUse;
+    let released = false;
+    return {
+      query: (config) => client.query(config),
+      release: (destroy) => {
+        if (released) return;
+        released = true;
+        this.#connectionsInUse--;
+        client.release(destroy);
+      },
+    };
+  }
+
+  /** Runs `work` under the 45 s call timeout; `abandon` decides what happens to a statement still running. */
+  #withTimeout<T>(work: Promise<T>, onLate: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = this.#timers.setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        this.stats.statementTimeouts++;
+        onLate();
+        reject(new DataApiError('StatementTimeoutException', 'Request timed out', { dbConnectionId: 0 }));
+      }, facts.statementTimeout.value);
+      work.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          this.#timers.clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          this.#timers.clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async #executeStatement(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const sql = requireString(input, 'sql');
+    const parameters = parametersOf(input.parameters);
+    const statement = toPositional(sql, parameters);
+    const format = input.formatRecordsAs === 'JSON' ? 'JSON' : 'NONE';
+    const includeMetadata = input.includeResultMetadata === true;
+    const continueAfterTimeout = input.continueAfterTimeout === true;
+    const run = async (client: PgClientLike) => shape(await query(client, statement), format, includeMetadata);
+    const transactionId = typeof input.transactionId === 'string' ? input.transactionId : null;
+    if (transactionId !== null) return this.#inTransaction(input, transactionId, run);
+    const login = this.#login(input);
+    let client: PgClientLike | null = null;
+    let late = false;
+    const work = (async () => {
+      client = await this.#connect(login);
+      if (late && !continueAfterTimeout) {
+        client.release();
+        throw new DataApiError('StatementTimeoutException', 'Request timed out');
+      }
+      try {
+        return await run(client);
+      } finally {
+        // A statement that outlived its call is cancelled by closing its connection, unless asked to continue.
+        client.release(late && !continueAfterTimeout);
+      }
+    })();
+    return this.#withTimeout(work, () => {
+      late = true;
+      if (client && !continueAfterTimeout) client.release(true);
+      work.catch(() => {});
+    });
+  }
+
+  async #batchExecute(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const sql = requireString(input, 'sql');
+    const sets = Array.isArray(input.parameterSets) && input.parameterSets.length > 0 ? (input.parameterSets as unknown[]).map(parametersOf) : [[]];
+    const statements = sets.map((set) => toPositional(sql, set));
+    const runAll = async (client: PgClientLike) => {
+      const updateResults: Record<string, unknown>[] = [];
+      for (const statement of statements) {
+        await query(client, statement);
+        updateResults.push({ generatedFields: [] });
+      }
+      return { updateResults };
+    };
+    const transactionId = typeof input.transactionId === 'string' ? input.transactionId : null;
+    if (transactionId !== null) return this.#inTransaction(input, transactionId, runAll);
+    // Outside a transaction the sets are applied all or none (modelled as one transaction).
+    const client = await this.#connect(this.#login(input));
+    let failed = false;
+    try {
+      return await this.#withTimeout(
+        (async () => {
+          await query(client, { text: 'BEGIN', values: [] });
+          try {
+            const result = await runAll(client);
+            await query(client, { text: 'COMMIT', values: [] });
+            return result;
+          } catch (error) {
+            await query(client, { text: 'ROLLBACK', values: [] }).catch(() => {});
+            throw error;
+          }
+        })(),
+        () => {
+          failed = true;
+        },
+      );
+    } finally {
+      client.release(failed);
+    }
+  }
+
+  async #begin(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const client = await this.#connect(this.#login(input));
+    try {
+      await query(client, { text: 'BEGIN', values: [] });
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    const id = this.#newTransactionId();
+    const transaction: Transaction = { id, client, startedAt: this.#timers.now(), idle: null, cap: null, tail: Promise.resolve() };
+    transaction.cap = this.#timers.setTimeout(() => this.#expire(transaction), facts.transactionMaxLifetime.value);
+    this.#touch(transaction);
+    this.#transactions.set(id, transaction);
+    return { transactionId: id };
+  }
+
+  #touch(transaction: Transaction): void {
+    this.#timers.clearTimeout(transaction.idle);
+    transaction.idle = this.#timers.setTimeout(() => this.#expire(transaction), facts.transactionIdleTimeout.value);
+  }
+
+  #expire(transaction: Transaction): void {
+    if (!this.#transactions.has(transaction.id)) return;
+    this.stats.transactionsExpired++;
+    void this.#end(transaction, 'ROLLBACK').catch(() => {});
+  }
+
+  async #end(transaction: Transaction, verb: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    this.#transactions.delete(transaction.id);
+    this.#timers.clearTimeout(transaction.idle);
+    this.#timers.clearTimeout(transaction.cap);
+    await transaction.tail.catch(() => {});
+    try {
+      await query(transaction.client, { text: verb, values: [] });
+      transaction.client.release();
+    } catch (error) {
+      transaction.client.release(true);
+      throw error;
+    }
+  }
+
+  #find(transactionId: string): Transaction {
+    const transaction = this.#transactions.get(transactionId);
+    if (!transaction) throw new DataApiError('TransactionNotFoundException', `Transaction ${transactionId} is not found`);
+    return transaction;
+  }
+
+  async #inTransaction<T>(input: Record<string, unknown>, transactionId: string, run: (client: PgClientLike) => Promise<T>): Promise<T> {
+    this.#login(input);
+    const transaction = this.#find(transactionId);
+    this.#touch(transaction);
+    const result = transaction.tail.catch(() => {}).then(() => run(transaction.client));
+    transaction.tail = result;
+    try {
+      return await this.#withTimeout(result, () => {});
+    } finally {
+      if (this.#transactions.has(transactionId)) this.#touch(transaction);
+    }
+  }
+
+  async #finishTransaction(input: Record<string, unknown>, verb: 'COMMIT' | 'ROLLBACK'): Promise<Record<string, unknown>> {
+    this.#login(input);
+    const transaction = this.#find(requireString(input, 'transactionId'));
+    await this.#end(transaction, verb);
+    return { transactionStatus: verb === 'COMMIT' ? 'Transaction Committed' : 'Rollback Complete' };
+  }
+
+  #newTransactionId(): string {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    let id = '';
+    for (let i = 0; i < 64; i++) id += alphabet[Math.floor(this.#timers.random() * 64)];
+    return id;
+  }
+}
+
+function requireString(input: Record<string, unknown>, name: string): string {
+  const value = input[name];
+  if (typeof value !== 'string' || value === '') throw new DataApiError('BadRequestException', `${name} is required`);
+  return value;
+}
+
+function parametersOf(value: unknown): SqlParameter[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new DataApiError('BadRequestException', 'parameters must be a list');
+  return value as SqlParameter[];
+}
+
+function asDataApiError(error: unknown): DataApiError {
+  if (error instanceof DataApiError) return error;
+  const e = error as { message?: string; code?: string; severity?: string };
+  // A PostgreSQL error carries a five-character SQLSTATE; socket errors carry errno names.
+  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return fromPostgres(e as { message: string });
+  return new DataApiError('InternalServerErrorException', `connlab: ${e?.message ?? String(error)}`);
+}
+
+const TEXT = { getTypeParser: () => (value: string) => value };
+
+async function query(client: PgClientLike, statement: { text: string; values: unknown[] }): Promise<PgQueryResult> {
+  try {
+    return await client.query({ text: statement.text, values: statement.values, rowMode: 'array', types: TEXT });
+  } catch (error) {
+    throw asDataApiError(error);
+  }
+}
+
+function shape(result: PgQueryResult, format: 'NONE' | 'JSON', includeMetadata: boolean): Record<string, unknown> {
+  const command = (result.command ?? '').toUpperCase();
+  const returnsRows = result.fields.length > 0;
+  const out: Record<string, unknown> = {};
+  if (includeMetadata && returnsRows) out.columnMetadata = result.fields.map(columnMetadata) satisfies ColumnMetadata[];
+  if (returnsRows) {
+    const records: Field[][] = result.rows.map((row) => row.map((value, i) => toField(value as string | null, result.fields[i]!.dataTypeID)));
+    let rowTooLarge = false;
+    let payload: string;
+    if (format === 'JSON') {
+      payload = JSON.stringify(records.map((record) => Object.fromEntries(record.map((field, i) => [result.fields[i]!.name, toJsonValue(field)]))));
+      out.formattedRecords = payload;
+    } else {
+      payload = JSON.stringify(records);
+      out.records = records;
+    }
+    for (const record of records) if (utf8Length(JSON.stringify(record)) > facts.maxRowBytes.value) rowTooLarge = true;
+    if (rowTooLarge || utf8Length(payload) > facts.maxResponseBytes.value) throw new DataApiError('BadRequestException', RESPONSE_TOO_LARGE);
+  }
+  out.numberOfRecordsUpdated = returnsRows && command === 'SELECT' ? 0 : (result.rowCount ?? 0);
+  // PostgreSQL reports no generated keys through the Data API: RETURNING gives them as records.
+  if (!returnsRows || command !== 'SELECT') out.generatedFields = [];
+  return out;
+}

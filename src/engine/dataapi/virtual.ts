@@ -1,0 +1,43 @@
+/**
+ * The Data API as a process on the virtual network: its pools use a `pg` instance of their own
+ * (instantiated in a never-frozen Environment, so its sockets and timers run on the virtual clock),
+ * and connect to the virtual PostgreSQL like any client.
+ */
+import type { Environment } from '../lambda/environment.ts';
+import type { DataApiCluster, DataApiTimers, PgPoolLike } from './emulator.ts';
+
+export interface VirtualClusterOptions {
+  /** The `pg` module instantiated for the Data API's process. */
+  pg: Record<string, unknown>;
+  host: string;
+  port: number;
+  resourceArn: string;
+  secrets: DataApiCluster['secrets'];
+  endpointUnavailable: string | null;
+}
+
+type PoolConstructor = new (config: Record<string, unknown>) => PgPoolLike;
+
+export function virtualCluster(options: VirtualClusterOptions): DataApiCluster {
+  const Pool = options.pg.Pool as PoolConstructor;
+  return {
+    resourceArn: options.resourceArn,
+    secrets: options.secrets,
+    endpointUnavailable: options.endpointUnavailable,
+    openPool: ({ user, password, database, max }) =>
+      // The service keeps its connections (no idle timeout within a run); the pool queues callers.
+      new Pool({ host: options.host, port: options.port, user, password, database, max, idleTimeoutMillis: 0, application_name: 'rds-data-api' }),
+  };
+}
+
+export function processTimers(process: Environment, random: () => number): DataApiTimers {
+  const globals = process.globals as unknown as { setTimeout: (run: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; performance: { now(): number } };
+  return {
+    now: () => globals.performance.now(),
+    setTimeout: (run, ms) => globals.setTimeout(run, ms),
+    clearTimeout: (handle) => {
+      if (handle !== null && handle !== undefined) globals.clearTimeout(handle);
+    },
+    random,
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * Queue-based batching: an SQS emulator (standard queues, the calls producers and the mapping use)
+ * and the Lambda event source mapping that drains it with BatchSize, MaximumBatchingWindowInSeconds,
+ * ScalingConfig.MaximumConcurrency and ReportBatchItemFailures.
+ */
+export { SqsEmulator, SqsError, type QueueStats, type SqsMessage } from './emulator.ts';
+export { EventSourceMapping, validateMapping, type BatchOutcome, type EventSourceMappingConfig, type EventSourceMappingStats } from './event-source-mapping.ts';
+export { sqsRequestHandler } from './request-handler.ts';
