@@ -46,7 +46,7 @@ const EVENTS_PER_KIND = 100;
 const FIRST_LOGS = 5;
 const LOG_LIMIT = 25;
 
-let pgCache: { sources: PgSources; driver: CompiledModule; shared: CompiledModule } | null = null;
+let pgCache: { sources: PgSources; driver: CompiledModule; shared: CompiledModule; signer: CompiledModule } | null = null;
 
 export async function runSandbox(host: EngineHost, request: RunRequest, callbacks: RunCallbacks = {}): Promise<RunReport> {
   const wallStart = host.wallClock();
@@ -68,7 +68,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     throw new RunSetupError(`${variant.handler} does not compile: ${(error as Error).message}`);
   }
   const sources = await host.pgSource();
-  if (pgCache?.sources !== sources) pgCache = { sources, driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared) };
+  if (pgCache?.sources !== sources) pgCache = { sources, driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signer: compileCommonJs(sources.signer) };
   const pgModules = pgCache;
 
   const db = await host.createDatabase();
@@ -132,7 +132,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     const fn = new LambdaFunction(
       scheduler,
       network,
-      { driver: pgModules.driver, shared: pgModules.shared },
+      { driver: pgModules.driver, shared: pgModules.shared, signer: pgModules.signer },
       handlerModule,
       {
         name: config.lambda.name,

@@ -15,6 +15,8 @@ import type { PGlite } from '@electric-sql/pglite';
 export interface PgSources {
   driver: string;
   shared: string;
+  /** `@aws-sdk/rds-signer`, for handlers that sign IAM tokens; instantiated per environment, lazily. */
+  signer: string;
 }
 
 /** Packages the `shared` text provides and the `driver` text leaves external. */

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { SHARED_PG_PACKAGES, type EngineHost, type PgSources } from './host.ts';
+import { bundleSigner } from '../proxy/signer-bundle.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cacheDir = join(root, '.cache', 'connlab');
@@ -23,11 +24,12 @@ export async function bundlePg(): Promise<PgSources> {
     const result = await build({ stdin: { contents, resolveDir: root }, bundle: true, platform: 'node', format: 'cjs', external: ['pg-native', ...external], write: false, logLevel: 'error' });
     return result.outputFiles[0]!.text;
   };
-  const [driver, shared] = await Promise.all([
+  const [driver, shared, signer] = await Promise.all([
     bundle('module.exports = require("pg");', [...SHARED_PG_PACKAGES]),
     bundle(`module.exports = { ${SHARED_PG_PACKAGES.map((name) => `${JSON.stringify(name)}: require(${JSON.stringify(name)})`).join(', ')} };`, []),
+    bundleSigner(build as never, root),
   ]);
-  return { driver, shared };
+  return { driver, shared, signer };
 }
 
 /** An initialised data directory (gzip tar): built once with initdb, then read from .cache/. */

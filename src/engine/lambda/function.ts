@@ -104,7 +104,10 @@ export class LambdaFunction {
   #nextEnvironment = 0;
   readonly stats = { coldStarts: 0, throttles: 0, crashes: 0, reclaimed: 0, peakEnvironments: 0, peakConcurrency: 0 };
 
-  constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
+  readonly #signer: CompiledModule | null;
+
+  constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
+    this.#signer = pg.signer ?? null;
     this.#scheduler = scheduler;
     this.#network = network;
     this.#pg = pg.driver;
@@ -200,6 +203,12 @@ export class LambdaFunction {
     const { environment } = state;
     const modules: Record<string, unknown> = { ...this.#shared, net: this.#network.netModuleFor(environment) };
     modules.pg = instantiate(this.#pg, environment.globals, requireFor(modules));
+    const signer = this.#signer;
+    // Loaded only by handlers that import it: most never do, and it costs a module body per environment.
+    if (signer) {
+      let loaded: unknown;
+      Object.defineProperty(modules, '@aws-sdk/rds-signer', { enumerable: true, get: () => (loaded ??= instantiate(signer, environment.globals, requireFor(modules))) });
+    }
     const finish = (error: unknown, exports: Record<string, unknown> | null) => {
       if (environment.dead) return;
       state.initDone = true;

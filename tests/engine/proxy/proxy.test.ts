@@ -173,7 +173,7 @@ describe('RDS Proxy model: client connections', () => {
 
   it('rejects a wrong password', async () => {
     const { bench, pg, config } = await start();
-    const error = await bench.run(() => new pg.Client(config({ password: 'nope' })).connect().catch((e: any) => e));
+    const error: any = await bench.run(() => new pg.Client(config({ password: 'nope' })).connect().catch((e: unknown) => e));
     expect(error.message).toBe('password authentication failed for user "app"');
   });
 });
