@@ -99,6 +99,18 @@ test('a share link restores the answers in a fresh browser, and the answers surv
   await fresh.close();
 });
 
+test('the recommendation links to the sandbox that shows it, preset with the reader\'s numbers', async ({ page }) => {
+  await page.goto('/wizard/?peakConcurrency=40&instanceClass=db.t3.micro&traffic=steady');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('[data-wizard-result] .pattern')).toHaveText('Use a module-level pool connecting directly.');
+  await page.getByRole('link', { name: 'Run this pattern with your numbers' }).click();
+  await expect(page).toHaveURL(/\/guide\/pools-per-environment\/#run=module-pool~/);
+  const sandbox = page.locator('connlab-sandbox[data-sandbox="module-pool"]');
+  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('40');
+  await expect(sandbox.getByLabel(/Instance class/)).toHaveValue('db.t3.micro');
+});
+
 test('a malformed share link is rejected with what was expected, and the wizard still works', async ({ page }) => {
   await page.goto('/wizard/?peakConcurrency=lots&runtime=ruby3.4&colour=blue');
   await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');

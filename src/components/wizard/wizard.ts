@@ -72,7 +72,9 @@ export function mountWizard(root: HTMLElement): void {
   const tree = element<HTMLUListElement>(root, '[data-wizard-tree]');
   const preview = element<HTMLElement>(root, '[data-wizard-preview]');
   const fileName = element<HTMLElement>(root, '[data-wizard-file-name]');
-  const sandboxHomes: Record<string, string> = JSON.parse(root.dataset.sandboxHomes ?? '{}');
+  const sandboxHomes: Record<string, { href: string; accepts: Record<string, { max?: number; choices?: string[] }> }> = JSON.parse(
+    root.dataset.sandboxHomes ?? '{}',
+  );
 
   let files: GeneratedFile[] = [];
   let selectedPath = '';
@@ -192,13 +194,22 @@ export function mountWizard(root: HTMLElement): void {
     const sandboxId = sandboxForPattern[recommendation.pattern];
     const home = sandboxId ? sandboxHomes[sandboxId] : undefined;
     if (sandboxId && home) {
+      // Preset what the sandbox can take: concurrency up to its maximum, the instance class if it offers it.
+      const params: Record<string, number | string> = {};
+      const presets: string[] = [];
+      const concurrency = home.accepts.concurrency;
+      if (concurrency?.max !== undefined) {
+        params.concurrency = Math.min(recommendation.sandbox.concurrency, concurrency.max);
+        presets.push(`${params.concurrency} concurrent callers`);
+      }
+      if (home.accepts.instanceClass?.choices?.includes(recommendation.sandbox.instanceClass)) {
+        params.instanceClass = recommendation.sandbox.instanceClass;
+        presets.push(recommendation.sandbox.instanceClass);
+      }
       const link = make('a', 'Run this pattern with your numbers') as HTMLAnchorElement;
-      link.href = `${home}${encodeSharedState({
-        sandbox: sandboxId,
-        params: { concurrency: recommendation.sandbox.concurrency, instanceClass: recommendation.sandbox.instanceClass },
-      })}`;
+      link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`;
       const paragraph = make('p');
-      paragraph.append(link, ` (the ${sandboxId} sandbox, preset to ${recommendation.sandbox.concurrency} concurrent invocations on ${recommendation.sandbox.instanceClass}).`);
+      paragraph.append(link, ` (the ${sandboxId} sandbox${presets.length ? `, preset to ${presets.join(' on ')}` : ''}).`);
       result.append(paragraph);
     }
   }
