@@ -83,6 +83,58 @@ export const runReportSchema = z.object({
     })
     .optional()
     .describe('Present when the sandbox has an RDS Proxy.'),
+  dataApi: z
+    .object({
+      requests: count.describe('Data API calls received.'),
+      byOperation: z.record(z.string(), count),
+      errors: z.record(z.string(), count).describe('Error responses by exception name.'),
+      poolConnections: count.describe('Connections the service may keep to the writer (an assumption).'),
+      peakConnectionsInUse: count.describe('Most service connections running a call at once.'),
+      peakInFlight: count.describe('Most calls inside the service at once (queued for a connection or running).'),
+      responsesTooLarge: count.describe('Calls refused with "Database returned more than the allowed response size limit".'),
+      statementTimeouts: count.describe('StatementTimeoutException answers (45 s).'),
+      transactionsExpired: count.describe('Transactions rolled back after 3 minutes idle or 24 hours.'),
+    })
+    .optional()
+    .describe('Present when the sandbox has a Data API.'),
+  dynamodb: z
+    .object({
+      tables: z.record(
+        z.string(),
+        z.object({ consumedReadUnits: z.number(), consumedWriteUnits: z.number(), throttledRequests: count, ceilings: z.object({ read: z.number(), write: z.number() }) }),
+      ),
+      throttledRequests: count.describe('ProvisionedThroughputExceededException and ThrottlingException answers, all tables.'),
+    })
+    .optional()
+    .describe('Present when the sandbox has DynamoDB tables.'),
+  sqs: z
+    .object({
+      sent: count,
+      deleted: count,
+      redelivered: count.describe('Receives of a message whose visibility timeout had run out.'),
+      peakDepth: count.describe('Most messages in the queue at once (visible or in flight).'),
+      depthAtEnd: count,
+      drainedAtMs: z.number().nullable().describe('When the queue was last found empty after messages arrived; null if messages remain.'),
+      batches: count,
+      messagesInvoked: count,
+      failedBatches: count,
+      throttledBatches: count,
+      partialFailures: count.describe('Batches whose response listed batchItemFailures.'),
+      peakConcurrentBatches: count,
+      maximumConcurrency: count.nullable(),
+      consumer: z.object({
+        invocations: count,
+        succeeded: count,
+        failed: count,
+        throttled: count,
+        coldStarts: count,
+        peakConcurrency: count,
+        errors: z.array(z.object({ code: z.string(), message: z.string(), count })),
+      }),
+      series: z.object({ ApproximateNumberOfMessagesVisible: series, ConsumerConcurrency: series }).describe('One value per virtual second: the maximum within the second.'),
+    })
+    .optional()
+    .describe('Present when the sandbox has an SQS queue and a consumer.'),
   latencyMs: z
     .object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
     .describe('Nearest-rank percentiles of succeeded invocations, from the request reaching Lambda to the response (cold starts included).'),

@@ -30,5 +30,6 @@ export function loadSandbox(id: string, dir = sandboxesDir): SandboxSource {
   if (definition.id !== id) throw new Error(`${file}: id '${definition.id}' does not match its folder '${id}'`);
   const files: Record<string, string> = {};
   for (const variant of definition.variants) files[variant.handler] = readFileSync(join(folder, variant.handler), 'utf8');
+  if (definition.sqs) files[definition.sqs.consumer.handler] = readFileSync(join(folder, definition.sqs.consumer.handler), 'utf8');
   return { definition, files };
 }

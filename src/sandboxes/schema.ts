@@ -155,6 +155,45 @@ export const sandboxSchema = z
       })
       .optional()
       .describe('An RDS Proxy in front of the instance (src/engine/proxy). Absent: the function reaches the instance directly.'),
+    dataApi: z
+      .object({
+        resourceArn: z.string().describe('The cluster ARN handlers pass as `resourceArn`.'),
+        secrets: z.record(z.string(), z.string()).describe('Secrets Manager ARN -> login role in `database.users` (the secret holds that role\'s password).'),
+        poolConnections: z.number().int().positive().optional().describe('Connections the Data API keeps to the writer; defaults to facts.dataApi.poolConnections (an assumption).'),
+      })
+      .optional()
+      .describe('The RDS Data API in front of the instance (src/engine/dataapi), reached with @aws-sdk/client-rds-data. Refused with HttpEndpointNotEnabledException on T instance classes, as on AWS.'),
+    dynamodb: z
+      .object({
+        tables: z.array(z.record(z.string(), z.unknown())).min(1).describe('CreateTable inputs (TableName, KeySchema, AttributeDefinitions, BillingMode…), created before the traffic starts.'),
+      })
+      .optional()
+      .describe('DynamoDB tables (src/engine/dynamodb), reached with @aws-sdk/client-dynamodb or @aws-sdk/lib-dynamodb.'),
+    sqs: z
+      .object({
+        queueName: z.string().describe('Queue name; its URL is https://sqs.us-east-1.amazonaws.com/123456789012/<name>.'),
+        visibilityTimeoutMs: z.number().positive().default(30_000).describe('The queue\'s VisibilityTimeout, in ms.'),
+        consumer: z
+          .object({
+            name: z.string().describe('Function name of the consumer, as in the logs.'),
+            handler: z.string().regex(/^[\w.-]+\.(m?js|ts)$/).describe('Consumer handler file in the sandbox folder.'),
+            memoryMb: z.number().int().min(128).max(10240).default(512),
+            timeoutMs: z.number().positive().max(900_000).default(30_000),
+            reservedConcurrency: z.number().int().nonnegative().nullable().default(null),
+            env: z.record(z.string(), z.string()).default({}).describe('Its environment variables.'),
+          })
+          .describe('The function the event source mapping invokes with batches.'),
+        eventSourceMapping: z
+          .object({
+            batchSize: z.number().int().min(1).max(10_000).default(10).describe('BatchSize.'),
+            maximumBatchingWindowMs: z.number().min(0).max(300_000).default(0).describe('MaximumBatchingWindowInSeconds, in ms.'),
+            maximumConcurrency: z.number().int().min(2).max(1000).nullable().default(null).describe('ScalingConfig.MaximumConcurrency, or null for none.'),
+            reportBatchItemFailures: z.boolean().default(false).describe('FunctionResponseTypes: ["ReportBatchItemFailures"].'),
+          })
+          .describe('The event source mapping from the queue to the consumer.'),
+      })
+      .optional()
+      .describe('An SQS queue drained by a consumer function (src/engine/sqs); producers send with @aws-sdk/client-sqs.'),
     lambda: z
       .object({
         name: z.string().describe('Function name, as in the logs.'),
