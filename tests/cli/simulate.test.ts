@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runReportSchema } from '../../src/run/report.ts';
+import { listSandboxIds } from '../../src/sandboxes/load.ts';
 
 const connlab = (...args: string[]) => {
   const result = spawnSync(process.execPath, ['bin/connlab.mjs', ...args], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname, timeout: 120_000 });
@@ -15,7 +16,8 @@ describe('connlab list', () => {
     const { code, stdout } = connlab('list');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections']);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(listSandboxIds());
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections']));
     expect(stdout).toContain('The connection that died while the environment slept (variants: before|after)');
   });
 });
@@ -40,7 +42,7 @@ describe('connlab simulate', () => {
   it('exits 2 and lists the valid choices for an unknown sandbox, parameter or value', () => {
     const unknownSandbox = connlab('simulate', 'no-such-sandbox');
     expect(unknownSandbox.code).toBe(2);
-    expect(unknownSandbox.stderr).toContain('Valid sandboxes: direct-connection, module-pool, stale-after-freeze, zombie-connections');
+    expect(unknownSandbox.stderr).toContain(`Valid sandboxes: ${listSandboxIds().join(', ')}`);
 
     const unknownParameter = connlab('simulate', 'module-pool', '--set', 'poolSize=3');
     expect(unknownParameter.code).toBe(2);
