@@ -105,9 +105,12 @@ export class LambdaFunction {
   readonly stats = { coldStarts: 0, throttles: 0, crashes: 0, reclaimed: 0, peakEnvironments: 0, peakConcurrency: 0 };
 
   readonly #signer: CompiledModule | null;
+  /** Stateless packages shared by every environment of the run (the emulated AWS SDK clients, src/engine/aws). */
+  readonly #packages: Readonly<Record<string, unknown>>;
 
-  constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
+  constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule; packages?: Readonly<Record<string, unknown>> }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
     this.#signer = pg.signer ?? null;
+    this.#packages = pg.packages ?? {};
     this.#scheduler = scheduler;
     this.#network = network;
     this.#pg = pg.driver;
@@ -201,7 +204,7 @@ export class LambdaFunction {
 
   #init(state: EnvironmentState): void {
     const { environment } = state;
-    const modules: Record<string, unknown> = { ...this.#shared, net: this.#network.netModuleFor(environment) };
+    const modules: Record<string, unknown> = { ...this.#shared, ...this.#packages, net: this.#network.netModuleFor(environment) };
     modules.pg = instantiate(this.#pg, environment.globals, requireFor(modules));
     const signer = this.#signer;
     // Loaded only by handlers that import it: most never do, and it costs a module body per environment.
