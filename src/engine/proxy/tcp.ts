@@ -1,0 +1,128 @@
+/**
+ * The proxy model on real TCP (Node only): the host adapter behind `connlab proxy`. Same RdsProxy,
+ * real sockets and real timers, in front of a real PostgreSQL. It adds no latency of its own
+ * (the network's is real) and answers SSLRequest with `N`: clients connect in plaintext.
+ */
+import { createServer, connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'buffer';
+import { proxySettings } from '../../facts/rds-proxy.ts';
+import { RdsProxy, type DatabaseConnector, type ProxyClock, type ProxyObserver } from './proxy.ts';
+
+export interface PostgresTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export interface TcpProxyOptions {
+  listen: { host: string; port: number };
+  target: PostgresTarget;
+  /** The target's max_connections (the CLI asks the server). */
+  targetMaxConnections: number;
+  maxConnectionsPercent?: number;
+  maxIdleConnectionsPercent?: number;
+  connectionBorrowTimeoutMs?: number;
+  idleClientTimeoutMs?: number;
+  observer?: ProxyObserver;
+}
+
+export interface TcpProxy {
+  readonly proxy: RdsProxy;
+  readonly address: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+/** Parses `postgres://user:password@host:port/database`; returns the reason when it is not one. */
+export function parseTarget(text: string): PostgresTarget | string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `the scheme must be postgres:// or postgresql://, not ${url.protocol}//`;
+  if (!url.hostname) return 'no host';
+  if (!url.username) return 'no user name';
+  if (!url.password) return 'no password (the proxy logs in with it, as RDS Proxy does with its Secrets Manager secret)';
+  const port = url.port ? Number(url.port) : 5432;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return `bad port ${url.port}`;
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || decodeURIComponent(url.username);
+  if (database.includes('/')) return `bad database name ${database}`;
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database };
+}
+
+const realClock: ProxyClock = {
+  now: () => performance.now(),
+  epochMs: () => Date.now(),
+  after(ms, run) {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+  track: (work) => work,
+};
+
+export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
+  const { target } = options;
+  const maxConnectionsPercent = options.maxConnectionsPercent ?? proxySettings.maxConnectionsPercent.value;
+  const connector: DatabaseConnector = (events) => {
+    const socket = connect(target.port, target.host);
+    socket.setNoDelay(true);
+    socket.on('connect', () => events.connected());
+    socket.on('data', (bytes: Uint8Array) => events.data(Buffer.from(bytes)));
+    socket.on('error', () => {});
+    socket.on('close', () => events.closed('the database closed the connection'));
+    return { write: (bytes) => void socket.write(bytes), close: () => void socket.end() };
+  };
+  const proxy = new RdsProxy(
+    {
+      name: 'connlab-proxy',
+      endpoint: `${options.listen.host}:${options.listen.port}`,
+      targetMaxConnections: options.targetMaxConnections,
+      maxConnectionsPercent,
+      maxIdleConnectionsPercent: options.maxIdleConnectionsPercent ?? Math.floor((maxConnectionsPercent * proxySettings.maxIdleConnectionsPercentOfMax.value) / 100),
+      connectionBorrowTimeoutMs: options.connectionBorrowTimeoutMs ?? proxySettings.connectionBorrowTimeout.value,
+      idleClientTimeoutMs: options.idleClientTimeoutMs ?? proxySettings.idleClientTimeout.value,
+      reservedForProxy: proxySettings.reservedForProxy.value,
+      databaseIdleAfterMs: proxySettings.databaseConnectionIdleAfter.value,
+      auth: { secrets: { [target.user]: target.password }, iam: 'DISABLED', region: 'us-east-1', iamCredentials: {} },
+      acceptsTls: false,
+      costs: { clientSetupMs: 0, iamVerificationMs: 0, addedLatencyMs: 0 },
+      databaseOverride: target.database,
+    },
+    realClock,
+    connector,
+    options.observer ?? {},
+  );
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const handle = proxy.accept({ send: (bytes) => void socket.write(bytes), close: () => void socket.end() });
+    socket.on('data', (bytes: Uint8Array) => handle.receive(Buffer.from(bytes)));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      sockets.delete(socket);
+      handle.closed();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.listen.port, options.listen.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.listen.port;
+  return {
+    proxy,
+    address: { host: options.listen.host, port },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      for (const connection of [...proxy.connections]) connection.close('proxy shutting down');
+      await closed;
+    },
+  };
+}
