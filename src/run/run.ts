@@ -17,6 +17,7 @@ import type { SandboxSource } from '../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
 import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
 import { attachProxy } from './proxy.ts';
+import { attachServices, ServicesSetupError } from './services.ts';
 
 export interface RunRequest {
   sandbox: SandboxSource;
@@ -125,6 +126,10 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     );
     network.listen(config.database.host, config.database.port, server);
     const proxy = attachProxy(scheduler, network, config, maxConnections, (kind, text) => event('proxy', kind, text));
+    // The Data API, DynamoDB tables and an SQS queue with its consumer, when the sandbox has them.
+    const services = await attachServices({ scheduler, network, config, instanceClass: instance.id, pg: pgModules, files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
+      throw error instanceof ServicesSetupError ? new RunSetupError(error.message) : error;
+    });
 
     let invocationsLogged = 0;
     const loggedCodes = new Set<string>();
@@ -132,7 +137,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     const fn = new LambdaFunction(
       scheduler,
       network,
-      { driver: pgModules.driver, shared: pgModules.shared, signer: pgModules.signer },
+      { driver: pgModules.driver, shared: pgModules.shared, signer: pgModules.signer, packages: services.packages },
       handlerModule,
       {
         name: config.lambda.name,
@@ -263,6 +268,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         queries: server.stats.queries,
       },
       ...(proxy ? { proxy: proxy.report(config.durationMs) } : {}),
+      ...services.report(config.durationMs),
       latencyMs: { p50: round3(percentile(sorted, 50, true)), p95: round3(percentile(sorted, 95, true)), p99: round3(percentile(sorted, 99, true)), max: round3(sorted.at(-1) ?? 0) },
       coldStarts: fn.stats.coldStarts,
       environments: { peak: fn.stats.peakEnvironments, reclaimed: fn.stats.reclaimed, crashed: fn.stats.crashes },
