@@ -13,7 +13,15 @@ export interface RunChart {
   destroy(): void;
 }
 
-const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+/** A theme colour as the canvas needs it: resolved (tokens are light-dark() pairs) to rgb(). */
+function themeColour(parent: HTMLElement, name: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  parent.append(probe);
+  const colour = getComputedStyle(probe).color;
+  probe.remove();
+  return colour;
+}
 
 export function createChart(parent: HTMLElement): RunChart {
   const seconds: number[] = [];
@@ -24,11 +32,14 @@ export function createChart(parent: HTMLElement): RunChart {
   const errors: number[] = [];
   let maxConnections = 0;
 
-  const accent = cssVar('--accent') || '#0b5cad';
-  const danger = cssVar('--danger') || '#a32020';
-  const muted = cssVar('--fg-muted') || '#4d5866';
-  const ok = cssVar('--ok') || '#17663a';
-  const grid = { stroke: cssVar('--border') || '#d5dce5', width: 1 };
+  const [accent, danger, muted, ok, border] = ['--accent', '--danger', '--fg-muted', '--ok', '--border'].map((name) => themeColour(parent, name)) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const grid = { stroke: border, width: 1 };
 
   const width = () => Math.max(parent.clientWidth - 8, 240);
   const plot = new uPlot(
