@@ -205,7 +205,9 @@ export class LambdaFunction {
   #init(state: EnvironmentState): void {
     const { environment } = state;
     const modules: Record<string, unknown> = { ...this.#shared, ...this.#packages, net: this.#network.netModuleFor(environment) };
-    modules.pg = instantiate(this.#pg, environment.globals, requireFor(modules));
+    // Instantiated on the first require: handlers that only use AWS SDK clients never pay for a pg per environment.
+    let pg: unknown;
+    Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(this.#pg, environment.globals, requireFor(modules))) });
     const signer = this.#signer;
     // Loaded only by handlers that import it: most never do, and it costs a module body per environment.
     if (signer) {
