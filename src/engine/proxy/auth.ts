@@ -96,17 +96,20 @@ export async function verifyIamToken(token: string, check: IamCheck): Promise<Ia
 export class ScramClient {
   readonly #password: string;
   readonly #nonce: string;
+  readonly #user: string;
   #clientFirstBare = '';
   #serverSignature = '';
 
-  constructor(password: string, nonce: string = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64')) {
+  /** PostgreSQL ignores the SCRAM user name (it has the startup packet's), so clients send `*`. */
+  constructor(password: string, nonce: string = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64'), user = '*') {
     this.#password = password;
     this.#nonce = nonce;
+    this.#user = user;
   }
 
   /** The SASLInitialResponse body. */
   first(): Buffer {
-    this.#clientFirstBare = `n=*,r=${this.#nonce}`;
+    this.#clientFirstBare = `n=${this.#user},r=${this.#nonce}`;
     const data = Buffer.from(`n,,${this.#clientFirstBare}`, 'utf8');
     const mechanism = Buffer.from('SCRAM-SHA-256\0', 'utf8');
     const length = Buffer.alloc(4);
