@@ -6,6 +6,7 @@ import { listSandboxIds, loadSandbox, UnknownSandboxError } from '../../sandboxe
 import { ParameterError, describeParameter, resolveParameters } from '../../sandboxes/parameters.ts';
 import type { SandboxSource } from '../../sandboxes/schema.ts';
 import type { RunReport } from '../../run/report.ts';
+import { proxySummaryRows } from '../proxy-summary.ts';
 
 const usage = 'connlab simulate <sandbox> [--variant <id>] [--set key=value ...] [--seed N] [--json]';
 
@@ -112,6 +113,7 @@ export function summary(report: RunReport, sandbox: SandboxSource): string {
     ['DatabaseConnections', `peak ${peak(report.series.DatabaseConnections)}, ${n(report.database.accepted)} opened`],
     ['ZombieConnections', `peak ${peak(report.series.ZombieConnections)}, ${n(report.database.deadClientsReaped)} reaped by the dead-client timeout`],
     ['Idle-session timeouts', n(report.database.idleSessionTimeouts)],
+    ...(report.proxy ? proxySummaryRows(report.proxy) : []),
     ['Wall time', `${n(report.wallMs)} ms`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
