@@ -177,9 +177,9 @@ export const sandboxSchema = z
           .object({
             name: z.string().describe('Function name of the consumer, as in the logs.'),
             handler: z.string().regex(/^[\w.-]+\.(m?js|ts)$/).describe('Consumer handler file in the sandbox folder.'),
-            memoryMb: z.number().int().min(128).max(10240).default(512),
-            timeoutMs: z.number().positive().max(900_000).default(30_000),
-            reservedConcurrency: z.number().int().nonnegative().nullable().default(null),
+            memoryMb: z.number().int().min(128).max(10240).default(512).describe('Memory size of the consumer (shown in REPORT lines).'),
+            timeoutMs: z.number().positive().max(900_000).default(30_000).describe('Consumer function timeout.'),
+            reservedConcurrency: z.number().int().nonnegative().nullable().default(null).describe('Reserved concurrency of the consumer, or null for the account pool.'),
             env: z.record(z.string(), z.string()).default({}).describe('Its environment variables.'),
           })
           .describe('The function the event source mapping invokes with batches.'),
