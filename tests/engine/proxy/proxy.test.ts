@@ -177,3 +177,43 @@ describe('RDS Proxy model: client connections', () => {
     expect(error.message).toBe('password authentication failed for user "app"');
   });
 });
+
+describe('RDS Proxy model: the idle pool', () => {
+  it('keeps at most MaxIdleConnectionsPercent of max_connections once connections have been idle for 5 minutes', async () => {
+    const { bench, proxy, pg, config } = await start({ maxIdleConnectionsPercent: 2 });
+    const open = await bench.run(async () => {
+      const clients = Array.from({ length: 6 }, () => new pg.Client(config()));
+      await Promise.all(clients.map((c) => c.connect()));
+      await Promise.all(clients.map((c) => c.query('SELECT 1')));
+      const opened = proxy.proxy.connections.size;
+      await Promise.all(clients.map((c) => c.end()));
+      await bench.sleep(301_000);
+      return opened;
+    });
+    expect(open).toBeGreaterThan(2);
+    expect(proxy.proxy.maxIdleConnections).toBe(2);
+    expect(proxy.proxy.connections.size).toBe(2);
+    expect(bench.server.active).toBe(2);
+  });
+
+  it('closes the database connection of a client that leaves inside a transaction, so nobody inherits it', async () => {
+    const { bench, proxy, pg, config } = await start();
+    const status = await bench.run(async () => {
+      const a = new pg.Client(config());
+      a.on('error', () => {});
+      await a.connect();
+      await a.query('BEGIN');
+      await a.query('SELECT 1');
+      a.connection.stream.destroy();
+      await bench.sleep(10);
+      const b = new pg.Client(config());
+      await b.connect();
+      const inTransaction = (await b.query("SELECT now() = statement_timestamp() AS fresh")).rows[0].fresh;
+      await b.end();
+      return inTransaction;
+    });
+    expect(status).toBe(true);
+    expect(proxy.proxy.stats.peakDatabaseConnections).toBeGreaterThanOrEqual(1);
+    expect([...proxy.proxy.connections].every((c) => c.txStatus === 'I')).toBe(true);
+  });
+});
