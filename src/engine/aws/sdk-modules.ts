@@ -32,12 +32,18 @@ export function sdkPackagesUsed(source: string): SdkPackage[] {
 
 type ClientClass = new (config?: Record<string, unknown>) => { send(command: unknown): Promise<unknown> };
 
+/**
+ * SigV4 as a no-op: nothing in the simulator checks signatures, and signing is the most expensive
+ * step of a call. (`connlab serve` answers real, signed requests; it does not check them either.)
+ */
+const UNSIGNED = [{ schemeId: 'aws.auth#sigv4', identityProvider: (config: { getIdentityProvider(id: string): unknown }) => config.getIdentityProvider('aws.auth#sigv4'), signer: { sign: async (request: unknown) => request } }];
+
 /** A subclass whose constructor fills in what the code did not say. */
 function withDefaults(Base: ClientClass, defaults: () => Record<string, unknown>): ClientClass {
   const Emulated = class extends Base {
     constructor(config: Record<string, unknown> = {}) {
       // The transport is always the emulator: nothing in the simulator can reach a real endpoint.
-      super({ ...SDK_CLIENT_DEFAULTS, ...config, ...defaults() });
+      super({ ...SDK_CLIENT_DEFAULTS, ...config, ...defaults(), httpAuthSchemes: UNSIGNED });
     }
   };
   Object.defineProperty(Emulated, 'name', { value: Base.name });
