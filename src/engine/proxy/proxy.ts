@@ -13,7 +13,7 @@
  * that sent nothing for that long.
  */
 import { Buffer } from 'buffer';
-import { proxyErrors, type ProxyErrorFields } from '../../facts/rds-proxy.ts';
+import { pinReasons, proxyErrors, type ProxyErrorFields } from '../../facts/rds-proxy.ts';
 import * as wire from '../postgres/wire.ts';
 import { ScramClient, verifyIamToken } from './auth.ts';
 import { ProxyMetrics } from './metrics.ts';
@@ -566,7 +566,7 @@ export class ProxyClient {
     for (const round of rounds) {
       for (const { sql, named } of round.texts) {
         const pins = pinsFor(sql);
-        if (named) pins.push({ reason: 'named protocol-level prepared statement (connlab: re-preparing it on another connection is not modelled)', statement: sql });
+        if (named) pins.push({ reason: pinReasons.value.namedStatement, statement: sql });
         for (const pin of pins) {
           const newly = this.pin === null;
           if (newly) this.pin = pin;

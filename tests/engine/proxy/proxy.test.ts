@@ -112,6 +112,24 @@ describe('RDS Proxy model: pinning', () => {
   });
 });
 
+describe('RDS Proxy model: the extended query protocol', () => {
+  it('multiplexes unnamed parameterised queries (pg\'s default) and pins a named prepared statement', async () => {
+    const { bench, pg, config, pins } = await start();
+    const result = await bench.run(async () => {
+      const a = new pg.Client(config());
+      await a.connect();
+      const unnamed = (await a.query('SELECT $1::int + 1 AS n', [1])).rows[0].n;
+      const before = pins.length;
+      const named = (await a.query({ name: 'next-order', text: 'SELECT $1::int + 2 AS n', values: [1] })).rows[0].n;
+      const again = (await a.query({ name: 'next-order', text: 'SELECT $1::int + 2 AS n', values: [5] })).rows[0].n;
+      await a.end();
+      return { unnamed, before, named, again };
+    });
+    expect(result).toEqual({ unnamed: 2, before: 0, named: 3, again: 7 });
+    expect(pins.map((p) => p.pin.reason)).toEqual(['named protocol-level prepared statement (connlab: re-preparing it on another connection is not modelled)']);
+  });
+});
+
 describe('RDS Proxy model: the borrow queue', () => {
   it('queues clients past MaxConnectionsPercent and fails them after ConnectionBorrowTimeout with the documented text', async () => {
     // 10 % of 20 is 2, less 1 kept by the proxy: one database connection for everyone.
