@@ -189,6 +189,23 @@ describe('RDS Proxy model: client connections', () => {
     expect(proxy.proxy.idle.length).toBe(1);
   });
 
+  it('keeps the client connection of a vanished client (a reclaimed environment) until IdleClientTimeout, without holding a database connection', async () => {
+    const { bench, proxy, pg, config } = await start({ idleClientTimeoutMs: 1_800_000 });
+    const during = await bench.run(async () => {
+      const a = new pg.Client(config());
+      await a.connect();
+      await a.query('SELECT 1');
+      bench.network.vanish(bench.client);
+      await bench.sleep(600_000);
+      const tenMinutesLater = { clients: proxy.proxy.clients.size, borrowed: [...proxy.proxy.connections].filter((c) => c.owner).length };
+      await bench.sleep(1_300_000);
+      return tenMinutesLater;
+    });
+    expect(during).toEqual({ clients: 1, borrowed: 0 });
+    expect(proxy.proxy.clients.size).toBe(0);
+    expect(proxy.proxy.stats.clientConnectionsClosedIdle).toBe(1);
+  });
+
   it('rejects a wrong password', async () => {
     const { bench, pg, config } = await start();
     const error: any = await bench.run(() => new pg.Client(config({ password: 'nope' })).connect().catch((e: unknown) => e));
