@@ -2,7 +2,7 @@
  * `connlab serve <service> --port N`: an AWS service emulator on 127.0.0.1 until Ctrl-C.
  *
  * Services register in `services` below with a loader, so `connlab --help` stays cheap and a new
- * emulator (the Data API next) is one more entry. Each loader returns a started HTTP endpoint.
+ * emulator is one more entry. Each loader returns a started HTTP endpoint.
  */
 import type { Command, CommandIO } from '../main.ts';
 
@@ -34,6 +34,21 @@ export const services: Record<string, () => Promise<ServableService>> = {
       ],
       // Real time here: `serve` answers readers' own programs, not a simulation.
       start: (options) => listenDynamoDB(new DynamoDBEmulator(), options),
+    };
+  },
+  'data-api': async () => {
+    const { listenDataApi, SERVED_CLUSTER } = await import('../../engine/dataapi/http-server.ts');
+    const { DATA_API_OPERATIONS } = await import('../../engine/dataapi/emulator.ts');
+    const target = `--resource-arn ${SERVED_CLUSTER.resourceArn} --secret-arn ${SERVED_CLUSTER.secretArn} --database ${SERVED_CLUSTER.database}`;
+    return {
+      summary: `RDS Data API (${DATA_API_OPERATIONS.join(', ')}) over a virtual PostgreSQL`,
+      examples: [
+        'export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1',
+        `aws rds-data execute-statement ${target} --sql "CREATE TABLE notes (id serial PRIMARY KEY, body text)" --endpoint-url {url}`,
+        `aws rds-data execute-statement ${target} --sql "INSERT INTO notes (body) VALUES (:body)" --parameters '[{"name":"body","value":{"stringValue":"hello"}}]' --endpoint-url {url}`,
+        `aws rds-data execute-statement ${target} --sql "SELECT * FROM notes" --include-result-metadata --endpoint-url {url}`,
+      ],
+      start: (options) => listenDataApi(options),
     };
   },
 };

@@ -144,7 +144,7 @@ export class SqsEmulator {
       return { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(output) };
     } catch (error) {
       const failure = error instanceof SqsError ? error : new SqsError('InvalidParameterValue', (error as Error).message);
-      return { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `AWS.SimpleQueueService.${failure.type};Sender` }, body: JSON.stringify({ __type: `com.amazonaws.sqs#${failure.type}`, message: failure.message }) };
+      return { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: `com.amazonaws.sqs#${failure.type}`, message: failure.message }) };
     }
   }
 
