@@ -38,6 +38,18 @@ export const proxySettings = {
     calibrate:
       'AWS says only that MaxDatabaseConnectionsAllowed "can be lower" than the percentage implies because the proxy keeps connections for monitoring. Compare MaxDatabaseConnectionsAllowed with MaxConnectionsPercent × max_connections on a real proxy.',
   },
+  /**
+   * How eagerly the pool grows: one new database connection for each waiting client that no
+   * connection already being opened will serve, up to the cap. In a cold-start burst this fills the
+   * pool to MaxDatabaseConnectionsAllowed within a second.
+   */
+  connectionsOpenedPerWaitingClient: {
+    value: 1,
+    unit: 'connections',
+    source: 'assumption',
+    calibrate:
+      'AWS does not document how fast the proxy opens database connections. Send a burst of N new clients to a cold proxy and read DatabaseConnections and DatabaseConnectionRequests per minute in CloudWatch (or pg_stat_activity.backend_start on the instance).',
+  },
 } satisfies Record<string, Fact>;
 
 /** Statements longer than this pin the session (all engines). */

@@ -254,7 +254,7 @@ export class RdsProxy {
     return undefined;
   }
 
-  /** Open connections for waiters no opening connection will serve, within the cap. */
+  /** Open connections for waiters no opening connection will serve, within the cap (proxySettings.connectionsOpenedPerWaitingClient). */
   #open(): void {
     let opening = [...this.connections].filter((c) => c.phase !== 'ready' && c.phase !== 'closed').length;
     for (const waiter of this.waiters) {
