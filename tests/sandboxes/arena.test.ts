@@ -1,0 +1,60 @@
+/**
+ * The arena: each pattern's expectation, and the side-by-side comparison the last chapter shows,
+ * computed from one run per pattern.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeHost } from '../../src/engine/host/node.ts';
+import { ARENA_PATTERNS, formatArena, runArena, type ArenaRow } from '../../src/run/arena.ts';
+import { checkExpectation } from '../../src/run/expectations.ts';
+import { runReportSchema, type RunReport } from '../../src/run/report.ts';
+import { loadSandbox } from '../../src/sandboxes/load.ts';
+
+const sandbox = loadSandbox('arena');
+let rows: ArenaRow[];
+let reports: RunReport[];
+const row = (pattern: string) => rows.find((r) => r.pattern === pattern)!;
+
+beforeAll(async () => {
+  ({ rows, reports } = await runArena(nodeHost, sandbox));
+  console.log(formatArena(rows));
+}, 600_000);
+
+describe('arena', () => {
+  it('has one variant per pattern, in the order of the guide', () => {
+    expect(sandbox.definition.variants.map((v) => v.id)).toEqual([...ARENA_PATTERNS]);
+    for (const report of reports) expect(() => runReportSchema.parse(report)).not.toThrow();
+  });
+
+  for (const expectation of sandbox.definition.expectations) {
+    it(`${expectation.id}: ${expectation.text}`, () => {
+      const report = reports[ARENA_PATTERNS.indexOf(expectation.variant as (typeof ARENA_PATTERNS)[number])]!;
+      expect(Object.keys(expectation.parameters)).toEqual([]);
+      const result = checkExpectation(expectation, report);
+      expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
+    });
+  }
+
+  it('ranks the patterns by database connections: pool per environment most, DynamoDB none', () => {
+    expect(row('module-pool').peakDatabaseConnections).toBe(row('module-pool').maxConnections);
+    for (const pattern of ['rds-proxy', 'data-api', 'sqs-batching']) expect(row(pattern).peakDatabaseConnections).toBeLessThan(row('module-pool').peakDatabaseConnections);
+    expect(row('dynamodb').peakDatabaseConnections).toBe(0);
+  });
+
+  it('only the pool per environment has errors; the others answer every request', () => {
+    expect(row('module-pool').errorRate).toBeGreaterThan(0.1);
+    for (const pattern of ['rds-proxy', 'data-api', 'dynamodb', 'sqs-batching']) expect(row(pattern).errors, pattern).toBe(0);
+  });
+
+  it('prices every pattern from the cited prices, flagging the assumed ones', () => {
+    for (const r of rows) expect(r.costPerMillionUsd).toBeGreaterThan(0);
+    expect(row('data-api').costUsesAssumptions).toBe(true);
+    expect(row('sqs-batching').costUsesAssumptions).toBe(true);
+    // The proxy's monthly floor spread over the volume makes it dearer per request than the pool it replaces.
+    expect(row('rds-proxy').costPerMillionUsd).toBeGreaterThan(row('module-pool').costPerMillionUsd);
+  });
+
+  it('the queue answers sooner than the Data API (it only enqueues) and drains after the spike', () => {
+    expect(row('sqs-batching').drainedAtMs).not.toBeNull();
+    expect(row('sqs-batching').p99Ms).toBeLessThan(row('data-api').p99Ms);
+  });
+});
