@@ -12,12 +12,12 @@ import type { Network } from '../engine/postgres/network.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { LambdaFunction } from '../engine/lambda/function.ts';
 import { compileHandler, instantiate, instantiateShared, requireFor, type CompiledModule } from '../engine/lambda/modules.ts';
-import { DataApiEmulator } from '../engine/dataapi/emulator.ts';
+import type { DataApiEmulator } from '../engine/dataapi/emulator.ts';
 import { processTimers, virtualCluster } from '../engine/dataapi/virtual.ts';
-import { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
-import { SqsEmulator } from '../engine/sqs/emulator.ts';
-import { EventSourceMapping } from '../engine/sqs/event-source-mapping.ts';
-import { sdkModules, sdkPackagesUsed, type EmulatedServices } from '../engine/aws/sdk-modules.ts';
+import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
+import type { SqsEmulator } from '../engine/sqs/emulator.ts';
+import type { EventSourceMapping as Mapping } from '../engine/sqs/event-source-mapping.ts';
+import { sdkPackagesUsed, type EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
 import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import { sqs as sqsFacts } from '../facts/sqs.ts';
@@ -59,6 +59,13 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   if (config.sqs && consumerSource === undefined) throw new ServicesSetupError(`consumer handler file ${config.sqs.consumer.handler} is missing`);
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
   if (!config.dataApi && !config.dynamodb && !config.sqs && packages.length === 0) return NO_SERVICES;
+  // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }] = await Promise.all([
+    config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
+    config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
+    config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
+    import('../engine/aws/sdk-modules.ts'),
+  ]);
 
   const process = new Environment(scheduler, {
     id: 'aws-services',
@@ -118,7 +125,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   }
 
   const modules = await sdkModules(packages, services);
-  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, timers, modules, consumerSource!);
+  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, EventSourceMapping, timers, modules, consumerSource!);
 
   return {
     packages: modules,
@@ -155,7 +162,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   };
 }
 
-function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, timers: ReturnType<typeof processTimers>, packages: Record<string, unknown>, consumerSource: string) {
+function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, EventSourceMapping: typeof Mapping, timers: ReturnType<typeof processTimers>, packages: Record<string, unknown>, consumerSource: string) {
   const { scheduler, network, config } = ctx;
   const url = queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs });
   let handler: CompiledModule;

@@ -56,7 +56,7 @@ function missing(service: string, pkg: string): () => never {
   };
 }
 
-/** The module objects `require(name)` returns in the run's environments, for the packages named. */
+/** The module objects a handler gets when it imports one of the packages named, in every environment of the run. */
 export async function sdkModules(packages: readonly SdkPackage[], services: EmulatedServices): Promise<Record<string, unknown>> {
   const modules: Record<string, unknown> = {};
   for (const name of new Set(packages)) {
