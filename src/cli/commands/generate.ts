@@ -1,0 +1,168 @@
+/**
+ * `connlab generate`: the wizard's starter project from a terminal. The files and the zip bytes are
+ * those of the page (same pure generate() and zipProject()), so a project can be compared byte for
+ * byte whichever face produced it.
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command, CommandIO } from '../main.ts';
+import { generate, GenerateOptionsSchema, patterns, whyInvalid, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
+import { auths, databases, decide, defaultAnswers, iacs, languages, parseAnswers, questions, runtimes, patternNames } from '../../wizard/index.ts';
+
+const valid: Record<keyof GenerateOptions, readonly string[]> = { pattern: patterns, runtime: runtimes, language: languages, auth: auths, iac: iacs, database: databases };
+const USAGE =
+  'connlab generate --pattern P --runtime R --language L --auth A --iac I [--database D] (--out DIR [--force] | --zip FILE)\n' +
+  '       connlab generate --interactive [--out DIR [--force] | --zip FILE]\n' +
+  '       connlab generate --list';
+
+interface Parsed {
+  values: Partial<Record<string, string>>;
+  flags: Set<string>;
+}
+
+function parseArgs(args: string[]): Parsed | string {
+  const values: Partial<Record<string, string>> = {};
+  const flags = new Set<string>();
+  const takesValue = new Set([...Object.keys(valid), 'out', 'zip']);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) return `unexpected argument '${arg}'`;
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (takesValue.has(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value.startsWith('--')) return `--${name} needs a value`;
+      values[name] = value;
+    } else if (['force', 'list', 'interactive'].includes(name)) flags.add(name);
+    else return `unknown option --${name}`;
+  }
+  return { values, flags };
+}
+
+function listing(): string {
+  return Object.entries(valid)
+    .map(([name, values]) => `--${name.padEnd(9)} ${values.join(', ')}${name === 'database' ? ' (default rds-postgresql)' : ''}`)
+    .join('\n');
+}
+
+async function write(files: GeneratedFile[], values: Parsed['values'], force: boolean, io: CommandIO): Promise<number> {
+  if (values.zip) {
+    const path = resolve(values.zip);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, zipProject(files));
+    io.stdout(`Wrote ${files.length} files to ${path}`);
+    return 0;
+  }
+  const out = resolve(values.out!);
+  if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+    io.stderr(`connlab generate: ${out} is not empty; choose an empty folder or pass --force to overwrite files in it.`);
+    return 1;
+  }
+  for (const file of files) {
+    const path = join(out, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.contents);
+    if (file.executable) chmodSync(path, 0o755);
+  }
+  io.stdout(`Wrote ${files.length} files to ${out}`);
+  return 0;
+}
+
+async function interactive(io: CommandIO): Promise<GenerateOptions | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (prompt: string): Promise<string | undefined> => {
+    io.stdout(prompt);
+    const next = await lines.next();
+    return next.done ? undefined : String(next.value).trim();
+  };
+  const answers: Record<string, unknown> = { ...defaultAnswers };
+  try {
+    for (const question of questions) {
+      const current = String(answers[question.id]);
+      const choices = question.kind === 'choice' ? question.options.map((o, i) => `  ${i + 1}. ${o.label} [${o.value}]`).join('\n') + '\n' : '';
+      const range = question.kind === 'number' ? ` (${question.min} to ${question.max} ${question.unit})` : '';
+      for (;;) {
+        const reply = await ask(`\n${question.label}${range}\n${question.whyThisMatters} (${question.chapter})\n${choices}Answer [${current}]:`);
+        if (reply === undefined) {
+          io.stderr('connlab generate: input ended before every question was answered.');
+          return undefined;
+        }
+        let value: string = reply === '' ? current : reply;
+        if (question.kind === 'choice' && /^\d+$/.test(value)) value = question.options[Number(value) - 1]?.value ?? value;
+        const trial = { ...answers, [question.id]: value };
+        if (question.id === 'runtime' && !String(value).startsWith('nodejs')) trial.language = 'python';
+        if (question.id === 'runtime' && String(value).startsWith('nodejs') && trial.language === 'python') trial.language = 'typescript';
+        const parsed = parseAnswers(trial);
+        const mine = parsed.ok ? [] : parsed.errors.filter((e) => e.startsWith(`${question.id}:`));
+        if (mine.length === 0) {
+          Object.assign(answers, trial);
+          break;
+        }
+        io.stderr(mine.join('\n'));
+      }
+    }
+  } finally {
+    rl.close();
+  }
+  const parsed = parseAnswers(answers);
+  if (!parsed.ok) {
+    io.stderr(parsed.errors.join('\n'));
+    return undefined;
+  }
+  const recommendation = decide(parsed.value);
+  io.stdout(`\nRecommended: ${patternNames[recommendation.pattern]} (${recommendation.pattern})`);
+  for (const reason of recommendation.reasons) io.stdout(`  - ${reason.text}`);
+  for (const contradiction of recommendation.contradictions) io.stdout(`  ! ${contradiction.message} ${contradiction.resolution}`);
+  io.stdout(`Runner-up: ${patternNames[recommendation.runnerUp.pattern]}: ${recommendation.runnerUp.why}`);
+  if (recommendation.whatWouldChange.length) io.stdout(`What would change this answer:\n${recommendation.whatWouldChange.map((c) => `  - ${c}`).join('\n')}`);
+  return recommendation.generate;
+}
+
+export const command: Command = {
+  summary: 'Generate a starter project (handler, dependencies, infrastructure, README, local test)',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseArgs(args);
+    if (typeof parsed === 'string') {
+      io.stderr(`connlab generate: ${parsed}.\nUsage: ${USAGE}`);
+      return 2;
+    }
+    const { values, flags } = parsed;
+    if (flags.has('list')) {
+      io.stdout(listing());
+      return 0;
+    }
+    if (values.out && values.zip) {
+      io.stderr('connlab generate: pass either --out or --zip, not both.');
+      return 2;
+    }
+    let options: GenerateOptions;
+    if (flags.has('interactive')) {
+      const chosen = await interactive(io);
+      if (!chosen) return 2;
+      options = chosen;
+      if (!values.out && !values.zip) values.out = `orders-${options.pattern}`;
+    } else {
+      const bad: string[] = [];
+      for (const [name, allowed] of Object.entries(valid)) {
+        const value = values[name];
+        if (value === undefined) {
+          if (name !== 'database') bad.push(`--${name} is required; valid values: ${allowed.join(', ')}`);
+        } else if (!allowed.includes(value)) bad.push(`--${name} ${value} is not valid; valid values: ${allowed.join(', ')}`);
+      }
+      if (!values.out && !values.zip) bad.push('--out DIR or --zip FILE is required');
+      if (bad.length) {
+        io.stderr(`connlab generate:\n  ${bad.join('\n  ')}`);
+        return 2;
+      }
+      options = GenerateOptionsSchema.parse({ pattern: values.pattern, runtime: values.runtime, language: values.language, auth: values.auth, iac: values.iac, database: values.database });
+      const reasons = whyInvalid(options);
+      if (reasons.length) {
+        io.stderr(`connlab generate: this combination cannot be generated:\n  ${reasons.join('\n  ')}`);
+        return 2;
+      }
+    }
+    return write(generate(options), values, flags.has('force'), io);
+  },
+};
