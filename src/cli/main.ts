@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   simulate: () => import('./commands/simulate.ts'),
   generate: () => import('./commands/generate.ts'),
   serve: () => import('./commands/serve.ts'),
+  arena: () => import('./commands/arena.ts'),
   proxy: () => import('./commands/proxy.ts'),
 };
 

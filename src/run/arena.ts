@@ -88,5 +88,5 @@ export function formatArena(rows: readonly ArenaRow[]): string {
   const lines = rows.map((r) => [r.pattern, `${r.peakDatabaseConnections} / ${r.maxConnections}`, `${r.errors} of ${r.requests} (${(r.errorRate * 100).toFixed(1)} %)`, r.p99Ms.toFixed(1), `${r.costPerMillionUsd.toFixed(2)}${r.costUsesAssumptions ? '*' : ''}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [row(header), ...lines.map(row), '* uses an assumed price (Data API, SQS: see src/facts/pricing.ts)'].join('\n');
+  return [row(header), ...lines.map(row), '* the cost uses at least one assumed price (src/facts/pricing.ts: Lambda, Data API and SQS are not in the fact sheet)'].join('\n');
 }
