@@ -162,7 +162,7 @@ describe('connlab serve usage', () => {
   it('rejects an unknown service, naming the ones it has', async () => {
     const { code, stderr } = await capture(['serve', 'sqs', '--port', '1']);
     expect(code).toBe(2);
-    expect(stderr).toContain("unknown service 'sqs'. Expected one of: dynamodb.");
+    expect(stderr).toContain("unknown service 'sqs'. Expected one of: dynamodb, data-api.");
   });
 
   it('exits 1 with the reason when the port is taken', async () => {

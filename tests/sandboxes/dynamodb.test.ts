@@ -9,6 +9,8 @@ import { runReportSchema } from '../../src/run/report.ts';
 import { loadSandbox } from '../../src/sandboxes/load.ts';
 import { dynamodb as facts } from '../../src/facts/dynamodb.ts';
 
+/** Runs of 1,000 callers take several seconds each, longer on a loaded machine. */
+const RUN_TIMEOUT = 120_000;
 const ID = 'dynamodb';
 
 describe(`sandbox ${ID}`, () => {
@@ -18,7 +20,7 @@ describe(`sandbox ${ID}`, () => {
       expect(() => runReportSchema.parse(report)).not.toThrow();
       const result = checkExpectation(expectation, report);
       expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
-    });
+    }, RUN_TIMEOUT);
   }
 
   it('throttles the hot key at the per-partition bound: about 1,000 successful writes per second', async () => {

@@ -8,6 +8,8 @@ import { checkExpectation } from '../../src/run/expectations.ts';
 import { runReportSchema } from '../../src/run/report.ts';
 import { loadSandbox } from '../../src/sandboxes/load.ts';
 
+/** Runs of 1,000 callers take several seconds each, longer on a loaded machine. */
+const RUN_TIMEOUT = 120_000;
 const ID = 'sqs-batching';
 
 describe(`sandbox ${ID}`, () => {
@@ -17,7 +19,7 @@ describe(`sandbox ${ID}`, () => {
       expect(() => runReportSchema.parse(report)).not.toThrow();
       const result = checkExpectation(expectation, report);
       expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
-    });
+    }, RUN_TIMEOUT);
   }
 
   it('drains later with fewer consumers: the queue trades delay for connections', async () => {
