@@ -71,31 +71,35 @@ export default async function bench(): Promise<Section[]> {
     const report = runs[0]!.value;
     const run = best(runs.map((r) => ({ wallMs: r.value.wallMs, cpuMs: r.cpuMs })));
     const n = report.invocations.total;
-    const { start, loop } = await floor(sandbox.definition.database.setupSql, n);
+    // The queries the run made, but at least one per invocation (most direct-connection invocations fail before any).
+    const queries = Math.max(n, report.database.queries);
+    const { start, loop } = await floor(sandbox.definition.database.setupSql, queries);
     const perInvocation = { wall: ((run.wallMs - start.wallMs) * 1000) / n, cpu: ((run.cpuMs - start.cpuMs) * 1000) / n };
     const perQuery = { wall: (loop.wallMs * 1000) / n, cpu: (loop.cpuMs * 1000) / n };
     rows.push([
       id,
       n.toLocaleString('en-US'),
+      queries.toLocaleString('en-US'),
       `${(report.virtualMs / 1000).toFixed(0)} s`,
       `${Math.round(run.wallMs).toLocaleString('en-US')} ms`,
       Math.round(n / (run.wallMs / 1000)).toLocaleString('en-US'),
-      `${perInvocation.wall.toFixed(0)} µs`,
+      // A run of a few dozen invocations is mostly database start-up: no per-invocation figure then.
+      perInvocation.wall > 0 ? `${perInvocation.wall.toFixed(0)} µs` : 'n/a',
       `${perQuery.wall.toFixed(0)} µs`,
-      `${(perInvocation.wall / perQuery.wall).toFixed(2)}×`,
-      `${(perInvocation.cpu / perQuery.cpu).toFixed(2)}×`,
+      perInvocation.wall > 0 ? `${(perInvocation.wall / perQuery.wall).toFixed(2)}×` : 'n/a',
+      perInvocation.cpu > 0 ? `${(perInvocation.cpu / perQuery.cpu).toFixed(2)}×` : 'n/a',
       run.wallMs < 5000 ? 'yes' : 'NO',
     ]);
   }
   return [
     {
       title: `Engine: default sandbox runs in Node, best of ${REPEATS} (issue 3 targets: ≤ 3× the floor per invocation, < 5 s wall)`,
-      columns: ['sandbox', 'invocations', 'virtual', 'wall', 'invocations/s', 'per invocation', 'floor', 'ratio', 'CPU ratio', '< 5 s'],
+      columns: ['sandbox', 'invocations', 'floor queries', 'virtual', 'wall', 'invocations/s', 'per invocation', 'floor per invocation', 'ratio', 'CPU ratio', '< 5 s'],
       rows,
       notes: [
         `Wall: the whole runSandbox call in a warm process (the first run in this process, with pg bundling and PGlite start-up, took ${Math.round(warmup.wallMs)} ms).`,
-        'Per invocation: (wall − database start-up and setup, as the floor measures them) ÷ invocations. Floor: one PGlite primary-key lookup per invocation, in a plain loop. CPU ratio: the same with process CPU time.',
-        'Most invocations of direct-connection never reach a query (they fail with 53300): its ratio compares the engine\'s cost per invocation with one query.',
+        'Per invocation: (wall − database start-up and setup, as the floor measures them) ÷ invocations. Floor: a plain loop of PGlite primary-key lookups, as many as the run made (database.queries) but at least one per invocation, ÷ invocations. CPU ratio: the same with process CPU time.',
+        'Most invocations of direct-connection fail with 53300 before any query: its floor counts one query for each of them.',
       ],
     },
   ];
