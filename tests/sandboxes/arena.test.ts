@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeHost } from '../../src/engine/host/node.ts';
-import { ARENA_PATTERNS, formatArena, runArena, type ArenaRow } from '../../src/run/arena.ts';
+import { ARENA_PATTERNS, DEFAULT_REQUESTS_PER_MONTH, arenaRow, formatArena, runArena, type ArenaRow } from '../../src/run/arena.ts';
 import { checkExpectation } from '../../src/run/expectations.ts';
 import { runReportSchema, type RunReport } from '../../src/run/report.ts';
 import { loadSandbox } from '../../src/sandboxes/load.ts';
@@ -49,8 +49,11 @@ describe('arena', () => {
     for (const r of rows) expect(r.costPerMillionUsd).toBeGreaterThan(0);
     expect(row('data-api').costUsesAssumptions).toBe(true);
     expect(row('sqs-batching').costUsesAssumptions).toBe(true);
-    // The proxy's monthly floor spread over the volume makes it dearer per request than the pool it replaces.
-    expect(row('rds-proxy').costPerMillionUsd).toBeGreaterThan(row('module-pool').costPerMillionUsd);
+    // The proxy is billed per month (on the instance's vCPUs): spread over ten times the volume, its
+    // cost per million requests falls; the per-request patterns' does not move.
+    const tenfold = (pattern: (typeof ARENA_PATTERNS)[number]) => arenaRow(pattern, reports[ARENA_PATTERNS.indexOf(pattern)]!, sandbox, DEFAULT_REQUESTS_PER_MONTH * 10).costPerMillionUsd;
+    expect(tenfold('rds-proxy')).toBeLessThan(row('rds-proxy').costPerMillionUsd);
+    for (const pattern of ['module-pool', 'data-api', 'dynamodb', 'sqs-batching'] as const) expect(tenfold(pattern), pattern).toBe(row(pattern).costPerMillionUsd);
   });
 
   it('the queue answers sooner than the Data API (it only enqueues) and drains after the spike', () => {

@@ -57,6 +57,8 @@ export class EventSourceMapping {
   #backlogSince: number | null = null;
   #gatheringSince: number | null = null;
   #pumpScheduled = false;
+  #pumpDue = 0;
+  #pumpHandle: unknown = null;
 
   constructor(timers: DataApiTimers, queue: SqsEmulator, config: EventSourceMappingConfig, invoke: (event: unknown, done: (outcome: BatchOutcome) => void) => void) {
     const invalid = validateMapping(config);
@@ -80,10 +82,14 @@ export class EventSourceMapping {
     return Math.min(cap, grown);
   }
 
+  /** One pending look at the queue, at the earliest time anyone asked for. */
   #schedulePump(delayMs: number): void {
-    if (this.#pumpScheduled) return;
+    const due = this.#timers.now() + delayMs;
+    if (this.#pumpScheduled && this.#pumpDue <= due) return;
+    if (this.#pumpScheduled) this.#timers.clearTimeout(this.#pumpHandle);
     this.#pumpScheduled = true;
-    this.#timers.setTimeout(() => {
+    this.#pumpDue = due;
+    this.#pumpHandle = this.#timers.setTimeout(() => {
       this.#pumpScheduled = false;
       this.#pump();
     }, delayMs);
