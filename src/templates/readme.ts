@@ -51,7 +51,9 @@ export function readme(options: GenerateOptions): string {
     lines.push(
       '- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection: an environment serves one invocation at a time.',
       `- Idle connections are closed after ${poolIdleTimeout.value} s, before the ${p.proxy ? `proxy's IdleClientTimeout (${proxyIdleClientTimeout.value} s here)` : "server's idle_session_timeout (see schema.sql)"} can close them under a query.`,
-      '- An `error` handler on the pool logs a connection the server closed while it was idle, instead of crashing the runtime.',
+      node
+        ? '- An `error` handler on the pool logs a connection the server closed while it was idle, instead of crashing the runtime.'
+        : '- A connection found closed, broken or idle too long is closed and reopened at the start of the next invocation (a frozen environment runs no timers); statements autocommit unless wrapped in a transaction, so no session sits idle in a transaction.',
       options.auth === 'iam'
         ? '- IAM authentication: a new token is signed for every new connection (tokens live 15 minutes and are checked only when a connection opens). Signing is local, so the function needs no route to an AWS endpoint for it.'
         : '- The password is read from Secrets Manager when a connection opens, so rotation needs no redeploy. The function\'s subnets need a route to Secrets Manager: a NAT gateway or an interface VPC endpoint (com.amazonaws.REGION.secretsmanager).',
