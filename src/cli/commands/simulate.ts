@@ -7,6 +7,7 @@ import { ParameterError, describeParameter, resolveParameters } from '../../sand
 import type { SandboxSource } from '../../sandboxes/schema.ts';
 import type { RunReport } from '../../run/report.ts';
 import { proxySummaryRows } from '../proxy-summary.ts';
+import { servicesSummaryRows } from '../services-summary.ts';
 
 const usage = 'connlab simulate <sandbox> [--variant <id>] [--set key=value ...] [--seed N] [--json]';
 
@@ -114,6 +115,7 @@ export function summary(report: RunReport, sandbox: SandboxSource): string {
     ['ZombieConnections', `peak ${peak(report.series.ZombieConnections)}, ${n(report.database.deadClientsReaped)} reaped by the dead-client timeout`],
     ['Idle-session timeouts', n(report.database.idleSessionTimeouts)],
     ...(report.proxy ? proxySummaryRows(report.proxy) : []),
+    ...servicesSummaryRows(report),
     ['Wall time', `${n(report.wallMs)} ms`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
