@@ -15,19 +15,14 @@ import { dynamoDBRequestHandler } from '../dynamodb/request-handler.ts';
 import type { SqsEmulator } from '../sqs/emulator.ts';
 import { sqsRequestHandler } from '../sqs/request-handler.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from './client-defaults.ts';
+import type { SdkPackage } from './packages.ts';
 
-export const SDK_PACKAGES = ['@aws-sdk/client-rds-data', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sqs'] as const;
-export type SdkPackage = (typeof SDK_PACKAGES)[number];
+export { SDK_PACKAGES, sdkPackagesUsed, type SdkPackage } from './packages.ts';
 
 export interface EmulatedServices {
   dataApi?: DataApiEmulator;
   dynamodb?: { emulator: DynamoDBEmulator; latency?: (operation: string) => Promise<void> };
   sqs?: { emulator: SqsEmulator; latency?: () => Promise<void> };
-}
-
-/** The SDK packages a handler's source imports or requires. */
-export function sdkPackagesUsed(source: string): SdkPackage[] {
-  return SDK_PACKAGES.filter((name) => source.includes(`'${name}'`) || source.includes(`"${name}"`));
 }
 
 type ClientClass = new (config?: Record<string, unknown>) => { send(command: unknown): Promise<unknown> };
