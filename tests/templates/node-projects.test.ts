@@ -7,7 +7,7 @@
  * Data API are local stand-ins that check request shapes; DynamoDB is dynalite.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,24 @@ async function nodeTest(prepared: Prepared, route: Route): Promise<string> {
   }
 }
 
+/** The handler survives PostgreSQL closing its connection between two invocations (direct route). */
+async function serverClose(prepared: Prepared): Promise<string> {
+  const options = prepared.group.members[0]!;
+  copyFileSync(join(import.meta.dirname, 'support/server-close/check.mjs'), join(prepared.dir, 'close-check.mjs'));
+  const handlerModule = join(prepared.dir, options.language === 'typescript' ? 'dist/handler.js' : 'src/handler.mjs');
+  try {
+    const { stdout } = await run(process.execPath, ['close-check.mjs'], {
+      cwd: prepared.dir,
+      env: { ...services.env(options, prepared.database, 'direct'), HANDLER_MODULE: handlerModule, ADMIN_PORT: String(services.postgres.port), ADMIN_PASSWORD: services.postgres.superuser.password },
+      timeout: 60_000,
+    });
+    return stdout.trim().split('\n').pop()!;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`after a server-side close, ${describeOptions(options)} failed:\n${e.stdout}\n${e.stderr}`);
+  }
+}
+
 describe('generated Node.js projects against real services', () => {
   it(`groups ${nodeProjects.length} Node.js combinations into ${groups.length} distinct projects`, () => {
     expect(nodeProjects.length).toBe(336);
@@ -75,12 +93,21 @@ describe('generated Node.js projects against real services', () => {
     const results = await inBatches(prepared, 2, async (p) => {
       const options = p.group.members[0]!;
       if (!usesConnection(options.pattern)) return [await nodeTest(p, 'direct')];
-      return [await nodeTest(p, 'direct'), await nodeTest(p, 'pgbouncer')];
+      return [await nodeTest(p, 'direct'), await nodeTest(p, 'pgbouncer'), await serverClose(p)];
     });
     const runs = results.flat();
-    for (const output of runs) {
+    for (const output of runs.filter((o) => !o.startsWith('{'))) {
       expect(output).toMatch(/# fail 0/);
       expect(output).toMatch(/# pass [1-9]/);
+    }
+    // After the server closed their connections, the handlers' next invocation still succeeded.
+    const closes = runs.filter((o) => o.startsWith('{')).map((o) => JSON.parse(o) as { terminated: number; first: unknown; second: unknown });
+    expect(closes.length).toBe(24);
+    for (const close of closes) {
+      expect(close.terminated).toBeGreaterThan(0);
+      const { first, second } = close as { first: { orders?: number }; second: { orders?: number } };
+      if (first.orders !== undefined) expect(second.orders).toBe(first.orders + 1);
+      else expect(second).toEqual(first);
     }
     // IAM projects signed real tokens that the front doors verified, and none was refused.
     expect(services.doors.direct.refusals).toEqual([]);

@@ -41,6 +41,21 @@ async function unittest(dir: string, database: string, route: Route, options: (t
   }
 }
 
+/** The handler survives PostgreSQL closing its connection between two invocations (direct route). */
+async function serverClose(dir: string, database: string, options: (typeof pythonProjects)[number]['options']): Promise<string> {
+  try {
+    const { stdout } = await run(PYTHON, [join(import.meta.dirname, 'support/server-close/check.py')], {
+      cwd: dir,
+      env: { ...services.env(options, database, 'direct'), PYTHONDONTWRITEBYTECODE: '1', ADMIN_PORT: String(services.postgres.port), ADMIN_PASSWORD: services.postgres.superuser.password },
+      timeout: 60_000,
+    });
+    return stdout.trim().split('\n').pop()!;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`after a server-side close, ${describeOptions(options)} failed:\n${e.stdout}\n${e.stderr}`);
+  }
+}
+
 describe('generated Python projects against real services', () => {
   it(`groups ${pythonProjects.length} Python combinations into ${groups.length} distinct projects`, () => {
     expect(pythonProjects.length).toBe(168);
@@ -54,10 +69,18 @@ describe('generated Python projects against real services', () => {
       await run(PYTHON, ['-m', 'py_compile', 'app/handler.py', 'tests/test_handler.py'], { cwd: dir });
       const database = options.pattern === 'dynamodb' ? 'unused' : services.createDatabase(readFileSync(join(dir, 'schema.sql'), 'utf8'));
       if (!usesConnection(options.pattern)) return [await unittest(dir, database, 'direct', options)];
-      return [await unittest(dir, database, 'direct', options), await unittest(dir, database, 'pgbouncer', options)];
+      return [await unittest(dir, database, 'direct', options), await unittest(dir, database, 'pgbouncer', options), await serverClose(dir, database, options)];
     });
     const runs = outputs.flat();
-    for (const output of runs) {
+    // After the server closed their connection, the handlers' next invocation still succeeded.
+    const closes = runs.filter((o) => o.startsWith('{')).map((o) => JSON.parse(o) as { terminated: number; first: { orders?: number }; second: { orders?: number } });
+    expect(closes.length).toBe(6);
+    for (const close of closes) {
+      expect(close.terminated).toBeGreaterThan(0);
+      if (close.first.orders !== undefined) expect(close.second.orders).toBe(close.first.orders + 1);
+      else expect(close.second).toEqual(close.first);
+    }
+    for (const output of runs.filter((o) => !o.startsWith('{'))) {
       expect(output).toMatch(/\nOK\s*$/);
       expect(output).not.toMatch(/skipped/);
     }

@@ -106,6 +106,21 @@ function connection(options: GenerateOptions): string {
           return _connection
 
 
+      def with_connection(work):
+          """Runs work(conn). If a reused connection turns out to have been closed by the server (a restart,
+          a failover, a timeout while the environment was frozen), it is replaced and the work runs once more:
+          the failed transaction was rolled back with the connection."""
+          reused = _connection is not None and not _connection.closed
+          conn = connection()
+          try:
+              return work(conn)
+          except psycopg.OperationalError:
+              if not (reused and conn.broken):
+                  raise
+              close()
+              return work(connection())
+
+
       def close() -> None:
           global _connection
           if _connection is not None:
@@ -121,21 +136,24 @@ const orderHandler = code`
       amount_cents = event.get("amountCents")
       if not isinstance(customer_id, str) or not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
           raise ValueError("Expected {customerId: str, amountCents: int}")
-      conn = connection()
-      # One transaction: with RDS Proxy the database connection is borrowed only for its duration.
-      with conn.transaction():
-          with conn.cursor() as cur:
-              cur.execute(
-                  "INSERT INTO orders (customer_id, amount_cents) VALUES (%s, %s) RETURNING id",
-                  (customer_id, amount_cents),
-              )
-              order_id = cur.fetchone()[0]
-              cur.execute(
-                  "SELECT count(*), coalesce(sum(amount_cents), 0) FROM orders WHERE customer_id = %s",
-                  (customer_id,),
-              )
-              orders, total_cents = cur.fetchone()
-      return {"orderId": str(order_id), "orders": int(orders), "totalCents": int(total_cents)}
+
+      def record(conn):
+          # One transaction: with RDS Proxy the database connection is borrowed only for its duration.
+          with conn.transaction():
+              with conn.cursor() as cur:
+                  cur.execute(
+                      "INSERT INTO orders (customer_id, amount_cents) VALUES (%s, %s) RETURNING id",
+                      (customer_id, amount_cents),
+                  )
+                  order_id = cur.fetchone()[0]
+                  cur.execute(
+                      "SELECT count(*), coalesce(sum(amount_cents), 0) FROM orders WHERE customer_id = %s",
+                      (customer_id,),
+                  )
+                  orders, total_cents = cur.fetchone()
+          return {"orderId": str(order_id), "orders": int(orders), "totalCents": int(total_cents)}
+
+      return with_connection(record)
 `;
 
 const sqsHandler = code`
@@ -154,8 +172,8 @@ const sqsHandler = code`
               failures.append({"itemIdentifier": record["messageId"]})
       if not orders:
           return {"batchItemFailures": failures}
-      try:
-          conn = connection()
+
+      def insert(conn):
           with conn.transaction():
               with conn.cursor() as cur:
                   # SQS delivers at least once: message_id is unique, so a redelivered message inserts nothing.
@@ -164,6 +182,9 @@ const sqsHandler = code`
                       "SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) ON CONFLICT (message_id) DO NOTHING",
                       ([o[0] for o in orders], [o[1] for o in orders], [o[2] for o in orders]),
                   )
+
+      try:
+          with_connection(insert)
       except psycopg.Error as error:
           print(f"Batch insert failed; its messages will be retried: {error}")
           failures.extend({"itemIdentifier": o[0]} for o in orders)
