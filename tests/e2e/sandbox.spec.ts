@@ -123,7 +123,8 @@ test('a syntax error is shown at its line and column before anything runs', asyn
   await expect(diagnostic).toContainText('line 2, column 17');
   await sandbox.getByRole('button', { name: /^Run/ }).click();
   await expect(sandbox.getByRole('status')).toHaveText('Fix the syntax error to run.');
-  await expect(sandbox.locator('.cm-lintRange-error')).toHaveCount(1);
+  await expect(sandbox.locator('.cm-syntax-error')).toHaveCount(1);
+  await expect(sandbox.locator('.cm-syntax-error')).toHaveText(';');
 });
 
 test('a share link restores code and parameters in a fresh browser', async ({ page, browser, context }) => {
@@ -201,6 +202,25 @@ test('Stop ends a run within half a second', async ({ page }) => {
   await expect(sandbox.getByRole('status')).toContainText('Stopped', { timeout: 2_000 });
   expect(Date.now() - stopAt).toBeLessThan(500 + 250);
   await expect(sandbox.getByRole('button', { name: /^Run/ })).toBeEnabled();
+});
+
+test('the arena runs all five patterns and prices them side by side', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/guide/compare/');
+  const arena = page.locator('connlab-sandbox[data-sandbox="arena"]');
+  await arena.scrollIntoViewIfNeeded();
+  await expect(arena).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await arena.getByRole('button', { name: 'Compare all 5 variants' }).click();
+  await expect(arena.getByRole('status')).toHaveText('All 5 variants finished; the table compares them.', { timeout: 200_000 });
+  const table = arena.locator('[data-summary] table');
+  await expect(table.getByRole('columnheader')).toHaveText(['Figure', 'Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer']);
+  const connections = table.getByRole('row', { name: /Peak database connections/ }).getByRole('cell');
+  // The pool per environment fills the database; DynamoDB holds no connection at all.
+  await expect(connections.nth(0)).toHaveText('200 of max_connections 200');
+  await expect(connections.nth(3)).toHaveText('0 of max_connections 200');
+  await expect(table.getByRole('row', { name: /Errors by code/ }).getByRole('cell').nth(0)).toContainText('53300');
+  await expect(table.getByRole('row', { name: /Cost per million requests/ }).getByRole('cell')).toHaveCount(5);
+  await arena.screenshot({ path: 'test-results/screenshots/arena-1280.png' });
 });
 
 test.describe('on a phone', () => {

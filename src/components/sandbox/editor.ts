@@ -4,12 +4,11 @@
  * site's light and dark themes colour them. Tab indents; Escape then Tab moves focus on, the way
  * CodeMirror documents for keyboard users.
  */
-import { EditorState, type Extension } from '@codemirror/state';
-import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from '@codemirror/view';
+import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
+import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, type DecorationSet } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab, undo } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { javascriptLanguage, typescriptLanguage } from '@codemirror/lang-javascript';
-import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { classHighlighter } from '@lezer/highlight';
 import type { SourcePosition } from './protocol.ts';
 
@@ -30,9 +29,7 @@ const editorCss = `
 .cm-activeLine { background: color-mix(in srgb, var(--accent-soft) 55%, transparent); }
 .cm-activeLineGutter { background: var(--accent-soft); }
 .cm-selectionBackground, .cm-focused .cm-selectionBackground { background: color-mix(in srgb, var(--accent) 25%, transparent) !important; }
-.cm-tooltip { background: var(--bg); color: var(--fg); border: 1px solid var(--border); }
-.cm-diagnostic-error { border-left-color: var(--danger); }
-.cm-lintRange-error { text-decoration: underline wavy var(--danger); background: none; }
+.cm-syntax-error { text-decoration: underline wavy var(--danger); text-decoration-skip-ink: none; background: color-mix(in srgb, var(--danger) 18%, transparent); }
 .cm-panels { background: var(--bg-soft); color: var(--fg); }
 .cm-panels input, .cm-panels button { font: inherit; color: inherit; }
 .tok-keyword, .tok-operatorKeyword, .tok-modifier { color: var(--tok-keyword); }
@@ -46,6 +43,25 @@ const editorCss = `
 `;
 
 let sheet: CSSStyleSheet | undefined;
+
+/**
+ * The syntax error, marked where the compiler points. A mark of our own instead of
+ * @codemirror/lint: the message is shown beside the editor, so the lint panel and tooltips would
+ * only add weight before Run.
+ */
+const setSyntaxError = StateEffect.define<{ from: number; to: number } | null>();
+const syntaxErrorMark = Decoration.mark({ class: 'cm-syntax-error', attributes: { 'aria-invalid': 'true' } });
+const syntaxErrorField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, transaction) {
+    let next = marks.map(transaction.changes);
+    for (const effect of transaction.effects) {
+      if (effect.is(setSyntaxError)) next = effect.value ? Decoration.set([syntaxErrorMark.range(effect.value.from, effect.value.to)]) : Decoration.none;
+    }
+    return next;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
 
 /** A shadow root under `parent` with the editor styles, and the element to mount into. */
 function shadowMount(parent: HTMLElement): { root: ShadowRoot; mount: HTMLElement } {
@@ -68,7 +84,8 @@ export interface HandlerEditor {
   /** Replaces the text as one undoable change. */
   replace(text: string): void;
   undo(): boolean;
-  showError(message: string, position: SourcePosition | undefined): void;
+  /** Marks where the compiler points; the message itself is shown beside the editor. */
+  showError(position: SourcePosition | undefined): void;
   clearError(): void;
   /** Shows the original beside the reader's text (the diff view loads on first use); resolves to its closer. */
   compare(original: string, parent: HTMLElement): Promise<() => void>;
@@ -115,7 +132,7 @@ export function createEditor(options: {
       doc: options.text,
       extensions: [
         ...baseExtensions(options.fileName, options.label),
-        lintGutter(),
+        syntaxErrorField,
         keymap.of([{ key: 'Mod-Enter', run, preventDefault: true }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
@@ -131,18 +148,18 @@ export function createEditor(options: {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
     undo: () => undo(view),
-    showError(message, position) {
+    showError(position) {
       const doc = view.state.doc;
       let from = 0;
       if (position) {
         const line = doc.line(Math.min(Math.max(position.line, 1), doc.lines));
         from = Math.min(line.from + Math.max(position.column - 1, 0), line.to);
       }
-      const diagnostic: Diagnostic = { from, to: Math.min(from + 1, doc.length), severity: 'error', message };
-      view.dispatch(setDiagnostics(view.state, [diagnostic]));
+      const to = Math.min(from + 1, doc.length);
+      view.dispatch({ effects: setSyntaxError.of(to > from ? { from, to } : null) });
     },
     clearError() {
-      view.dispatch(setDiagnostics(view.state, []));
+      view.dispatch({ effects: setSyntaxError.of(null) });
     },
     async compare(original, parent) {
       const { MergeView } = await import('@codemirror/merge');

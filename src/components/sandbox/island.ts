@@ -9,7 +9,7 @@ import { resolveParameters } from '../../sandboxes/parameters.ts';
 import { defaultMaxConnections, findInstanceClass } from '../../facts/postgres.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
 import type { RunChart } from './chart.ts';
-import { renderLogs, renderSummary, type LogFilter } from './results.ts';
+import { renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 
 const storagePrefix = 'connlab:sandbox:';
@@ -154,7 +154,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       const where = error.position ? `line ${error.position.line}, column ${error.position.column}: ` : '';
       diagnostic.hidden = false;
       diagnostic.textContent = `${variant.handler}, ${where}${error.message}`;
-      editor.showError(error.message, error.position);
+      editor.showError(error.position);
       return false;
     }
     diagnostic.hidden = true;
@@ -284,11 +284,71 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     if (lastReport) renderLogs(logView, logEnvironment, lastReport, logFilter);
   });
 
+  const compareAllButton = root.querySelector<HTMLButtonElement>('[data-action="compare-all"]');
+
   function setRunning(isRunning: boolean): void {
     runButton.disabled = isRunning;
+    if (compareAllButton) compareAllButton.disabled = isRunning;
     stopButton.disabled = !isRunning;
     root.dataset.state = isRunning ? 'running' : 'idle';
   }
+
+  /** One run to its end, as a promise: the report, or undefined if it failed or was stopped. */
+  function runOnce(variantId: string, values: Values, handlerSource: string | undefined): Promise<RunReport | undefined> {
+    return new Promise((resolve) => {
+      running = startRun(
+        { sandbox: source, variant: variantId, parameters: values, ...(handlerSource !== undefined ? { handlerSource } : {}) },
+        {
+          onSample: (sample) => chart?.add(sample),
+          onDone: (report) => resolve(report),
+          onFailed: (error) => {
+            showMessage(`Variant ${variantId} could not run: ${error.name}: ${error.message}`);
+            resolve(undefined);
+          },
+          onStopped: (reason) => {
+            status.textContent = reason;
+            resolve(undefined);
+          },
+        },
+      );
+    });
+  }
+
+  // Every variant with the same parameters and seed, one after the other, then one table.
+  compareAllButton?.addEventListener('click', async () => {
+    if (running || !parametersForm.reportValidity()) return;
+    const values = readValues();
+    showMessage(undefined);
+    setRunning(true);
+    results.hidden = false;
+    chart ??= (await loadChart()).createChart(find<HTMLElement>(root, '[data-chart]'));
+    const columns: Array<{ label: string; report: RunReport }> = [];
+    for (const [index, each] of definition.variants.entries()) {
+      status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
+      chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass));
+      const edited = edits[each.handler];
+      const report = await runOnce(each.id, values, edited);
+      if (!report) break;
+      columns.push({ label: each.label, report });
+    }
+    running = undefined;
+    setRunning(false);
+    if (columns.length === definition.variants.length) {
+      // The arena compares patterns, so it also prices them (from the cited prices, assumptions marked).
+      const { ARENA_PATTERNS, arenaRow } = await import('../../run/arena-row.ts');
+      const patterns: readonly string[] = ARENA_PATTERNS;
+      const priced = columns.every((column) => patterns.includes(column.report.variant));
+      const costRow = {
+        label: 'Cost per million requests',
+        value: (report: RunReport) => {
+          const row = arenaRow(report.variant as (typeof ARENA_PATTERNS)[number], report, source);
+          return `$${row.costPerMillionUsd.toFixed(2)}${row.costUsesAssumptions ? ' (uses an assumed price)' : ''}`;
+        },
+      };
+      renderComparison(summary, columns, priced ? [costRow] : []);
+      status.textContent = `All ${columns.length} variants finished; the table compares them.`;
+    }
+  });
 
   async function run(): Promise<void> {
     if (running) return;
@@ -347,7 +407,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
         onFailed: (error) => {
           running = undefined;
           setRunning(false);
-          if (error.position) editor.showError(error.message, error.position);
+          if (error.position) editor.showError(error.position);
           showMessage(`The run could not start: ${error.name}: ${error.message}`);
           status.textContent = 'Run failed.';
         },
@@ -370,7 +430,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     }
   });
 
-  for (const control of [runButton, shareButton]) control.disabled = false;
+  for (const control of [runButton, shareButton, compareAllButton]) if (control) control.disabled = false;
   refreshEditedState();
   status.textContent = 'Ready. Press Run (Ctrl+Enter) to start.';
   root.dataset.ready = 'true';

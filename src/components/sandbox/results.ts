@@ -74,6 +74,37 @@ export function renderSummary(parent: HTMLElement, report: RunReport, pinned?: {
   parent.replaceChildren(scroll, errors);
 }
 
+/** Several runs as columns of one table: every variant of a sandbox, side by side. */
+export function renderComparison(parent: HTMLElement, columns: Array<{ label: string; report: RunReport }>, extraRows: Row[] = []): void {
+  const table = document.createElement('table');
+  table.className = 'run-summary';
+  const caption = document.createElement('caption');
+  caption.textContent = `All ${columns.length} variants, same parameters and seed`;
+  const head = document.createElement('tr');
+  head.append(cell('th', 'Figure'), ...columns.map((column) => cell('th', column.label, 'num')));
+  const thead = document.createElement('thead');
+  thead.append(head);
+  const body = document.createElement('tbody');
+  const errorRow: Row = {
+    label: 'Errors by code',
+    value: (r) => (r.errors.length ? r.errors.map((error) => `${error.code} × ${number(error.count)}`).join(', ') : 'none'),
+  };
+  for (const row of [...rows, errorRow, ...extraRows]) {
+    const tr = document.createElement('tr');
+    const th = cell('th', row.label);
+    th.scope = 'row';
+    tr.append(th, ...columns.map((column) => cell('td', row.value(column.report), 'num')));
+    body.append(tr);
+  }
+  table.append(caption, thead, body);
+  const scroll = document.createElement('div');
+  scroll.className = 'table-scroll';
+  scroll.append(table);
+  parent.replaceChildren(scroll);
+}
+
+export type { Row as SummaryRow };
+
 export interface LogFilter {
   environment: string;
   level: '' | 'error';
