@@ -115,6 +115,16 @@ test('edited code runs, is kept across reloads, and Reset can be undone', async 
   await expect(again.locator('.cm-content')).toContainText('the edited handler ran');
 });
 
+test('a forgotten rejection ends its own environment as Lambda does, not the engine', async ({ page }) => {
+  test.setTimeout(120_000);
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('3');
+  await setCode(page, sandbox, "export const handler = async () => {\n  Promise.reject(new Error('nobody awaited me'));\n  await new Promise((resolve) => setTimeout(resolve, 50));\n  return { statusCode: 200 };\n};\n");
+  await runAndWait(sandbox);
+  await expect(summary(sandbox)).toContainText('nobody awaited me');
+  await expect(summary(sandbox)).toContainText('Runtime.UnhandledPromiseRejection');
+});
+
 test('a syntax error is shown at its line and column before anything runs', async ({ page }) => {
   const sandbox = await openSandbox(page);
   await setCode(page, sandbox, 'export const handler = async () => {\n  const total = ;\n  return total;\n};\n');

@@ -86,5 +86,14 @@ export function createWorkerHost(onProgress: (progress: LoadProgress) => void = 
         channel.port2.postMessage(0);
       }),
     wallClock: () => performance.now(),
+    // A handler's forgotten rejection ends its own environment, as in Lambda, not the Worker.
+    onUnhandledRejection(listener) {
+      const handle = (event: PromiseRejectionEvent) => {
+        event.preventDefault();
+        listener(event.reason);
+      };
+      self.addEventListener('unhandledrejection', handle);
+      return () => self.removeEventListener('unhandledrejection', handle);
+    },
   };
 }
