@@ -230,6 +230,10 @@ test('the arena runs all five patterns and prices them side by side', async ({ p
   await expect(connections.nth(3)).toHaveText('0 of max_connections 200');
   await expect(table.getByRole('row', { name: /Errors by code/ }).getByRole('cell').nth(0)).toContainText('53300');
   await expect(table.getByRole('row', { name: /Cost per million requests/ }).getByRole('cell')).toHaveCount(5);
+  // Each service's own figures appear for the runs that used it.
+  await expect(table.getByRole('row', { name: /RDS Proxy: database connections/ }).getByRole('cell').nth(1)).toContainText(' of ');
+  await expect(table.getByRole('row', { name: /SQS: queue drained at/ }).getByRole('cell').nth(4)).toHaveText(/^\d+\.\d s$/);
+  await expect(table.getByRole('row', { name: /DynamoDB: throttled requests/ })).toBeVisible();
   await arena.screenshot({ path: 'test-results/screenshots/arena-1280.png' });
 });
 

@@ -25,6 +25,52 @@ const rows: Row[] = [
   { label: 'Peak database connections', value: (r) => `${number(r.database.peakConnections)} of max_connections ${number(r.database.maxConnections)}` },
 ];
 
+/** Rows for the services a sandbox has, shown only when a report carries them. */
+const serviceRows: Array<Row & { present(report: RunReport): boolean }> = [
+  {
+    label: 'RDS Proxy: client connections (peak)',
+    present: (r) => Boolean(r.proxy),
+    value: (r) => (r.proxy ? number(r.proxy.peakClientConnections) : '–'),
+  },
+  {
+    label: 'RDS Proxy: database connections (peak, of allowed)',
+    present: (r) => Boolean(r.proxy),
+    value: (r) => (r.proxy ? `${number(r.proxy.peakDatabaseConnections)} of ${number(r.proxy.maxDatabaseConnectionsAllowed)}` : '–'),
+  },
+  {
+    label: 'RDS Proxy: pinned sessions / borrow timeouts',
+    present: (r) => Boolean(r.proxy),
+    value: (r) => (r.proxy ? `${number(r.proxy.pinnedSessions)} / ${number(r.proxy.borrowTimeouts)}` : '–'),
+  },
+  {
+    label: 'RDS Proxy: borrow latency p50 / p95',
+    present: (r) => Boolean(r.proxy),
+    value: (r) => (r.proxy ? `${ms(r.proxy.borrowLatencyUs.p50 / 1000)} / ${ms(r.proxy.borrowLatencyUs.p95 / 1000)}` : '–'),
+  },
+  {
+    label: 'Data API: calls / in the service at once (peak)',
+    present: (r) => Boolean(r.dataApi),
+    value: (r) => (r.dataApi ? `${number(r.dataApi.requests)} / ${number(r.dataApi.peakInFlight)}` : '–'),
+  },
+  {
+    label: 'DynamoDB: throttled requests',
+    present: (r) => Boolean(r.dynamodb),
+    value: (r) => (r.dynamodb ? number(r.dynamodb.throttledRequests) : '–'),
+  },
+  {
+    label: 'SQS: messages sent / deleted, queue depth (peak)',
+    present: (r) => Boolean(r.sqs),
+    value: (r) => (r.sqs ? `${number(r.sqs.sent)} / ${number(r.sqs.deleted)}, ${number(r.sqs.peakDepth)}` : '–'),
+  },
+  {
+    label: 'SQS: queue drained at',
+    present: (r) => Boolean(r.sqs),
+    value: (r) => (r.sqs ? (r.sqs.drainedAtMs === null ? `not drained (${number(r.sqs.depthAtEnd)} left)` : `${(r.sqs.drainedAtMs / 1000).toFixed(1)} s`) : '–'),
+  },
+];
+
+const rowsFor = (reports: RunReport[]): Row[] => [...rows, ...serviceRows.filter((row) => reports.some((report) => row.present(report)))];
+
 function cell(tag: 'td' | 'th', text: string, className?: string): HTMLTableCellElement {
   const element = document.createElement(tag);
   element.textContent = text;
@@ -43,7 +89,7 @@ export function renderSummary(parent: HTMLElement, report: RunReport, pinned?: {
   const thead = document.createElement('thead');
   thead.append(head);
   const body = document.createElement('tbody');
-  for (const row of rows) {
+  for (const row of rowsFor(pinned ? [report, pinned.report] : [report])) {
     const tr = document.createElement('tr');
     const th = cell('th', row.label);
     th.scope = 'row';
@@ -89,7 +135,7 @@ export function renderComparison(parent: HTMLElement, columns: Array<{ label: st
     label: 'Errors by code',
     value: (r) => (r.errors.length ? r.errors.map((error) => `${error.code} × ${number(error.count)}`).join(', ') : 'none'),
   };
-  for (const row of [...rows, errorRow, ...extraRows]) {
+  for (const row of [...rowsFor(columns.map((column) => column.report)), errorRow, ...extraRows]) {
     const tr = document.createElement('tr');
     const th = cell('th', row.label);
     th.scope = 'row';
