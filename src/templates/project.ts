@@ -62,5 +62,5 @@ export function code(strings: TemplateStringsArray, ...values: unknown[]): strin
     if (alone && inserted === '') text = text.slice(0, lineStart) + text.slice(lineEnd === -1 ? text.length : lineEnd + 1);
     else text = text.slice(0, at) + inserted + text.slice(at + token.length);
   });
-  return text.replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').replace(/[ \t]+$/gm, '');
+  return text.replace(/\n{4,}/g, '\n\n\n').replace(/^\n+/, '').replace(/[ \t]+$/gm, '');
 }

@@ -3,7 +3,10 @@
  * invocation at a time, so the "pool" is one module-level connection, checked and reopened.
  */
 import type { GenerateOptions } from '../options.ts';
-import { blocks, code, header } from '../project.ts';
+import { code, header } from '../project.ts';
+
+/** PEP 8: two blank lines between top-level blocks. */
+const blocks = (...parts: string[]): string => parts.map((part) => part.replace(/\n+$/, '')).join('\n\n\n') + '\n';
 import { connectTimeout, iamTokenLifetime, poolIdleTimeout } from '../../facts/starter-code.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
