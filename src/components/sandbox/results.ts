@@ -71,6 +71,17 @@ const serviceRows: Array<Row & { present(report: RunReport): boolean }> = [
 
 const rowsFor = (reports: RunReport[]): Row[] => [...rows, ...serviceRows.filter((row) => reports.some((report) => row.present(report)))];
 
+/** A wide table scrolls sideways on a phone; keyboard users must be able to focus it to scroll. */
+function scrollable(table: HTMLTableElement, label: string): HTMLDivElement {
+  const scroll = document.createElement('div');
+  scroll.className = 'table-scroll';
+  scroll.tabIndex = 0;
+  scroll.setAttribute('role', 'region');
+  scroll.setAttribute('aria-label', label);
+  scroll.append(table);
+  return scroll;
+}
+
 function cell(tag: 'td' | 'th', text: string, className?: string): HTMLTableCellElement {
   const element = document.createElement(tag);
   element.textContent = text;
@@ -114,10 +125,7 @@ export function renderSummary(parent: HTMLElement, report: RunReport, pinned?: {
     }
     errors.append(list);
   }
-  const scroll = document.createElement('div');
-  scroll.className = 'table-scroll';
-  scroll.append(table);
-  parent.replaceChildren(scroll, errors);
+  parent.replaceChildren(scrollable(table, 'Summary of the run'), errors);
 }
 
 /** Several runs as columns of one table: every variant of a sandbox, side by side. */
@@ -143,10 +151,7 @@ export function renderComparison(parent: HTMLElement, columns: Array<{ label: st
     body.append(tr);
   }
   table.append(caption, thead, body);
-  const scroll = document.createElement('div');
-  scroll.className = 'table-scroll';
-  scroll.append(table);
-  parent.replaceChildren(scroll);
+  parent.replaceChildren(scrollable(table, 'Variants compared'));
 }
 
 export type { Row as SummaryRow };
