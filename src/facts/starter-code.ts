@@ -8,39 +8,10 @@ import type { Fact } from './fact.ts';
 
 const RDS_UG = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide';
 
-/** RDS for PostgreSQL default: LEAST({DBInstanceClassMemory/9531392}, 5000). */
-export const maxConnectionsDivisor: Fact = {
-  value: 9_531_392,
-  unit: 'bytes per connection',
-  source: 'https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html',
-  factSheet: 'C',
-  note: 'DBInstanceClassMemory is below the nominal RAM, so real values are lower: query SHOW max_connections.',
-};
-
-export const maxConnectionsCap: Fact = {
-  value: 5_000,
-  unit: 'connections',
-  source: 'https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html',
-  factSheet: 'C',
-};
-
-/** Nominal memory of the instance classes the wizard offers (GiB), from the fact sheet's table. */
-export const instanceClassMemoryGiB: Fact<Readonly<Record<string, number>>> = {
-  value: { 'db.t3.micro': 1, 'db.t4g.small': 2, 'db.t3.medium': 4, 'db.r6g.large': 16, 'db.r6g.2xlarge': 64 },
-  unit: 'GiB',
-  source: 'https://aws.amazon.com/rds/instance-types/',
-  factSheet: 'C',
-};
-
-/** Aurora Serverless v2's max_connections follows its maximum ACUs; the wizard does not ask for them. */
-export const serverlessV2MaxConnections: Fact = {
-  value: 2_000,
-  unit: 'connections',
-  source: 'assumption',
-  calibrate: 'Serverless v2 derives max_connections from the maximum capacity (ACUs) of the cluster; run SHOW max_connections on the writer.',
-};
-
-/** Slots a direct-connect design must leave free: superuser slots, migrations, consoles, other services. */
+/**
+ * The share of the connections other clients leave that a direct design may plan for: the rest covers
+ * superuser slots, migrations, consoles, and the old and new environments of a deploy side by side.
+ */
 export const directConnectionsShare: Fact = {
   value: 0.5,
   unit: 'fraction of max_connections',
@@ -133,6 +104,19 @@ export const iamNewConnectionsPerSecond: Fact = {
   unit: 'new connections/s',
   source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`,
   factSheet: 'B',
+};
+
+/**
+ * How fast the connections of a burst arrive: the environments Lambda starts for a burst or a deploy
+ * (up to 1,000 per function at once) each open theirs during INIT, so the new connections of N
+ * environments land within about this long. Compared with the IAM guidance per second.
+ */
+export const burstRiseSeconds: Fact = {
+  value: 1,
+  unit: 's',
+  source: 'assumption',
+  calibrate:
+    'During a deploy or a burst, read pg_stat_activity.backend_start (or DatabaseConnections per second in Enhanced Monitoring) and divide the rise in connections by the time it took.',
 };
 
 export const iamTokenLifetime: Fact = {

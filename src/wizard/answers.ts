@@ -4,6 +4,8 @@
  * share link is typed by people and edited by hand.
  */
 import { z } from 'zod';
+import { capacityRange } from '../facts/aurora-serverless-v2.ts';
+import { engineInstanceClasses, type EngineOffer } from '../facts/engine-instance-classes.ts';
 
 export const databases = ['rds-postgresql', 'aurora-postgresql', 'aurora-serverless-v2'] as const;
 export const instanceClasses = ['db.t3.micro', 'db.t4g.small', 'db.t3.medium', 'db.r6g.large', 'db.r6g.2xlarge', 'db.serverless'] as const;
@@ -30,6 +32,18 @@ export const isNodeRuntime = (runtime: Runtime): boolean => runtime.startsWith('
 export const languagesFor = (runtime: Runtime): readonly Language[] =>
   isNodeRuntime(runtime) ? ['typescript', 'javascript'] : ['python'];
 
+/** What each engine offers; a class it does not offer is refused with the reason. */
+export function engineOffer(database: Database): EngineOffer {
+  if (database === 'rds-postgresql') return engineInstanceClasses.rdsPostgresql.value;
+  return database === 'aurora-postgresql' ? engineInstanceClasses.auroraPostgresql.value : engineInstanceClasses.auroraServerlessV2.value;
+}
+
+/** The class a share link that names only the engine gets. */
+export function defaultInstanceClassFor(database: Database): InstanceClass {
+  if (database === 'aurora-serverless-v2') return 'db.serverless';
+  return database === 'aurora-postgresql' ? 'db.r6g.large' : defaultAnswers.instanceClass;
+}
+
 const integerIn = (what: string, min: number, max: number) =>
   z.coerce
     .number({ error: () => `${what}: expected a whole number from ${min} to ${max}` })
@@ -37,20 +51,40 @@ const integerIn = (what: string, min: number, max: number) =>
     .min(min, { error: () => `${what}: expected a whole number from ${min} to ${max}` })
     .max(max, { error: () => `${what}: expected a whole number from ${min} to ${max}` });
 
+/** ACUs move in half steps, so a typed 0.7 is refused rather than rounded. */
+const acuIn = (what: string, min: number, max: number) => {
+  const expected = `${what}: expected ${min} to ${max} ACUs in steps of ${capacityRange.step.value}`;
+  return z.coerce
+    .number({ error: () => expected })
+    .min(min, { error: () => expected })
+    .max(max, { error: () => expected })
+    .refine((value) => Number.isInteger(value / capacityRange.step.value), { error: () => expected });
+};
+
 export const PEAK_CONCURRENCY_MAX = 100_000;
 export const LATENCY_BUDGET_MAX_MS = 60_000;
+export const OTHER_CONNECTIONS_MAX = 100_000;
+export const MONTHLY_SPEND_MAX_USD = 1_000_000;
+export const ACU_MIN = capacityRange.minimum.value;
+export const ACU_MAX = capacityRange.maximum.value;
+export const ACU_SMALLEST_MAXIMUM = capacityRange.smallestMaximum.value;
 
 export const Answers = z
   .object({
     database: choice(databases, 'database'),
     instanceClass: choice(instanceClasses, 'instanceClass'),
+    minAcu: acuIn('minAcu', ACU_MIN, ACU_MAX),
+    maxAcu: acuIn('maxAcu', ACU_SMALLEST_MAXIMUM, ACU_MAX),
     existingDatabase: choice(yesNo, 'existingDatabase'),
     needsRelational: choice(yesNo, 'needsRelational'),
     peakConcurrency: integerIn('peakConcurrency', 1, PEAK_CONCURRENCY_MAX),
+    otherConnections: integerIn('otherConnections', 0, OTHER_CONNECTIONS_MAX),
     traffic: choice(trafficShapes, 'traffic'),
     latencyBudgetMs: integerIn('latencyBudgetMs', 1, LATENCY_BUDGET_MAX_MS),
+    monthlySpendUsd: integerIn('monthlySpendUsd', 0, MONTHLY_SPEND_MAX_USD),
     dataModelCanChange: choice(yesNo, 'dataModelCanChange'),
     asyncWritesOk: choice(yesNo, 'asyncWritesOk'),
+    synchronousReads: choice(yesNo, 'synchronousReads'),
     runtime: choice(runtimes, 'runtime'),
     language: choice(languages, 'language'),
     auth: choice(auths, 'auth'),
@@ -65,19 +99,40 @@ export const Answers = z
         message: `language: ${answers.runtime} runs ${languagesFor(answers.runtime).join(' or ')}; got ${answers.language}`,
       });
     }
+    const offer = engineOffer(answers.database);
+    if (!offer.classes.includes(answers.instanceClass)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['instanceClass'],
+        message: `instanceClass: ${answers.database} offers ${offer.classes.join(', ')}; got ${answers.instanceClass} (${offer.whyNot})`,
+      });
+    }
+    if (answers.minAcu > answers.maxAcu) {
+      ctx.addIssue({ code: 'custom', path: ['minAcu'], message: `minAcu: the minimum (${answers.minAcu}) is above the maximum (${answers.maxAcu} ACUs)` });
+    }
   });
 export type Answers = z.infer<typeof Answers>;
 
+/**
+ * Answers added after links were first shared have defaults that keep an old link's decision where
+ * the rules allow: a 0.5–16 ACU range (Aurora's table gives the 2,000 the wizard used to assume), no
+ * other clients, and room in the spend for any proxy the wizard can size.
+ */
 export const defaultAnswers: Answers = {
   database: 'rds-postgresql',
   instanceClass: 'db.t4g.small',
+  minAcu: 0.5,
+  maxAcu: 16,
   existingDatabase: 'yes',
   needsRelational: 'yes',
   peakConcurrency: 50,
+  otherConnections: 0,
   traffic: 'steady',
   latencyBudgetMs: 200,
+  monthlySpendUsd: 100,
   dataModelCanChange: 'no',
   asyncWritesOk: 'no',
+  synchronousReads: 'yes',
   runtime: 'nodejs22.x',
   language: 'typescript',
   auth: 'iam',
@@ -94,13 +149,19 @@ export function parseAnswers(input: unknown): ParseResult<Answers> {
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: messagesOf(result.error) };
 }
 
-/** Reads answers from a share link's query string; missing keys take the defaults, unknown keys are refused. */
+/**
+ * Reads answers from a share link's query string; missing keys take the defaults (a link that names
+ * only the engine gets a class that engine offers), unknown keys are refused.
+ */
 export function answersFromSearchParams(params: URLSearchParams): ParseResult<Answers> {
   const record: Record<string, unknown> = { ...defaultAnswers };
   const unknown: string[] = [];
   for (const [key, value] of params) {
     if (key in defaultAnswers) record[key] = value;
     else unknown.push(`${key}: not a wizard answer; expected one of ${Object.keys(defaultAnswers).join(', ')}`);
+  }
+  if (!params.has('instanceClass') && (databases as readonly unknown[]).includes(record.database)) {
+    record.instanceClass = defaultInstanceClassFor(record.database as Database);
   }
   const parsed = parseAnswers(record);
   if (unknown.length === 0) return parsed;

@@ -5,20 +5,28 @@
  * "What would change this answer" is not hand-written: each alternative answer is fed back through
  * the same rules, so the advice can never disagree with the rules.
  */
-import type { Answers, Database, InstanceClass } from './answers.ts';
+import { defaultInstanceClassFor, engineOffer, type Answers, type Database, type InstanceClass } from './answers.ts';
 import type { GenerateOptions, Pattern } from '../templates/options.ts';
 import {
+  connectionBudget,
+  directConcurrencyLimit,
+  iamRateLimit,
+  newConnectionsPerSecond,
+  proxyMinimumMonthlyUsd,
+  usd,
+  type ConnectionBudget,
+} from './budget.ts';
+import {
   dataApiAddedLatencyMs,
-  directConnectionsShare,
-  iamNewConnectionsPerSecond,
-  instanceClassMemoryGiB,
   lambdaAccountConcurrency,
-  maxConnectionsCap,
-  maxConnectionsDivisor,
   poolMaxPerEnvironment,
   proxyAddedLatencyMs,
-  serverlessV2MaxConnections,
+  serverIdleSessionTimeout,
+  sqsMaximumConcurrency,
 } from '../facts/starter-code.ts';
+import { lambda } from '../facts/lambda.ts';
+
+export { connectionBudget, proxyMinimumMonthlyUsd, type ConnectionBudget } from './budget.ts';
 
 export interface Reason {
   /** The answers this reason rests on, so the page can highlight them. */
@@ -33,21 +41,30 @@ export interface Contradiction {
   resolution: string;
 }
 
-export interface ConnectionBudget {
-  maxConnections: number;
-  /** True when max_connections is an assumption (Serverless v2), not the instance-class formula. */
-  maxConnectionsAssumed: boolean;
-  directBudget: number;
-  connectionsAtPeak: number;
+/** When writes go to a queue and callers also read: what serves the reads, and its project. */
+export interface ReadsPart {
+  pattern: Pattern;
+  reasons: Reason[];
+  generate: GenerateOptions;
 }
 
 export interface Recommendation {
   pattern: Pattern;
   reasons: Reason[];
+  /** What to watch that does not change the pattern (the IAM connection rate). */
+  cautions: Reason[];
+  /** Set when the writes go to a queue and the reads need their own way to the database. */
+  reads?: ReadsPart;
   runnerUp: { pattern: Pattern; why: string };
   whatWouldChange: string[];
   contradictions: Contradiction[];
   budget: ConnectionBudget;
+  /** The reserved concurrency that keeps a directly connecting function inside the budget. */
+  reservedConcurrency?: number;
+  /** RDS Proxy's least monthly charge in front of this database, and what the reader can spend. */
+  proxyMinimumMonthlyUsd: number;
+  /** New connections per second when a burst or a deploy starts the function's environments at once. */
+  newConnectionsPerSecond: number;
   /** The generator's options for the recommended pattern. */
   generate: GenerateOptions;
   /** Preset for the sandbox link. */
@@ -64,22 +81,9 @@ export const patternNames: Record<Pattern, string> = {
 
 const isAurora = (database: Database) => database !== 'rds-postgresql';
 const isBurstable = (instanceClass: InstanceClass) => instanceClass.startsWith('db.t');
+const count = (n: number) => n.toLocaleString('en-US');
 
-export function connectionBudget(instanceClass: InstanceClass, peakConcurrency: number): ConnectionBudget {
-  const gib = instanceClassMemoryGiB.value[instanceClass];
-  const maxConnections =
-    gib === undefined
-      ? serverlessV2MaxConnections.value
-      : Math.min(Math.floor((gib * 1024 ** 3) / maxConnectionsDivisor.value), maxConnectionsCap.value);
-  return {
-    maxConnections,
-    maxConnectionsAssumed: gib === undefined,
-    directBudget: Math.floor(maxConnections * directConnectionsShare.value),
-    connectionsAtPeak: peakConcurrency * poolMaxPerEnvironment.value,
-  };
-}
-
-/** Resolves answers that cannot all be true, saying what was assumed. */
+/** Resolves answers that cannot all be true, saying what was assumed (the schema refuses them at the edges). */
 function reconcile(answers: Answers): { answers: Answers; contradictions: Contradiction[] } {
   const contradictions: Contradiction[] = [];
   let resolved = { ...answers };
@@ -90,13 +94,22 @@ function reconcile(answers: Answers): { answers: Answers; contradictions: Contra
       resolution: 'Assumed Aurora PostgreSQL Serverless v2.',
     });
     resolved = { ...resolved, database: 'aurora-serverless-v2' };
-  } else if (resolved.database === 'aurora-serverless-v2' && resolved.instanceClass !== 'db.serverless') {
+  } else if (!engineOffer(resolved.database).classes.includes(resolved.instanceClass)) {
+    const instead = defaultInstanceClassFor(resolved.database);
     contradictions.push({
       answers: ['database', 'instanceClass'],
-      message: `Aurora Serverless v2 writers use the db.serverless class, not ${resolved.instanceClass}.`,
-      resolution: 'Assumed db.serverless.',
+      message: `${engineOffer(resolved.database).whyNot}; ${resolved.instanceClass} is not one of its classes.`,
+      resolution: `Assumed ${instead}.`,
     });
-    resolved = { ...resolved, instanceClass: 'db.serverless' };
+    resolved = { ...resolved, instanceClass: instead };
+  }
+  if (resolved.minAcu > resolved.maxAcu) {
+    contradictions.push({
+      answers: ['minAcu', 'maxAcu'],
+      message: `The minimum capacity (${resolved.minAcu} ACUs) is above the maximum (${resolved.maxAcu}).`,
+      resolution: `Assumed ${resolved.maxAcu}–${resolved.maxAcu} ACUs.`,
+    });
+    resolved = { ...resolved, minAcu: resolved.maxAcu };
   }
   if (resolved.needsRelational === 'yes' && resolved.dataModelCanChange === 'yes') {
     contradictions.push({
@@ -112,21 +125,120 @@ interface Choice {
   pattern: Pattern;
   reasons: Reason[];
   runnerUp: { pattern: Pattern; why: string };
+  reservedConcurrency?: number;
+  reads?: Omit<Choice, 'reads'>;
+}
+
+/** What the rules know about the database before choosing, shared by the whole path and the reads. */
+interface Setting {
+  proxyCost: number;
+  proxyAffordable: boolean;
+  dataApiFits: boolean;
+  dataApiNote: string;
+  dynamodbFits: boolean;
+}
+
+function settingFor(answers: Answers): Setting {
+  const proxyCost = proxyMinimumMonthlyUsd(answers);
+  const dataApiOffered = isAurora(answers.database) && !isBurstable(answers.instanceClass);
+  const dataApiLatencyOk = answers.latencyBudgetMs >= 3 * dataApiAddedLatencyMs.value;
+  return {
+    proxyCost,
+    proxyAffordable: proxyCost <= answers.monthlySpendUsd,
+    dataApiFits: dataApiOffered && dataApiLatencyOk,
+    dataApiNote: !isAurora(answers.database)
+      ? 'the Data API needs Aurora'
+      : isBurstable(answers.instanceClass)
+        ? 'the Data API is not supported on T instance classes'
+        : `the Data API adds about ${dataApiAddedLatencyMs.value} ms per statement (assumed)`,
+    dynamodbFits: answers.needsRelational === 'no' && answers.dataModelCanChange === 'yes',
+  };
+}
+
+const maxConnectionsText = (answers: Answers, budget: ConnectionBudget): string =>
+  budget.maxConnectionsBasis === 'acu-range'
+    ? `a ${answers.minAcu}–${answers.maxAcu} ACU range allows ${count(budget.maxConnections)} (Aurora's table)`
+    : `${answers.instanceClass} allows at most ${count(budget.maxConnections)} (nominal; SHOW max_connections on yours is lower)`;
+
+function budgetText(answers: Answers, budget: ConnectionBudget, who: string): string {
+  const others = budget.otherConnections > 0 ? `; other clients hold ${count(budget.otherConnections)} of them` : '';
+  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (one per execution environment); ${maxConnectionsText(answers, budget)}${others}, and a direct design should use at most ${count(budget.directBudget)}`;
+}
+
+const proxyCostText = (answers: Answers, setting: Setting): string =>
+  `RDS Proxy's minimum charge in front of this database is about ${usd(setting.proxyCost)} a month (${
+    answers.database === 'aurora-serverless-v2' ? 'at least 8 ACUs, at an assumed per-ACU rate' : 'at least 2 vCPUs of the instance'
+  })`;
+
+/** The way a caller that waits reaches the database: directly, through the proxy or the Data API. */
+function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Setting, who: string): Choice {
+  const fitsDirect = budget.connectionsAtPeak <= budget.directBudget;
+  const limit = directConcurrencyLimit(budget);
+  const reasons: Reason[] = [];
+  const proxyRunnerUp = { pattern: 'rds-proxy' as const, why: `RDS Proxy would absorb growth beyond ${count(limit)} concurrent invocations, for about ${proxyAddedLatencyMs.value} ms (assumed) and at least ${usd(setting.proxyCost)} a month.` };
+  const dynamoRunnerUp = setting.dynamodbFits
+    ? { pattern: 'dynamodb' as const, why: 'The model could move to DynamoDB and avoid connections altogether, at the cost of migrating the existing database.' }
+    : undefined;
+
+  if (fitsDirect) {
+    const reserved = answers.peakConcurrency;
+    reasons.push({ answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, who)}: the direct design fits.` });
+    if (answers.traffic === 'spiky') {
+      reasons.push({
+        answers: ['traffic'],
+        text: `Traffic is spiky, but the budget above already keeps half of the connections free, so the spike is not counted twice. Reserved concurrency of ${count(reserved)} caps the environments, and so the connections, at the peak; server-side timeouts (idle_session_timeout of ${serverIdleSessionTimeout.value} s, RDS's TCP keepalives) close what frozen environments leave. That costs nothing, where RDS Proxy would cost at least ${usd(setting.proxyCost)} a month.`,
+      });
+    } else {
+      reasons.push({ answers: ['traffic'], text: `Traffic is steady, so environments are reused and few connections linger after a burst; reserved concurrency of ${count(reserved)} keeps an unexpected burst inside the budget.` });
+    }
+    return { pattern: 'module-pool', reasons, runnerUp: dynamoRunnerUp ?? proxyRunnerUp, reservedConcurrency: reserved };
+  }
+
+  reasons.push({ answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, who)}: a direct design would run out of connections.` });
+  if (answers.traffic === 'spiky') {
+    reasons.push({ answers: ['traffic'], text: 'Traffic is spiky: after a burst, frozen environments keep their connections open until a server-side timeout closes them, and the next burst opens more.' });
+  }
+  const dataApiReason = { answers: ['latencyBudgetMs'] as (keyof Answers)[], text: `A budget of ${answers.latencyBudgetMs} ms leaves room for the Data API's HTTPS request per statement (about ${dataApiAddedLatencyMs.value} ms, assumed).` };
+
+  if (setting.dataApiFits && answers.database === 'aurora-serverless-v2') {
+    reasons.push({ answers: ['database'], text: `On Aurora Serverless v2 the Data API needs no VPC networking or connection management, and bills per request; ${proxyCostText(answers, setting)}.` });
+    reasons.push(dataApiReason);
+    return { pattern: 'data-api', reasons, runnerUp: { pattern: 'rds-proxy', why: `RDS Proxy keeps the pg/psycopg driver and a lower latency (about ${proxyAddedLatencyMs.value} ms per hop, assumed), for at least ${usd(setting.proxyCost)} a month.` } };
+  }
+
+  if (setting.proxyAffordable || limit < 1) {
+    reasons.push({ answers: ['needsRelational'], text: 'RDS Proxy borrows a database connection per transaction, so many functions share a few connections while keeping SQL transactions.' });
+    reasons.push({
+      answers: ['monthlySpendUsd', 'instanceClass'],
+      text: setting.proxyAffordable
+        ? `${proxyCostText(answers, setting)}, within the ${usd(answers.monthlySpendUsd)} you can spend.`
+        : `${proxyCostText(answers, setting)}, above the ${usd(answers.monthlySpendUsd)} you can spend, but other clients leave no connections for a direct design: without a proxy, only a larger instance or fewer other connections would do.`,
+    });
+    const runnerUp = setting.dataApiFits
+      ? { pattern: 'data-api' as const, why: `The Data API avoids connections entirely and has no minimum charge; ${setting.dataApiNote}.` }
+      : dynamoRunnerUp ?? (answers.asyncWritesOk === 'no'
+        ? { pattern: 'sqs-batching' as const, why: 'If writes could be asynchronous, a queue with a capped consumer would need no proxy for them.' }
+        : { pattern: 'module-pool' as const, why: `Without a proxy, cap the function's reserved concurrency at ${count(Math.max(limit, 0))}: invocations beyond it are throttled instead of failing at the database.` });
+    return { pattern: 'rds-proxy', reasons, runnerUp };
+  }
+
+  const overSpend = { answers: ['monthlySpendUsd', 'instanceClass'] as (keyof Answers)[], text: `${proxyCostText(answers, setting)}, above the ${usd(answers.monthlySpendUsd)} you can spend.` };
+  const proxyIfAffordable = { pattern: 'rds-proxy' as const, why: `If you can spend ${usd(setting.proxyCost)} a month, RDS Proxy keeps the driver and serves the whole peak.` };
+  if (setting.dataApiFits) {
+    reasons.push(overSpend, { answers: ['database'], text: 'The Data API serves Aurora PostgreSQL, provisioned as well as Serverless v2, and bills per request, with no minimum charge.' }, dataApiReason);
+    return { pattern: 'data-api', reasons, runnerUp: proxyIfAffordable };
+  }
+  reasons.push(overSpend, {
+    answers: ['peakConcurrency'],
+    text: `Cap the function's reserved concurrency at ${count(limit)}: invocations beyond it are throttled (429, TooManyRequestsException) and can be retried, instead of failing at the database with "too many clients".`,
+  });
+  return { pattern: 'module-pool', reasons, runnerUp: proxyIfAffordable, reservedConcurrency: limit };
 }
 
 function choose(answers: Answers, budget: ConnectionBudget): Choice {
-  const fitsDirect = budget.connectionsAtPeak <= budget.directBudget;
-  const budgetText = `${answers.peakConcurrency} concurrent invocations open ${budget.connectionsAtPeak} connections (one per execution environment); ${answers.instanceClass} allows about ${budget.maxConnections}${budget.maxConnectionsAssumed ? ' (assumed)' : ''}, and a direct design should use at most ${budget.directBudget}`;
-  const dynamodbFits = answers.needsRelational === 'no' && answers.dataModelCanChange === 'yes';
-  const dataApiFits = isAurora(answers.database) && !isBurstable(answers.instanceClass);
-  const dataApiLatencyOk = answers.latencyBudgetMs >= 3 * dataApiAddedLatencyMs.value;
-  const dataApiNote = !isAurora(answers.database)
-    ? 'the Data API needs Aurora'
-    : isBurstable(answers.instanceClass)
-      ? 'the Data API is not supported on T instance classes'
-      : `the Data API adds about ${dataApiAddedLatencyMs.value} ms per statement (assumed)`;
-
-  if (dynamodbFits && answers.existingDatabase === 'no') {
+  const setting = settingFor(answers);
+  if (setting.dynamodbFits && answers.existingDatabase === 'no') {
+    const connected = chooseConnected(answers, budget, setting, 'invocations');
     return {
       pattern: 'dynamodb',
       reasons: [
@@ -134,69 +246,88 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
         { answers: ['existingDatabase'], text: 'No relational database exists yet, so nothing has to be migrated.' },
         { answers: ['peakConcurrency'], text: 'DynamoDB is called over HTTPS: there is no max_connections to exhaust, only throughput limits per partition and per table.' },
       ],
-      runnerUp: fitsDirect
-        ? { pattern: 'module-pool', why: `If you prefer PostgreSQL: ${budgetText}, so a module-level pool fits.` }
-        : { pattern: 'rds-proxy', why: `If you prefer PostgreSQL: ${budgetText}, so functions need RDS Proxy in front of it.` },
+      runnerUp: {
+        pattern: connected.pattern === 'dynamodb' ? 'rds-proxy' : connected.pattern,
+        why: `If you prefer PostgreSQL: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' && connected.reservedConcurrency === answers.peakConcurrency ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
+      },
     };
   }
 
-  const reasons: Reason[] = [];
-  const runnerUpDynamo = dynamodbFits
-    ? { pattern: 'dynamodb' as const, why: 'The model could move to DynamoDB and avoid connections altogether, at the cost of migrating the existing database.' }
-    : undefined;
+  const fitsDirect = budget.connectionsAtPeak <= budget.directBudget;
+  if (fitsDirect || answers.asyncWritesOk === 'no') return chooseConnected(answers, budget, setting, 'invocations');
 
-  if (fitsDirect && answers.traffic === 'steady') {
-    reasons.push({ answers: ['peakConcurrency', 'instanceClass'], text: `${budgetText}: the direct design fits.` });
-    reasons.push({ answers: ['traffic'], text: 'Traffic is steady, so environments are reused and few connections linger after a burst.' });
+  const reasons: Reason[] = [
+    { answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, 'invocations')}: a direct design would run out of connections.` },
+    { answers: ['asyncWritesOk'], text: `Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer at ${sqsMaximumConcurrency.value} batches, so the writes hold a fixed ${sqsMaximumConcurrency.value * poolMaxPerEnvironment.value} connections.` },
+  ];
+  const runnerUp = { pattern: 'rds-proxy' as const, why: `If callers must see the write committed, RDS Proxy multiplexes many client connections onto a few database connections, for at least ${usd(setting.proxyCost)} a month.` };
+  if (answers.synchronousReads === 'no') return { pattern: 'sqs-batching', reasons, runnerUp };
+
+  // The consumer's connections come out of the same database budget the reads draw on.
+  const consumer = sqsMaximumConcurrency.value * poolMaxPerEnvironment.value;
+  const readsBudget = { ...budget, otherConnections: budget.otherConnections + consumer, directBudget: Math.max(0, budget.directBudget - consumer) };
+  const reads = chooseConnected(answers, readsBudget, setting, 'readers');
+  reasons.push({
+    answers: ['asyncWritesOk', 'synchronousReads'],
+    text: `Callers also read and wait for the answer, and a queue cannot serve a read: use the queue for the writes and ${patternNames[reads.pattern]} for the reads.`,
+  });
+  return { pattern: 'sqs-batching', reasons, runnerUp, reads };
+}
+
+/** The generator's options for a pattern, and the contradiction when the chosen auth cannot apply. */
+function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOptions; contradiction?: Contradiction } {
+  const options: GenerateOptions = {
+    pattern,
+    runtime: answers.runtime,
+    language: answers.language,
+    auth: answers.auth,
+    iac: answers.iac,
+    database: pattern === 'dynamodb' ? 'rds-postgresql' : answers.database,
+  };
+  if (pattern === 'data-api' && answers.auth === 'iam') {
     return {
-      pattern: 'module-pool',
-      reasons,
-      runnerUp: runnerUpDynamo ?? { pattern: 'rds-proxy', why: `RDS Proxy would absorb growth beyond ${budget.directBudget} concurrent invocations, for about ${proxyAddedLatencyMs.value} ms (assumed) and a charge on the database's vCPUs.` },
+      options: { ...options, auth: 'secrets-manager' },
+      contradiction: { answers: ['auth'], message: 'IAM database authentication does not apply to the Data API: it logs in with a Secrets Manager secret, and IAM authorises each API call.', resolution: 'The generated project uses a Secrets Manager secret.' },
     };
   }
-
-  if (fitsDirect) reasons.push({ answers: ['peakConcurrency', 'instanceClass'], text: `${budgetText}: it fits at the peak.` });
-  else reasons.push({ answers: ['peakConcurrency', 'instanceClass'], text: `${budgetText}: a direct design would run out of connections.` });
-  if (answers.traffic === 'spiky') {
-    reasons.push({ answers: ['traffic'], text: 'Traffic is spiky: after a burst, frozen environments keep their connections open until a server-side timeout closes them, and the next burst opens more.' });
-  }
-
-  if (answers.asyncWritesOk === 'yes') {
-    reasons.push({ answers: ['asyncWritesOk'], text: 'Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer, so the database sees a fixed number of connections.' });
+  if (pattern === 'dynamodb' && answers.auth === 'secrets-manager') {
     return {
-      pattern: 'sqs-batching',
-      reasons,
-      runnerUp: { pattern: 'rds-proxy', why: 'If callers must see the write committed, RDS Proxy multiplexes many client connections onto a few database connections.' },
+      options: { ...options, auth: 'iam' },
+      contradiction: { answers: ['auth'], message: 'DynamoDB has no database password to keep in Secrets Manager.', resolution: 'The generated project authorises with the function role only.' },
     };
   }
+  return { options };
+}
 
-  if (dataApiFits && answers.database === 'aurora-serverless-v2' && dataApiLatencyOk) {
-    reasons.push({ answers: ['database'], text: 'On Aurora Serverless v2 the Data API needs no VPC networking or connection management, and RDS Proxy bills a minimum of 8 ACUs.' });
-    reasons.push({ answers: ['latencyBudgetMs'], text: `A budget of ${answers.latencyBudgetMs} ms leaves room for ${dataApiNote}.` });
-    return {
-      pattern: 'data-api',
-      reasons,
-      runnerUp: { pattern: 'rds-proxy', why: `RDS Proxy keeps the pg/psycopg driver and a lower latency (about ${proxyAddedLatencyMs.value} ms per hop, assumed).` },
-    };
-  }
+/** Environments that open IAM-authenticated connections at once under this choice. */
+function environmentsConnecting(choice: Omit<Choice, 'reads'>, answers: Answers): number {
+  if (choice.pattern === 'module-pool') return Math.min(answers.peakConcurrency, choice.reservedConcurrency ?? answers.peakConcurrency);
+  if (choice.pattern === 'rds-proxy') return answers.peakConcurrency;
+  if (choice.pattern === 'sqs-batching') return sqsMaximumConcurrency.value;
+  return 0;
+}
 
-  reasons.push({ answers: ['needsRelational'], text: 'RDS Proxy borrows a database connection per transaction, so many functions share a few connections while keeping SQL transactions.' });
-  if (answers.auth === 'iam' && answers.peakConcurrency > iamNewConnectionsPerSecond.value) {
-    reasons.push({ answers: ['auth', 'peakConcurrency'], text: `AWS advises fewer than ${iamNewConnectionsPerSecond.value} new IAM-authenticated connections per second; the proxy checks the tokens and keeps its own database connections open.` });
+/** Compares new connections per second, not concurrency, with the IAM guidance per second. */
+function iamCautions(choice: Choice, answers: Answers): { reasons: Reason[]; cautions: Reason[]; rate: number } {
+  const environments = Math.max(environmentsConnecting(choice, answers), choice.reads ? environmentsConnecting(choice.reads, answers) : 0);
+  const rate = newConnectionsPerSecond(environments);
+  if (answers.auth !== 'iam' || environments === 0) return { reasons: [], cautions: [], rate };
+  const viaProxy = choice.pattern === 'rds-proxy' || choice.reads?.pattern === 'rds-proxy';
+  const what = `When a burst or a deploy starts ${count(environments)} environments at once, they open about ${count(rate)} new connections per second`;
+  if (rate < iamRateLimit) {
+    return { reasons: [{ answers: ['auth', 'peakConcurrency'], text: `${what}, under AWS's guidance of fewer than ${iamRateLimit} new IAM-authenticated connections per second.` }], cautions: [], rate };
   }
-  const runnerUp = dataApiFits && dataApiLatencyOk
-    ? { pattern: 'data-api' as const, why: `The Data API avoids connections entirely; ${dataApiNote}.` }
-    : runnerUpDynamo ?? (fitsDirect
-      ? { pattern: 'module-pool' as const, why: 'Concurrency fits a direct design; with steady traffic a module-level pool would do without a proxy.' }
-      : { pattern: 'sqs-batching' as const, why: 'If writes could be asynchronous, a queue with a capped consumer would need no proxy.' });
-  return { pattern: 'rds-proxy', reasons, runnerUp };
+  const text = viaProxy
+    ? `${what}, above AWS's guidance of fewer than ${iamRateLimit} new IAM-authenticated connections per second. The proxy keeps its own database connections, but it checks every client's token too and has its own error for too many competing IAM requests: spread the start (provisioned concurrency) or let functions authenticate to the proxy with the secret.`
+    : `${what}, above AWS's guidance of fewer than ${iamRateLimit} new IAM-authenticated connections per second, past which IAM authentication can throttle connections: use Secrets Manager, or spread the start (provisioned concurrency).`;
+  return { reasons: [], cautions: [{ answers: ['auth', 'peakConcurrency'], text }], rate };
 }
 
 function counterfactuals(answers: Answers, chosen: Pattern): string[] {
   const changes: string[] = [];
   const tryChange = (patch: Partial<Answers>, description: string) => {
     const next = reconcile({ ...answers, ...patch }).answers;
-    const pattern = choose(next, connectionBudget(next.instanceClass, next.peakConcurrency)).pattern;
+    const pattern = choose(next, connectionBudget(next)).pattern;
     if (pattern !== chosen) changes.push(`${description}: ${patternNames[pattern]}.`);
   };
   const flip = (value: 'yes' | 'no') => (value === 'yes' ? 'no' : 'yes');
@@ -206,10 +337,14 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
   tryChange({ needsRelational: flip(answers.needsRelational) }, answers.needsRelational === 'yes' ? 'If the work needed no joins or multi-statement transactions' : 'If the work needed joins or multi-statement transactions');
   tryChange({ dataModelCanChange: flip(answers.dataModelCanChange) }, answers.dataModelCanChange === 'yes' ? 'If the data model had to stay relational' : 'If the data model could move to key-value access');
   if (answers.database !== 'aurora-serverless-v2') tryChange({ database: 'aurora-serverless-v2', instanceClass: 'db.serverless' }, 'On Aurora Serverless v2');
+  else if (answers.minAcu <= 0.5 && answers.maxAcu >= 16) tryChange({ minAcu: 1 }, 'With a minimum of 1 ACU (no 2,000 cap on max_connections)');
   if (answers.latencyBudgetMs < 3 * dataApiAddedLatencyMs.value) tryChange({ latencyBudgetMs: 3 * dataApiAddedLatencyMs.value }, `With a latency budget of ${3 * dataApiAddedLatencyMs.value} ms or more`);
   else tryChange({ latencyBudgetMs: 3 * dataApiAddedLatencyMs.value - 1 }, `With a latency budget under ${3 * dataApiAddedLatencyMs.value} ms`);
-  const budget = connectionBudget(answers.instanceClass, answers.peakConcurrency);
-  const directPeak = Math.floor(budget.directBudget / poolMaxPerEnvironment.value);
+  const proxyCost = proxyMinimumMonthlyUsd(answers);
+  if (answers.monthlySpendUsd < proxyCost) tryChange({ monthlySpendUsd: Math.ceil(proxyCost) }, `If you could spend ${usd(Math.ceil(proxyCost))} a month`);
+  else if (proxyCost >= 1) tryChange({ monthlySpendUsd: Math.floor(proxyCost) - 1 }, `If you could spend less than ${usd(proxyCost)} a month`);
+  if (answers.otherConnections > 0) tryChange({ otherConnections: 0 }, 'If no other client used the database');
+  const directPeak = directConcurrencyLimit(connectionBudget(answers));
   if (answers.peakConcurrency > directPeak && directPeak >= 1) tryChange({ peakConcurrency: directPeak }, `At ${directPeak} concurrent invocations or fewer`);
   else if (answers.peakConcurrency <= directPeak) tryChange({ peakConcurrency: directPeak + 1 }, `Above ${directPeak} concurrent invocations`);
   if (answers.peakConcurrency > lambdaAccountConcurrency.value) {
@@ -220,32 +355,38 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
 
 export function decide(input: Answers): Recommendation {
   const { answers, contradictions } = reconcile(input);
-  const budget = connectionBudget(answers.instanceClass, answers.peakConcurrency);
+  const budget = connectionBudget(answers);
   const choice = choose(answers, budget);
-  let auth = answers.auth;
-  if (choice.pattern === 'data-api' && auth === 'iam') {
-    contradictions.push({ answers: ['auth'], message: 'IAM database authentication does not apply to the Data API: it logs in with a Secrets Manager secret, and IAM authorises each API call.', resolution: 'The generated project uses a Secrets Manager secret.' });
-    auth = 'secrets-manager';
+  const main = generateFor(choice.pattern, answers);
+  if (main.contradiction) contradictions.push(main.contradiction);
+  const iam = iamCautions(choice, answers);
+  const reservedConcurrency = choice.reservedConcurrency ?? choice.reads?.reservedConcurrency;
+  const reservable = lambdaAccountConcurrency.value - lambda.unreservedMinimum.value;
+  if (reservedConcurrency !== undefined && reservedConcurrency > reservable) {
+    iam.cautions.push({
+      answers: ['peakConcurrency'],
+      text: `Reserving ${count(reservedConcurrency)} would leave fewer than the ${lambda.unreservedMinimum.value} unreserved executions Lambda keeps for other functions under the default quota of ${count(lambdaAccountConcurrency.value)}: raise the account's concurrency quota first.`,
+    });
   }
-  if (choice.pattern === 'dynamodb' && auth === 'secrets-manager') {
-    contradictions.push({ answers: ['auth'], message: 'DynamoDB has no database password to keep in Secrets Manager.', resolution: 'The generated project authorises with the function role only.' });
-    auth = 'iam';
+  let reads: ReadsPart | undefined;
+  if (choice.reads) {
+    const generated = generateFor(choice.reads.pattern, answers);
+    if (generated.contradiction) contradictions.push({ ...generated.contradiction, message: `Reads: ${generated.contradiction.message}` });
+    reads = { pattern: choice.reads.pattern, reasons: choice.reads.reasons, generate: generated.options };
   }
   return {
     pattern: choice.pattern,
-    reasons: choice.reasons,
+    reasons: [...choice.reasons, ...iam.reasons],
+    cautions: iam.cautions,
+    ...(reads ? { reads } : {}),
     runnerUp: choice.runnerUp,
     whatWouldChange: counterfactuals(answers, choice.pattern),
     contradictions,
     budget,
-    generate: {
-      pattern: choice.pattern,
-      runtime: answers.runtime,
-      language: answers.language,
-      auth,
-      iac: answers.iac,
-      database: choice.pattern === 'dynamodb' ? 'rds-postgresql' : answers.database,
-    },
+    ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+    proxyMinimumMonthlyUsd: proxyMinimumMonthlyUsd(answers),
+    newConnectionsPerSecond: iam.rate,
+    generate: main.options,
     sandbox: { concurrency: answers.peakConcurrency, instanceClass: answers.instanceClass },
   };
 }

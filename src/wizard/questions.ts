@@ -3,7 +3,18 @@
  * read one list. Each question says why it matters and which chapter shows it happening.
  */
 import type { Answers } from './answers.ts';
-import { PEAK_CONCURRENCY_MAX, LATENCY_BUDGET_MAX_MS } from './answers.ts';
+import {
+  ACU_MAX,
+  ACU_MIN,
+  ACU_SMALLEST_MAXIMUM,
+  LATENCY_BUDGET_MAX_MS,
+  MONTHLY_SPEND_MAX_USD,
+  OTHER_CONNECTIONS_MAX,
+  PEAK_CONCURRENCY_MAX,
+  engineOffer,
+  languagesFor,
+} from './answers.ts';
+import { capacityRange } from '../facts/aurora-serverless-v2.ts';
 
 export const chapters = {
   theProblem: '/guide/the-problem',
@@ -30,6 +41,8 @@ interface QuestionBase<K extends keyof Answers> {
   whyThisMatters: string;
   /** The chapter that shows the effect, as a site path. */
   chapter: string;
+  /** Asked only when an earlier answer takes one of these values; otherwise its default stands. */
+  askedWhen?: { answer: keyof Answers; is: readonly string[] };
 }
 
 export interface ChoiceQuestion<K extends keyof Answers = keyof Answers> extends QuestionBase<K> {
@@ -41,6 +54,8 @@ export interface NumberQuestion<K extends keyof Answers = keyof Answers> extends
   kind: 'number';
   min: number;
   max: number;
+  /** 1 unless said: ACUs move in half steps. */
+  step?: number;
   unit: string;
 }
 
@@ -61,7 +76,7 @@ export const questions: readonly Question[] = [
       { value: 'aurora-postgresql', label: 'Aurora PostgreSQL (provisioned)' },
       { value: 'aurora-serverless-v2', label: 'Aurora PostgreSQL Serverless v2' },
     ],
-    whyThisMatters: 'The RDS Data API exists only for Aurora, and the IAM policy names an instance (db-…) or a cluster (cluster-…) resource id.',
+    whyThisMatters: 'The RDS Data API serves Aurora PostgreSQL, provisioned and Serverless v2, not RDS for PostgreSQL; each engine offers its own instance classes; the IAM policy names an instance (db-…) or a cluster (cluster-…) resource id.',
     chapter: chapters.dataApi,
   },
   {
@@ -76,7 +91,32 @@ export const questions: readonly Question[] = [
       { value: 'db.r6g.2xlarge', label: 'db.r6g.2xlarge (64 GiB)' },
       { value: 'db.serverless', label: 'db.serverless (Aurora Serverless v2)' },
     ],
-    whyThisMatters: 'max_connections follows the instance memory (about 1 connection per 9.1 MiB), and that budget decides whether functions may connect directly.',
+    whyThisMatters:
+      'max_connections follows the instance memory (about 1 connection per 9.1 MiB of it; the figure on the nominal memory is an upper bound, since RDS keeps some memory for itself), and that budget decides whether functions may connect directly.',
+    chapter: chapters.theProblem,
+  },
+  {
+    kind: 'number',
+    id: 'minAcu',
+    label: 'Minimum capacity (ACUs)',
+    min: ACU_MIN,
+    max: ACU_MAX,
+    step: capacityRange.step.value,
+    unit: 'ACUs',
+    askedWhen: { answer: 'database', is: ['aurora-serverless-v2'] },
+    whyThisMatters: 'With a minimum of 0 or 0.5 ACU, Aurora PostgreSQL caps max_connections at 2,000 whatever the maximum.',
+    chapter: chapters.theProblem,
+  },
+  {
+    kind: 'number',
+    id: 'maxAcu',
+    label: 'Maximum capacity (ACUs)',
+    min: ACU_SMALLEST_MAXIMUM,
+    max: ACU_MAX,
+    step: capacityRange.step.value,
+    unit: 'ACUs',
+    askedWhen: { answer: 'database', is: ['aurora-serverless-v2'] },
+    whyThisMatters: 'Serverless v2 sets max_connections from the maximum of the range (189 at 1 ACU, 3,360 at 16, 5,000 from 32), not from the capacity it runs at.',
     chapter: chapters.theProblem,
   },
   {
@@ -106,6 +146,16 @@ export const questions: readonly Question[] = [
     chapter: chapters.poolsPerEnvironment,
   },
   {
+    kind: 'number',
+    id: 'otherConnections',
+    label: 'Connections other clients hold on this database at their peak',
+    min: 0,
+    max: OTHER_CONNECTIONS_MAX,
+    unit: 'connections',
+    whyThisMatters: 'max_connections is per database, not per function: other functions, services and admin tools share it, so the budget is what they leave.',
+    chapter: chapters.theProblem,
+  },
+  {
     kind: 'choice',
     id: 'traffic',
     label: 'Traffic shape',
@@ -113,7 +163,7 @@ export const questions: readonly Question[] = [
       { value: 'steady', label: 'Steady' },
       { value: 'spiky', label: 'Spiky (bursts far above the average)' },
     ],
-    whyThisMatters: 'After a burst, frozen environments keep their connections open until a server-side timeout closes them.',
+    whyThisMatters: 'After a burst, frozen environments keep their connections open until a server-side timeout closes them; reserved concurrency caps how many there can be.',
     chapter: chapters.poolsPerEnvironment,
   },
   {
@@ -125,6 +175,16 @@ export const questions: readonly Question[] = [
     unit: 'ms',
     whyThisMatters: 'The Data API adds an HTTPS request per statement; a proxy adds a hop; a queue makes writes asynchronous.',
     chapter: chapters.compare,
+  },
+  {
+    kind: 'number',
+    id: 'monthlySpendUsd',
+    label: 'What can you spend per month on connection management (a proxy)?',
+    min: 0,
+    max: MONTHLY_SPEND_MAX_USD,
+    unit: 'USD a month',
+    whyThisMatters: 'RDS Proxy bills for the database behind it, at least 2 vCPUs of a provisioned instance or 8 ACUs of Serverless v2, whether or not it is busy.',
+    chapter: chapters.configurationAndCost,
   },
   {
     kind: 'choice',
@@ -140,6 +200,15 @@ export const questions: readonly Question[] = [
     label: 'May writes happen a few seconds later (through a queue)?',
     options: yesNo,
     whyThisMatters: 'A queue consumer capped by MaximumConcurrency turns any spike into a fixed number of connections.',
+    chapter: chapters.queuesAndBatching,
+  },
+  {
+    kind: 'choice',
+    id: 'synchronousReads',
+    label: 'Do callers also read from the database and wait for the answer?',
+    options: yesNo,
+    askedWhen: { answer: 'asyncWritesOk', is: ['yes'] },
+    whyThisMatters: 'A queue can take the writes, but a read must reach the database while the caller waits: reads still need a pool, a proxy or the Data API.',
     chapter: chapters.queuesAndBatching,
   },
   {
@@ -192,3 +261,25 @@ export const questions: readonly Question[] = [
     chapter: chapters.configurationAndCost,
   },
 ];
+
+/** Whether a question applies to these answers (the page hides it, the CLI skips it). */
+export function isAsked(question: Question, answers: Answers): boolean {
+  return !question.askedWhen || question.askedWhen.is.includes(String(answers[question.askedWhen.answer]));
+}
+
+export interface ChoiceConstraint {
+  /** The values this question may take given the other answers. */
+  allowed: readonly string[];
+  /** Shown next to the disabled choices. */
+  reason: string;
+}
+
+/** Choices an earlier answer rules out, with the reason, so the page can disable them and the CLI move on. */
+export function choiceConstraints(answers: Answers): Partial<Record<keyof Answers, ChoiceConstraint>> {
+  const offer = engineOffer(answers.database);
+  const languages = languagesFor(answers.runtime);
+  return {
+    instanceClass: { allowed: offer.classes, reason: `${offer.whyNot}; the other choices are disabled.` },
+    language: { allowed: languages, reason: `${answers.runtime} runs ${languages.join(' or ')}; the other choices are disabled.` },
+  };
+}

@@ -6,6 +6,8 @@ import {
   databases,
   decide,
   defaultAnswers,
+  defaultInstanceClassFor,
+  engineOffer,
   instanceClasses,
   parseAnswers,
   questions,
@@ -22,12 +24,12 @@ describe('decide: table of situations', () => {
   const table: Array<[string, Partial<Answers>, string, string]> = [
     ['small steady load on a small instance', { instanceClass: 'db.t4g.small', peakConcurrency: 50, traffic: 'steady' }, 'module-pool', 'rds-proxy'],
     ['steady load above the direct budget', { instanceClass: 'db.t4g.small', peakConcurrency: 500 }, 'rds-proxy', 'sqs-batching'],
-    ['spiky load that fits still gets a proxy', { instanceClass: 'db.r6g.large', peakConcurrency: 100, traffic: 'spiky' }, 'rds-proxy', 'module-pool'],
+    ['spiky load that fits stays direct: the halved budget already allows for it', { instanceClass: 'db.r6g.large', peakConcurrency: 100, traffic: 'spiky' }, 'module-pool', 'rds-proxy'],
     ['asynchronous writes under a spike', { peakConcurrency: 3000, traffic: 'spiky', asyncWritesOk: 'yes' }, 'sqs-batching', 'rds-proxy'],
     ['new key-value service', { existingDatabase: 'no', needsRelational: 'no', dataModelCanChange: 'yes' }, 'dynamodb', 'module-pool'],
     ['new key-value service at scale', { existingDatabase: 'no', needsRelational: 'no', dataModelCanChange: 'yes', peakConcurrency: 5000 }, 'dynamodb', 'rds-proxy'],
-    ['Serverless v2 under a spike with room for latency', { database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 800, latencyBudgetMs: 500 }, 'data-api', 'rds-proxy'],
-    ['Serverless v2 with a tight latency budget', { database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 800, latencyBudgetMs: 20 }, 'rds-proxy', 'module-pool'],
+    ['Serverless v2 under a spike with room for latency', { database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 1500, latencyBudgetMs: 500 }, 'data-api', 'rds-proxy'],
+    ['Serverless v2 with a tight latency budget', { database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 1500, latencyBudgetMs: 20 }, 'rds-proxy', 'sqs-batching'],
     ['provisioned Aurora at scale: proxy, Data API runner-up', { database: 'aurora-postgresql', instanceClass: 'db.r6g.large', peakConcurrency: 2000, latencyBudgetMs: 300 }, 'rds-proxy', 'data-api'],
     ['Aurora on a T class never gets the Data API', { database: 'aurora-postgresql', instanceClass: 'db.t3.medium', peakConcurrency: 2000, latencyBudgetMs: 300 }, 'rds-proxy', 'sqs-batching'],
     ['existing database, model could move: DynamoDB is the runner-up', { needsRelational: 'no', dataModelCanChange: 'yes', peakConcurrency: 20 }, 'module-pool', 'dynamodb'],
@@ -40,8 +42,8 @@ describe('decide: table of situations', () => {
 
   it('computes the direct budget from the instance-class formula', () => {
     // 2 GiB / 9,531,392 bytes = 225 connections; half of them for the direct design.
-    expect(connectionBudget('db.t4g.small', 112)).toMatchObject({ maxConnections: 225, directBudget: 112, connectionsAtPeak: 112 });
-    expect(connectionBudget('db.r6g.2xlarge', 1).maxConnections).toBe(5000);
+    expect(connectionBudget(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 112 }))).toMatchObject({ maxConnections: 225, directBudget: 112, connectionsAtPeak: 112 });
+    expect(connectionBudget(with_({ instanceClass: 'db.r6g.2xlarge', peakConcurrency: 1 })).maxConnections).toBe(5000);
     expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 112 })).pattern).toBe('module-pool');
     expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 113 })).pattern).toBe('rds-proxy');
   });
@@ -72,7 +74,7 @@ describe('decide: contradictory answers', () => {
     expect(recommendation.contradictions.map((c) => c.answers)).toContainEqual(['needsRelational', 'dataModelCanChange']);
   });
   it('IAM auth with a Data API recommendation generates with Secrets Manager, explicitly', () => {
-    const recommendation = decide(with_({ database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 800, auth: 'iam' }));
+    const recommendation = decide(with_({ database: 'aurora-serverless-v2', instanceClass: 'db.serverless', traffic: 'spiky', peakConcurrency: 1500, auth: 'iam' }));
     expect(recommendation.pattern).toBe('data-api');
     expect(recommendation.generate.auth).toBe('secrets-manager');
     expect(recommendation.contradictions.some((c) => c.answers.includes('auth'))).toBe(true);
@@ -129,6 +131,44 @@ describe('decide: the whole answer space', () => {
     }
   });
 
+  // The answers added later, over valid combinations only (the schema refuses the others).
+  const wider: Answers[] = [];
+  for (const database of databases)
+    for (const instanceClass of engineOffer(database).classes as Answers['instanceClass'][])
+      for (const [minAcu, maxAcu] of database === 'aurora-serverless-v2' ? [[0.5, 1], [0.5, 16], [1, 16], [2, 64]] : [[0.5, 16]])
+        for (const otherConnections of [0, 150, 3000])
+          for (const monthlySpendUsd of [0, 50, 100])
+            for (const [asyncWritesOk, synchronousReads] of [['no', 'yes'], ['yes', 'yes'], ['yes', 'no']] as const)
+              for (const traffic of ['steady', 'spiky'] as const)
+                for (const peakConcurrency of [20, 400, 3000])
+                  for (const latencyBudgetMs of [10, 500])
+                    wider.push({ ...base, database, instanceClass, minAcu, maxAcu, otherConnections, monthlySpendUsd, asyncWritesOk, synchronousReads, traffic, peakConcurrency, latencyBudgetMs });
+
+  it(`holds its invariants over ${wider.length} answer sets with the newer answers`, () => {
+    for (const answers of wider) {
+      const r = decide(answers);
+      const where = JSON.stringify(answers);
+      expect(parseAnswers(answers).ok, where).toBe(true);
+      expect(r.contradictions.filter((c) => c.answers.includes('instanceClass')), where).toEqual([]);
+      expect(whyInvalid(r.generate), where).toEqual([]);
+      if (r.reads) expect(whyInvalid(r.reads.generate), where).toEqual([]);
+      expect(Boolean(r.reads), where).toBe(r.pattern === 'sqs-batching' && answers.synchronousReads === 'yes');
+      expect(r.budget.maxConnectionsBasis, where).toBe(answers.database === 'aurora-serverless-v2' ? 'acu-range' : 'nominal-memory');
+      for (const pattern of [r.pattern, r.reads?.pattern]) {
+        if (pattern === 'data-api') expect(answers.database !== 'rds-postgresql' && !answers.instanceClass.startsWith('db.t'), where).toBe(true);
+      }
+      // A directly connecting function is capped inside the budget, whatever the spend.
+      if (r.pattern === 'module-pool' || r.reads?.pattern === 'module-pool') {
+        expect(r.reservedConcurrency, where).toBeGreaterThanOrEqual(1);
+        expect(r.reservedConcurrency!, where).toBeLessThanOrEqual(r.budget.directBudget);
+      }
+      // The proxy beyond the spend only when nothing else can reach the database.
+      if (r.pattern === 'rds-proxy' && answers.monthlySpendUsd < r.proxyMinimumMonthlyUsd) expect(r.budget.directBudget, where).toBe(0);
+      // Spikiness is not counted twice: a peak inside the direct budget stays direct.
+      if (r.budget.connectionsAtPeak <= r.budget.directBudget && !(answers.existingDatabase === 'no' && answers.needsRelational === 'no')) expect(r.pattern, where).toBe('module-pool');
+    }
+  });
+
   it('is deterministic', () => {
     const answers = space[1234]!;
     expect(JSON.stringify(decide(answers))).toBe(JSON.stringify(decide({ ...answers })));
@@ -162,6 +202,8 @@ describe('answers schema and URL state', () => {
           const patch: Partial<Answers> = { [question.id]: option.value } as Partial<Answers>;
           if (question.id === 'runtime') patch.language = languagesFor(option.value as Answers['runtime'])[0]!;
           if (question.id === 'language' && option.value === 'python') patch.runtime = 'python3.12';
+          if (question.id === 'database') patch.instanceClass = defaultInstanceClassFor(option.value as Answers['database']);
+          if (question.id === 'instanceClass') patch.database = databases.find((database) => engineOffer(database).classes.includes(option.value))!;
           expect(parseAnswers(with_(patch)).ok, `${question.id}=${option.value}`).toBe(true);
         }
       }

@@ -1,0 +1,67 @@
+/**
+ * The numbers the rules compare, each against its own kind: connections at the peak against what the
+ * database allows after other clients, new connections per second against the IAM guidance per
+ * second, and the proxy's minimum monthly charge against what the reader can spend.
+ */
+import type { Answers } from './answers.ts';
+import { defaultMaxConnections, findInstanceClass } from '../facts/postgres.ts';
+import { serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
+import { lambda } from '../facts/lambda.ts';
+import { pricing } from '../facts/pricing.ts';
+import { burstRiseSeconds, directConnectionsShare, iamNewConnectionsPerSecond, poolMaxPerEnvironment } from '../facts/starter-code.ts';
+
+export interface ConnectionBudget {
+  maxConnections: number;
+  /**
+   * Where max_connections comes from: the RDS formula on the class's nominal memory (an upper bound:
+   * DBInstanceClassMemory leaves out what the OS and RDS keep), or Aurora's table for the ACU range.
+   */
+  maxConnectionsBasis: 'nominal-memory' | 'acu-range';
+  /** What other clients hold at their peak. */
+  otherConnections: number;
+  /** What they leave, and the share of it a direct design may plan for. */
+  directBudget: number;
+  /** Connections a direct design opens at the peak: one pool per execution environment. */
+  connectionsAtPeak: number;
+}
+
+export function connectionBudget(answers: Answers): ConnectionBudget {
+  const instance = findInstanceClass(answers.instanceClass);
+  const maxConnections = instance ? defaultMaxConnections(instance) : serverlessV2MaxConnections(answers.minAcu, answers.maxAcu);
+  const left = Math.max(0, maxConnections - answers.otherConnections);
+  return {
+    maxConnections,
+    maxConnectionsBasis: instance ? 'nominal-memory' : 'acu-range',
+    otherConnections: answers.otherConnections,
+    directBudget: Math.floor(left * directConnectionsShare.value),
+    connectionsAtPeak: answers.peakConcurrency * poolMaxPerEnvironment.value,
+  };
+}
+
+/** Concurrent invocations whose connections fit the direct budget: the reserved concurrency to set. */
+export const directConcurrencyLimit = (budget: ConnectionBudget): number => Math.floor(budget.directBudget / poolMaxPerEnvironment.value);
+
+/**
+ * New connections per second when `environments` start at once (a burst or a deploy): Lambda starts
+ * up to 1,000 environments of a function at a time, each opens its connection during INIT.
+ */
+export function newConnectionsPerSecond(environments: number): number {
+  const started = Math.min(environments, lambda.scalingEnvironments.value);
+  return Math.ceil((started * poolMaxPerEnvironment.value) / burstRiseSeconds.value);
+}
+
+export const iamRateLimit = iamNewConnectionsPerSecond.value;
+
+/**
+ * The least RDS Proxy costs a month in front of this database: it bills the database's vCPUs (at
+ * least 2) or, for Serverless v2, its ACUs (at least 8), whether or not it is busy.
+ */
+export function proxyMinimumMonthlyUsd(answers: Answers): number {
+  const instance = findInstanceClass(answers.instanceClass);
+  const hourly = instance
+    ? Math.max(instance.vcpus, pricing.rdsProxyMinimumVcpus.value) * pricing.rdsProxyPerVcpuHour.value
+    : pricing.rdsProxyMinimumAcus.value * pricing.rdsProxyPerAcuHour.value;
+  return Math.round(hourly * pricing.hoursPerMonth.value * 100) / 100;
+}
+
+export const usd = (amount: number): string => `$${amount.toFixed(2)}`;
