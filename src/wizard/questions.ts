@@ -11,8 +11,13 @@ import {
   MONTHLY_SPEND_MAX_USD,
   OTHER_CONNECTIONS_MAX,
   PEAK_CONCURRENCY_MAX,
+  databases,
+  defaultInstanceClassFor,
   engineOffer,
   languagesFor,
+  runtimes,
+  type Database,
+  type Runtime,
 } from './answers.ts';
 import { capacityRange } from '../facts/aurora-serverless-v2.ts';
 
@@ -282,4 +287,22 @@ export function choiceConstraints(answers: Answers): Partial<Record<keyof Answer
     instanceClass: { allowed: offer.classes, reason: `${offer.whyNot}; the other choices are disabled.` },
     language: { allowed: languages, reason: `${answers.runtime} runs ${languages.join(' or ')}; the other choices are disabled.` },
   };
+}
+
+/**
+ * Moves a choice an earlier answer rules out to one it allows (a new runtime's first language, the
+ * engine's default class), so a reader who changes the engine or the runtime is not left with an
+ * answer the schema refuses. Values that are themselves invalid are left for the schema to report.
+ */
+export function fitToConstraints(record: Record<string, unknown>): Record<string, unknown> {
+  const fitted = { ...record };
+  if ((runtimes as readonly unknown[]).includes(fitted.runtime)) {
+    const allowed: readonly string[] = languagesFor(fitted.runtime as Runtime);
+    if (!allowed.includes(String(fitted.language))) fitted.language = allowed[0];
+  }
+  if ((databases as readonly unknown[]).includes(fitted.database)) {
+    const database = fitted.database as Database;
+    if (!engineOffer(database).classes.includes(String(fitted.instanceClass))) fitted.instanceClass = defaultInstanceClassFor(database);
+  }
+  return fitted;
 }

@@ -85,15 +85,28 @@ describe('connlab generate', () => {
   it('--interactive asks the wizard questions, explains the decision and writes the recommended project', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'connlab-cli-'));
     mkdirSync(join(dir, 'out'));
-    // database, class, existing, relational, concurrency, traffic, latency, model, async, runtime, language, auth, iac
-    const input = ['', '', '', '', '5000', 'spiky', '', '', 'yes', 'python3.13', '', 'bogus', '2', '3', ''].join('\n') + '\n';
+    // database, class, existing, relational, concurrency, other connections, traffic, latency, spend, model, async,
+    // reads, runtime, language, auth, iac (the ACU range is asked only for Serverless v2)
+    const input = ['', '', '', '', '5000', '', 'spiky', '', '', '', 'yes', '', 'python3.13', '', 'bogus', '2', '3', ''].join('\n') + '\n';
     const result = await connlab(['--interactive', '--out', join(dir, 'out')], input);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('auth: expected one of iam, secrets-manager; got "bogus"');
     expect(result.stdout).toContain('Recommended: an SQS queue with a capped batch consumer (sqs-batching)');
+    expect(result.stdout).toContain('Reads: RDS Proxy (rds-proxy)');
+    expect(result.stdout).toContain('connlab generate --pattern rds-proxy --runtime python3.13 --language python --auth secrets-manager');
     expect(result.stdout).toContain('Runner-up: RDS Proxy');
     const handler = readFileSync(join(dir, 'out/app/handler.py'), 'utf8');
     expect(handler).toContain('Produced by: pattern=sqs-batching, language=python, auth=secrets-manager');
     expect(existsSync(join(dir, 'out/infra/main.tf'))).toBe(true);
+  });
+
+  it('--interactive refuses a class the engine does not offer, with the reason, and asks again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connlab-cli-'));
+    // Aurora PostgreSQL, then db.t3.micro (refused), then the default class; the rest default.
+    const input = ['2', '1', '', ...Array(16).fill('')].join('\n') + '\n';
+    const result = await connlab(['--interactive', '--out', join(dir, 'out')], input);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('instanceClass: aurora-postgresql offers db.t3.medium, db.r6g.large, db.r6g.2xlarge; got db.t3.micro (Aurora PostgreSQL offers no db.t3.micro');
+    expect(result.stdout).toContain('Answer [db.r6g.large]:');
   });
 });

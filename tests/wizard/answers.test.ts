@@ -30,7 +30,7 @@ describe('rule 22: instance classes an engine does not offer are refused, with t
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^instanceClass: ${patch.database} offers .*; got ${patch.instanceClass.replaceAll('.', '\\.')}`));
+    expect(errors[0]).toMatch(new RegExp(`^instanceClass: ${patch.database} offers .*; got ${patch.instanceClass!.replaceAll('.', '\\.')}`));
     expect(errors[0]).toContain(reason);
   });
 

@@ -135,7 +135,7 @@ describe('decide: the whole answer space', () => {
   const wider: Answers[] = [];
   for (const database of databases)
     for (const instanceClass of engineOffer(database).classes as Answers['instanceClass'][])
-      for (const [minAcu, maxAcu] of database === 'aurora-serverless-v2' ? [[0.5, 1], [0.5, 16], [1, 16], [2, 64]] : [[0.5, 16]])
+      for (const [minAcu, maxAcu] of database === 'aurora-serverless-v2' ? ([[0.5, 1], [0.5, 16], [1, 16], [2, 64]] as const) : ([[0.5, 16]] as const))
         for (const otherConnections of [0, 150, 3000])
           for (const monthlySpendUsd of [0, 50, 100])
             for (const [asyncWritesOk, synchronousReads] of [['no', 'yes'], ['yes', 'yes'], ['yes', 'no']] as const)

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command, CommandIO } from '../main.ts';
 import { generate, GenerateOptionsSchema, patterns, whyInvalid, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
-import { auths, databases, decide, defaultAnswers, iacs, languages, parseAnswers, questions, runtimes, patternNames } from '../../wizard/index.ts';
+import { auths, choiceConstraints, databases, decide, defaultAnswers, fitToConstraints, iacs, isAsked, languages, parseAnswers, questions, runtimes, patternNames, type Answers } from '../../wizard/index.ts';
 
 const valid: Record<keyof GenerateOptions, readonly string[]> = { pattern: patterns, runtime: runtimes, language: languages, auth: auths, iac: iacs, database: databases };
 const USAGE =
@@ -79,6 +79,7 @@ async function interactive(io: CommandIO): Promise<GenerateOptions | undefined> 
   const answers: Record<string, unknown> = { ...defaultAnswers };
   try {
     for (const question of questions) {
+      if (!isAsked(question, answers as Answers)) continue;
       const current = String(answers[question.id]);
       const choices = question.kind === 'choice' ? question.options.map((o, i) => `  ${i + 1}. ${o.label} [${o.value}]`).join('\n') + '\n' : '';
       const range = question.kind === 'number' ? ` (${question.min} to ${question.max} ${question.unit})` : '';
@@ -90,9 +91,11 @@ async function interactive(io: CommandIO): Promise<GenerateOptions | undefined> 
         }
         let value: string = reply === '' ? current : reply;
         if (question.kind === 'choice' && /^\d+$/.test(value)) value = question.options[Number(value) - 1]?.value ?? value;
-        const trial = { ...answers, [question.id]: value };
-        if (question.id === 'runtime' && !String(value).startsWith('nodejs')) trial.language = 'python';
-        if (question.id === 'runtime' && String(value).startsWith('nodejs') && trial.language === 'python') trial.language = 'typescript';
+        // An answer that rules out a later default (engine → class, runtime → language) moves it; a
+        // constrained answer itself is checked as typed, so a class the engine lacks is refused.
+        const typed = { ...answers, [question.id]: value };
+        const constrained = question.id in choiceConstraints(defaultAnswers);
+        const trial = constrained ? typed : fitToConstraints(typed);
         const parsed = parseAnswers(trial);
         const mine = parsed.ok ? [] : parsed.errors.filter((e) => e.startsWith(`${question.id}:`));
         if (mine.length === 0) {
@@ -113,6 +116,13 @@ async function interactive(io: CommandIO): Promise<GenerateOptions | undefined> 
   const recommendation = decide(parsed.value);
   io.stdout(`\nRecommended: ${patternNames[recommendation.pattern]} (${recommendation.pattern})`);
   for (const reason of recommendation.reasons) io.stdout(`  - ${reason.text}`);
+  if (recommendation.reads) {
+    const reads = recommendation.reads.generate;
+    io.stdout(`Reads: ${patternNames[reads.pattern]} (${reads.pattern})`);
+    for (const reason of recommendation.reads.reasons) io.stdout(`  - ${reason.text}`);
+    io.stdout(`  The reads' project: connlab generate --pattern ${reads.pattern} --runtime ${reads.runtime} --language ${reads.language} --auth ${reads.auth} --iac ${reads.iac} --database ${reads.database} --out orders-${reads.pattern}`);
+  }
+  for (const caution of recommendation.cautions) io.stdout(`  ! ${caution.text}`);
   for (const contradiction of recommendation.contradictions) io.stdout(`  ! ${contradiction.message} ${contradiction.resolution}`);
   io.stdout(`Runner-up: ${patternNames[recommendation.runnerUp.pattern]}: ${recommendation.runnerUp.why}`);
   if (recommendation.whatWouldChange.length) io.stdout(`What would change this answer:\n${recommendation.whatWouldChange.map((c) => `  - ${c}`).join('\n')}`);

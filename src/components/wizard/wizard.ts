@@ -7,16 +7,19 @@
 import {
   answersFromSearchParams,
   answersToSearchParams,
+  choiceConstraints,
   decide,
   defaultAnswers,
-  languagesFor,
+  fitToConstraints,
+  isAsked,
   parseAnswers,
   patternNames,
   questions,
   type Answers,
+  type Reason,
   type Recommendation,
 } from '../../wizard/index.ts';
-import { generate, zipProject, type GeneratedFile } from '../../templates/index.ts';
+import { generate, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
 import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
 
@@ -79,6 +82,8 @@ export function mountWizard(root: HTMLElement): void {
   let files: GeneratedFile[] = [];
   let selectedPath = '';
   let lastPattern = '';
+  let shown: GenerateOptions | undefined;
+  const partChoice = element<HTMLElement>(root, '[data-wizard-part]');
 
   // 1. Where the answers come from: a share link wins, then this browser's memory, then defaults.
   let answers = defaultAnswers;
@@ -107,23 +112,20 @@ export function mountWizard(root: HTMLElement): void {
     }
   }
 
-  /** Incompatible choices are disabled with the reason, never silently accepted. */
-  function applyConstraints(values: Answers): Answers {
-    const allowed = languagesFor(values.runtime);
-    const note = root.querySelector<HTMLElement>('[data-constraint="language"]');
-    for (const input of form.querySelectorAll<HTMLInputElement>('input[name="language"]')) {
-      input.disabled = !allowed.includes(input.value as Answers['language']);
+  /** Incompatible choices are disabled with the reason, never silently accepted; questions that do not apply are hidden. */
+  function applyConstraints(values: Answers): void {
+    for (const [id, constraint] of Object.entries(choiceConstraints(values))) {
+      for (const input of form.querySelectorAll<HTMLInputElement>(`input[name="${id}"]`)) input.disabled = !constraint.allowed.includes(input.value);
+      const note = root.querySelector<HTMLElement>(`[data-constraint="${id}"]`);
+      if (note) {
+        note.hidden = false;
+        note.textContent = constraint.reason;
+      }
     }
-    let adjusted = values;
-    if (!allowed.includes(values.language)) {
-      adjusted = { ...values, language: allowed[0]! };
-      writeForm(adjusted);
+    for (const question of questions) {
+      const fieldset = root.querySelector<HTMLElement>(`[data-question="${question.id}"]`);
+      if (fieldset) fieldset.hidden = !isAsked(question, values);
     }
-    if (note) {
-      note.hidden = false;
-      note.textContent = `${values.runtime} runs ${allowed.join(' or ')}; the other choices are disabled.`;
-    }
-    return adjusted;
   }
 
   function readForm(): Answers | undefined {
@@ -133,17 +135,13 @@ export function mountWizard(root: HTMLElement): void {
       const value = data.get(question.id);
       record[question.id] = question.kind === 'number' ? Number(value) : value;
     }
-    // A runtime change can leave the language invalid; move it to one the runtime runs, visibly.
-    const runtimeQuestion = questions.find((question) => question.id === 'runtime');
-    const runtime = record.runtime as Answers['runtime'];
-    if (runtimeQuestion?.kind === 'choice' && runtimeQuestion.options.some((option) => option.value === runtime)) {
-      const allowed = languagesFor(runtime);
-      if (!allowed.includes(record.language as Answers['language'])) {
-        record.language = allowed[0];
-        for (const input of form.querySelectorAll<HTMLInputElement>('input[name="language"]')) input.checked = input.value === allowed[0];
-      }
+    // A new engine or runtime can rule out the class or language; move them to allowed ones, visibly.
+    const fitted = fitToConstraints(record);
+    for (const id of ['instanceClass', 'language'] as const) {
+      if (fitted[id] === record[id]) continue;
+      for (const input of form.querySelectorAll<HTMLInputElement>(`input[name="${id}"]`)) input.checked = input.value === fitted[id];
     }
-    const parsed = parseAnswers(record);
+    const parsed = parseAnswers(fitted);
     if (!parsed.ok) {
       message.hidden = false;
       message.textContent = `Check your answers: ${parsed.errors.join(' ')}`;
@@ -152,6 +150,14 @@ export function mountWizard(root: HTMLElement): void {
     message.hidden = true;
     return parsed.value;
   }
+
+  const list = (reasons: Reason[]) => {
+    const items = make('ul');
+    for (const reason of reasons) items.append(make('li', reason.text));
+    return items;
+  };
+  const count = (n: number) => n.toLocaleString('en-US');
+  const dollars = (n: number) => `$${n.toFixed(2)}`;
 
   function renderRecommendation(recommendation: Recommendation, values: Answers): void {
     const heading = element<HTMLElement>(result, 'h2');
@@ -165,21 +171,33 @@ export function mountWizard(root: HTMLElement): void {
     }
 
     result.append(make('h3', 'Why'));
-    const reasons = make('ul');
-    for (const reason of recommendation.reasons) reasons.append(make('li', reason.text));
-    result.append(reasons);
+    result.append(list(recommendation.reasons));
+
+    if (recommendation.reads) {
+      result.append(make('h3', `Reads: ${patternNames[recommendation.reads.pattern]}`));
+      result.append(list(recommendation.reads.reasons));
+    }
+
+    if (recommendation.cautions.length) {
+      result.append(make('h3', 'Watch out'));
+      result.append(list(recommendation.cautions));
+    }
 
     const budget = recommendation.budget;
     result.append(make('h3', 'The numbers'));
-    result.append(
-      make(
-        'p',
-        `max_connections ${budget.maxConnectionsAssumed ? '(an assumption for Serverless v2)' : `for ${values.instanceClass}`}: ${budget.maxConnections.toLocaleString('en-US')}. ` +
-          `Direct connections you can budget for: ${budget.directBudget.toLocaleString('en-US')}. ` +
-          `Connections a direct design would open at your peak: ${budget.connectionsAtPeak.toLocaleString('en-US')}.`,
-        'budget',
-      ),
-    );
+    const numbers = make('ul', undefined, 'budget');
+    const lines = [
+      budget.maxConnectionsBasis === 'acu-range'
+        ? `max_connections for ${values.minAcu}–${values.maxAcu} ACUs (Aurora's table): ${count(budget.maxConnections)}.`
+        : `max_connections for ${values.instanceClass}: ${count(budget.maxConnections)} (nominal: the formula on the class's full memory; RDS keeps some for itself, so SHOW max_connections on yours says less).`,
+      ...(budget.otherConnections > 0 ? [`Held by other clients: ${count(budget.otherConnections)}.`] : []),
+      `Direct connections you can budget for: ${count(budget.directBudget)}. At your peak a direct design opens ${count(budget.connectionsAtPeak)}.`,
+      ...(recommendation.reservedConcurrency !== undefined ? [`Reserved concurrency to set: ${count(recommendation.reservedConcurrency)}.`] : []),
+      ...(values.auth === 'iam' ? [`New connections per second when a burst starts: about ${count(recommendation.newConnectionsPerSecond)} (AWS advises fewer than 200 with IAM authentication).`] : []),
+      `RDS Proxy's minimum charge: about ${dollars(recommendation.proxyMinimumMonthlyUsd)} a month; you can spend ${dollars(values.monthlySpendUsd)}.`,
+    ];
+    for (const line of lines) numbers.append(make('li', line));
+    result.append(numbers);
 
     result.append(make('h3', 'Runner-up'));
     result.append(make('p', `${patternNames[recommendation.runnerUp.pattern]}: ${recommendation.runnerUp.why}`));
@@ -249,11 +267,18 @@ export function mountWizard(root: HTMLElement): void {
   function update(source: 'load' | 'input'): void {
     const read = source === 'load' ? answers : readForm();
     if (!read) return;
-    answers = applyConstraints(read);
+    answers = read;
+    applyConstraints(answers);
     const recommendation = decide(answers);
     renderRecommendation(recommendation, answers);
     try {
-      renderFiles(generate(recommendation.generate));
+      // With a split, the reader picks which project to see: the writes' queue or the reads' path.
+      partChoice.hidden = !recommendation.reads;
+      const readsLabel = root.querySelector<HTMLElement>('[data-wizard-part-reads]');
+      if (readsLabel && recommendation.reads) readsLabel.textContent = `Reads: ${patternNames[recommendation.reads.pattern]}`;
+      const wantsReads = partChoice.querySelector<HTMLInputElement>('input[value="reads"]')?.checked === true;
+      shown = recommendation.reads && wantsReads ? recommendation.reads.generate : recommendation.generate;
+      renderFiles(generate(shown));
     } catch (error) {
       filesSection.hidden = true;
       message.hidden = false;
@@ -274,7 +299,7 @@ export function mountWizard(root: HTMLElement): void {
     const blob = new Blob([zip as BlobPart], { type: 'application/zip' });
     const link = make('a') as HTMLAnchorElement;
     link.href = URL.createObjectURL(blob);
-    link.download = `${decide(answers).pattern}-starter.zip`;
+    link.download = `${shown?.pattern ?? decide(answers).pattern}-starter.zip`;
     document.body.append(link);
     link.click();
     link.remove();
@@ -301,6 +326,7 @@ export function mountWizard(root: HTMLElement): void {
   });
 
   form.addEventListener('input', () => update('input'));
+  partChoice.addEventListener('change', () => update('input'));
   form.addEventListener('submit', (event) => event.preventDefault());
   root.querySelector('[data-wizard-loading]')?.remove();
   writeForm(answers);
