@@ -25,6 +25,7 @@ import {
   sqsMaximumConcurrency,
 } from '../facts/starter-code.ts';
 import { lambda } from '../facts/lambda.ts';
+import { capacityRange, lowMinimumCap, serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
 
 export { connectionBudget, proxyMinimumMonthlyUsd, type ConnectionBudget } from './budget.ts';
 
@@ -337,7 +338,13 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
   tryChange({ needsRelational: flip(answers.needsRelational) }, answers.needsRelational === 'yes' ? 'If the work needed no joins or multi-statement transactions' : 'If the work needed joins or multi-statement transactions');
   tryChange({ dataModelCanChange: flip(answers.dataModelCanChange) }, answers.dataModelCanChange === 'yes' ? 'If the data model had to stay relational' : 'If the data model could move to key-value access');
   if (answers.database !== 'aurora-serverless-v2') tryChange({ database: 'aurora-serverless-v2', instanceClass: 'db.serverless' }, 'On Aurora Serverless v2');
-  else if (answers.minAcu <= 0.5 && answers.maxAcu >= 16) tryChange({ minAcu: 1 }, 'With a minimum of 1 ACU (no 2,000 cap on max_connections)');
+  else {
+    // The lowest minimum that escapes the cap a minimum of 0 or 0.5 ACU puts on max_connections.
+    const uncapped = lowMinimumCap.minimumAtOrBelow.value + capacityRange.step.value;
+    const now = serverlessV2MaxConnections(answers.minAcu, answers.maxAcu);
+    const then = serverlessV2MaxConnections(Math.max(answers.minAcu, uncapped), answers.maxAcu);
+    if (then > now) tryChange({ minAcu: uncapped }, `With a minimum of ${uncapped} ACU (max_connections ${count(then)} instead of ${count(now)})`);
+  }
   if (answers.latencyBudgetMs < 3 * dataApiAddedLatencyMs.value) tryChange({ latencyBudgetMs: 3 * dataApiAddedLatencyMs.value }, `With a latency budget of ${3 * dataApiAddedLatencyMs.value} ms or more`);
   else tryChange({ latencyBudgetMs: 3 * dataApiAddedLatencyMs.value - 1 }, `With a latency budget under ${3 * dataApiAddedLatencyMs.value} ms`);
   const proxyCost = proxyMinimumMonthlyUsd(answers);

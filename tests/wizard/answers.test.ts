@@ -6,6 +6,7 @@ import {
   choiceConstraints,
   decide,
   defaultAnswers,
+  fitToConstraints,
   isAsked,
   parseAnswers,
   questions,
@@ -93,5 +94,19 @@ describe('share links from before the new answers', () => {
     const params = answersToSearchParams(answers);
     expect(params.get('minAcu')).toBe('1.5');
     expect(answersFromSearchParams(params)).toEqual({ ok: true, value: answers });
+  });
+});
+
+describe('fitToConstraints: a new engine or runtime moves the answers it rules out', () => {
+  const table: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+    ['Aurora PostgreSQL moves db.t4g.small to db.r6g.large', { database: 'aurora-postgresql', instanceClass: 'db.t4g.small' }, { instanceClass: 'db.r6g.large' }],
+    ['Serverless v2 moves any class to db.serverless', { database: 'aurora-serverless-v2', instanceClass: 'db.t3.medium' }, { instanceClass: 'db.serverless' }],
+    ['RDS moves db.serverless to its default', { database: 'rds-postgresql', instanceClass: 'db.serverless' }, { instanceClass: 'db.t4g.small' }],
+    ['an offered class stays', { database: 'aurora-postgresql', instanceClass: 'db.t3.medium' }, { instanceClass: 'db.t3.medium' }],
+    ['Python moves TypeScript to Python', { runtime: 'python3.12', language: 'typescript' }, { language: 'python' }],
+    ['an unknown engine is left for the schema to report', { database: 'oracle', instanceClass: 'db.t3.micro' }, { database: 'oracle', instanceClass: 'db.t3.micro' }],
+  ];
+  it.each(table)('%s', (_name, patch, expected) => {
+    expect(fitToConstraints({ ...defaultAnswers, ...patch })).toMatchObject(expected);
   });
 });

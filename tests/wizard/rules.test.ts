@@ -27,7 +27,7 @@ describe('rule 8: Serverless v2 max_connections follows the ACU range', () => {
   it('names a higher minimum as what would lift the 2,000 cap', () => {
     const r = decide(with_({ ...serverless, minAcu: 0.5, maxAcu: 16, peakConcurrency: 1200, latencyBudgetMs: 20 }));
     expect(r.pattern).toBe('rds-proxy');
-    expect(r.whatWouldChange).toContain('With a minimum of 1 ACU (no 2,000 cap on max_connections): a module-level pool connecting directly.');
+    expect(r.whatWouldChange).toContain('With a minimum of 1 ACU (max_connections 3,360 instead of 2,000): a module-level pool connecting directly.');
   });
 });
 
