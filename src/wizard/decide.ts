@@ -162,7 +162,8 @@ const maxConnectionsText = (answers: Answers, budget: ConnectionBudget): string 
     : `${answers.instanceClass} allows at most ${count(budget.maxConnections)} (nominal; SHOW max_connections on yours is lower)`;
 
 function budgetText(answers: Answers, budget: ConnectionBudget, who: string): string {
-  const others = budget.otherConnections > 0 ? `; other clients hold ${count(budget.otherConnections)} of them` : '';
+  const holders = who === 'readers' ? 'the queue consumer and other clients' : 'other clients';
+  const others = budget.otherConnections > 0 ? `; ${holders} hold ${count(budget.otherConnections)} of them` : '';
   return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (one per execution environment); ${maxConnectionsText(answers, budget)}${others}, and a direct design should use at most ${count(budget.directBudget)}`;
 }
 

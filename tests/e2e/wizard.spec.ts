@@ -34,6 +34,8 @@ test('from the home page to a downloaded project that matches `connlab generate`
   const recommendation = page.locator('[data-wizard-result]');
   await expect(recommendation.locator('.pattern')).toHaveText('Use RDS Proxy.');
   await expect(recommendation).toContainText('Runner-up');
+  // The class's figure is the formula on its full memory, and says so.
+  await expect(recommendation.locator('.budget')).toContainText('max_connections for db.t3.micro: 112 (nominal');
   await expect(page.getByRole('status').filter({ hasText: 'Recommendation' })).toHaveText('Recommendation: RDS Proxy.');
 
   // The URL is the share link.
@@ -120,6 +122,39 @@ test('a malformed share link is rejected with what was expected, and the wizard 
   await expect(alert).toContainText('runtime');
   await expect(page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton')).toHaveValue('50');
   await expect(page.locator('[data-wizard-result] .pattern')).not.toBeEmpty();
+});
+
+test('Serverless v2 asks for the ACU range, and Aurora disables the classes it does not offer, with the reason', async ({ page }) => {
+  await page.goto('/wizard/');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  const minimum = page.getByRole('group', { name: 'Minimum capacity (ACUs)' });
+  await expect(minimum).toBeHidden();
+
+  const engine = page.getByRole('group', { name: 'Which database engine?' });
+  const classes = page.getByRole('group', { name: 'Which instance class (the writer)?' });
+  await engine.getByLabel('Aurora PostgreSQL (provisioned)').check();
+  await expect(classes.getByLabel('db.t3.micro (1 GiB)')).toBeDisabled();
+  await expect(classes.getByLabel('db.r6g.large (16 GiB)')).toBeChecked();
+  await expect(classes.locator('[data-constraint]')).toContainText('Aurora PostgreSQL offers no db.t3.micro');
+
+  await engine.getByLabel('Aurora PostgreSQL Serverless v2').check();
+  await expect(classes.getByLabel(/^db\.serverless/)).toBeChecked();
+  await expect(minimum).toBeVisible();
+  await page.getByRole('group', { name: 'Maximum capacity (ACUs)' }).getByRole('spinbutton').fill('1');
+  await expect(page.locator('[data-wizard-result] .budget')).toContainText("max_connections for 0.5–1 ACUs (Aurora's table): 189.");
+  await expect(page).toHaveURL(/minAcu=0\.5&maxAcu=1&/);
+});
+
+test('writes to a queue and reads through a proxy: the reader picks which project to see', async ({ page }) => {
+  await page.goto('/wizard/?peakConcurrency=3000&asyncWritesOk=yes&traffic=spiky');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  const recommendation = page.locator('[data-wizard-result]');
+  await expect(recommendation.locator('.pattern')).toHaveText('Use an SQS queue with a capped batch consumer.');
+  await expect(recommendation.getByRole('heading', { name: 'Reads: RDS Proxy' })).toBeVisible();
+  const part = page.getByRole('group', { name: 'Which part' });
+  await part.getByLabel('Reads: RDS Proxy').check();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .zip' }).click()]);
+  expect(download.suggestedFilename()).toBe('rds-proxy-starter.zip');
 });
 
 test.describe('on a phone', () => {
