@@ -18,6 +18,7 @@ import {
 } from './budget.ts';
 import {
   dataApiAddedLatencyMs,
+  directConnectionsShare,
   lambdaAccountConcurrency,
   poolMaxPerEnvironment,
   proxyAddedLatencyMs,
@@ -25,6 +26,7 @@ import {
   sqsMaximumConcurrency,
 } from '../facts/starter-code.ts';
 import { lambda } from '../facts/lambda.ts';
+import { pricing } from '../facts/pricing.ts';
 import { capacityRange, lowMinimumCap, serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
 
 export { connectionBudget, proxyMinimumMonthlyUsd, type ConnectionBudget } from './budget.ts';
@@ -169,7 +171,9 @@ function budgetText(answers: Answers, budget: ConnectionBudget, who: string): st
 
 const proxyCostText = (answers: Answers, setting: Setting): string =>
   `RDS Proxy's minimum charge in front of this database is about ${usd(setting.proxyCost)} a month (${
-    answers.database === 'aurora-serverless-v2' ? 'at least 8 ACUs, at an assumed per-ACU rate' : 'at least 2 vCPUs of the instance'
+    answers.database === 'aurora-serverless-v2'
+      ? `at least ${pricing.rdsProxyMinimumAcus.value} ACUs, at an assumed per-ACU rate`
+      : `at least ${pricing.rdsProxyMinimumVcpus.value} vCPUs of the instance`
   })`;
 
 /** The way a caller that waits reaches the database: directly, through the proxy or the Data API. */
@@ -188,7 +192,7 @@ function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Se
     if (answers.traffic === 'spiky') {
       reasons.push({
         answers: ['traffic'],
-        text: `Traffic is spiky, but the budget above already keeps half of the connections free, so the spike is not counted twice. Reserved concurrency of ${count(reserved)} caps the environments, and so the connections, at the peak; server-side timeouts (idle_session_timeout of ${serverIdleSessionTimeout.value} s, RDS's TCP keepalives) close what frozen environments leave. That costs nothing, where RDS Proxy would cost at least ${usd(setting.proxyCost)} a month.`,
+        text: `Traffic is spiky, but the budget above already keeps ${Math.round((1 - directConnectionsShare.value) * 100)}% of the connections free, so the spike is not counted twice. Reserved concurrency of ${count(reserved)} caps the environments, and so the connections, at the peak; server-side timeouts (idle_session_timeout of ${serverIdleSessionTimeout.value} s, RDS's TCP keepalives) close what frozen environments leave. That costs nothing, where RDS Proxy would cost at least ${usd(setting.proxyCost)} a month.`,
       });
     } else {
       reasons.push({ answers: ['traffic'], text: `Traffic is steady, so environments are reused and few connections linger after a burst; reserved concurrency of ${count(reserved)} keeps an unexpected burst inside the budget.` });
@@ -249,7 +253,7 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
         { answers: ['peakConcurrency'], text: 'DynamoDB is called over HTTPS: there is no max_connections to exhaust, only throughput limits per partition and per table.' },
       ],
       runnerUp: {
-        pattern: connected.pattern === 'dynamodb' ? 'rds-proxy' : connected.pattern,
+        pattern: connected.pattern,
         why: `If you prefer PostgreSQL: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' && connected.reservedConcurrency === answers.peakConcurrency ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
       },
     };

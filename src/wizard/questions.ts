@@ -19,7 +19,11 @@ import {
   type Database,
   type Runtime,
 } from './answers.ts';
-import { capacityRange } from '../facts/aurora-serverless-v2.ts';
+import { capacityRange, lowMinimumCap, maxConnectionsByMaxAcu } from '../facts/aurora-serverless-v2.ts';
+import { pricing } from '../facts/pricing.ts';
+
+const count = (n: number) => n.toLocaleString('en-US');
+const acuTable = maxConnectionsByMaxAcu.value;
 
 export const chapters = {
   theProblem: '/guide/the-problem',
@@ -109,7 +113,7 @@ export const questions: readonly Question[] = [
     step: capacityRange.step.value,
     unit: 'ACUs',
     askedWhen: { answer: 'database', is: ['aurora-serverless-v2'] },
-    whyThisMatters: 'With a minimum of 0 or 0.5 ACU, Aurora PostgreSQL caps max_connections at 2,000 whatever the maximum.',
+    whyThisMatters: `With a minimum of ${lowMinimumCap.minimumAtOrBelow.value} ACU or less, Aurora PostgreSQL caps max_connections at ${count(lowMinimumCap.maxConnections.value)} whatever the maximum.`,
     chapter: chapters.theProblem,
   },
   {
@@ -121,7 +125,7 @@ export const questions: readonly Question[] = [
     step: capacityRange.step.value,
     unit: 'ACUs',
     askedWhen: { answer: 'database', is: ['aurora-serverless-v2'] },
-    whyThisMatters: 'Serverless v2 sets max_connections from the maximum of the range (189 at 1 ACU, 3,360 at 16, 5,000 from 32), not from the capacity it runs at.',
+    whyThisMatters: `Serverless v2 sets max_connections from the maximum of the range (${acuTable.map((row) => `${count(row.maxConnections)} at ${row.maxAcu}`).join(', ')} ACUs and up), not from the capacity it runs at.`,
     chapter: chapters.theProblem,
   },
   {
@@ -188,7 +192,7 @@ export const questions: readonly Question[] = [
     min: 0,
     max: MONTHLY_SPEND_MAX_USD,
     unit: 'USD a month',
-    whyThisMatters: 'RDS Proxy bills for the database behind it, at least 2 vCPUs of a provisioned instance or 8 ACUs of Serverless v2, whether or not it is busy.',
+    whyThisMatters: `RDS Proxy bills for the database behind it, at least ${pricing.rdsProxyMinimumVcpus.value} vCPUs of a provisioned instance or ${pricing.rdsProxyMinimumAcus.value} ACUs of Serverless v2, whether or not it is busy.`,
     chapter: chapters.configurationAndCost,
   },
   {
