@@ -43,6 +43,41 @@ export const connectTimeout: Fact = {
   calibrate: 'Time to open TCP + TLS + authentication inside one VPC is tens of milliseconds; 5 s fails fast well before a typical 30 s function timeout.',
 };
 
+/**
+ * pg's query_timeout: how long the client waits for a query's answer before it gives up and the
+ * handler destroys the connection. Above the server's statement_timeout, so a live server cancels
+ * first and this bound only fires on a dead socket or an unreachable server.
+ */
+export const queryTimeout: Fact = {
+  value: 8,
+  unit: 's',
+  source: 'assumption',
+  calibrate: 'statement_timeout plus a few seconds of network margin; keep connect + query bounds well under the function timeout.',
+};
+
+/**
+ * Server-side statement_timeout, set on the function's role in schema.sql (ALTER ROLE … SET), so it
+ * needs no startup `options` parameter (RDS Proxy rejects it) and no session SET (which pins).
+ */
+export const statementTimeout: Fact = {
+  value: 5,
+  unit: 's',
+  source: 'assumption',
+  calibrate: "The handler's statements take milliseconds; set to a few times the slowest query's p99 (pg_stat_statements), below the function timeout.",
+};
+
+/**
+ * TCP keepalives on the Python connection (libpq keepalives_idle / _interval / _count): a peer that
+ * vanished while a query was in flight is noticed after idle + interval x count seconds.
+ */
+export const tcpKeepalives: Fact<{ idle: number; interval: number; count: number }> = {
+  value: { idle: 10, interval: 5, count: 3 },
+  unit: 's, s, probes',
+  source: 'assumption',
+  calibrate:
+    'idle + interval x count (25 s) must stay under the function timeout; libpq otherwise uses the operating system defaults (2 hours idle on Linux): https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-KEEPALIVES',
+};
+
 /** What the generated RDS Proxy sets as IdleClientTimeout (default 1800 s; 1 to 28,800). */
 export const proxyIdleClientTimeout: Fact = {
   value: 900,

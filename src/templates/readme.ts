@@ -5,12 +5,16 @@ import { htmlHeader } from './project.ts';
 import { inputs, plan, pascal, snake, shout } from './iac/model.ts';
 import { isNodeRuntime } from '../wizard/answers.ts';
 import {
+  connectTimeout,
   poolIdleTimeout,
   proxyIdleClientTimeout,
   proxyMaxConnectionsPercent,
   proxyMaxIdleConnectionsPercent,
   proxyConnectionBorrowTimeout,
+  queryTimeout,
   sqsMaximumConcurrency,
+  statementTimeout,
+  tcpKeepalives,
 } from '../facts/starter-code.ts';
 
 const titles: Record<GenerateOptions['pattern'], string> = {
@@ -52,11 +56,17 @@ export function readme(options: GenerateOptions): string {
       '- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection: an environment serves one invocation at a time.',
       `- Idle connections are closed after ${poolIdleTimeout.value} s, before the ${p.proxy ? `proxy's IdleClientTimeout (${proxyIdleClientTimeout.value} s here)` : "server's idle_session_timeout (see schema.sql)"} can close them under a query.`,
       node
-        ? '- An `error` handler on the pool logs a connection the server closed while it was idle, instead of crashing the runtime.'
+        ? '- An `error` handler on the pool logs a connection the server closed while it was idle, instead of crashing the runtime. A connection that fails under a query (`ECONNRESET`, "Connection terminated unexpectedly", "Connection terminated due to connection timeout", a query timeout) goes back with `client.release(error)`, so the pool destroys it; if it died before COMMIT was sent, the transaction runs once more on a new connection.'
         : '- A connection found closed, broken or idle too long is closed and reopened at the start of the next invocation (a frozen environment runs no timers); statements autocommit unless wrapped in a transaction, so no session sits idle in a transaction.',
+      node
+        ? `- Nothing waits without a bound: \`connectionTimeoutMillis\` ${connectTimeout.value * 1000} ms to open a connection, \`query_timeout\` ${queryTimeout.value * 1000} ms for an answer, \`keepAlive\` on the socket, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`
+        : `- Nothing waits without a bound: \`connect_timeout\` ${connectTimeout.value} s to open a connection, TCP keepalives (${tcpKeepalives.value.idle} s idle, then ${tcpKeepalives.value.count} probes ${tcpKeepalives.value.interval} s apart) to notice a vanished server, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`,
+      `- \`statement_timeout\` is set on the database user in schema.sql (\`ALTER ROLE … SET\`), not by the code: behind RDS Proxy a session \`SET\` pins the client to one database connection (no more multiplexing), and a startup \`options\` parameter (libpq's \`options=-c statement_timeout=…\`) is refused by the proxy ("RDS Proxy currently doesn't support command-line options"). The role setting applies to every session of the user, including the proxy's.`,
       options.auth === 'iam'
-        ? '- IAM authentication: a new token is signed for every new connection (tokens live 15 minutes and are checked only when a connection opens). Signing is local, so the function needs no route to an AWS endpoint for it.'
-        : '- The password is read from Secrets Manager when a connection opens, so rotation needs no redeploy. The function\'s subnets need a route to Secrets Manager: a NAT gateway or an interface VPC endpoint (com.amazonaws.REGION.secretsmanager).',
+        ? p.proxy
+          ? "- IAM authentication to the proxy: a new token is signed for every new connection (tokens live 15 minutes and are checked only when a connection opens; signing is local). The proxy itself logs in to the database with the user name and password in its secret, so the database user keeps that password and is not a member of `rds_iam` (a member of `rds_iam` can no longer log in with a password, and the proxy could not connect). To use IAM from the proxy to the database too, switch the proxy to end-to-end IAM (`DefaultAuthScheme` `IAM_AUTH`, `rds-db:connect` for the proxy's role); only then grant `rds_iam`."
+          : '- IAM authentication: a new token is signed for every new connection (tokens live 15 minutes and are checked only when a connection opens). Signing is local, so the function needs no route to an AWS endpoint for it. The database user is a member of `rds_iam` (schema.sql), so it cannot log in with a password at all.'
+        : "- The password is read from Secrets Manager once, at INIT, and kept in memory; it is never in an environment variable. After a rotation the kept password fails with 28P01 (invalid_password) on the next new connection: the handler reads the secret again and retries once, so rotation needs no redeploy. The function's subnets need a route to Secrets Manager: a NAT gateway or an interface VPC endpoint (com.amazonaws.REGION.secretsmanager). The policy allows `secretsmanager:GetSecretValue` on this one secret; if the secret is encrypted with a customer managed KMS key (not the default `aws/secretsmanager`), also allow `kms:Decrypt` on that key.",
       '- TLS with full verification (`verify-full`): the server certificate must chain to the RDS CA bundle and match the host name.',
       '- Every query is parameterised.',
     );
@@ -81,7 +91,10 @@ export function readme(options: GenerateOptions): string {
   lines.push('## Deploy', '');
   let step = 1;
   if (usesConnection(options.pattern) || options.pattern === 'data-api') {
-    lines.push(`${step++}. Create the table and the user: \`psql "host=… dbname=… sslmode=verify-full sslrootcert=global-bundle.pem" -f schema.sql\`.`);
+    const asks = options.pattern === 'data-api' || options.auth === 'secrets-manager' || options.pattern === 'rds-proxy';
+    lines.push(
+      `${step++}. Create the table and the user as the master user: \`psql "host=… dbname=… sslmode=verify-full sslrootcert=global-bundle.pem" -f schema.sql\`${asks ? " (psql asks for the user's password: type the one stored in the secret)" : ''}.`,
+    );
   }
   if (usesConnection(options.pattern)) {
     lines.push(`${step++}. Download the RDS CA bundle next to the handler: \`curl -o ${caDir}/global-bundle.pem ${CA_URL}\`.`);
@@ -109,7 +122,9 @@ export function readme(options: GenerateOptions): string {
     );
     if (options.auth === 'iam') {
       lines.push(
-        '- IAM: a local PostgreSQL cannot check an IAM token. The test still signs one (any AWS credentials in your environment will do; signing is offline) and checks its shape. To run the handler itself, let the local server accept `lambda_app` without a password (a `trust` line in pg_hba.conf for 127.0.0.1): the driver then never sends the token.',
+        p.proxy
+          ? '- IAM: a local PostgreSQL cannot check an IAM token. The test still signs one (any AWS credentials in your environment will do; signing is offline) and checks its shape. To run the handler itself, let the local server accept `lambda_app` without a password (a `trust` line in pg_hba.conf for 127.0.0.1): the driver then never sends the token. A local PgBouncer in transaction mode, logging in with the password, stands in for the proxy.'
+          : '- IAM: a local PostgreSQL cannot check an IAM token, and has no `rds_iam` role: create one first (`CREATE ROLE rds_iam;`) so schema.sql runs. The test still signs a token (any AWS credentials in your environment will do; signing is offline) and checks its shape. To run the handler itself, let the local server accept `lambda_app` without a password (a `trust` line in pg_hba.conf for 127.0.0.1): the driver then never sends the token.',
       );
     } else {
       lines.push(

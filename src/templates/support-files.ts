@@ -8,7 +8,7 @@ import { usesConnection } from './options.ts';
 import { code, header } from './project.ts';
 import { npmVersions, pipVersions, typesNodeFor, nodeMajorFor } from './pinned.ts';
 import { isNodeRuntime } from '../wizard/answers.ts';
-import { serverIdleSessionTimeout } from '../facts/starter-code.ts';
+import { serverIdleSessionTimeout, statementTimeout } from '../facts/starter-code.ts';
 
 const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 
@@ -117,10 +117,42 @@ export function sampleEvent(options: GenerateOptions): string {
   return JSON.stringify({ customerId: 'customer-42', amountCents: 1250 }, null, 2) + '\n';
 }
 
+/** The function's database user: what schema.sql creates and the handler logs in as. */
+const DB_USER = 'lambda_app';
+
 export function schemaSql(options: GenerateOptions): string {
+  const u = DB_USER;
+  const createUser = `DO $$ BEGIN CREATE ROLE ${u} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`;
+  // psql asks for the password and sends only its SCRAM hash; the value is the one stored in the secret.
+  const setPassword = `\\password ${u}`;
+  let login: string;
+  if (options.pattern === 'data-api') {
+    login = `-- The Data API logs in as the user in the secret, with the secret's password.\n${createUser}\n${setPassword}`;
+  } else if (options.auth === 'secrets-manager') {
+    login = `-- The function logs in${options.pattern === 'rds-proxy' ? ' to the proxy' : ''} with the password stored in the secret${options.pattern === 'rds-proxy' ? ", and so does the proxy to the database" : ''}.\n${createUser}\n${setPassword}`;
+  } else if (options.pattern === 'rds-proxy') {
+    login = [
+      '-- IAM authentication to the proxy only: the function shows RDS Proxy an IAM token, and the proxy logs in',
+      "-- to the database with the user name and password in the proxy's secret (AuthScheme SECRETS). So this user",
+      '-- keeps a password and is not a member of rds_iam: a member of rds_iam can no longer log in with a password, and',
+      '-- the proxy could not connect. The grant belongs here only if you switch the proxy to end-to-end IAM',
+      '-- (DefaultAuthScheme IAM_AUTH, with rds-db:connect for the proxy role).',
+      createUser,
+      setPassword,
+    ].join('\n');
+  } else {
+    login = [
+      '-- IAM authentication: the function signs a token for every new connection. Once a user is a member of',
+      '-- rds_iam, RDS accepts only IAM tokens for it, never a password.',
+      createUser,
+      `GRANT rds_iam TO ${u};`,
+    ].join('\n');
+  }
+  const connecting = usesConnection(options.pattern);
   return (
-    header('sql', options, ['pattern'], 'the table the handler writes, and the database user.') +
+    header('sql', options, ['pattern', 'auth'], 'the table the handler writes, and the database user.') +
     code`
+      -- Run as an administrator (the master user): psql -f schema.sql
       CREATE TABLE IF NOT EXISTS orders (
         id bigserial PRIMARY KEY,
         ${options.pattern === 'sqs-batching' ? '-- SQS delivers at least once: the message id makes a redelivery a no-op.\nmessage_id text UNIQUE,' : ''}
@@ -129,14 +161,14 @@ export function schemaSql(options: GenerateOptions): string {
         created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX IF NOT EXISTS orders_customer_id ON orders (customer_id);
+
+      -- The function's user gets only what the handler needs.
+      ${login}
+      GRANT SELECT, INSERT ON orders TO ${u};
+      GRANT USAGE ON SEQUENCE orders_id_seq TO ${u};
       ${
-        options.pattern === 'data-api'
-          ? `\n-- Run as an administrator. The Data API logs in as the user in the secret; give it only what the handler needs.\n-- CREATE USER lambda_app; then set the secret's password with psql's \\password lambda_app (scram-sha-256 on Aurora PostgreSQL 14+)\nGRANT SELECT, INSERT ON orders TO lambda_app;\nGRANT USAGE ON SEQUENCE orders_id_seq TO lambda_app;`
-          : ''
-      }
-      ${
-        usesConnection(options.pattern)
-          ? `\n-- Run as an administrator. The function's user gets only what the handler needs.\n-- With IAM authentication: CREATE USER lambda_app; GRANT rds_iam TO lambda_app;\n-- With Secrets Manager: CREATE USER lambda_app; then set the secret's password with psql's \\password lambda_app\nGRANT SELECT, INSERT ON orders TO lambda_app;\nGRANT USAGE ON SEQUENCE orders_id_seq TO lambda_app;\n-- Close sessions left idle by frozen Lambda environments (PostgreSQL 14+), above the pool's idle timeout.\n-- ALTER ROLE lambda_app SET idle_session_timeout = '${serverIdleSessionTimeout.value}s';`
+        connecting
+          ? `\n-- A server-side bound on every statement of this user. On the role, because the other places pin or fail\n-- behind RDS Proxy: a session SET pins the connection, and a startup \`options\` parameter is refused.\nALTER ROLE ${u} SET statement_timeout = '${statementTimeout.value}s';\n-- Close sessions left idle by frozen Lambda environments (PostgreSQL 14+), above the pool's idle timeout.\n-- ALTER ROLE ${u} SET idle_session_timeout = '${serverIdleSessionTimeout.value}s';`
           : ''
       }
     `

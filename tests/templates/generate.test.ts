@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
-import { generate, InvalidOptionsError, parseGenerateOptions, validCombinations, zipProject, type GenerateOptions } from '../../src/templates/index.ts';
+import { generate, InvalidOptionsError, parseGenerateOptions, validCombinations, zipProject, type GenerateOptions, type GeneratedFile } from '../../src/templates/index.ts';
 import { allProjects } from './support/projects.ts';
 
 const projects = allProjects();
@@ -120,7 +120,7 @@ describe('every file of every combination', () => {
       expect(file.contents, where).not.toMatch(/execute\(\s*f["']/);
       expect(file.contents, where).not.toMatch(/(query|execute)\(\s*`/);
       expect(file.contents, where).not.toMatch(/sql:\s*`/);
-      for (const [, sql] of file.contents.matchAll(/(?:query|execute)\(\s*(?:\n\s*)?(['"][^]*?)[,)]\s*\n/g)) {
+      for (const [, sql] of file.contents.matchAll(/(?:query|execute)\(\s*(?:\n\s*)?(['"][^;]*?)[,)]\s*\n/g)) {
         expect(sql, where).not.toMatch(/\+\s*[a-z_]\w*(\.\w+)*\s*(\+|$)/i);
       }
     }
@@ -140,8 +140,92 @@ describe('every file of every combination', () => {
     for (const { options, file } of everyFile.filter(({ file }) => file.path === 'app/handler.py')) {
       if (!['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern)) continue;
       expect(file.contents).toContain('sslmode="verify-full"');
-      expect(file.contents).toContain('password=_password()');
+      expect(file.contents).toContain('return _open(_password())');
       if (options.auth === 'iam') expect(file.contents).toContain('generate_db_auth_token(DBHostname=HOST, Port=PORT, DBUsername=USER');
+    }
+  });
+});
+
+describe('logins, secrets and timeouts of connecting projects', () => {
+  const connecting = projects.filter(({ options }) => ['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern));
+  const file = (files: GeneratedFile[], path: string) => files.find((f) => f.path === path)?.contents ?? '';
+  const handlerOf = (files: GeneratedFile[]) => files.find((f) => /^(src\/handler\.(ts|mjs)|app\/handler\.py)$/.test(f.path))!.contents;
+
+  it('grants rds_iam only where the function itself logs in to the database with an IAM token', () => {
+    for (const { options, files } of projects) {
+      const where = JSON.stringify(options);
+      const functionUsesIamToDatabase = options.auth === 'iam' && (options.pattern === 'module-pool' || options.pattern === 'sqs-batching');
+      expect(/^GRANT rds_iam TO lambda_app;$/m.test(file(files, 'schema.sql')), where).toBe(functionUsesIamToDatabase);
+      // Behind the proxy no file tells the reader to grant it (the proxy logs in with the secret's password).
+      if (options.pattern === 'rds-proxy') for (const f of files) expect(f.contents, `${f.path} of ${where}`).not.toMatch(/GRANT rds_iam TO|granted rds_iam/);
+      // Wherever a password logs in (the proxy's secret, the function's secret, the Data API), schema.sql sets it.
+      const passwordLogin = options.pattern !== 'dynamodb' && !functionUsesIamToDatabase;
+      expect(/^\\password lambda_app$/m.test(file(files, 'schema.sql')), where).toBe(passwordLogin);
+    }
+  });
+
+  it('reads the secret at INIT, keeps it, and reads it again once on 28P01; no password in an environment variable', () => {
+    for (const { options, files } of projects) {
+      for (const f of files) expect(f.contents, `${f.path} of ${JSON.stringify(options)}`).not.toMatch(/DB_PASSWORD|PGPASSWORD/);
+    }
+    for (const { options, files } of connecting.filter(({ options }) => options.auth === 'secrets-manager')) {
+      const handler = handlerOf(files);
+      if (options.language === 'python') {
+        expect(handler).toMatch(/^_cached_password = _read_password\(\)$/m);
+        expect(handler).toContain('error.sqlstate == "28P01"');
+        expect(handler).toMatch(/_cached_password = _read_password\(\)\n\s+return _open\(_cached_password\)/);
+      } else {
+        expect(handler).toMatch(/^let cachedPassword = await readPassword\(\);$/m);
+        expect(handler).toMatch(/code !== '28P01'\) throw error;\n\s+cachedPassword = await readPassword\(\);\n\s+return pool\.connect\(\);/);
+      }
+      // The policy names the one secret; no KMS permission is generated (the default aws/secretsmanager key needs none).
+      for (const f of files.filter((f) => /template\.yaml|main\.tf|orders-stack\.ts|deploy\.sh/.test(f.path))) {
+        expect(f.contents).toContain('secretsmanager:GetSecretValue');
+        expect(f.contents).not.toContain('kms:Decrypt');
+      }
+    }
+  });
+
+  it('bounds every connection attempt and query, server-side on the role and never by a startup option or a session SET', () => {
+    for (const { options, files } of connecting) {
+      const where = JSON.stringify(options);
+      const handler = handlerOf(files);
+      expect(file(files, 'schema.sql'), where).toMatch(/^ALTER ROLE lambda_app SET statement_timeout = '5s';$/m);
+      expect(handler, where).not.toMatch(/statement_timeout\s*[:=]|\boptions\s*[:=]|['"]SET\s/i);
+      expect(file(files, 'README.md'), where).toMatch(/a session `SET` pins[^]*startup `options` parameter[^]*refused/);
+      if (options.language === 'python') {
+        expect(handler, where).toContain('connect_timeout=5,');
+        expect(handler, where).toMatch(/keepalives=1,\n\s+keepalives_idle=10,\n\s+keepalives_interval=5,\n\s+keepalives_count=3,/);
+      } else {
+        expect(handler, where).toContain('connectionTimeoutMillis: 5000,');
+        expect(handler, where).toContain('query_timeout: 8000,');
+        expect(handler, where).toContain('keepAlive: true,');
+        for (const text of ["'ECONNRESET'", 'Connection terminated unexpectedly', 'Connection terminated due to connection timeout']) expect(handler, where).toContain(text);
+        // A client that failed under a query goes back to the pool with the error, so the pool destroys it.
+        expect(handler, where).toMatch(/broken = error( as Error)?;/);
+        expect(handler, where).toContain('client.release(broken);');
+      }
+    }
+  });
+
+  it('puts every import of a generated handler.py at the top (PEP 8), as Python\'s own parser sees it', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const sources = [...new Set(projects.flatMap(({ files }) => files.filter((f) => f.path === 'app/handler.py').map((f) => f.contents)))];
+    expect(sources.length).toBe(8);
+    const script = [
+      'import ast, json, sys',
+      'out = []',
+      'for source in json.load(sys.stdin):',
+      '    body = ast.parse(source).body',
+      '    kinds = [isinstance(node, (ast.Import, ast.ImportFrom)) for node in body]',
+      '    first_other = kinds.index(False) if False in kinds else len(kinds)',
+      '    out.append({"imports": sum(kinds), "late": [body[i].lineno for i, k in enumerate(kinds) if k and i > first_other]})',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const result = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(sources), encoding: 'utf8' })) as Array<{ imports: number; late: number[] }>;
+    for (const { imports, late } of result) {
+      expect(imports).toBeGreaterThan(1);
+      expect(late).toEqual([]);
     }
   });
 });

@@ -1,19 +1,26 @@
 /**
  * Every generated Node.js project, compiled and run against real services: its pinned
  * dependencies installed (cached), TypeScript type-checked and compiled by the pinned tsc, and its
- * own local test run with `node --test` against a real PostgreSQL 15 with TLS verify-full, directly
- * and through a real PgBouncer in transaction mode. IAM variants sign real tokens with
+ * own local test run with `node --test` against a real PostgreSQL 15 with TLS verify-full, on the
+ * routes the project describes: directly, and through a real PgBouncer in transaction mode standing
+ * in for RDS Proxy. Each project's own schema.sql sets up its database user, and the server
+ * enforces RDS's rules for `rds_iam` members. IAM variants sign real tokens with
  * @aws-sdk/rds-signer and fake credentials, checked by an IAM front door; Secrets Manager and the
  * Data API are local stand-ins that check request shapes; DynamoDB is dynalite.
+ *
+ * Beyond the project's own test, each connecting handler meets: PostgreSQL closing its connection
+ * between invocations; a password rotation between invocations (Secrets Manager variants); and a
+ * server that never answers (its connection attempt must be bounded).
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServices, type Route, type Services } from './support/services.ts';
+import { routesFor, startServices, type Route, type Services, type Tenant } from './support/services.ts';
 import { allProjects, describeOptions, groupBy, inBatches, installDependencies, scratch, writeProject, type Group } from './support/projects.ts';
 import { usesConnection } from '../../src/templates/index.ts';
+import { statementTimeout } from '../../src/facts/starter-code.ts';
 
 const run = promisify(execFile);
 
@@ -32,21 +39,23 @@ afterAll(async () => {
 interface Prepared {
   group: Group;
   dir: string;
-  database: string;
+  tenant: Tenant;
 }
+
+const NO_DATABASE: Tenant = { database: 'unused', user: 'unused', password: 'unused', secretArn: 'unused' };
 
 async function prepare(group: Group): Promise<Prepared> {
   const dir = writeProject(scratch('node-project'), group.files);
   const deps = await installDependencies(readFileSync(join(dir, 'package.json'), 'utf8'));
   symlinkSync(join(deps, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const options = group.members[0]!;
-  const database = options.pattern === 'dynamodb' ? 'unused' : services.createDatabase(readFileSync(join(dir, 'schema.sql'), 'utf8'));
+  const tenant = options.pattern === 'dynamodb' ? NO_DATABASE : services.createTenant(readFileSync(join(dir, 'schema.sql'), 'utf8'));
   if (options.language === 'typescript') {
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir }).catch((error: { stdout?: string }) => {
       throw new Error(`tsc failed for ${describeOptions(options)}:\n${error.stdout}`);
     });
   }
-  return { group, dir, database };
+  return { group, dir, tenant };
 }
 
 async function nodeTest(prepared: Prepared, route: Route): Promise<string> {
@@ -54,7 +63,7 @@ async function nodeTest(prepared: Prepared, route: Route): Promise<string> {
   try {
     const { stdout } = await run(process.execPath, ['--test', '--test-reporter=tap', 'test/handler.test.mjs'], {
       cwd: prepared.dir,
-      env: services.env(options, prepared.database, route),
+      env: services.env(options, prepared.tenant, route),
       timeout: 60_000,
     });
     return stdout;
@@ -64,22 +73,41 @@ async function nodeTest(prepared: Prepared, route: Route): Promise<string> {
   }
 }
 
-/** The handler survives PostgreSQL closing its connection between two invocations (direct route). */
-async function serverClose(prepared: Prepared): Promise<string> {
+/** Runs one of the support/<check>/check.mjs scripts in the project folder and parses its last line. */
+async function check<T>(prepared: Prepared, name: 'server-close' | 'rotation' | 'silent-server', route: Route, extra: Record<string, string> = {}): Promise<T> {
   const options = prepared.group.members[0]!;
-  copyFileSync(join(import.meta.dirname, 'support/server-close/check.mjs'), join(prepared.dir, 'close-check.mjs'));
+  const script = `${name}-check.mjs`;
+  copyFileSync(join(import.meta.dirname, `support/${name}/check.mjs`), join(prepared.dir, script));
   const handlerModule = join(prepared.dir, options.language === 'typescript' ? 'dist/handler.js' : 'src/handler.mjs');
   try {
-    const { stdout } = await run(process.execPath, ['close-check.mjs'], {
+    const { stdout } = await run(process.execPath, [script], {
       cwd: prepared.dir,
-      env: { ...services.env(options, prepared.database, 'direct'), HANDLER_MODULE: handlerModule, ADMIN_PORT: String(services.postgres.port), ADMIN_PASSWORD: services.postgres.superuser.password },
+      env: { ...services.env(options, prepared.tenant, route), HANDLER_MODULE: handlerModule, ADMIN_PORT: String(services.postgres.port), ADMIN_PASSWORD: services.postgres.superuser.password, ...extra },
       timeout: 60_000,
     });
-    return stdout.trim().split('\n').pop()!;
+    return JSON.parse(stdout.trim().split('\n').pop()!) as T;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`after a server-side close, ${describeOptions(options)} failed:\n${e.stdout}\n${e.stderr}`);
+    throw new Error(`${name} check failed for ${describeOptions(options)}:\n${e.stdout}\n${e.stderr}`);
   }
+}
+
+/**
+ * One project per distinct set of bytes the checks below read (handler, dependencies, schema,
+ * event): the Node.js 22 and 24 variants differ only in @types/node and `engines`.
+ */
+function onePerHandler(projects: Prepared[]): Prepared[] {
+  const seen = new Map<string, Prepared>();
+  for (const p of projects) {
+    const read = (path: string) => p.group.files.find((f) => f.path === path)?.contents ?? '';
+    const key = [read('src/handler.ts') || read('src/handler.mjs'), JSON.stringify(JSON.parse(read('package.json')).dependencies), read('schema.sql'), read('events/event.json')].join('\0');
+    if (!seen.has(key)) seen.set(key, p);
+  }
+  return [...seen.values()];
+}
+
+interface Orders {
+  orders?: number;
 }
 
 describe('generated Node.js projects against real services', () => {
@@ -88,26 +116,30 @@ describe('generated Node.js projects against real services', () => {
     expect(groups.length).toBe(32);
   });
 
-  it('type-check and compile with their pinned dependencies, then pass their own tests directly and through PgBouncer', async () => {
-    const prepared = await inBatches(groups, 3, prepare);
-    const results = await inBatches(prepared, 2, async (p) => {
+  // Each step below uses the projects the one before prepared; vitest runs them in order.
+  let prepared: Prepared[] = [];
+  let connecting: Prepared[] = [];
+  let checked: Prepared[] = [];
+
+  it('type-check and compile with their pinned dependencies', async () => {
+    prepared = await inBatches(groups, 3, prepare);
+    connecting = prepared.filter((p) => usesConnection(p.group.members[0]!.pattern));
+    checked = onePerHandler(connecting);
+    expect(connecting.length).toBe(24);
+    expect(checked.length).toBe(12);
+  }, 900_000);
+
+  it('pass their own tests on the routes they describe: directly, and through PgBouncer standing in for RDS Proxy', async () => {
+    const outputs = await inBatches(prepared, 2, async (p) => {
       const options = p.group.members[0]!;
       if (!usesConnection(options.pattern)) return [await nodeTest(p, 'direct')];
-      return [await nodeTest(p, 'direct'), await nodeTest(p, 'pgbouncer'), await serverClose(p)];
+      const runs: string[] = [];
+      for (const route of routesFor(options)) runs.push(await nodeTest(p, route));
+      return runs;
     });
-    const runs = results.flat();
-    for (const output of runs.filter((o) => !o.startsWith('{'))) {
+    for (const output of outputs.flat()) {
       expect(output).toMatch(/# fail 0/);
       expect(output).toMatch(/# pass [1-9]/);
-    }
-    // After the server closed their connections, the handlers' next invocation still succeeded.
-    const closes = runs.filter((o) => o.startsWith('{')).map((o) => JSON.parse(o) as { terminated: number; first: unknown; second: unknown });
-    expect(closes.length).toBe(24);
-    for (const close of closes) {
-      expect(close.terminated).toBeGreaterThan(0);
-      const { first, second } = close as { first: { orders?: number }; second: { orders?: number } };
-      if (first.orders !== undefined) expect(second.orders).toBe(first.orders + 1);
-      else expect(second).toEqual(first);
     }
     // IAM projects signed real tokens that the front doors verified, and none was refused.
     expect(services.doors.direct.refusals).toEqual([]);
@@ -117,6 +149,42 @@ describe('generated Node.js projects against real services', () => {
     expect(services.standIn.shapeErrors).toEqual([]);
     expect(services.standIn.calls).toContain('SecretsManager.GetSecretValue');
     expect(services.standIn.calls).toContain('RDSData.ExecuteStatement');
-    console.info(`node projects: ${groups.length} distinct (covering ${nodeProjects.length} combinations), ${runs.length} test runs`);
+    console.info(`node projects: ${groups.length} distinct (covering ${nodeProjects.length} combinations), ${outputs.flat().length} test runs`);
+  }, 900_000);
+
+  it("survive PostgreSQL closing their connection between invocations, on sessions that carry the role's statement_timeout", async () => {
+    const closes = await inBatches(checked, 2, (p) =>
+      check<{ terminated: number; first: Orders; second: Orders; statementTimeout: string }>(p, 'server-close', routesFor(p.group.members[0]!)[0]!),
+    );
+    for (const close of closes) {
+      expect(close.terminated).toBeGreaterThan(0);
+      if (close.first.orders !== undefined) expect(close.second.orders).toBe(close.first.orders + 1);
+      else expect(close.second).toEqual(close.first);
+      expect(close.statementTimeout).toBe(`${statementTimeout.value}s`);
+    }
+  }, 600_000);
+
+  it('read the secret once at INIT and again only after a rotation made the kept password fail with 28P01 (the control)', async () => {
+    const rotating = checked.filter((p) => p.group.members[0]!.auth === 'secrets-manager');
+    const readsBefore = { ...services.standIn.secretReads };
+    const rotations = await inBatches(rotating, 2, (p) =>
+      check<{ first: Orders; second: Orders; third: Orders; control: string }>(p, 'rotation', 'direct', { ROTATED_PASSWORD: `${p.tenant.password}-rotated` }),
+    );
+    expect(rotations.length).toBe(6);
+    rotations.forEach((rotation, i) => {
+      const p = rotating[i]!;
+      expect(rotation.control, describeOptions(p.group.members[0]!)).toBe('28P01');
+      if (rotation.first.orders !== undefined) expect(rotation.third.orders).toBe(rotation.first.orders + 2);
+      else expect(rotation.third).toEqual(rotation.first);
+      expect(services.standIn.secretReads[p.tenant.secretArn]! - readsBefore[p.tenant.secretArn]!, describeOptions(p.group.members[0]!)).toBe(2);
+    });
+  }, 600_000);
+
+  it('give up on a server that never answers start-up after connectionTimeoutMillis (once more on a new connection) instead of hanging', async () => {
+    const silent = await inBatches(checked, 6, (p) => check<{ error?: string; logged: string[]; attempts: number }>(p, 'silent-server', routesFor(p.group.members[0]!)[0]!));
+    for (const outcome of silent) {
+      expect(JSON.stringify([outcome.error, outcome.logged])).toContain('Connection terminated due to connection timeout');
+      expect(outcome.attempts).toBe(2);
+    }
   }, 600_000);
 });

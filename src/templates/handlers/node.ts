@@ -4,7 +4,7 @@
  */
 import type { GenerateOptions } from '../options.ts';
 import { blocks, code, header } from '../project.ts';
-import { connectTimeout, iamTokenLifetime, poolIdleTimeout, poolMaxPerEnvironment } from '../../facts/starter-code.ts';
+import { connectTimeout, iamTokenLifetime, poolIdleTimeout, poolMaxPerEnvironment, queryTimeout } from '../../facts/starter-code.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
 
@@ -53,14 +53,36 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
           export const password = ()${t(': Promise<string>')} => signer.getAuthToken();
         `
       : code`
-          // The password is read from Secrets Manager when a connection opens, so a rotated secret
-          // is picked up by the next connection without a redeploy.
+          // The password is read from Secrets Manager once, at INIT, and kept: no API call per connection,
+          // and never a plain-text copy in the function's environment variables.
           const secrets = new SecretsManagerClient({});
-          export async function password()${t(': Promise<string>')} {
+          async function readPassword()${t(': Promise<string>')} {
             const result = await secrets.send(new GetSecretValueCommand({ SecretId: env('DB_SECRET_ARN') }));
             const secret = JSON.parse(result.SecretString ?? '{}')${t(' as { password?: unknown }')};
             if (typeof secret.password !== 'string') throw new Error('The secret has no password field');
             return secret.password;
+          }
+          let cachedPassword = await readPassword();
+          export const password = ()${t(': string')} => cachedPassword;
+        `;
+  const connect =
+    options.auth === 'iam'
+      ? code`
+          const connect = ()${t(': Promise<pg.PoolClient>')} => pool.connect();
+        `
+      : code`
+          /**
+           * A connection from the pool. After the secret is rotated, the cached password fails with 28P01
+           * (invalid_password) on the next new connection: read the secret again and retry once.
+           */
+          export async function connect()${t(': Promise<pg.PoolClient>')} {
+            try {
+              return await pool.connect();
+            } catch (error) {
+              if ((error${t(' as { code?: string }')}).code !== '28P01') throw error;
+              cachedPassword = await readPassword();
+              return pool.connect();
+            }
           }
         `;
   return blocks(
@@ -90,13 +112,70 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
         // Close idle connections before the ${options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)'} does. A frozen environment runs no
         // timers, so after a long pause the timer fires on thaw and the pool reconnects.
         idleTimeoutMillis: ${poolIdleTimeout.value * 1000},
+        // Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any
+        // answer. The server's own statement_timeout (schema.sql) is shorter and cancels a slow query
+        // first; query_timeout fires only when the server or the network is gone.
         connectionTimeoutMillis: ${connectTimeout.value * 1000},
+        query_timeout: ${queryTimeout.value * 1000},
+        keepAlive: true,
       });
 
       // Without this listener, a connection closed by the server while idle would crash the runtime.
       pool.on('error', (error) => {
         console.error('Idle database connection failed; the pool will open a new one:', error.message);
       });
+    `,
+    connect,
+    code`
+      /**
+       * The socket died under the driver: a connection the server or the network closed while the
+       * environment was frozen, or a connection attempt that never got an answer. Not an SQL error.
+       */
+      export function isDeadConnection(error${t(': unknown')})${t(': boolean')} {
+        const { code, message } = (error ?? {})${t(' as { code?: unknown; message?: unknown }')};
+        return (
+          code === 'ECONNRESET' ||
+          /Connection terminated unexpectedly|Connection terminated due to connection timeout/.test(String(message))
+        );
+      }
+
+      /**
+       * Runs work in one transaction on a pooled connection. A connection that failed under it goes
+       * back with release(error), so the pool destroys it instead of lending it again. If the socket was
+       * dead before COMMIT was sent, nothing was written: the work runs once more on a new connection.
+       */
+      export async function inTransaction${t('<T>')}(work${t(': (client: pg.PoolClient) => Promise<T>')})${t(': Promise<T>')} {
+        for (let attempt = 1; ; attempt++) {
+          let client${t(': pg.PoolClient')};
+          try {
+            client = await connect();
+          } catch (error) {
+            if (attempt === 1 && isDeadConnection(error)) continue;
+            throw error;
+          }
+          let committing = false;
+          let broken${t(': Error | undefined')};
+          try {
+            await client.query('BEGIN');
+            const result = await work(client);
+            committing = true;
+            await client.query('COMMIT');
+            return result;
+          } catch (error) {
+            if (isDeadConnection(error) || /Query read timeout/.test(String((error${t(' as Error')})?.message))) {
+              broken = error${t(' as Error')};
+            } else {
+              await client.query('ROLLBACK').catch((rollbackError${t(': Error')}) => {
+                broken = rollbackError;
+              });
+            }
+            if (attempt === 1 && !committing && isDeadConnection(error)) continue;
+            throw error;
+          } finally {
+            client.release(broken);
+          }
+        }
+      }
     `,
   );
 }
@@ -108,11 +187,8 @@ const orderHandler = (t: (s: string) => string) =>
       if (typeof event.customerId !== 'string' || !Number.isInteger(event.amountCents)) {
         throw new Error('Expected { customerId: string, amountCents: integer }');
       }
-      const client = await pool.connect();
-      let broken${t(': Error | undefined')};
-      try {
-        // One transaction: with RDS Proxy the database connection is borrowed only for its duration.
-        await client.query('BEGIN');
+      // One transaction: with RDS Proxy the database connection is borrowed only for its duration.
+      return inTransaction(async (client) => {
         const inserted = await client.query${t('<{ id: string }>')}(
           'INSERT INTO orders (customer_id, amount_cents) VALUES ($1, $2) RETURNING id',
           [event.customerId, event.amountCents],
@@ -121,18 +197,9 @@ const orderHandler = (t: (s: string) => string) =>
           'SELECT count(*) AS orders, coalesce(sum(amount_cents), 0) AS total_cents FROM orders WHERE customer_id = $1',
           [event.customerId],
         );
-        await client.query('COMMIT');
         const row = total.rows[0]${t('!')};
         return { orderId: String(inserted.rows[0]${t('!')}.id), orders: Number(row.orders), totalCents: Number(row.total_cents) };
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError${t(': Error')}) => {
-          broken = rollbackError;
-        });
-        throw error;
-      } finally {
-        // A connection that could not even roll back is destroyed instead of returned to the pool.
-        client.release(broken);
-      }
+      });
     };
   `;
 
@@ -157,25 +224,18 @@ const sqsHandler = (t: (s: string) => string) =>
         }
       }
       if (orders.length === 0) return { batchItemFailures: failures };
-      const client = await pool.connect();
-      let broken${t(': Error | undefined')};
       try {
-        await client.query('BEGIN');
-        // SQS delivers at least once: message_id is unique, so a redelivered message inserts nothing.
-        await client.query(
-          'INSERT INTO orders (message_id, customer_id, amount_cents) ' +
-            'SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) ON CONFLICT (message_id) DO NOTHING',
-          [orders.map((o) => o.messageId), orders.map((o) => o.customerId), orders.map((o) => o.amountCents)],
-        );
-        await client.query('COMMIT');
+        await inTransaction(async (client) => {
+          // SQS delivers at least once: message_id is unique, so a redelivered message inserts nothing.
+          await client.query(
+            'INSERT INTO orders (message_id, customer_id, amount_cents) ' +
+              'SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) ON CONFLICT (message_id) DO NOTHING',
+            [orders.map((o) => o.messageId), orders.map((o) => o.customerId), orders.map((o) => o.amountCents)],
+          );
+        });
       } catch (error) {
         console.error('Batch insert failed; its messages will be retried:', (error${t(' as Error')}).message);
-        await client.query('ROLLBACK').catch((rollbackError${t(': Error')}) => {
-          broken = rollbackError;
-        });
         for (const order of orders) failures.push({ itemIdentifier: order.messageId });
-      } finally {
-        client.release(broken);
       }
       return { batchItemFailures: failures };
     };

@@ -4,10 +4,10 @@
  */
 import type { GenerateOptions } from '../options.ts';
 import { code, header } from '../project.ts';
+import { connectTimeout, iamTokenLifetime, poolIdleTimeout, tcpKeepalives } from '../../facts/starter-code.ts';
 
 /** PEP 8: two blank lines between top-level blocks. */
 const blocks = (...parts: string[]): string => parts.map((part) => part.replace(/\n+$/, '')).join('\n\n\n') + '\n';
-import { connectTimeout, iamTokenLifetime, poolIdleTimeout } from '../../facts/starter-code.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
 
@@ -27,32 +27,60 @@ export function pythonHandler(options: GenerateOptions): string {
 }
 
 function connection(options: GenerateOptions): string {
-  const credentials =
-    options.auth === 'iam'
-      ? code`
-          import boto3
-
-          # Token signing is local (no network call). A token lives ${iamTokenLifetime.value / 60} minutes and is checked only
-          # when a connection opens, so a new one is made for every new connection.
-          _rds = boto3.client("rds", region_name=os.environ["AWS_REGION"])
+  const iam = options.auth === 'iam';
+  const credentials = iam
+    ? code`
+        # Token signing is local (no network call). A token lives ${iamTokenLifetime.value / 60} minutes and is checked only
+        # when a connection opens, so a new one is made for every new connection.
+        _rds = boto3.client("rds", region_name=os.environ["AWS_REGION"])
 
 
-          def _password() -> str:
-              return _rds.generate_db_auth_token(DBHostname=HOST, Port=PORT, DBUsername=USER, Region=os.environ["AWS_REGION"])
-        `
-      : code`
-          import boto3
-
-          # AWS_ENDPOINT_URL_SECRETS_MANAGER is unset in Lambda (boto3 then uses the Region's endpoint);
-          # local tests point it at a stand-in service.
-          _secrets = boto3.client("secretsmanager", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
+        def _password() -> str:
+            return _rds.generate_db_auth_token(DBHostname=HOST, Port=PORT, DBUsername=USER, Region=os.environ["AWS_REGION"])
+      `
+    : code`
+        # AWS_ENDPOINT_URL_SECRETS_MANAGER is unset in Lambda (boto3 then uses the Region's endpoint);
+        # local tests point it at a stand-in service.
+        _secrets = boto3.client("secretsmanager", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
 
 
-          def _password() -> str:
-              # Read when a connection opens, so a rotated secret is used by the next connection.
-              secret = json.loads(_secrets.get_secret_value(SecretId=os.environ["DB_SECRET_ARN"])["SecretString"])
-              return secret["password"]
-        `;
+        def _read_password() -> str:
+            secret = json.loads(_secrets.get_secret_value(SecretId=os.environ["DB_SECRET_ARN"])["SecretString"])
+            return secret["password"]
+
+
+        # Read once, at INIT, and kept: no API call per connection, and never a plain-text copy in the
+        # function's environment variables.
+        _cached_password = _read_password()
+
+
+        def _password() -> str:
+            return _cached_password
+      `;
+  const connect = iam
+    ? code`
+        def _connect() -> "psycopg.Connection":
+            return _open(_password())
+      `
+    : code`
+        def _is_invalid_password(error: psycopg.OperationalError) -> bool:
+            # libpq gives a failed connection no SQLSTATE in older psycopg versions, so the message of
+            # 28P01 (invalid_password) is matched too.
+            return error.sqlstate == "28P01" or "password authentication failed" in str(error)
+
+
+        def _connect() -> "psycopg.Connection":
+            """After the secret is rotated, the cached password fails with 28P01 on the next new connection:
+            read the secret again and retry once."""
+            global _cached_password
+            try:
+                return _open(_password())
+            except psycopg.OperationalError as error:
+                if not _is_invalid_password(error):
+                    raise
+                _cached_password = _read_password()
+                return _open(_cached_password)
+      `;
   const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : 'the database endpoint';
   return blocks(
     code`
@@ -61,6 +89,7 @@ function connection(options: GenerateOptions): string {
       import time
       from pathlib import Path
 
+      import boto3
       import psycopg
 
       # Everything at module level runs once per execution environment (INIT).
@@ -80,23 +109,30 @@ function connection(options: GenerateOptions): string {
       _last_used = 0.0
 
 
-      def _connect() -> "psycopg.Connection":
+      def _open(password: str) -> "psycopg.Connection":
           return psycopg.connect(
               host=HOST,
               port=PORT,
               user=USER,
               dbname=DBNAME,
-              password=_password(),
+              password=password,
               sslmode="verify-full",
               sslrootcert=CA_BUNDLE,
+              # Bounds on the client side: opening a connection, and noticing a server that vanished
+              # while a query was in flight. The server's statement_timeout (schema.sql) bounds the query.
               connect_timeout=${connectTimeout.value},
+              keepalives=1,
+              keepalives_idle=${tcpKeepalives.value.idle},
+              keepalives_interval=${tcpKeepalives.value.interval},
+              keepalives_count=${tcpKeepalives.value.count},
               application_name="lambda",
               # Statements commit on their own unless wrapped in conn.transaction(): no session is left
               # idle in a transaction, which would hold a proxy's or PgBouncer's server connection.
               autocommit=True,
           )
-
-
+    `,
+    connect,
+    code`
       def connection() -> "psycopg.Connection":
           """The environment's one connection: reused while healthy, reopened when closed, broken or idle too long."""
           global _connection, _last_used

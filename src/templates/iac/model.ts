@@ -106,7 +106,13 @@ export function inputs(options: GenerateOptions): Input[] {
     list.push({ id: 'dbName', description: 'The database name.', default: 'postgres' });
   }
   if (p.vpc) {
-    list.push({ id: 'dbUser', description: p.iamDb ? 'The database user, granted rds_iam (CREATE USER lambda_app; GRANT rds_iam TO lambda_app;).' : 'The database user (the same as in the secret).', default: 'lambda_app' });
+    const dbUser =
+      p.iamDb && !p.proxy
+        ? 'The database user, a member of rds_iam (see schema.sql).'
+        : p.iamDb
+          ? "The database user: the one in the proxy's secret, with a password and without rds_iam (see schema.sql)."
+          : 'The database user (the same as in the secret).';
+    list.push({ id: 'dbUser', description: dbUser, default: 'lambda_app' });
   }
   if (p.iamDb && !p.proxy) {
     list.push(

@@ -1,6 +1,7 @@
 /**
  * Local HTTP stand-ins for the AWS APIs the generated handlers call besides PostgreSQL and
- * DynamoDB (DynamoDB runs on dynalite): Secrets Manager GetSecretValue and the RDS Data API.
+ * DynamoDB (DynamoDB runs on dynalite): Secrets Manager GetSecretValue (and PutSecretValue, which
+ * the tests' rotation uses) and the RDS Data API, which logs in with the secret it is given.
  *
  * Each request's shape is checked against what the real API requires (protocol, target, field
  * names and types, known ARNs, named parameters that match the SQL) and a shape error is returned
@@ -12,8 +13,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import pg from 'pg';
 
 export interface StandInOptions {
-  secrets: Record<string, { username: string; password: string }>;
-  dataApi?: { clusterArn: string; secretArn: string; connection: pg.ClientConfig };
+  secrets: Record<string, SecretValue>;
+  /** Where the Data API's database is; it logs in with the user and password of the request's secret. */
+  dataApi?: { clusterArn: string; connection: pg.ClientConfig };
+}
+
+export interface SecretValue {
+  username: string;
+  password: string;
 }
 
 export interface AwsStandIn {
@@ -22,6 +29,9 @@ export interface AwsStandIn {
   calls: string[];
   /** Requests refused for their shape, with the reason. */
   shapeErrors: string[];
+  /** GetSecretValue calls per secret ARN. */
+  secretReads: Record<string, number>;
+  putSecret(arn: string, value: SecretValue): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +44,8 @@ const fail = (message: string): never => {
 export async function startAwsStandIn(options: StandInOptions): Promise<AwsStandIn> {
   const calls: string[] = [];
   const shapeErrors: string[] = [];
+  const secrets = new Map(Object.entries(options.secrets));
+  const secretReads: Record<string, number> = {};
   const transactions = new Map<string, pg.Client>();
   let nextTransaction = 1;
 
@@ -55,12 +67,18 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target.startsWith('secretsmanager.')) {
       calls.push(`SecretsManager.${target.slice('secretsmanager.'.length)}`);
-      if (target !== 'secretsmanager.GetSecretValue') fail(`unexpected operation ${target}`);
+      if (target !== 'secretsmanager.GetSecretValue' && target !== 'secretsmanager.PutSecretValue') fail(`unexpected operation ${target}`);
       if (req.headers['content-type'] !== 'application/x-amz-json-1.1') fail('Secrets Manager takes application/x-amz-json-1.1');
       const body = json(raw);
-      if (typeof body.SecretId !== 'string') fail('GetSecretValue needs SecretId (string)');
-      const secret = options.secrets[body.SecretId as string];
+      if (typeof body.SecretId !== 'string') fail(`${target} needs SecretId (string)`);
+      const secret = secrets.get(body.SecretId as string);
       if (!secret) return { status: 400, json: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } };
+      if (target === 'secretsmanager.PutSecretValue') {
+        if (typeof body.SecretString !== 'string') fail('PutSecretValue needs SecretString (string)');
+        secrets.set(body.SecretId as string, JSON.parse(body.SecretString as string) as SecretValue);
+        return { status: 200, json: { ARN: body.SecretId, Name: 'orders-db', VersionId: 'v2', VersionStages: ['AWSCURRENT'] } };
+      }
+      secretReads[body.SecretId as string] = (secretReads[body.SecretId as string] ?? 0) + 1;
       return { status: 200, json: { ARN: body.SecretId, Name: 'orders-db', SecretString: JSON.stringify(secret), VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1767225600 } };
     }
     const operation = { '/Execute': 'ExecuteStatement', '/BeginTransaction': 'BeginTransaction', '/CommitTransaction': 'CommitTransaction', '/RollbackTransaction': 'RollbackTransaction' }[req.url ?? ''];
@@ -69,10 +87,11 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
       const body = json(raw);
       const api = options.dataApi;
       if (body.resourceArn !== api.clusterArn) fail(`resourceArn must be the cluster ARN ${api.clusterArn}; got ${String(body.resourceArn)}`);
-      if (body.secretArn !== api.secretArn) fail(`secretArn must be the secret ARN ${api.secretArn}; got ${String(body.secretArn)}`);
+      const secret = secrets.get(body.secretArn as string) ?? fail(`secretArn must name a known secret; got ${String(body.secretArn)}`);
+      const login = { ...api.connection, user: secret.username, password: secret.password };
       if (operation === 'BeginTransaction') {
         if (typeof body.database !== 'string') fail('BeginTransaction: database (string) expected');
-        const client = new pg.Client({ ...api.connection, database: body.database as string });
+        const client = new pg.Client({ ...login, database: body.database as string });
         await client.connect();
         await client.query('BEGIN');
         const id = `tx-${nextTransaction++}`;
@@ -86,13 +105,13 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
         transactions.delete(body.transactionId as string);
         return { status: 200, json: { transactionStatus: operation === 'CommitTransaction' ? 'Transaction Committed' : 'Rollback Complete' } };
       }
-      return { status: 200, json: await execute(body, api) };
+      return { status: 200, json: await execute(body, login) };
     }
     calls.push(`unknown ${req.method} ${req.url}`);
     return fail(`no stand-in for ${req.method} ${req.url} (${String(target)})`);
   }
 
-  async function execute(body: Record<string, unknown>, api: NonNullable<StandInOptions['dataApi']>) {
+  async function execute(body: Record<string, unknown>, login: pg.ClientConfig) {
     if (typeof body.sql !== 'string') fail('ExecuteStatement: sql (string) expected');
     const sql = body.sql as string;
     const parameters = (body.parameters ?? []) as Array<{ name?: unknown; value?: Record<string, unknown> }>;
@@ -123,7 +142,7 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
       client = transactions.get(body.transactionId as string) ?? fail(`unknown transactionId ${String(body.transactionId)}`);
     } else {
       if (typeof body.database !== 'string') fail('database (string) expected');
-      client = new pg.Client({ ...api.connection, database: body.database as string });
+      client = new pg.Client({ ...login, database: body.database as string });
       await client.connect();
       owned = true;
     }
@@ -153,6 +172,10 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
     url: `http://127.0.0.1:${port}`,
     calls,
     shapeErrors,
+    secretReads,
+    putSecret(arn, value) {
+      secrets.set(arn, value);
+    },
     async close() {
       for (const client of transactions.values()) await client.end().catch(() => undefined);
       server.closeAllConnections();

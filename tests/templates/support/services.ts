@@ -1,8 +1,13 @@
 /**
  * The real and stand-in services a generated handler meets, started once per test file:
  * PostgreSQL 15 with TLS (only TLS accepted from 127.0.0.1, so a passing run proves the handler
- * negotiated it), PgBouncer in transaction mode, an IAM front door before each, the Secrets Manager
- * and Data API stand-in, and dynalite.
+ * negotiated it), PgBouncer in transaction mode standing in for RDS Proxy, an IAM front door before
+ * each, the Secrets Manager and Data API stand-in, and dynalite.
+ *
+ * Each project gets its own database and its own user, set up by the project's own schema.sql, so
+ * the role setup it prescribes is what the handler meets. The server enforces RDS's rule for
+ * IAM users: a member of `rds_iam` logs in only through the IAM front door (which checked its
+ * token), never with a password; a user outside `rds_iam` cannot use a token.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +21,23 @@ import type { GenerateOptions } from '../../../src/templates/index.ts';
 
 export const CREDENTIALS = { accessKeyId: 'AKIDLOCALTESTONLY000', secretAccessKey: 'local-test-only-not-a-real-key' };
 export const REGION = 'us-east-1';
-export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-AbCdEf';
 export const CLUSTER_ARN = 'arn:aws:rds:us-east-1:111122223333:cluster:orders';
-// A password for the throw-away local server only, served to the handlers by the Secrets Manager stand-in.
-const APP_PASSWORD = 'local-test-only-password';
+/** The user name every generated schema.sql and IaC default uses; each project's copy is renamed. */
+const GENERATED_USER = 'lambda_app';
+/** Users PgBouncer knows (it reads its user list at start), one per project database. */
+const USERS = 64;
 
+/** 'direct': the function connects to the database. 'pgbouncer': to PgBouncer, standing in for RDS Proxy. */
 export type Route = 'direct' | 'pgbouncer';
+
+/** One project's database, user, password and secret. */
+export interface Tenant {
+  database: string;
+  user: string;
+  /** The password the user logs in with, also held by the project's secret. */
+  password: string;
+  secretArn: string;
+}
 
 export interface Services {
   tls: TestTls;
@@ -29,27 +45,52 @@ export interface Services {
   bouncer: RealPgBouncer;
   doors: Record<Route, FrontDoor>;
   standIn: AwsStandIn;
-  /** Creates a database for one project and applies its schema.sql. */
-  createDatabase(schemaSql: string): string;
+  /**
+   * Creates a database and a user for one project and runs its schema.sql as the master user, as the
+   * README says. psql's `\password USER` prompt is answered with the secret's password.
+   */
+  createTenant(schemaSql: string): Tenant;
   /** The environment the generated handler and its local test read, for one route. */
-  env(options: GenerateOptions, database: string, route: Route): Record<string, string>;
+  env(options: GenerateOptions, tenant: Tenant, route: Route): Record<string, string>;
   stop(): Promise<void>;
 }
+
+/** The routes a project describes: IAM projects connect only the way their schema.sql allows. */
+export function routesFor(options: GenerateOptions): Route[] {
+  if (options.auth === 'iam') return [options.pattern === 'rds-proxy' ? 'pgbouncer' : 'direct'];
+  return ['direct', 'pgbouncer'];
+}
+
+const userName = (n: number) => `app_${n}`;
+// Passwords for the throw-away local server only, served to the handlers by the Secrets Manager stand-in.
+const passwordOf = (n: number) => `local-test-only-password-${n}`;
 
 export async function startServices(): Promise<Services> {
   const tls = makeTestTls();
   const postgres = await startRealPostgres({
     settings: { listen_addresses: "'127.0.0.1,127.0.0.2'", ssl: 'on', ssl_cert_file: `'${tls.certFile}'`, ssl_key_file: `'${tls.keyFile}'`, max_connections: 60 },
   });
-  // The IAM front doors reach upstream from 127.0.0.2, the only address trusted for lambda_app;
-  // every other path must present the password and use TLS.
+  // RDS's rule for IAM users, with 127.0.0.2 as the IAM front doors' address: members of rds_iam come in
+  // only through a front door, which verified their token; nobody else may use a token; and every
+  // password login from 127.0.0.1 must use TLS.
   const hba = join(postgres.dataDir, 'pg_hba.conf');
-  writeFileSync(hba, `host all lambda_app 127.0.0.2/32 trust\nhostnossl all lambda_app 127.0.0.1/32 reject\n${readFileSync(hba, 'utf8')}`);
-  postgres.psql(`CREATE ROLE lambda_app LOGIN PASSWORD '${APP_PASSWORD}'; SELECT pg_reload_conf();`);
+  writeFileSync(
+    hba,
+    [
+      'host all +rds_iam 127.0.0.2/32 trust',
+      'host all +rds_iam all reject',
+      'host all all 127.0.0.2/32 reject',
+      'hostnossl all all 127.0.0.1/32 reject',
+      readFileSync(hba, 'utf8'),
+    ].join('\n'),
+  );
+  postgres.psql('CREATE ROLE rds_iam NOLOGIN; SELECT pg_reload_conf();');
+  const users = Object.fromEntries(Array.from({ length: USERS }, (_, i) => [userName(i + 1), passwordOf(i + 1)]));
   const bouncer = await startPgBouncer(postgres, {
     poolMode: 'transaction',
-    users: { lambda_app: APP_PASSWORD },
-    trusted: [{ user: 'lambda_app', address: '127.0.0.2' }],
+    // PgBouncer logs in to PostgreSQL with these passwords, as RDS Proxy does with its secret.
+    users,
+    trusted: Object.keys(users).map((user) => ({ user, address: '127.0.0.2' })),
     hba: ['hostnossl all all 127.0.0.1/32 reject'],
     tls: { certFile: tls.certFile, keyFile: tls.keyFile, mode: 'allow' },
     serverTls: 'require',
@@ -57,28 +98,32 @@ export async function startServices(): Promise<Services> {
   const door = (upstreamPort: number) => startIamFrontDoor({ upstreamPort, upstreamLocalAddress: '127.0.0.2', tls, credentials: CREDENTIALS, region: REGION });
   const doors = { direct: await door(postgres.port), pgbouncer: await door(bouncer.port) };
   const standIn = await startAwsStandIn({
-    secrets: { [SECRET_ARN]: { username: 'lambda_app', password: APP_PASSWORD } },
-    dataApi: {
-      clusterArn: CLUSTER_ARN,
-      secretArn: SECRET_ARN,
-      connection: { host: '127.0.0.1', port: postgres.port, user: 'lambda_app', password: APP_PASSWORD, ssl: { ca: readFileSync(tls.caFile, 'utf8') } },
-    },
+    secrets: {},
+    dataApi: { clusterArn: CLUSTER_ARN, connection: { host: '127.0.0.1', port: postgres.port, ssl: { ca: readFileSync(tls.caFile, 'utf8') } } },
   });
   const dynamo: { server: Dynalite; url: string } = await startDynalite(REGION, CREDENTIALS);
-  let databases = 0;
+  let tenants = 0;
   return {
     tls,
     postgres,
     bouncer,
     doors,
     standIn,
-    createDatabase(schemaSql) {
-      const name = `orders_${++databases}`;
-      postgres.psql(`CREATE DATABASE ${name}`);
-      postgres.psql(schemaSql, name);
-      return name;
+    createTenant(schemaSql) {
+      const n = ++tenants;
+      if (n > USERS) throw new Error(`more than ${USERS} projects: raise USERS`);
+      const tenant: Tenant = { database: `orders_${n}`, user: userName(n), password: passwordOf(n), secretArn: `arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-${n}-AbCdEf` };
+      const sql = schemaSql
+        .replace(new RegExp(`\\b${GENERATED_USER}\\b`, 'g'), tenant.user)
+        .replace(new RegExp(`^\\\\password ${tenant.user}$`, 'gm'), `ALTER ROLE ${tenant.user} PASSWORD '${tenant.password}';`);
+      const metaCommand = sql.match(/^\\.*$/m);
+      if (metaCommand) throw new Error(`schema.sql holds a psql command the test cannot answer: ${metaCommand[0]}`);
+      postgres.psql(`CREATE DATABASE ${tenant.database}`);
+      postgres.psql(sql, tenant.database);
+      standIn.putSecret(tenant.secretArn, { username: tenant.user, password: tenant.password });
+      return tenant;
     },
-    env(options, database, route) {
+    env(options, tenant, route) {
       const iam = options.auth === 'iam';
       const port = route === 'direct' ? (iam ? doors.direct.port : postgres.port) : iam ? doors.pgbouncer.port : bouncer.port;
       return {
@@ -93,10 +138,10 @@ export async function startServices(): Promise<Services> {
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
         DB_HOST: '127.0.0.1',
         DB_PORT: String(port),
-        DB_NAME: database,
-        DB_USER: 'lambda_app',
+        DB_NAME: tenant.database,
+        DB_USER: tenant.user,
         DB_CA_BUNDLE: tls.caFile,
-        DB_SECRET_ARN: SECRET_ARN,
+        DB_SECRET_ARN: tenant.secretArn,
         DB_CLUSTER_ARN: CLUSTER_ARN,
         TABLE_NAME: 'orders',
         AWS_ENDPOINT_URL_SECRETS_MANAGER: standIn.url,
