@@ -61,6 +61,7 @@ test('a friend\'s link loads its code, keeps the reader\'s version, shows the di
   await compare.click();
   const diff = sandbox.locator('.cm-mergeView');
   await expect(diff).toBeVisible();
+  await expect(editorText(sandbox), 'the diff takes the editor\'s place').toBeHidden();
   await expect(sandbox.locator('.compare-caption')).toHaveText('Left: your saved version. Right: the code in the editor, from the share link.');
   await expect(diff.locator('.cm-merge-a')).toContainText('my version: a pool per environment');
   await expect(diff.locator('.cm-merge-b')).toContainText("my friend's version");
@@ -70,6 +71,7 @@ test('a friend\'s link loads its code, keeps the reader\'s version, shows the di
   // One click brings the reader's version back, and the diff closes.
   await notice(sandbox).getByRole('button', { name: 'Restore my version' }).click();
   await expect(diff).toHaveCount(0);
+  await expect(editorText(sandbox)).toBeVisible();
   await expect(editorText(sandbox)).toContainText('my version: a pool per environment');
   await expect(notice(sandbox)).toBeHidden();
   await expect(sandbox.getByRole('status')).toContainText('Your saved version of handler.mjs is back');
@@ -130,6 +132,22 @@ test('a link with nothing new keeps the reader\'s code without a notice', async 
   await expect(editorText(sandbox)).toContainText("my friend's version");
   await expect(notice(sandbox)).toBeHidden();
   await expect(sandbox.getByRole('status')).toHaveText('Ready. Press Run (Ctrl+Enter) to start.');
+});
+
+test('the reader\'s own link, reloaded after more edits, keeps the edits without a notice', async ({ page }) => {
+  const sandbox = await openSandbox(page);
+  await editorText(sandbox).click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(mine);
+  await sandbox.getByRole('button', { name: 'Copy share link' }).click();
+  await expect(page).toHaveURL(/#run=direct-connection~/);
+  await editorText(sandbox).click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText('// edited after sharing\n');
+  await page.reload();
+  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(editorText(sandbox)).toContainText('edited after sharing');
+  await expect(notice(sandbox)).toBeHidden();
 });
 
 test('a damaged link and a deflate bomb are refused with a message, and the defaults load', async ({ page }) => {

@@ -22,6 +22,7 @@ import type { SourcePosition } from './protocol.ts';
  */
 const editorCss = `
 :host { display: block; }
+:host([hidden]) { display: none; }
 .cm-editor { font-size: 0.85rem; background: var(--bg); color: var(--fg); }
 .cm-editor.cm-focused { outline: 3px solid var(--focus); outline-offset: -3px; }
 .cm-scroller { font-family: var(--font-mono); line-height: 1.55; }

@@ -43,7 +43,7 @@ function historyState(): Record<string, unknown> {
   return typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
 }
 const linkAlreadyOpened = (id: string) => historyState()[openedLinkKey(id)] === true;
-const markLinkOpened = (id: string) => history.replaceState({ ...historyState(), [openedLinkKey(id)]: true }, '');
+const markLinkOpened = (id: string, url?: URL) => history.replaceState({ ...historyState(), [openedLinkKey(id)]: true }, '', url);
 
 const maxConnectionsFor = (instanceClass: string | number | undefined) => {
   const instance = findInstanceClass(String(instanceClass));
@@ -347,7 +347,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     } catch {
       status.textContent = 'Copy the share link from the address bar.';
     }
-    history.replaceState(null, '', url);
+    // The reader's own link already holds the editor's code: reloading it must not set their edits aside.
+    markLinkOpened(id, url);
   });
 
   pinButton.addEventListener('click', () => {
