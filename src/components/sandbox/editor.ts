@@ -16,21 +16,24 @@ import type { SourcePosition } from './protocol.ts';
  * CodeMirror injects its styles as <style> elements in a document, which the page's
  * Content-Security-Policy forbids; inside a shadow root it uses constructed stylesheets instead,
  * which CSP does not govern. So each editor lives in a shadow root, styled from the page's tokens
- * (custom properties cross the shadow boundary).
+ * (custom properties cross the shadow boundary). CodeMirror's base theme is always its light one and
+ * scopes its rules under the editor (`.ͼ2 .cm-activeLine`), so the colours here that must follow the
+ * page's theme are scoped as strongly (`.cm-editor …`); the later sheet then wins.
  */
 const editorCss = `
 :host { display: block; }
+:host([hidden]) { display: none; }
 .cm-editor { font-size: 0.85rem; background: var(--bg); color: var(--fg); }
 .cm-editor.cm-focused { outline: 3px solid var(--focus); outline-offset: -3px; }
 .cm-scroller { font-family: var(--font-mono); line-height: 1.55; }
 .cm-content { caret-color: var(--fg); }
-.cm-cursor, .cm-dropCursor { border-left-color: var(--fg); }
-.cm-gutters { background: var(--bg-soft); color: var(--fg-muted); border-right: 1px solid var(--border); }
-.cm-activeLine { background: color-mix(in srgb, var(--accent-soft) 55%, transparent); }
-.cm-activeLineGutter { background: var(--accent-soft); }
+.cm-editor .cm-cursor, .cm-editor .cm-dropCursor { border-left-color: var(--fg); }
+.cm-editor .cm-gutters { background: var(--bg-soft); color: var(--fg-muted); border-right: 1px solid var(--border); }
+.cm-editor .cm-activeLine { background: color-mix(in srgb, var(--accent-soft) 55%, transparent); }
+.cm-editor .cm-activeLineGutter { background: var(--accent-soft); }
 .cm-selectionBackground, .cm-focused .cm-selectionBackground { background: color-mix(in srgb, var(--accent) 25%, transparent) !important; }
 .cm-syntax-error { text-decoration: underline wavy var(--danger); text-decoration-skip-ink: none; background: color-mix(in srgb, var(--danger) 18%, transparent); }
-.cm-panels { background: var(--bg-soft); color: var(--fg); }
+.cm-editor .cm-panels { background: var(--bg-soft); color: var(--fg); }
 .cm-panels input, .cm-panels button { font: inherit; color: inherit; }
 .tok-keyword, .tok-operatorKeyword, .tok-modifier { color: var(--tok-keyword); }
 .tok-string, .tok-string2, .tok-regexp { color: var(--tok-string); }
@@ -87,8 +90,11 @@ export interface HandlerEditor {
   /** Marks where the compiler points; the message itself is shown beside the editor. */
   showError(position: SourcePosition | undefined): void;
   clearError(): void;
-  /** Shows the original beside the reader's text (the diff view loads on first use); resolves to its closer. */
-  compare(original: string, parent: HTMLElement): Promise<() => void>;
+  /**
+   * Shows `base` (the original, unless labelled otherwise) beside the editor's text; the diff view
+   * loads on first use. Resolves to its closer.
+   */
+  compare(base: string, parent: HTMLElement, labels?: { base: string; current: string }): Promise<() => void>;
 }
 
 /** The grammar alone: completion and search would add about 10 KB (gzip) before Run for little use here. */
@@ -161,12 +167,13 @@ export function createEditor(options: {
     clearError() {
       view.dispatch({ effects: setSyntaxError.of(null) });
     },
-    async compare(original, parent) {
+    async compare(base, parent, labels = { base: 'the original handler', current: 'your handler' }) {
       const { MergeView } = await import('@codemirror/merge');
       const target = shadowMount(parent);
+      const label = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
       const merge = new MergeView({
-        a: { doc: original, extensions: [...baseExtensions(options.fileName, 'Original handler'), EditorState.readOnly.of(true)] },
-        b: { doc: view.state.doc.toString(), extensions: [...baseExtensions(options.fileName, 'Your handler'), EditorState.readOnly.of(true)] },
+        a: { doc: base, extensions: [...baseExtensions(options.fileName, label(labels.base)), EditorState.readOnly.of(true)] },
+        b: { doc: view.state.doc.toString(), extensions: [...baseExtensions(options.fileName, label(labels.current)), EditorState.readOnly.of(true)] },
         parent: target.mount,
         root: target.root,
         gutter: true,

@@ -1,7 +1,8 @@
 /**
  * One sandbox on the page: the editor, the parameters, Run and Stop, the live chart and the
  * results. The reader's edits are kept in this browser per sandbox and variant; Reset can be undone;
- * a share link carries code and parameters. The engine runs in the page's Worker (engine-client.ts).
+ * a share link carries code and parameters, and the code it replaces is kept until the reader
+ * restores or discards it. The engine runs in the page's Worker (engine-client.ts).
  */
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
@@ -11,8 +12,8 @@ import { createEditor, type HandlerEditor } from './editor.ts';
 import type { RunChart } from './chart.ts';
 import { renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { checkHandler, startRun } from './engine-client.ts';
-
-const storagePrefix = 'connlab:sandbox:';
+import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
+import { shareLinkLimits } from '../../sandboxes/limits.ts';
 
 type Values = Record<string, number | string>;
 
@@ -22,24 +23,27 @@ function find<T extends HTMLElement>(root: HTMLElement, selector: string): T {
   return element;
 }
 
-function loadEdits(id: string): Record<string, string> {
+/** This browser's storage, if the page may use it (without it, edits last for this page). */
+function browserStorage(): Storage | undefined {
   try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(`${storagePrefix}${id}`) ?? '{}');
-    if (parsed && typeof parsed === 'object') return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    return localStorage;
   } catch {
-    // A damaged entry is ignored; the original code shows.
+    return undefined;
   }
-  return {};
 }
 
-function saveEdits(id: string, edits: Record<string, string>): void {
-  try {
-    if (Object.keys(edits).length) localStorage.setItem(`${storagePrefix}${id}`, JSON.stringify(edits));
-    else localStorage.removeItem(`${storagePrefix}${id}`);
-  } catch {
-    // Without storage, edits last for this page.
-  }
+/**
+ * Whether this history entry has already opened its share link. A reload keeps the entry's state, so
+ * the link's code is loaded once and the reader's later choice (or edits) survive reloading; the
+ * same link opened afresh is a new entry and loads again.
+ */
+const openedLinkKey = (id: string) => `connlab:share-link-opened:${id}`;
+function historyState(): Record<string, unknown> {
+  const state: unknown = history.state;
+  return typeof state === 'object' && state !== null ? (state as Record<string, unknown>) : {};
 }
+const linkAlreadyOpened = (id: string) => historyState()[openedLinkKey(id)] === true;
+const markLinkOpened = (id: string, url?: URL) => history.replaceState({ ...historyState(), [openedLinkKey(id)]: true }, '', url);
 
 const maxConnectionsFor = (instanceClass: string | number | undefined) => {
   const instance = findInstanceClass(String(instanceClass));
@@ -76,15 +80,22 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     HTMLButtonElement,
     HTMLButtonElement,
   ];
+  const keptNotice = find<HTMLElement>(root, '[data-kept]');
+  const keptFile = find<HTMLElement>(root, '[data-kept-file]');
+  const keptMore = find<HTMLElement>(root, '[data-kept-more]');
+  const [restoreKeptButton, compareKeptButton, discardKeptButton] = ['restore-kept', 'compare-kept', 'discard-kept'].map(button) as [HTMLButtonElement, HTMLButtonElement, HTMLButtonElement];
 
-  const edits = loadEdits(id);
+  const storage = browserStorage();
+  let { edits, kept } = readSavedCode(storage, id);
+  // Set when this browser could not keep the reader's version aside: the link's code then shows unsaved.
+  let savingHeld = false;
   let variant = definition.variants[0]!;
   let chart: RunChart | undefined;
   let running: { stop(): void } | undefined;
   let lastReport: RunReport | undefined;
   let pinned: { report: RunReport; label: string } | undefined;
   let undoReset: string | undefined;
-  let closeCompare: (() => void) | undefined;
+  let comparing: { button: HTMLButtonElement; idleLabel: string; close(): void } | undefined;
   const logFilter: LogFilter = { environment: '', level: '' };
 
   const showMessage = (text: string | undefined) => {
@@ -108,7 +119,23 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
 
   const originalText = () => source.files[variant.handler] ?? '';
   const currentFileKey = () => variant.handler;
-  const initialText = shared?.files?.[variant.handler] ?? edits[currentFileKey()] ?? originalText();
+
+  // The link's code replaces the saved version only once that version is safely kept aside.
+  const linkCode = shared?.files?.[variant.handler];
+  let openedLinkNow = false;
+  if (linkCode !== undefined && !linkAlreadyOpened(id)) {
+    const opened = openSharedCode({ edits, kept }, currentFileKey(), linkCode, originalText());
+    if (opened.keptNow && !writeKept(storage, id, opened.kept)) {
+      savingHeld = true;
+      showMessage('This browser could not store a copy of your saved code, so the share link\'s code is shown but not saved: your version stays as it was.');
+    } else {
+      ({ edits, kept } = opened);
+      writeEdits(storage, id, edits);
+      openedLinkNow = opened.keptNow;
+    }
+    markLinkOpened(id);
+  }
+  const initialText = savingHeld ? linkCode! : (edits[currentFileKey()] ?? originalText());
 
   editorHost.replaceChildren();
   const editor: HandlerEditor = createEditor({
@@ -119,23 +146,64 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     onChange: (text) => {
       if (text === originalText()) delete edits[currentFileKey()];
       else edits[currentFileKey()] = text;
-      saveEdits(id, edits);
+      if (!savingHeld) writeEdits(storage, id, edits);
       refreshEditedState();
       scheduleCheck();
     },
     onRun: () => void run(),
   });
-  if (shared?.files?.[variant.handler] !== undefined && shared.files[variant.handler] !== originalText()) {
-    edits[currentFileKey()] = shared.files[variant.handler]!;
-    saveEdits(id, edits);
-  }
 
   function refreshEditedState(): void {
     const edited = editor.text() !== originalText();
     editedBadge.hidden = !edited;
     resetButton.disabled = !edited && undoReset === undefined;
     resetButton.textContent = !edited && undoReset !== undefined ? 'Undo reset' : 'Reset code';
-    diffButton.disabled = !edited && !closeCompare;
+    diffButton.disabled = !edited && comparing?.button !== diffButton;
+  }
+
+  /** The notice offering the reader's kept version of the file in the editor, if there is one. */
+  function refreshKeptNotice(): void {
+    const versions = kept[currentFileKey()] ?? [];
+    keptNotice.hidden = versions.length === 0;
+    keptFile.textContent = variant.handler;
+    keptMore.hidden = versions.length < 2;
+    keptMore.textContent = `${versions.length - 1} older ${versions.length === 2 ? 'version is' : 'versions are'} kept too; the next is offered once you choose for this one.`;
+  }
+
+  // Two texts side by side in the editor's place (the diff view loads on first use); one at a time.
+  function closeComparison(): void {
+    if (!comparing) return;
+    comparing.close();
+    comparing.button.setAttribute('aria-pressed', 'false');
+    comparing.button.textContent = comparing.idleLabel;
+    comparing = undefined;
+    editorHost.firstElementChild?.removeAttribute('hidden');
+    refreshEditedState();
+  }
+  async function toggleComparison(toggle: HTMLButtonElement, idleLabel: string, base: string, labels: { base: string; current: string }): Promise<void> {
+    const wasOpen = comparing?.button === toggle;
+    closeComparison();
+    if (wasOpen) return;
+    const holder = document.createElement('div');
+    holder.className = 'compare';
+    const caption = document.createElement('p');
+    caption.className = 'compare-caption';
+    caption.textContent = `Left: ${labels.base}. Right: ${labels.current}.`;
+    holder.append(caption);
+    editorHost.firstElementChild?.setAttribute('hidden', '');
+    editorHost.append(holder);
+    const close = await editor.compare(base, holder, labels);
+    comparing = {
+      button: toggle,
+      idleLabel,
+      close: () => {
+        close();
+        holder.remove();
+      },
+    };
+    toggle.setAttribute('aria-pressed', 'true');
+    toggle.textContent = 'Back to the editor';
+    refreshEditedState();
   }
 
   // Syntax is checked in the Worker (the same compiler the run uses), shortly after typing stops.
@@ -199,20 +267,21 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     input.addEventListener('change', () => {
       const next = definition.variants.find((candidate) => candidate.id === input.value);
       if (!next || next === variant) return;
-      closeCompare?.();
-      closeCompare = undefined;
+      closeComparison();
       variant = next;
       undoReset = undefined;
       fileName.textContent = variant.handler;
       if (variantDescription) variantDescription.textContent = variant.description;
       editor.replace(edits[currentFileKey()] ?? originalText());
       refreshEditedState();
+      refreshKeptNotice();
     });
   }
   if (variantDescription) variantDescription.textContent = variant.description;
   fileName.textContent = variant.handler;
 
   resetButton.addEventListener('click', () => {
+    closeComparison();
     if (editor.text() !== originalText()) {
       undoReset = editor.text();
       editor.replace(originalText());
@@ -225,32 +294,46 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     refreshEditedState();
   });
 
-  diffButton.addEventListener('click', async () => {
-    if (closeCompare) {
-      closeCompare();
-      closeCompare = undefined;
-      editorHost.firstElementChild?.removeAttribute('hidden');
-      diffButton.setAttribute('aria-pressed', 'false');
-      diffButton.textContent = 'Compare with original';
-      refreshEditedState();
-      return;
-    }
-    const holder = document.createElement('div');
-    holder.className = 'compare';
-    editorHost.firstElementChild?.setAttribute('hidden', '');
-    editorHost.append(holder);
-    const close = await editor.compare(originalText(), holder);
-    closeCompare = () => {
-      close();
-      holder.remove();
-    };
-    diffButton.setAttribute('aria-pressed', 'true');
-    diffButton.textContent = 'Back to the editor';
+  diffButton.addEventListener('click', () =>
+    toggleComparison(diffButton, 'Compare with original', originalText(), { base: 'the original handler', current: 'your handler' }),
+  );
+
+  // The kept version: back in one click (the editor's undo brings the link's code back), compared, or discarded.
+  const keptVersion = () => kept[currentFileKey()]?.[0];
+  const dropKeptVersion = () => {
+    kept = withoutFirstKept(kept, currentFileKey());
+    writeKept(storage, id, kept);
+    refreshKeptNotice();
+    editor.view.focus();
+  };
+  restoreKeptButton.addEventListener('click', () => {
+    const version = keptVersion();
+    if (version === undefined) return;
+    closeComparison();
+    // The editor saves the restored version before the kept copy goes, so one copy is always stored.
+    editor.replace(version);
+    dropKeptVersion();
+    status.textContent = `Your saved version of ${variant.handler} is back. Ctrl+Z in the editor brings the share link's code back.`;
+  });
+  compareKeptButton.addEventListener('click', () => {
+    const version = keptVersion();
+    if (version === undefined) return;
+    void toggleComparison(compareKeptButton, 'Show the differences', version, { base: 'your saved version', current: 'the code in the editor, from the share link' });
+  });
+  discardKeptButton.addEventListener('click', () => {
+    if (keptVersion() === undefined) return;
+    closeComparison();
+    dropKeptVersion();
+    status.textContent = `Your earlier version of ${variant.handler} is discarded; the editor keeps the share link's code.`;
   });
 
   shareButton.addEventListener('click', async () => {
     const url = new URL(location.href);
     const text = editor.text();
+    if (text.length > shareLinkLimits.codeCharacters.value) {
+      status.textContent = `This code is longer than ${shareLinkLimits.codeCharacters.value.toLocaleString('en-US')} characters, the most a share link may carry; shorten it to share it.`;
+      return;
+    }
     const { encodeSharedState } = await loadShare();
     url.hash = encodeSharedState({
       sandbox: id,
@@ -264,7 +347,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     } catch {
       status.textContent = 'Copy the share link from the address bar.';
     }
-    history.replaceState(null, '', url);
+    // The reader's own link already holds the editor's code: reloading it must not set their edits aside.
+    markLinkOpened(id, url);
   });
 
   pinButton.addEventListener('click', () => {
@@ -432,7 +516,10 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
 
   for (const control of [runButton, shareButton, compareAllButton]) if (control) control.disabled = false;
   refreshEditedState();
-  status.textContent = 'Ready. Press Run (Ctrl+Enter) to start.';
+  refreshKeptNotice();
+  status.textContent = openedLinkNow
+    ? `Ready. The share link's code is in the editor; your saved version of ${variant.handler} is kept until you choose.`
+    : 'Ready. Press Run (Ctrl+Enter) to start.';
   root.dataset.ready = 'true';
   if (shared) root.scrollIntoView({ block: 'start' });
 }
