@@ -48,3 +48,49 @@ export const lambda = {
     calibrate: 'Invoke once, wait N minutes, invoke again and look for an Init Duration in the REPORT line; bisect on N. AWS says only that idle environments are kept "for some time".',
   },
 } satisfies Record<string, Fact<unknown>>;
+
+const MANAGED_INSTANCES = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-core-concepts.html';
+const MANAGED_INSTANCES_RUNTIMES = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html';
+const GRACEFUL_SHUTDOWN = 'https://github.com/aws-samples/graceful-shutdown-with-aws-lambda';
+const SECRETS_IN_LAMBDA = 'https://docs.aws.amazon.com/lambda/latest/dg/with-secrets-manager.html';
+const SECRETS_EXTENSION_PHASE = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html';
+
+/**
+ * Lambda Managed Instances, where the one-invocation-per-environment premise of chapters 1 and 2 does not hold
+ * (fact sheet, section I). No sandbox models them yet.
+ */
+export const managedInstances = {
+  /** Environments serve several invocations at once and are not frozen between them. */
+  concurrentInvocationsPerEnvironment: {
+    value: 'several',
+    unit: 'invocations at once per execution environment (Node.js: worker threads; Python: processes)',
+    source: MANAGED_INSTANCES_RUNTIMES,
+    factSheet: 'I',
+  },
+  /** Capacity follows CPU utilisation; traffic that more than doubles within this window may be throttled. */
+  trafficDoublingWindow: { value: 300_000, unit: 'ms', source: MANAGED_INSTANCES, factSheet: 'I' },
+} satisfies Record<string, Fact<number | string>>;
+
+/** What code of yours can do when Lambda retires an environment (fact sheet, sections D and I). */
+export const shutdown = {
+  /** The whole shutdown phase, runtime and extensions together. */
+  phaseLimit: { value: 2_000, unit: 'ms', source: LIFECYCLE, factSheet: 'D' },
+  /**
+   * With an extension registered, the runtime gets SIGTERM and this long to clean up before SIGKILL; never on a
+   * crash or a timeout.
+   */
+  runtimeGraceAfterSigterm: {
+    value: 300,
+    unit: 'ms (500 ms when the runtime has an internal extension)',
+    source: GRACEFUL_SHUTDOWN,
+    factSheet: 'I',
+  },
+} satisfies Record<string, Fact>;
+
+/** The AWS Parameters and Secrets Lambda Extension, the alternative to reading a secret with the SDK. */
+export const secretsExtension = {
+  cacheTtl: { value: 300_000, unit: 'ms a secret stays cached by default', source: SECRETS_IN_LAMBDA },
+  port: { value: 2773, unit: 'TCP port of its HTTP endpoint on localhost (default)', source: SECRETS_IN_LAMBDA },
+  /** It answers during the Invoke phase only, so a function using it fetches on its first invocation. */
+  availablePhase: { value: 'INVOKE', unit: 'lifecycle phase in which the extension answers', source: SECRETS_EXTENSION_PHASE },
+} satisfies Record<string, Fact<number | string>>;

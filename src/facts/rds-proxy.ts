@@ -156,3 +156,44 @@ export const proxyCosts = {
     calibrate: 'QueryResponseLatency minus QueryDatabaseResponseLatency (both in CloudWatch, microseconds) on a real proxy, or SELECT 1 round trips through the proxy minus direct.',
   },
 } satisfies Record<string, Fact>;
+
+const CONFIGURATION_GUIDELINES = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-best-practices.configuration.html';
+const CREATING = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-creating.html';
+const ENDPOINTS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-endpoints.html';
+
+/** Client-side limits of the proxy that AWS documents by their error text only; the numbers are not published. */
+export const proxyClientLimits = {
+  iamCompetingRequests: {
+    value: 'The IAM authentication failed because of too many competing requests.',
+    unit: 'error message (PostgreSQL proxy)',
+    source: TROUBLESHOOTING,
+    factSheet: 'A6',
+    note: 'Too many simultaneous IAM authentications from clients; AWS publishes no rate, only "reduce the rate".',
+  },
+  startupOptionRejected: {
+    value: "Feature not supported: RDS Proxy currently doesn't support the option %s.",
+    unit: 'error message (PostgreSQL proxy)',
+    source: TROUBLESHOOTING,
+    factSheet: 'I',
+    note: 'A startup-message option the proxy does not support, such as libpq options=-c statement_timeout=…',
+  },
+} satisfies Record<string, Fact<string>>;
+
+/** Where the proxy may sit, and what its target must keep. */
+export const proxyPlacement = {
+  sameVpcAsDatabase: { value: 'required', unit: 'placement of the proxy relative to the database', source: LIMITATIONS },
+  clientsInOtherVpcs: { value: 'through an additional proxy endpoint in the client VPC', unit: 'placement of clients', source: ENDPOINTS },
+  retainPostgresDatabase: { value: 'postgres', unit: 'database an RDS for PostgreSQL target must keep', source: CREATING },
+  /** The pool is a ceiling, not an allocation: connections are opened as clients need them. */
+  poolOpensOnDemand: { value: 'as needed, up to MaxConnectionsPercent', unit: 'database connections', source: CONFIGURATION_GUIDELINES },
+} satisfies Record<string, Fact<string>>;
+
+/** The proxy's floor set against the price of the smallest instance it can front (chapter 6). */
+export const proxyFloorComparison = {
+  smallInstanceHourly: {
+    value: 0.016,
+    unit: 'USD per hour, db.t4g.micro RDS for PostgreSQL, single-AZ on demand, us-east-1',
+    source: 'https://infratally.com/articles/aws-rds-pricing-explained-2026.html',
+    note: 'A secondary quote of https://aws.amazon.com/rds/postgresql/pricing/ (2026), which could not be read here.',
+  },
+} satisfies Record<string, Fact>;

@@ -109,7 +109,7 @@ test('a code block copies its exact code', async ({ page, context }) => {
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   // The clipboard holds the code as written: the lines shown, and the blank lines between them.
   expect(copied.split('\n').filter((line) => line.trim())).toEqual(shownLines);
-  expect(copied.startsWith("import { readFileSync } from 'node:fs';\nimport pg from 'pg';\n\nconst ca")).toBe(true);
+  expect(copied.startsWith("import { readFileSync } from 'node:fs';\nimport pg from 'pg';\nimport { withCredentials } from './credentials.mjs';\n\nconst ca")).toBe(true);
   expect(copied).toContain("'SELECT id, name FROM users WHERE id = $1'");
 });
 
