@@ -45,9 +45,9 @@ const defaultIO: CommandIO = {
 
 export async function main(argv: string[], io: CommandIO = defaultIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(await help());
-    return name ? 0 : 2;
+    return name === undefined ? 2 : 0;
   }
   const load = commands.get(name);
   if (!load) {
