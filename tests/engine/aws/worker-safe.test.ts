@@ -15,10 +15,10 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const src = (...parts: string[]) => join(root, 'src', ...parts);
 
 describe('AWS emulators and SDK clients in a Worker', () => {
-  it('import Node built-ins only in the HTTP adapter', () => {
+  it('import Node built-ins only in the HTTP adapter (and its database worker)', () => {
     for (const folder of ['dataapi', 'sqs', 'aws']) {
       const withNode = readdirSync(src('engine', folder)).filter((f) => /from 'node:|require\(|import\('node:/.test(readFileSync(src('engine', folder, f), 'utf8')));
-      expect(withNode, folder).toEqual(folder === 'dataapi' ? ['http-server.ts'] : []);
+      expect(withNode, folder).toEqual(folder === 'dataapi' ? ['http-server.ts', 'serve-worker.ts'] : []);
     }
   });
 
