@@ -194,6 +194,8 @@ export async function listenDataApi(options: { port: number; host?: string; stat
     rmSync(folder, { recursive: true, force: true });
   };
   try {
+    // The endpoint is announced once it can answer: the database first, then the port.
+    await database.ready;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, host, () => resolve());
