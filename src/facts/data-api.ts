@@ -26,7 +26,18 @@ export const dataApi = {
     unit: 'ms per call',
     source: TIMEOUTS,
     factSheet: 'E',
-    note: 'With continueAfterTimeout the statement keeps running; the caller still gets the timeout error.',
+    note: 'By default the service cancels the statement and the caller gets the timeout error; with continueAfterTimeout (ExecuteStatement) the caller still gets the error but the statement runs on.',
+  },
+  /**
+   * How long `connlab serve data-api` lets a statement run on after its call timed out with
+   * continueAfterTimeout. AWS documents no limit (the statement runs to its end); the emulator
+   * bounds it because its one PGlite session cannot serve anything else meanwhile.
+   */
+  continuedStatementLimit: {
+    value: 10 * 60_000,
+    unit: 'ms after the call timeout',
+    source: 'assumption',
+    calibrate: 'Not an AWS figure: raise it if a reader\'s DDL needs longer on the emulator. On AWS, watch the statement in pg_stat_activity after the timeout error to see it run to its end.',
   },
   transactionIdleTimeout: {
     value: 3 * 60_000,

@@ -52,7 +52,7 @@ describe('connlab generate', () => {
   it('exits 2 on a bad value and lists the valid ones', async () => {
     const result = await connlab(['--pattern', 'rds-proxy', '--runtime', 'nodejs18.x', '--language', 'typescript', '--auth', 'iam', '--iac', 'sam', '--out', '/tmp/never']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--runtime nodejs18.x is not valid; valid values: nodejs22.x, nodejs24.x, python3.12, python3.13');
+    expect(result.stderr).toContain("--runtime 'nodejs18.x' is not valid; valid values: nodejs22.x, nodejs24.x, python3.12, python3.13");
     expect(existsSync('/tmp/never')).toBe(false);
   });
 
@@ -66,7 +66,7 @@ describe('connlab generate', () => {
     const out = mkdtempSync(join(tmpdir(), 'connlab-cli-'));
     writeFileSync(join(out, 'keep.txt'), 'mine');
     const refused = await connlab([...flags, '--out', out]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('is not empty');
     expect(existsSync(join(out, 'README.md'))).toBe(false);
     const forced = await connlab([...flags, '--out', out, '--force']);

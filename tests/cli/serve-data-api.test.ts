@@ -46,11 +46,12 @@ beforeAll(async () => {
   server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const started = Date.now();
   while (!/Listening on (http:\/\/127\.0\.0\.1:\d+)/.test(output)) {
-    if (Date.now() - started > 30_000 || server.exitCode !== null) throw new Error(`connlab serve did not start:\n${output}`);
+    // A bound against a hang, not a timing: the database (PGlite in a worker thread) starts first.
+    if (Date.now() - started > 90_000 || server.exitCode !== null) throw new Error(`connlab serve did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   endpoint = (/Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
-}, 40_000);
+}, 120_000);
 
 afterAll(() => {
   if (server.exitCode === null) server.kill('SIGINT');

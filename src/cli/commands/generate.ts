@@ -3,10 +3,12 @@
  * those of the page (same pure generate() and zipProject()), so a project can be compared byte for
  * byte whichever face produced it.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command, CommandIO } from '../main.ts';
+import { quote, UsageError, type CliOptions } from '../arguments.ts';
+import { checkFileTarget, checkFolderTarget } from '../output-target.ts';
 import { generate, GenerateOptionsSchema, patterns, whyInvalid, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
 import { auths, choiceConstraints, databases, decide, defaultAnswers, fitToConstraints, iacs, isAsked, languages, parseAnswers, questions, runtimes, patternNames, type Answers } from '../../wizard/index.ts';
 
@@ -16,28 +18,16 @@ const USAGE =
   '       connlab generate --interactive [--out DIR [--force] | --zip FILE]\n' +
   '       connlab generate --list';
 
-interface Parsed {
-  values: Partial<Record<string, string>>;
-  flags: Set<string>;
-}
+const OPTIONS: CliOptions = {
+  ...Object.fromEntries(Object.keys(valid).map((name) => [name, { type: 'string', value: 'text' }])),
+  out: { type: 'string', value: 'path' },
+  zip: { type: 'string', value: 'path' },
+  force: { type: 'boolean' },
+  list: { type: 'boolean' },
+  interactive: { type: 'boolean' },
+};
 
-function parseArgs(args: string[]): Parsed | string {
-  const values: Partial<Record<string, string>> = {};
-  const flags = new Set<string>();
-  const takesValue = new Set([...Object.keys(valid), 'out', 'zip']);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) return `unexpected argument '${arg}'`;
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (takesValue.has(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined || value.startsWith('--')) return `--${name} needs a value`;
-      values[name] = value;
-    } else if (['force', 'list', 'interactive'].includes(name)) flags.add(name);
-    else return `unknown option --${name}`;
-  }
-  return { values, flags };
-}
+type Values = Partial<Record<string, string>>;
 
 function listing(): string {
   return Object.entries(valid)
@@ -45,26 +35,20 @@ function listing(): string {
     .join('\n');
 }
 
-async function write(files: GeneratedFile[], values: Parsed['values'], force: boolean, io: CommandIO): Promise<number> {
-  if (values.zip) {
-    const path = resolve(values.zip);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, zipProject(files));
-    io.stdout(`Wrote ${files.length} files to ${path}`);
+/** The target is checked before generating, so a refusal leaves every file as it was. */
+function write(files: GeneratedFile[], target: { zip: string } | { out: string }, io: CommandIO): number {
+  if ('zip' in target) {
+    writeFileSync(target.zip, zipProject(files));
+    io.stdout(`Wrote ${files.length} files to ${target.zip}`);
     return 0;
   }
-  const out = resolve(values.out!);
-  if (existsSync(out) && readdirSync(out).length > 0 && !force) {
-    io.stderr(`connlab generate: ${out} is not empty; choose an empty folder or pass --force to overwrite files in it.`);
-    return 1;
-  }
   for (const file of files) {
-    const path = join(out, file.path);
+    const path = join(target.out, file.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.contents);
     if (file.executable) chmodSync(path, 0o755);
   }
-  io.stdout(`Wrote ${files.length} files to ${out}`);
+  io.stdout(`Wrote ${files.length} files to ${target.out}`);
   return 0;
 }
 
@@ -132,47 +116,42 @@ async function interactive(io: CommandIO): Promise<GenerateOptions | undefined> 
 export const command: Command = {
   summary: 'Generate a starter project (handler, dependencies, infrastructure, README, local test)',
   usage: USAGE,
-  async run(args, io) {
-    const parsed = parseArgs(args);
-    if (typeof parsed === 'string') {
-      io.stderr(`connlab generate: ${parsed}.\nUsage: ${USAGE}`);
-      return 2;
-    }
-    const { values, flags } = parsed;
-    if (flags.has('list')) {
+  options: OPTIONS,
+  positionals: [],
+  async run(line, io) {
+    const values = line.values as Values;
+    const force = line.values.force === true;
+    if (line.values.list) {
       io.stdout(listing());
       return 0;
     }
-    if (values.out && values.zip) {
-      io.stderr('connlab generate: pass either --out or --zip, not both.');
-      return 2;
-    }
+    if (values.out !== undefined && values.zip !== undefined) throw new UsageError('pass either --out or --zip, not both');
+    const checkTarget = () => (values.zip !== undefined ? { zip: checkFileTarget(values.zip, force) } : { out: checkFolderTarget(values.out!, force) });
     let options: GenerateOptions;
-    if (flags.has('interactive')) {
+    let target: { zip: string } | { out: string };
+    if (line.values.interactive) {
+      // Checked before the questions too, so nobody answers thirteen of them for a path that cannot be written.
+      if (values.out !== undefined || values.zip !== undefined) checkTarget();
       const chosen = await interactive(io);
       if (!chosen) return 2;
       options = chosen;
-      if (!values.out && !values.zip) values.out = `orders-${options.pattern}`;
+      if (values.out === undefined && values.zip === undefined) values.out = `orders-${options.pattern}`;
+      target = checkTarget();
     } else {
       const bad: string[] = [];
       for (const [name, allowed] of Object.entries(valid)) {
         const value = values[name];
         if (value === undefined) {
           if (name !== 'database') bad.push(`--${name} is required; valid values: ${allowed.join(', ')}`);
-        } else if (!allowed.includes(value)) bad.push(`--${name} ${value} is not valid; valid values: ${allowed.join(', ')}`);
+        } else if (!allowed.includes(value)) bad.push(`--${name} ${quote(value)} is not valid; valid values: ${allowed.join(', ')}`);
       }
-      if (!values.out && !values.zip) bad.push('--out DIR or --zip FILE is required');
-      if (bad.length) {
-        io.stderr(`connlab generate:\n  ${bad.join('\n  ')}`);
-        return 2;
-      }
+      if (values.out === undefined && values.zip === undefined) bad.push('--out DIR or --zip FILE is required');
+      if (bad.length) throw new UsageError(bad.join('; '));
       options = GenerateOptionsSchema.parse({ pattern: values.pattern, runtime: values.runtime, language: values.language, auth: values.auth, iac: values.iac, database: values.database });
       const reasons = whyInvalid(options);
-      if (reasons.length) {
-        io.stderr(`connlab generate: this combination cannot be generated:\n  ${reasons.join('\n  ')}`);
-        return 2;
-      }
+      if (reasons.length) throw new UsageError(`this combination cannot be generated: ${reasons.join('; ')}`);
+      target = checkTarget();
     }
-    return write(generate(options), values, flags.has('force'), io);
+    return write(generate(options), target, io);
   },
 };

@@ -7,11 +7,9 @@ import { listSandboxIds, loadSandbox } from '../../sandboxes/load.ts';
 export const command: Command = {
   summary: 'List the sandboxes (id, pattern, title)',
   usage: 'connlab list',
-  async run(args, io) {
-    if (args.length > 0) {
-      io.stderr(`connlab list: unexpected argument '${args[0]}'. Usage: connlab list`);
-      return 2;
-    }
+  options: {},
+  positionals: [],
+  async run(_line, io) {
     const rows = listSandboxIds().map((id) => {
       const { definition } = loadSandbox(id);
       return [id, definition.pattern, definition.title, definition.variants.map((v) => v.id).join('|')] as const;

@@ -5,6 +5,7 @@
  * SIGTERM) prints the metrics under CloudWatch's names.
  */
 import type { Command, CommandIO } from '../main.ts';
+import { numberOption, quote, UsageError, type CliOptions, type CommandLine } from '../arguments.ts';
 import { percentile } from '../../engine/metrics/metrics.ts';
 import type { RdsProxy } from '../../engine/proxy/proxy.ts';
 import { parseTarget, startTcpProxy, type PostgresTarget } from '../../engine/proxy/tcp.ts';
@@ -22,43 +23,49 @@ interface Parsed {
 const USAGE =
   'connlab proxy --target postgres://user:password@host:5432/db [--listen 127.0.0.1:6432] [--max-connections-percent 1..100] [--max-idle-connections-percent 0..100] [--borrow-timeout 0..300 (s)] [--idle-client-timeout 1..28800 (s)]';
 
-function parse(args: string[]): Parsed | string {
-  let listen = { host: '127.0.0.1', port: 6432 };
-  let target: PostgresTarget | null = null;
-  const numbers: Record<string, number> = {};
-  const ranges: Record<string, [number, number]> = {
-    'max-connections-percent': [1, 100],
-    'max-idle-connections-percent': [0, 100],
-    'borrow-timeout': [0, proxySettings.connectionBorrowTimeoutMax.value / 1000],
-    'idle-client-timeout': [1, proxySettings.idleClientTimeoutMax.value / 1000],
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq < 0 ? undefined : eq) : '';
-    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-    if (!name) return `unexpected argument '${arg}'`;
-    if (value === undefined) return `--${name} needs a value`;
-    if (name === 'listen') {
-      const m = /^(.+):(\d+)$/.exec(value);
-      const port = m ? Number(m[2]) : NaN;
-      if (!m || port > 65_535) return `--listen must be host:port, e.g. 127.0.0.1:6432 (got '${value}')`;
-      listen = { host: m[1]!.replace(/^\[|\]$/g, ''), port };
-    } else if (name === 'target') {
-      const parsed = parseTarget(value);
-      if (typeof parsed === 'string') return `--target must be a URL like postgres://user:password@127.0.0.1:5432/db (got '${value.replace(/:[^:@/]*@/, ':***@')}': ${parsed})`;
-      target = parsed;
-    } else if (name in ranges) {
-      const [min, max] = ranges[name]!;
-      const n = Number(value);
-      if (!Number.isFinite(n) || n < min || n > max) return `--${name} must be a number from ${min} to ${max} (got '${value}')`;
-      numbers[name] = n;
-    } else return `unknown option --${name}`;
+const RANGES: Readonly<Record<string, [number, number]>> = {
+  'max-connections-percent': [1, 100],
+  'max-idle-connections-percent': [0, 100],
+  'borrow-timeout': [0, proxySettings.connectionBorrowTimeoutMax.value / 1000],
+  'idle-client-timeout': [1, proxySettings.idleClientTimeoutMax.value / 1000],
+};
+
+const OPTIONS: CliOptions = {
+  listen: { type: 'string', value: 'text' },
+  target: { type: 'string', value: 'text' },
+  ...Object.fromEntries(Object.keys(RANGES).map((name) => [name, { type: 'string', value: 'number' }])),
+};
+
+/** The target URL, or why it is not one (a `%` that starts no escape is a URIError in decodeURIComponent). */
+function target(value: string): PostgresTarget {
+  let parsed: PostgresTarget | string;
+  try {
+    parsed = parseTarget(value);
+  } catch (error) {
+    if (!(error instanceof URIError)) throw error;
+    parsed = 'a % in the user, password or database must start an escape such as %40';
   }
-  if (!target) return 'missing --target postgres://user:password@host:port/db';
+  if (typeof parsed === 'string') throw new UsageError(`--target must be a URL like postgres://user:password@127.0.0.1:5432/db (got ${quote(value.replace(/:[^:@/]*@/, ':***@'))}: ${parsed})`);
+  return parsed;
+}
+
+function parse({ values }: CommandLine): Parsed {
+  let listen = { host: '127.0.0.1', port: 6432 };
+  if (values.listen !== undefined) {
+    const value = values.listen as string;
+    const m = /^(.+):(\d+)$/.exec(value);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port > 65_535) throw new UsageError(`--listen must be host:port, e.g. 127.0.0.1:6432 (got ${quote(value)})`);
+    listen = { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+  }
+  if (values.target === undefined) throw new UsageError('missing --target postgres://user:password@host:port/db');
+  const numbers: Record<string, number> = {};
+  for (const [name, [min, max]] of Object.entries(RANGES)) {
+    if (values[name] !== undefined) numbers[name] = numberOption(name, values[name] as string, { min, max });
+  }
   return {
     listen,
-    target,
+    target: target(values.target as string),
     ...(numbers['max-connections-percent'] !== undefined ? { maxConnectionsPercent: numbers['max-connections-percent'] } : {}),
     ...(numbers['max-idle-connections-percent'] !== undefined ? { maxIdleConnectionsPercent: numbers['max-idle-connections-percent'] } : {}),
     ...(numbers['borrow-timeout'] !== undefined ? { connectionBorrowTimeoutMs: numbers['borrow-timeout'] * 1000 } : {}),
@@ -119,12 +126,10 @@ export function metricsText(proxy: RdsProxy): string {
 export const command: Command = {
   summary: 'Run the RDS Proxy model on 127.0.0.1 in front of your PostgreSQL and log what would pin',
   usage: USAGE,
-  async run(args: string[], io: CommandIO): Promise<number> {
-    const parsed = parse(args);
-    if (typeof parsed === 'string') {
-      io.stderr(`connlab proxy: ${parsed}\nUsage: ${USAGE}`);
-      return 2;
-    }
+  options: OPTIONS,
+  positionals: [],
+  async run(line: CommandLine, io: CommandIO): Promise<number> {
+    const parsed = parse(line);
     const { target } = parsed;
     let maxConnections: number;
     try {

@@ -4,7 +4,8 @@
  * Services register in `services` below with a loader, so `connlab --help` stays cheap and a new
  * emulator is one more entry. Each loader returns a started HTTP endpoint.
  */
-import type { Command, CommandIO } from '../main.ts';
+import type { Command } from '../main.ts';
+import { numberOption, quote, UsageError } from '../arguments.ts';
 
 export interface ServedEndpoint {
   url: string;
@@ -19,7 +20,7 @@ export interface ServableService {
   start(options: { port: number; host: string }): Promise<ServedEndpoint>;
 }
 
-export const services: Record<string, () => Promise<ServableService>> = {
+export const services: Readonly<Record<string, () => Promise<ServableService>>> = {
   dynamodb: async () => {
     const [{ DynamoDBEmulator, SUPPORTED_OPERATIONS }, { listenDynamoDB }] = await Promise.all([
       import('../../engine/dynamodb/index.ts'),
@@ -55,23 +56,6 @@ export const services: Record<string, () => Promise<ServableService>> = {
 
 const HOST = '127.0.0.1';
 
-function parse(args: string[]): { service: string; port: number } | string {
-  const [service, ...rest] = args;
-  if (!service) return 'missing the service name';
-  if (!(service in services)) return `unknown service '${service}'. Expected one of: ${Object.keys(services).join(', ')}.`;
-  let port: number | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    const value = arg.startsWith('--port=') ? arg.slice('--port='.length) : arg === '--port' ? rest[++i] : undefined;
-    if (value === undefined) return `unexpected argument '${arg}'`;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) return `--port must be an integer from 0 to 65535 (0 picks a free port), got '${value}'`;
-    port = parsed;
-  }
-  if (port === undefined) return 'missing --port N';
-  return { service, port };
-}
-
 /** Resolves on the first SIGINT or SIGTERM. */
 const stopSignal = (): Promise<string> =>
   new Promise((resolve) => {
@@ -87,18 +71,21 @@ const stopSignal = (): Promise<string> =>
 export const command: Command = {
   summary: 'Run an AWS service emulator on 127.0.0.1 for the AWS CLI or your own code',
   usage: `connlab serve <${Object.keys(services).join('|')}> --port N`,
-  async run(args: string[], io: CommandIO): Promise<number> {
-    const parsed = parse(args);
-    if (typeof parsed === 'string') {
-      io.stderr(`connlab serve: ${parsed}\nUsage: ${command.usage}`);
-      return 2;
-    }
-    const service = await (services[parsed.service] as () => Promise<ServableService>)();
+  options: { port: { type: 'string', value: 'number' } },
+  positionals: ['service'],
+  async run({ values, positionals }, io) {
+    const [name] = positionals;
+    if (!name) throw new UsageError('missing the service name');
+    // Own properties only: `serve toString` names no service.
+    if (!Object.hasOwn(services, name)) throw new UsageError(`unknown service ${quote(name)}. Expected one of: ${Object.keys(services).join(', ')}.`);
+    if (values.port === undefined) throw new UsageError('missing --port N');
+    const port = numberOption('port', values.port as string, { min: 0, max: 65_535, integer: true });
+    const service = await services[name]!();
     let endpoint: ServedEndpoint;
     try {
-      endpoint = await service.start({ port: parsed.port, host: HOST });
+      endpoint = await service.start({ port, host: HOST });
     } catch (error) {
-      io.stderr(`connlab serve: cannot listen on ${HOST}:${parsed.port}: ${(error as Error).message}`);
+      io.stderr(`connlab serve: cannot listen on ${HOST}:${port}: ${(error as Error).message}`);
       return 1;
     }
     const stopped = stopSignal();

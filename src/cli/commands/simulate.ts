@@ -1,7 +1,8 @@
 /**
  * `connlab simulate <id>`: run a sandbox and print a summary, or the RunReport as JSON.
  */
-import type { Command, CommandIO } from '../main.ts';
+import type { Command } from '../main.ts';
+import { keyValuePairs, numberOption, quote, UsageError } from '../arguments.ts';
 import { listSandboxIds, loadSandbox, UnknownSandboxError } from '../../sandboxes/load.ts';
 import { ParameterError, describeParameter, resolveParameters } from '../../sandboxes/parameters.ts';
 import type { SandboxSource } from '../../sandboxes/schema.ts';
@@ -11,79 +12,41 @@ import { servicesSummaryRows } from '../services-summary.ts';
 
 const usage = 'connlab simulate <sandbox> [--variant <id>] [--set key=value ...] [--seed N] [--json]';
 
-interface Options {
-  id: string;
-  variant?: string;
-  parameters: Record<string, string>;
-  seed?: number;
-  json: boolean;
-}
-
-function parse(args: string[], io: CommandIO): Options | null {
-  const options: Options = { id: '', parameters: {}, json: false };
-  const fail = (text: string) => {
-    io.stderr(`connlab simulate: ${text}\nUsage: ${usage}`);
-    return null;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = () => args[++i];
-    if (arg === '--json') options.json = true;
-    else if (arg === '--set') {
-      const pair = value();
-      const eq = pair?.indexOf('=') ?? -1;
-      if (!pair || eq <= 0) return fail(`--set expects key=value, got '${pair ?? ''}'`);
-      options.parameters[pair.slice(0, eq)] = pair.slice(eq + 1);
-    } else if (arg.startsWith('--set=')) {
-      const pair = arg.slice(6);
-      const eq = pair.indexOf('=');
-      if (eq <= 0) return fail(`--set expects key=value, got '${pair}'`);
-      options.parameters[pair.slice(0, eq)] = pair.slice(eq + 1);
-    } else if (arg === '--seed') {
-      const text = value();
-      const seed = Number(text);
-      if (!text || !Number.isInteger(seed) || seed < 0) return fail(`--seed expects a non-negative integer, got '${text ?? ''}'`);
-      options.seed = seed;
-    } else if (arg === '--variant') {
-      const variant = value();
-      if (!variant) return fail('--variant expects a variant id');
-      options.variant = variant;
-    } else if (arg.startsWith('-')) return fail(`unknown option '${arg}'`);
-    else if (!options.id) options.id = arg;
-    else return fail(`unexpected argument '${arg}'`);
-  }
-  if (!options.id) return fail(`which sandbox? Valid sandboxes: ${listSandboxIds().join(', ')}`);
-  return options;
-}
-
 export const command: Command = {
   summary: 'Run a sandbox on the engine and print what happened (or the RunReport with --json)',
   usage,
-  async run(args, io) {
-    const options = parse(args, io);
-    if (!options) return 2;
+  options: {
+    variant: { type: 'string', value: 'text' },
+    set: { type: 'string', multiple: true, value: 'key=value' },
+    seed: { type: 'string', value: 'number' },
+    json: { type: 'boolean' },
+  },
+  positionals: ['sandbox'],
+  async run({ values, positionals }, io) {
+    const [id] = positionals;
+    if (!id) throw new UsageError(`which sandbox? Valid sandboxes: ${listSandboxIds().join(', ')}`);
+    const parameters = keyValuePairs('set', (values.set as string[] | undefined) ?? []);
+    const seed = values.seed === undefined ? undefined : numberOption('seed', values.seed as string, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+    const variant = values.variant as string | undefined;
     let sandbox: SandboxSource;
     try {
-      sandbox = loadSandbox(options.id);
-      if (options.variant && !sandbox.definition.variants.some((v) => v.id === options.variant)) {
-        throw new ParameterError(`unknown variant '${options.variant}' for ${options.id}. Valid variants: ${sandbox.definition.variants.map((v) => v.id).join(', ')}`);
+      sandbox = loadSandbox(id);
+      if (variant !== undefined && !sandbox.definition.variants.some((v) => v.id === variant)) {
+        throw new ParameterError(`unknown variant ${quote(variant)} for ${id}. Valid variants: ${sandbox.definition.variants.map((v) => v.id).join(', ')}`);
       }
-      resolveParameters(sandbox.definition, options.parameters);
+      resolveParameters(sandbox.definition, parameters);
     } catch (error) {
-      if (error instanceof UnknownSandboxError || error instanceof ParameterError) {
-        io.stderr(`connlab simulate: ${error.message}`);
-        return 2;
-      }
+      if (error instanceof UnknownSandboxError || error instanceof ParameterError) throw new UsageError(error.message);
       throw error;
     }
     const [{ runSandbox }, { nodeHost }] = await Promise.all([import('../../run/run.ts'), import('../../engine/host/node.ts')]);
     const report = await runSandbox(nodeHost, {
       sandbox,
-      parameters: options.parameters,
-      ...(options.variant ? { variant: options.variant } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      parameters,
+      ...(variant !== undefined ? { variant } : {}),
+      ...(seed !== undefined ? { seed } : {}),
     });
-    io.stdout(options.json ? JSON.stringify(report, null, 2) : summary(report, sandbox));
+    io.stdout(values.json ? JSON.stringify(report, null, 2) : summary(report, sandbox));
     return 0;
   },
 };

@@ -4,7 +4,7 @@
  * why a spike of callers cannot exhaust max_connections, and why each call pays the service's hop.
  */
 import { dataApi as facts } from '../../facts/data-api.ts';
-import { DataApiError, fromPostgres } from './errors.ts';
+import { DataApiError, fromPostgres, QUERY_CANCELED, UNKNOWN_DATABASE, unknownDatabase } from './errors.ts';
 import { columnMetadata, toField, toJsonValue, toPositional, type ColumnMetadata, type Field, type ResultField, type SqlParameter } from './sql.ts';
 
 /** Time as the emulator sees it: virtual in a run, the wall clock for `connlab serve`. */
@@ -31,16 +31,22 @@ export interface PgClientLike {
 export interface PgPoolLike {
   connect(): Promise<PgClientLike>;
   end(): Promise<void>;
+  /** Connections the pool holds (idle or checked out), as `pg.Pool` counts them. */
+  readonly totalCount: number;
+  readonly idleCount: number;
 }
 
 export interface DataApiCluster {
   resourceArn: string;
-  /** Secrets Manager ARN -> the login it holds. */
+  /** Secrets Manager ARN -> the login it holds (looked up as own properties only). */
   secrets: Readonly<Record<string, { username: string; password: string }>>;
   /** Why the HTTP endpoint cannot be enabled (e.g. a T instance class), or null when it is. */
   endpointUnavailable: string | null;
-  /** Opens the service's pool for one login and database. */
-  openPool(login: { user: string; password: string; database: string; max: number }): PgPoolLike;
+  /**
+   * Opens the service's pool for one login and database. `statementTimeoutMs` is the session's
+   * statement_timeout, so PostgreSQL itself cancels a statement that outlives its call.
+   */
+  openPool(login: { user: string; password: string; database: string; max: number; statementTimeoutMs: number }): PgPoolLike;
 }
 
 export interface DataApiOptions {
@@ -49,6 +55,8 @@ export interface DataApiOptions {
   /** Charge `requestOverhead` per call (off for `connlab serve`, where the network is real). */
   latency: boolean;
   poolConnections?: number;
+  /** The call timeout; the fact's 45 s unless a test needs a shorter one. */
+  statementTimeoutMs?: number;
 }
 
 export const DATA_API_OPERATIONS = ['ExecuteStatement', 'BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction', 'RollbackTransaction'] as const;
@@ -62,6 +70,14 @@ export const OPERATION_PATHS: Readonly<Record<string, DataApiOperation>> = {
   '/CommitTransaction': 'CommitTransaction',
   '/RollbackTransaction': 'RollbackTransaction',
 };
+
+/** One login's pool; the service's connections to the cluster are shared among all of them. */
+interface PoolEntry {
+  pool: PgPoolLike;
+  /** connect() calls not yet answered. */
+  connecting: number;
+  checkedOut: number;
+}
 
 interface Transaction {
   id: string;
@@ -98,20 +114,27 @@ export class DataApiEmulator {
   readonly #cluster: DataApiCluster;
   readonly #latency: boolean;
   readonly #poolConnections: number;
-  readonly #pools = new Map<string, PgPoolLike>();
+  readonly #statementTimeoutMs: number;
+  /** Keyed by user and database, least recently used first. */
+  readonly #pools = new Map<string, PoolEntry>();
+  /** Calls waiting for one of the service's connections to come free. */
+  readonly #waiting: Array<() => void> = [];
   readonly #transactions = new Map<string, Transaction>();
   #connectionsInUse = 0;
+  #connecting = 0;
 
   constructor(options: DataApiOptions) {
     this.#timers = options.timers;
     this.#cluster = options.cluster;
     this.#latency = options.latency;
     this.#poolConnections = options.poolConnections ?? facts.poolConnections.value;
+    this.#statementTimeoutMs = options.statementTimeoutMs ?? facts.statementTimeout.value;
   }
 
   /** One HTTP request: the operation from its path, the JSON body; the answer as the service sends it. */
   async respond(path: string, body: string): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
-    const operation = OPERATION_PATHS[path.split('?')[0] ?? ''];
+    const route = path.split('?')[0] ?? '';
+    const operation = Object.hasOwn(OPERATION_PATHS, route) ? OPERATION_PATHS[route] : undefined;
     try {
       if (!operation) throw new DataApiError('NotFoundException', `connlab: the Data API emulator answers ${Object.keys(OPERATION_PATHS).join(', ')}; not ${path}`);
       let input: unknown;
@@ -153,7 +176,8 @@ export class DataApiEmulator {
   /** Rolls back open transactions and closes the pools. */
   async close(): Promise<void> {
     for (const transaction of [...this.#transactions.values()]) await this.#end(transaction, 'ROLLBACK').catch(() => {});
-    await Promise.all([...this.#pools.values()].map((pool) => pool.end().catch(() => {})));
+    await Promise.all([...this.#pools.values()].map((entry) => entry.pool.end().catch(() => {})));
+    this.#pools.clear();
   }
 
   #overhead(): Promise<void> {
@@ -183,23 +207,49 @@ export class DataApiEmulator {
 
   #login(input: Record<string, unknown>): { user: string; password: string; database: string } {
     const secretArn = requireString(input, 'secretArn');
-    const secret = this.#cluster.secrets[secretArn];
+    const secrets = this.#cluster.secrets;
+    // Own properties only: a secretArn of `constructor` or `__proto__` names no secret.
+    const secret = Object.hasOwn(secrets, secretArn) ? secrets[secretArn] : undefined;
     if (!secret) throw new DataApiError('BadRequestException', `Error fetching secret ${secretArn} : Secrets Manager can't find the specified secret.`);
     if (typeof input.schema === 'string') throw new DataApiError('BadRequestException', 'The schema parameter isn\'t supported.');
     const database = typeof input.database === 'string' && input.database !== '' ? input.database : 'postgres';
     return { user: secret.username, password: secret.password, database };
   }
 
+  /**
+   * One of the service's connections for this login. All logins share the cluster's budget of
+   * `poolConnections`: a login with no idle connection of its own closes another login's idle one
+   * (least recently used first) or waits for a release, so a hundred database names cannot open a
+   * hundred pools' worth of connections.
+   */
   async #connect(login: { user: string; password: string; database: string }): Promise<PgClientLike> {
     const key = `${login.user}\0${login.database}`;
-    let pool = this.#pools.get(key);
-    if (!pool) this.#pools.set(key, (pool = this.#cluster.openPool({ ...login, max: this.#poolConnections })));
+    for (;;) {
+      let entry = this.#pools.get(key);
+      if (entry) this.#pools.delete(key);
+      else entry = { pool: this.#cluster.openPool({ ...login, max: this.#poolConnections, statementTimeoutMs: this.#statementTimeoutMs }), connecting: 0, checkedOut: 0 };
+      this.#pools.set(key, entry);
+      const budgetLeft = this.#connectionsInUse + this.#connecting < this.#poolConnections;
+      if (budgetLeft && (entry.pool.idleCount > entry.connecting || this.#openConnections() < this.#poolConnections)) return this.#checkout(key, entry);
+      if (!budgetLeft || !(await this.#closeIdleConnection(entry))) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  async #checkout(key: string, entry: PoolEntry): Promise<PgClientLike> {
+    entry.connecting++;
+    this.#connecting++;
     let client: PgClientLike;
     try {
-      client = await pool.connect();
+      client = await entry.pool.connect();
     } catch (error) {
+      this.#retireIfEmpty(key, entry);
+      this.#wakeOne();
       throw asDataApiError(error);
+    } finally {
+      entry.connecting--;
+      this.#connecting--;
     }
+    entry.checkedOut++;
     this.#connectionsInUse++;
     if (this.#connectionsInUse > this.stats.peakConnectionsInUse) this.stats.peakConnectionsInUse = this.#connectionsInUse;
     let released = false;
@@ -208,10 +258,46 @@ export class DataApiEmulator {
       release: (destroy) => {
         if (released) return;
         released = true;
+        entry.checkedOut--;
         this.#connectionsInUse--;
         client.release(destroy);
+        this.#retireIfEmpty(key, entry);
+        this.#wakeOne();
       },
     };
+  }
+
+  #openConnections(): number {
+    let open = 0;
+    for (const entry of this.#pools.values()) open += entry.pool.totalCount;
+    return open;
+  }
+
+  /** Closes one idle connection of another login's pool; false when there is none. */
+  async #closeIdleConnection(except: PoolEntry): Promise<boolean> {
+    for (const [key, entry] of this.#pools) {
+      if (entry === except || entry.pool.idleCount <= entry.connecting) continue;
+      entry.connecting++;
+      try {
+        (await entry.pool.connect()).release(true);
+      } finally {
+        entry.connecting--;
+        this.#retireIfEmpty(key, entry);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A pool with no connection and no caller is closed, so pools never outnumber connections. */
+  #retireIfEmpty(key: string, entry: PoolEntry): void {
+    if (entry.pool.totalCount > 0 || entry.connecting > 0 || entry.checkedOut > 0 || this.#pools.get(key) !== entry) return;
+    this.#pools.delete(key);
+    entry.pool.end().catch(() => {});
+  }
+
+  #wakeOne(): void {
+    this.#waiting.shift()?.();
   }
 
   /** Runs `work` under the 45 s call timeout; `abandon` decides what happens to a statement still running. */
@@ -224,7 +310,7 @@ export class DataApiEmulator {
         this.stats.statementTimeouts++;
         onLate();
         reject(new DataApiError('StatementTimeoutException', 'Request timed out', { dbConnectionId: 0 }));
-      }, facts.statementTimeout.value);
+      }, this.#statementTimeoutMs);
       work.then(
         (value) => {
           if (settled) return;
@@ -262,9 +348,17 @@ export class DataApiEmulator {
         throw new DataApiError('StatementTimeoutException', 'Request timed out');
       }
       try {
-        return await run(client);
+        if (!continueAfterTimeout) return await run(client);
+        // Asked to outlive the call (DDL, bulk loads): this one statement runs without the session's statement_timeout.
+        await query(client, { text: 'SET statement_timeout = 0', values: [] });
+        try {
+          return await run(client);
+        } finally {
+          await query(client, { text: 'RESET statement_timeout', values: [] }).catch(() => {});
+        }
       } finally {
-        // A statement that outlived its call is cancelled by closing its connection, unless asked to continue.
+        // PostgreSQL cancels a late statement itself (statement_timeout); the connection is closed
+        // too, for a server that cannot cancel (PGlite runs a statement to its end).
         client.release(late && !continueAfterTimeout);
       }
     })();
@@ -405,6 +499,9 @@ function asDataApiError(error: unknown): DataApiError {
   if (error instanceof DataApiError) return error;
   const e = error as { message?: string; code?: string; severity?: string };
   // A PostgreSQL error carries a five-character SQLSTATE; socket errors carry errno names.
+  if (e?.code === UNKNOWN_DATABASE) return unknownDatabase(e as { message: string });
+  // PostgreSQL's own statement_timeout (the session's, set to the call timeout) is the service's timeout.
+  if (e?.code === QUERY_CANCELED && /statement timeout/.test(e.message ?? '')) return new DataApiError('StatementTimeoutException', 'Request timed out', { dbConnectionId: 0 });
   if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return fromPostgres(e as { message: string });
   return new DataApiError('InternalServerErrorException', `connlab: ${e?.message ?? String(error)}`);
 }

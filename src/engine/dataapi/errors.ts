@@ -4,6 +4,7 @@
  */
 export const ERROR_STATUS = {
   BadRequestException: 400,
+  DatabaseErrorException: 400,
   StatementTimeoutException: 400,
   TransactionNotFoundException: 404,
   HttpEndpointNotEnabledException: 400,
@@ -52,4 +53,16 @@ export function fromPostgres(error: PgErrorLike): DataApiError {
   if (error.hint) lines.push(`  Hint: ${error.hint}`);
   if (error.position) lines.push(`  Position: ${error.position}`);
   return new DataApiError('BadRequestException', `${lines.join('\n')}; SQLState: ${error.code ?? 'XX000'}`);
+}
+
+export const UNKNOWN_DATABASE = '3D000';
+export const QUERY_CANCELED = '57014';
+
+/**
+ * A `database` the cluster does not have: the service reports PostgreSQL's 3D000 as a
+ * DatabaseErrorException, rendered as `ERROR: database "x" does not exist; SQLState: 3D000`
+ * (quoted from a real response in https://github.com/aws/aws-cli/issues/8577).
+ */
+export function unknownDatabase(error: { message: string }): DataApiError {
+  return new DataApiError('DatabaseErrorException', `ERROR: ${error.message}; SQLState: ${UNKNOWN_DATABASE}`);
 }

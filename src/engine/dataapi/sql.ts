@@ -30,7 +30,9 @@ const HINT_CASTS: Record<TypeHint, string> = { DATE: 'date', DECIMAL: 'numeric',
 /** The value to bind and the SQL type it is bound as; a string without typeHint is a varchar, as AWS binds it. */
 function bind(parameter: SqlParameter): { value: unknown; cast: string | null } {
   const field = parameter.value ?? {};
-  if (parameter.typeHint !== undefined && !(parameter.typeHint in HINT_CASTS)) throw new DataApiError('BadRequestException', `Invalid typeHint '${String(parameter.typeHint)}' for parameter '${parameter.name ?? ''}'`);
+  // Own properties only: a typeHint of `toString` or `__proto__` is not a type.
+  if (parameter.typeHint !== undefined && !Object.hasOwn(HINT_CASTS, parameter.typeHint)) throw new DataApiError('BadRequestException', `Invalid typeHint '${String(parameter.typeHint)}' for parameter '${parameter.name ?? ''}'`);
+  if (typeof field !== 'object' || field === null) throw new DataApiError('BadRequestException', `The value of parameter '${parameter.name ?? ''}' must be a Field object`);
   if (field.arrayValue !== undefined) throw new DataApiError('BadRequestException', 'Array parameters are not supported.');
   if (field.isNull) return { value: null, cast: null };
   if (field.booleanValue !== undefined) return { value: field.booleanValue, cast: 'boolean' };
@@ -48,7 +50,8 @@ function bind(parameter: SqlParameter): { value: unknown; cast: string | null } 
 export function toPositional(sql: string, parameters: readonly SqlParameter[]): { text: string; values: unknown[] } {
   const byName = new Map<string, SqlParameter>();
   for (const p of parameters) {
-    if (!p.name) throw new DataApiError('BadRequestException', 'Parameter name must not be empty');
+    if (typeof p !== 'object' || p === null) throw new DataApiError('BadRequestException', 'Each parameter must be an object with a name and a value');
+    if (typeof p.name !== 'string' || !p.name) throw new DataApiError('BadRequestException', 'Parameter name must not be empty');
     byName.set(p.name, p);
   }
   const numbers = new Map<string, string>();

@@ -24,7 +24,7 @@ import {
   parseUpdate,
   projectPaths,
 } from './expressions.ts';
-import { type AttributeValue, type Item, type ScalarType, checkItem, compareScalars, itemSize, pageSize, typeOf } from './values.ts';
+import { type AttributeValue, type Item, type ScalarType, checkItem, compareScalars, emptyMap, itemSize, pageSize, typeOf } from './values.ts';
 
 /** The operations this emulator implements; anything else is answered with an error naming them. */
 export const SUPPORTED_OPERATIONS = [
@@ -182,10 +182,32 @@ const schemas = {
   }),
 } satisfies Record<Operation, z.ZodMiniType>;
 
+/**
+ * zod copies objects by assignment, which would turn a member named `__proto__` (an attribute, a
+ * placeholder, a table) into the copy's prototype. It crosses zod under a stand-in name instead and
+ * comes back as an own member.
+ */
+const PROTO = '__proto__';
+const STAND_IN = '__connlab-proto-stand-in__';
+
+function renameMembers(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => renameMembers(v, from, to));
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    Object.defineProperty(copy, key === from ? to : key, { value: renameMembers(member, from, to), enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+const hasProtoMember = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (Object.hasOwn(value, PROTO) || Object.values(value).some(hasProtoMember));
+
 function parseInput<O extends Operation>(operation: O, input: unknown): z.infer<(typeof schemas)[O]> {
-  const result = schemas[operation].safeParse(input ?? {});
-  if (result.success) return result.data as z.infer<(typeof schemas)[O]>;
-  const issues = result.error.issues;
+  const renamed = hasProtoMember(input);
+  const result = schemas[operation].safeParse(renamed ? renameMembers(input, PROTO, STAND_IN) : (input ?? {}));
+  if (result.success) return (renamed ? renameMembers(result.data, STAND_IN, PROTO) : result.data) as z.infer<(typeof schemas)[O]>;
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: issue.path.map((p) => (p === STAND_IN ? PROTO : p)) }));
   const verbatim = issues.find((i) => i.message === TABLE_NAME_LENGTH);
   if (verbatim) throw validation(verbatim.message);
   // DynamoDB names members in lower camel case and counts list members from 1.
@@ -412,7 +434,7 @@ export class DynamoDBEmulator {
 
   /** The key attributes of a full item (PutItem), validated against the schema. */
   private keyOfItem(table: Table, item: Item): Item {
-    const key: Item = {};
+    const key = emptyMap<AttributeValue>();
     for (const attribute of [table.hash, table.range]) {
       if (!attribute) continue;
       const value = item[attribute.name];
@@ -730,9 +752,9 @@ export class DynamoDBEmulator {
       const matched = keys.map((k) => this.matchKey(table, k));
       return { table, keys: matched, consistent: request.ConsistentRead === true, project, request };
     });
-    const responses: Record<string, Item[]> = {};
+    const responses = emptyMap<Item[]>();
     const refusals: Refusal[] = [];
-    const unprocessed: Record<string, Record<string, unknown> & { Keys: Item[] }> = {};
+    const unprocessed = emptyMap<Record<string, unknown> & { Keys: Item[] }>();
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     let served = 0;
     for (const { table, keys, consistent, project, request } of plans) {
@@ -804,7 +826,7 @@ export class DynamoDBEmulator {
       assertNoDuplicateKeys(table, planned.map((p) => p.key));
       return { table, planned };
     });
-    const unprocessed: Record<string, Write['raw'][]> = {};
+    const unprocessed = emptyMap<Write['raw'][]>();
     const refusals: Refusal[] = [];
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     let served = 0;

@@ -18,6 +18,9 @@ import {
   utf8Length,
   valuesEqual,
   checkValue,
+  cloneItem,
+  cloneValue,
+  emptyMap,
 } from './values.ts';
 
 export type PathElement = string | number;
@@ -61,14 +64,14 @@ export class ExpressionScope {
   private readonly usedValues = new Set<string>();
 
   constructor(names: unknown, values: unknown) {
-    this.names = (names ?? {}) as Record<string, string>;
+    this.names = Object.assign(emptyMap<string>(), names ?? {}) as Record<string, string>;
     if (names !== undefined && Object.keys(this.names).length === 0) {
       throw validation('ExpressionAttributeNames must not be empty');
     }
     if (values !== undefined && Object.keys(values as object).length === 0) {
       throw validation('ExpressionAttributeValues must not be empty');
     }
-    this.values = {};
+    this.values = emptyMap();
     for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
       this.values[name] = checkValue(value, `ExpressionAttributeValues.${name}`);
     }
@@ -550,7 +553,7 @@ export function matchesSortKey(value: AttributeValue, condition: SortKeyConditio
 
 function child(value: AttributeValue, element: PathElement): AttributeValue | undefined {
   if (typeof element === 'number') return 'L' in value ? value.L[element] : undefined;
-  return 'M' in value ? value.M[element] : undefined;
+  return 'M' in value && Object.hasOwn(value.M, element) ? value.M[element] : undefined;
 }
 
 export function getPath(item: Item, path: Path): AttributeValue | undefined {
@@ -704,7 +707,7 @@ function setOf(type: 'SS' | 'NS' | 'BS', members: AttributeValue[]): AttributeVa
 
 /** Applies the plan to a deep copy; returns the new item and the document paths it touched. */
 export function applyUpdate(original: Item, plan: UpdatePlan): { item: Item; touched: Path[] } {
-  const item = structuredClone(original);
+  const item = cloneItem(original);
   const touched: Path[] = [];
   const resolved = plan.set.map((s) => ({ path: s.path, value: resolveSetValue(original, s.value) }));
   for (const { path, value } of resolved) {
@@ -749,7 +752,7 @@ export function applyUpdate(original: Item, plan: UpdatePlan): { item: Item; tou
  * return): maps keep their keys, list elements keep their order but not their indexes.
  */
 export function projectPaths(item: Item, paths: Path[]): Item {
-  const root: Item = {};
+  const root = emptyMap<AttributeValue>();
   const listIndexes = new WeakMap<AttributeValue[], number[]>();
   const slot = (list: AttributeValue[], index: number): number => {
     const indexes = listIndexes.get(list) ?? [];
@@ -767,15 +770,15 @@ export function projectPaths(item: Item, paths: Path[]): Item {
     let container: AttributeValue = { M: root };
     path.forEach((element, depth) => {
       const last = depth === path.length - 1;
-      const fresh = (): AttributeValue => (typeof path[depth + 1] === 'number' ? { L: [] } : { M: {} });
+      const fresh = (): AttributeValue => (typeof path[depth + 1] === 'number' ? { L: [] } : { M: emptyMap() });
       if (typeof element === 'number' && 'L' in container) {
         const position = slot(container.L, element);
         // A new slot holds a NULL placeholder until this path (or a later one) fills it.
-        if (last) container.L[position] = structuredClone(value);
+        if (last) container.L[position] = cloneValue(value);
         else if ('NULL' in (container.L[position] as AttributeValue)) container.L[position] = fresh();
         container = container.L[position] as AttributeValue;
       } else if (typeof element === 'string' && 'M' in container) {
-        if (last) container.M[element] = structuredClone(value);
+        if (last) container.M[element] = cloneValue(value);
         else container.M[element] ??= fresh();
         container = container.M[element] as AttributeValue;
       }

@@ -239,9 +239,30 @@ export function checkValue(value: unknown, where: string): AttributeValue {
 
 const invalidNull = () => validation('One or more parameter values were invalid: Null attribute value types must have the value of true');
 
+/**
+ * A map keyed by request input (attribute names, placeholders, table names): without a prototype,
+ * `__proto__`, `constructor` or `toString` are keys like any other, and nothing is inherited.
+ */
+export function emptyMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** A deep copy that keeps maps prototype-free (structuredClone would give them Object.prototype). */
+export function cloneValue(value: AttributeValue): AttributeValue {
+  if ('M' in value) return { M: cloneItem(value.M) };
+  if ('L' in value) return { L: value.L.map(cloneValue) };
+  return structuredClone(value);
+}
+
+export function cloneItem(item: Item): Item {
+  const copy = emptyMap<AttributeValue>();
+  for (const [name, value] of Object.entries(item)) copy[name] = cloneValue(value);
+  return copy;
+}
+
 export function checkItem(raw: unknown, where: string): Item {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw validation(`${where} must be a map of attribute values`);
-  const item: Item = {};
+  const item = emptyMap<AttributeValue>();
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     item[name] = checkValue(value, `${where}.${name}`);

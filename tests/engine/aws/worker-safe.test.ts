@@ -15,10 +15,10 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const src = (...parts: string[]) => join(root, 'src', ...parts);
 
 describe('AWS emulators and SDK clients in a Worker', () => {
-  it('import Node built-ins only in the HTTP adapter', () => {
+  it('import Node built-ins only in the HTTP adapter (and its database worker)', () => {
     for (const folder of ['dataapi', 'sqs', 'aws']) {
       const withNode = readdirSync(src('engine', folder)).filter((f) => /from 'node:|require\(|import\('node:/.test(readFileSync(src('engine', folder, f), 'utf8')));
-      expect(withNode, folder).toEqual(folder === 'dataapi' ? ['http-server.ts'] : []);
+      expect(withNode, folder).toEqual(folder === 'dataapi' ? ['http-server.ts', 'serve-worker.ts'] : []);
     }
   });
 
@@ -33,7 +33,7 @@ describe('AWS emulators and SDK clients in a Worker', () => {
         const sqs = new SqsEmulator(timers);
         const url = sqs.createQueue('orders', { visibilityTimeoutMs: 30000 });
         const rows = { rows: [['1']], fields: [{ name: 'one', dataTypeID: 23, tableID: 0, columnID: 0 }], rowCount: 1, command: 'SELECT' };
-        const pool = { connect: async () => ({ query: async () => rows, release() {} }), end: async () => {} };
+        const pool = { connect: async () => ({ query: async () => rows, release() {} }), end: async () => {}, totalCount: 0, idleCount: 0 };
         const dataApi = new DataApiEmulator({ timers, latency: false, cluster: { resourceArn: 'arn:c', secrets: { 'arn:s': { username: 'app', password: 'x' } }, endpointUnavailable: null, openPool: () => pool } });
         const modules = await sdkModules(['@aws-sdk/client-sqs', '@aws-sdk/client-rds-data'], { sqs: { emulator: sqs }, dataApi });
         const { SQSClient, SendMessageCommand } = modules['@aws-sdk/client-sqs'];

@@ -1,0 +1,91 @@
+/**
+ * The probes of issue 11 (points 7 and 8), run as a reader runs them (`node bin/connlab.mjs`): every
+ * one exits 2 with one line on stderr and no stack trace, and no file is lost.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/connlab.mjs');
+const run = promisify(execFile);
+
+async function connlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 90_000, cwd: tmpdir() });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number | string; stdout: string; stderr: string; killed?: boolean };
+    // A hang shows up as a kill after the timeout, not as a passing exit code.
+    return { code: failed.killed ? -1 : Number(failed.code), stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function expectUsageError(result: { code: number; stderr: string }, contains: string): void {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).not.toMatch(/^ {4}at /m);
+  expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+  expect(result.stderr).toContain(contains);
+}
+
+const generateFlags = ['generate', '--pattern', 'rds-proxy', '--runtime', 'nodejs24.x', '--language', 'typescript', '--auth', 'iam', '--iac', 'aws-cli'];
+
+describe('hostile command lines', () => {
+  it.each([
+    [['toString'], "unknown command 'toString'"],
+    [['constructor'], "unknown command 'constructor'"],
+    [['__proto__'], "unknown command '__proto__'"],
+    [['hasOwnProperty'], "unknown command 'hasOwnProperty'"],
+    [['serve', '__proto__', '--port', '0'], "unknown service '__proto__'"],
+    [['serve', 'toString'], "unknown service 'toString'"],
+    [['serve', 'dynamodb', '--port', ''], '--port needs a value'],
+    [['proxy', '--target', 'postgres://user:pass@127.0.0.1:5432/%ZZ'], 'a % in the user, password or database must start an escape'],
+    [['proxy', '--target', 'postgres://us%ZZer:pass@127.0.0.1:5432/db'], 'a % in the user, password or database must start an escape'],
+    [['arena', '--requests-per-month', '1e309'], "--requests-per-month must be a number from 1 to 9007199254740991, got '1e309'"],
+    [['arena', '--set', '__proto__=1'], "unknown parameter '__proto__'"],
+    [['simulate', 'direct-connection', '--set', 'constructor=1'], "unknown parameter 'constructor'"],
+    [['simulate', 'toString'], "unknown sandbox 'toString'"],
+  ])('connlab %j exits 2 with one line', async (args, contains) => {
+    expectUsageError(await connlab(args), contains);
+  });
+});
+
+describe('connlab generate checks its target before writing', () => {
+  it('refuses an existing --zip file without --force and keeps it; overwrites it with --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connlab-hostile-'));
+    const zip = join(dir, 'mine.zip');
+    writeFileSync(zip, 'precious');
+    expectUsageError(await connlab([...generateFlags, '--zip', zip]), 'already exists; choose another name or pass --force');
+    expect(readFileSync(zip, 'utf8')).toBe('precious');
+    const forced = await connlab([...generateFlags, '--zip', zip, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(zip).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('refuses --out naming a file, --zip naming a folder, a path under a file, and the kernel file systems', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connlab-hostile-'));
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'mine');
+    mkdirSync(join(dir, 'folder'));
+    const cases: Array<[string[], string]> = [
+      [['--out', file], 'is a file, not a folder'],
+      [['--zip', join(dir, 'folder')], 'is a folder'],
+      [['--out', join(file, 'project')], `${file} is a file, not a folder`],
+      [['--zip', join(file, 'project.zip')], `${file} is a file, not a folder`],
+      [['--out', '/proc/self/connlab-project'], "inside the kernel's proc file system"],
+      [['--out', '/proc/self/task/x/y/z'], "inside the kernel's proc file system"],
+      [['--zip', '/proc/self/connlab.zip'], "inside the kernel's proc file system"],
+      [['--zip', '/sys/connlab.zip'], "inside the kernel's sysfs file system"],
+    ];
+    // In process (the same main() the binary calls): eight more node start-ups would only cost time.
+    for (const [args, contains] of cases) {
+      const err: string[] = [];
+      const code = await main([...generateFlags, ...args], { stdout: () => {}, stderr: (text) => void err.push(text) });
+      expectUsageError({ code, stderr: `${err.join('\n')}\n` }, contains);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+});
