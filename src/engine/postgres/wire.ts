@@ -133,8 +133,8 @@ export class ReceiveBuffer {
     const length = this.length;
     if (!this.#owned || this.#end + chunk.length > this.#store.length) {
       const need = length + chunk.length;
-      // Room for the message being gathered when its length is known, else twice what is here.
-      const store = Buffer.allocUnsafe(Math.max(need, Math.min(2 * need, Math.max(this.#wanted, need))));
+      // Twice what is here, but no more than the message being gathered needs when its length is known.
+      const store = Buffer.allocUnsafe(this.#wanted >= need ? Math.min(2 * need, this.#wanted) : 2 * need);
       this.#store.copy(store, 0, this.#start, this.#end);
       this.copied += length;
       this.#store = store;
