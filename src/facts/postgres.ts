@@ -14,6 +14,13 @@ const PG_POSTINIT = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src
 const PG_PROC = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/storage/lmgr/proc.c';
 const PG_POSTGRES_C = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/tcop/postgres.c';
 const PG_AUTH_C = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/libpq/auth.c';
+const PG15_PQCOMM_H = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/include/libpq/pqcomm.h';
+const PG15_LIBPQ_H = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/include/libpq/libpq.h';
+const PG15_PQCOMM_C = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/libpq/pqcomm.c';
+const PG15_POSTMASTER_C = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/postmaster/postmaster.c';
+const PG15_POSTGRES_C = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/tcop/postgres.c';
+const PG15_AUTH_C = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/libpq/auth.c';
+const PG15_CONNECTION_SETTINGS = 'https://www.postgresql.org/docs/15/runtime-config-connection.html';
 
 export interface InstanceClass {
   readonly id: string;
@@ -78,6 +85,62 @@ export const connectionLimits = {
       'tcp_keepalives_idle + tcp_keepalives_interval × tcp_keepalives_count of the instance (SHOW them; 0 means the OS defaults, 7200 + 75 × 9 s on Linux). Watch DatabaseConnections fall after killing a client host without closing its sockets.',
   },
 } satisfies Record<string, Fact>;
+
+/**
+ * What PostgreSQL 15 accepts from a client, checked on the length word before it reads a body
+ * (tests/engine/postgres/fuzz.test.ts probes each bound against a real server). A length outside
+ * them closes the connection without a reply: PostgreSQL only logs the reason.
+ */
+export const protocolLimits = {
+  /** The startup packet's length word counts itself; PostgreSQL compares the rest with this. */
+  maxStartupPacketLength: {
+    value: 10_000,
+    unit: 'bytes after the length word',
+    source: PG15_PQCOMM_H,
+    note: 'MAX_STARTUP_PACKET_LENGTH. ProcessStartupPacket (postmaster.c) also refuses fewer than 4 bytes (no protocol code) and logs "invalid length of startup packet".',
+  },
+  /** Terminate, Close, Describe, Execute, Flush, Sync, CopyDone, CopyFail: the length word included. */
+  smallMessageLimit: { value: 10_000, unit: 'bytes', source: PG15_LIBPQ_H, note: 'PQ_SMALL_MESSAGE_LIMIT, chosen per message type in SocketBackend (postgres.c).' },
+  /** Query, FunctionCall, Bind, Parse, CopyData. */
+  largeMessageLimit: { value: 0x3fff_fffe, unit: 'bytes', source: PG15_LIBPQ_H, note: 'PQ_LARGE_MESSAGE_LIMIT = MaxAllocSize - 1.' },
+  /** Every message length counts its own 4 bytes. */
+  minMessageLength: { value: 4, unit: 'bytes', source: PG15_PQCOMM_C, note: 'pq_getmessage logs "invalid message length" below it or above the limit of the message type.' },
+  /** The PasswordMessage during authentication. */
+  maxAuthTokenLength: { value: 65_535, unit: 'bytes', source: PG15_AUTH_C, note: 'PG_MAX_AUTH_TOKEN_LENGTH, the limit recv_password_packet passes to pq_getmessage.' },
+  /** A client that has not logged in this long after connecting is disconnected without a reply. */
+  authenticationTimeout: { value: 60_000, unit: 'ms', source: PG15_CONNECTION_SETTINGS, note: 'authentication_timeout, default 1 min; it also covers a startup packet that never arrives (postmaster.c).' },
+} satisfies Record<string, Fact>;
+
+/** The ErrorResponse PostgreSQL 15 sends for a frontend message it cannot take; `%d` is the type byte. */
+export const protocolErrors = {
+  invalidMessageType: {
+    value: { S: 'FATAL', V: 'FATAL', C: '08P01', M: 'invalid frontend message type %d', F: 'postgres.c', R: 'SocketBackend' },
+    unit: 'ErrorResponse',
+    source: PG15_POSTGRES_C,
+    note: 'Checked on the type byte, before the length word is read.',
+  },
+  expectedPassword: {
+    value: { S: 'FATAL', V: 'FATAL', C: '08P01', M: 'expected password response, got message type %d', F: 'auth.c', R: 'recv_password_packet' },
+    unit: 'ErrorResponse',
+    source: PG15_AUTH_C,
+    note: 'Raised as ERROR during authentication, where PostgreSQL turns every ERROR into FATAL.',
+  },
+  unsupportedProtocol: {
+    value: { S: 'FATAL', V: 'FATAL', C: '0A000', M: 'unsupported frontend protocol %u.%u: server supports 3.0 to 3.0', F: 'postmaster.c', R: 'ProcessStartupPacket' },
+    unit: 'ErrorResponse',
+    source: PG15_POSTMASTER_C,
+  },
+  startupLayout: {
+    value: { S: 'FATAL', V: 'FATAL', C: '08P01', M: 'invalid startup packet layout: expected terminator as last byte', F: 'postmaster.c', R: 'ProcessStartupPacket' },
+    unit: 'ErrorResponse',
+    source: PG15_POSTMASTER_C,
+  },
+  noUser: {
+    value: { S: 'FATAL', V: 'FATAL', C: '28000', M: 'no PostgreSQL user name specified in startup packet', F: 'postmaster.c', R: 'ProcessStartupPacket' },
+    unit: 'ErrorResponse',
+    source: PG15_POSTMASTER_C,
+  },
+} satisfies Record<string, Fact<ErrorFields>>;
 
 /**
  * The ErrorResponse fields real PostgreSQL 16+ sends (L, the source line, is left out: it changes

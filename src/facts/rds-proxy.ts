@@ -50,6 +50,25 @@ export const proxySettings = {
     calibrate:
       'AWS does not document how fast the proxy opens database connections. Send a burst of N new clients to a cold proxy and read DatabaseConnections and DatabaseConnectionRequests per minute in CloudWatch (or pg_stat_activity.backend_start on the instance).',
   },
+  /**
+   * What one client connection may have buffered in the proxy: the message being received plus the
+   * rounds waiting for a database connection. A longer message is refused at its length word.
+   */
+  clientBufferCap: {
+    value: 64 * 1024 * 1024,
+    unit: 'bytes per client connection',
+    source: 'assumption',
+    calibrate:
+      'AWS publishes no message size limit for RDS Proxy (PostgreSQL itself takes messages up to 1 GB). Send one Query of growing size through a real proxy (SELECT length($1) with a large parameter) and note where it fails and with which error.',
+  },
+  /** A client that has not logged in this long after connecting is disconnected. */
+  clientStartupTimeout: {
+    value: 60_000,
+    unit: 'ms',
+    source: 'assumption',
+    calibrate:
+      "PostgreSQL's authentication_timeout default (https://www.postgresql.org/docs/15/runtime-config-connection.html); AWS does not say what RDS Proxy does. Open a TCP connection to a real proxy, send nothing, and time when it closes.",
+  },
 } satisfies Record<string, Fact>;
 
 /** Statements longer than this pin the session (all engines). */
@@ -112,6 +131,13 @@ export const proxyErrors = {
     unit: 'ErrorResponse',
     source: 'https://github.com/duckdb/duckdb-postgres/issues/576',
     note: 'As a client quoted it from a real RDS Proxy (2026); not in the AWS guide. Expired, mis-signed and wrong-user tokens all get it. SQLSTATE 28000 is an assumption.',
+  },
+  /** Not an AWS error: connlab proxy's own buffer cap (proxySettings.clientBufferCap), worded so nobody mistakes it for one. */
+  clientBufferCap: {
+    value: { S: 'FATAL', V: 'FATAL', C: '54000', M: 'connlab proxy: a message of %d bytes would take this client connection past the %d bytes the proxy buffers for one client' },
+    unit: 'ErrorResponse',
+    source: 'https://www.postgresql.org/docs/15/errcodes-appendix.html',
+    note: 'SQLSTATE 54000 is program_limit_exceeded; the limit itself is an assumption (proxySettings.clientBufferCap).',
   },
   passwordFailed: {
     value: { S: 'FATAL', V: 'FATAL', C: '28P01', M: 'password authentication failed for user "%s"' },

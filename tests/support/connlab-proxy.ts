@@ -11,6 +11,10 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'co
 export interface RunningProxy {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** The proxy process's pid (its memory is in /proc/<pid>/status). */
+  readonly pid: number;
+  /** Whether the process is still running. */
+  alive(): boolean;
   /** Everything printed so far. */
   output(): string;
   /** Waits until the output matches. */
@@ -37,6 +41,8 @@ export async function startConnlabProxy(postgres: RealPostgres, args: string[] =
   return {
     host: '127.0.0.1',
     port,
+    pid: child.pid!,
+    alive: () => child.exitCode === null && child.signalCode === null,
     output: () => output,
     waitFor,
     async stop(signal = 'SIGINT') {

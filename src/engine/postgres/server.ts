@@ -160,7 +160,14 @@ export class VirtualPostgres implements Listener {
   }
 }
 
-type Job = { kind: 'startup'; packet: Buffer } | { kind: 'password'; message: Buffer } | { kind: 'exec'; messages: Buffer[]; changesSettings: boolean } | { kind: 'terminate' } | { kind: 'fin' } | { kind: 'reset' };
+type Job =
+  | { kind: 'startup'; packet: Buffer }
+  | { kind: 'password'; message: Buffer }
+  | { kind: 'exec'; messages: Buffer[]; changesSettings: boolean }
+  | { kind: 'violation'; reply: Buffer | null }
+  | { kind: 'terminate' }
+  | { kind: 'fin' }
+  | { kind: 'reset' };
 
 class ServerConnection implements ServerSide {
   readonly #server: VirtualPostgres;
@@ -169,9 +176,8 @@ class ServerConnection implements ServerSide {
   pid = 0;
   #phase: 'startup' | 'auth' | 'ready' | 'closed' = 'startup';
   #counted = false;
-  #expectStartup = true;
+  readonly #framer = new wire.FrontendFramer();
   #user = '';
-  #inbox: Buffer | null = null;
   #batch: Buffer[] = [];
   #batchChangesSettings = false;
   #jobs: Job[] = [];
@@ -201,27 +207,21 @@ class ServerConnection implements ServerSide {
     this.#lastTraffic = this.#scheduler.now;
     this.#scheduler.cancel(this.#idleTimer);
     this.#idleTimer = null;
-    let bytes = this.#inbox ? Buffer.concat([this.#inbox, chunk]) : chunk;
-    for (;;) {
-      if (this.#expectStartup) {
-        if (bytes.length < 8) break;
-        const length = bytes.readInt32BE(0);
-        if (bytes.length < length) break;
-        const code = bytes.readInt32BE(4);
-        // Only SSLRequest and GSSENCRequest are followed by another untyped packet.
-        if (code !== wire.SSL_REQUEST && code !== wire.GSSENC_REQUEST) this.#expectStartup = false;
-        this.#jobs.push({ kind: 'startup', packet: bytes.subarray(0, length) });
-        bytes = bytes.subarray(length);
+    const framer = this.#framer;
+    framer.push(chunk);
+    for (let frame = framer.next(); frame; frame = framer.next()) {
+      if (frame.kind === 'startup') {
+        this.#jobs.push({ kind: 'startup', packet: frame.packet });
         continue;
       }
-      if (bytes.length < 5) break;
-      const length = 1 + bytes.readInt32BE(1);
-      if (bytes.length < length) break;
-      const type = bytes[0]!;
-      const one = bytes.subarray(0, length);
-      bytes = bytes.subarray(length);
+      // What PostgreSQL does with a frame it cannot take, after the messages before it.
+      if (frame.kind === 'violation') {
+        this.#jobs.push({ kind: 'violation', reply: frame.reply });
+        break;
+      }
+      const { type, bytes: one } = frame;
       if (type === 0x58 /* X */) this.#jobs.push({ kind: 'terminate' });
-      else if (type === 0x70 /* p */ && this.#phase !== 'ready') this.#jobs.push({ kind: 'password', message: one });
+      else if (type === 0x70 /* p: the framer lets only the password through */) this.#jobs.push({ kind: 'password', message: one });
       else {
         this.#batch.push(one);
         if (type === 0x51 /* Q */ || type === 0x50 /* P: statement name, then the query */) {
@@ -235,7 +235,6 @@ class ServerConnection implements ServerSide {
         }
       }
     }
-    this.#inbox = bytes.length ? bytes : null;
     void this.#pump();
   }
 
@@ -284,7 +283,10 @@ class ServerConnection implements ServerSide {
         if (job.kind === 'startup') this.#startup(job.packet);
         else if (job.kind === 'password') this.#password(job.message);
         else if (job.kind === 'exec') await this.#exec(job.messages, job.changesSettings);
-        else await this.#close(job.kind === 'terminate' ? 'terminate' : job.kind === 'fin' ? 'client-fin' : 'client-reset', { fin: job.kind !== 'reset' });
+        else if (job.kind === 'violation') {
+          if (job.reply) this.#send(job.reply);
+          await this.#close('protocol');
+        } else await this.#close(job.kind === 'terminate' ? 'terminate' : job.kind === 'fin' ? 'client-fin' : 'client-reset', { fin: job.kind !== 'reset' });
       }
     } finally {
       this.#busy = false;

@@ -13,7 +13,8 @@
  * that sent nothing for that long.
  */
 import { Buffer } from 'buffer';
-import { pinReasons, proxyErrors, type ProxyErrorFields } from '../../facts/rds-proxy.ts';
+import { protocolErrors, type ErrorFields } from '../../facts/postgres.ts';
+import { pinReasons, proxyErrors, proxySettings, type ProxyErrorFields } from '../../facts/rds-proxy.ts';
 import * as wire from '../postgres/wire.ts';
 import { ScramClient, verifyIamToken } from './auth.ts';
 import { ProxyMetrics } from './metrics.ts';
@@ -88,10 +89,17 @@ export interface ProxyOptions {
   costs: ProxyCosts;
   /** Log in to this database whatever the client asked for (connlab proxy's --target). */
   databaseOverride?: string;
+  /** What one client connection may have buffered (proxySettings.clientBufferCap when left out). */
+  clientBufferCapBytes?: number;
+  /** How long a client may take to log in (proxySettings.clientStartupTimeout when left out). */
+  clientStartupTimeoutMs?: number;
 }
 
 export interface ProxyObserver {
-  event?(kind: 'pin' | 'borrow-timeout' | 'auth-failed' | 'client-idle-timeout' | 'database-setup-failed' | 'database-closed', text: string): void;
+  event?(
+    kind: 'pin' | 'borrow-timeout' | 'auth-failed' | 'client-idle-timeout' | 'client-startup-timeout' | 'protocol-violation' | 'database-setup-failed' | 'database-closed',
+    text: string,
+  ): void;
   pinned?(pin: Pin, session: string, newlyPinned: boolean): void;
 }
 
@@ -121,6 +129,8 @@ export interface ProxyStats {
 }
 
 const errorBytes = (fields: ProxyErrorFields, detail: Record<string, string> = {}): Buffer => wire.errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: fields.M, ...detail });
+/** PostgreSQL's own startup errors, field for field: the proxy answers a malformed startup as the database would. */
+const postgresErrorBytes = (fields: ErrorFields, message = fields.M): Buffer => wire.errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: message, F: fields.F, R: fields.R });
 
 interface Round {
   bytes: Buffer[];
@@ -382,10 +392,13 @@ export class ProxyClient {
   waitingSince = 0;
   borrowTimer: ProxyTimer | null = null;
   #idleTimer: ProxyTimer | null = null;
-  #expectStartup = true;
-  #inbox: Buffer | null = null;
+  #startupTimer: ProxyTimer | null;
+  readonly #framer: wire.FrontendFramer;
   #batch: Round = { bytes: [], readies: 0, texts: [] };
+  #batchBytes = 0;
   #rounds: Round[] = [];
+  /** Bytes of the rounds waiting for a database connection. */
+  #roundsBytes = 0;
   #waitingForStartup = false;
   #authBusy = false;
 
@@ -393,7 +406,25 @@ export class ProxyClient {
     this.#proxy = proxy;
     this.#transport = transport;
     this.pid = pid;
+    const cap = proxy.options.clientBufferCapBytes ?? proxySettings.clientBufferCap.value;
+    this.#framer = new wire.FrontendFramer({
+      // The message being received may fill what the queued rounds leave of the cap.
+      maxMessageBytes: () => cap - this.#roundsBytes - this.#batchBytes,
+      overLimit: (length) => {
+        const fields = proxyErrors.clientBufferCap.value;
+        const message = fields.M.replace('%d', String(length)).replace('%d', String(cap));
+        return { kind: 'violation', reason: message, reply: errorBytes({ ...fields, M: message }) };
+      },
+    });
     this.#armIdle();
+    const startupTimeout = proxy.options.clientStartupTimeoutMs ?? proxySettings.clientStartupTimeout.value;
+    // Like PostgreSQL's authentication_timeout: closed without a reply.
+    this.#startupTimer = proxy.clock.after(startupTimeout, () => {
+      this.#startupTimer = null;
+      if (this.phase !== 'startup' && this.phase !== 'auth') return;
+      proxy.event('client-startup-timeout', `${this.name} did not log in within ${startupTimeout} ms: closed`);
+      this.close('startup-timeout');
+    });
   }
 
   get key(): string {
@@ -415,33 +446,30 @@ export class ProxyClient {
   receive(chunk: Buffer): void {
     if (this.phase === 'closed') return;
     this.#armIdle();
-    let bytes = this.#inbox ? Buffer.concat([this.#inbox, chunk]) : chunk;
-    for (;;) {
-      if (this.#expectStartup) {
-        if (bytes.length < 8) break;
-        const length = bytes.readInt32BE(0);
-        if (bytes.length < length) break;
-        const packet = bytes.subarray(0, length);
-        bytes = bytes.subarray(length);
-        this.#startup(packet);
-        if (this.isClosed()) return;
-        continue;
+    const framer = this.#framer;
+    framer.push(chunk);
+    for (let frame = framer.next(); frame; frame = framer.next()) {
+      if (frame.kind === 'violation') {
+        this.#refuse(frame);
+        return;
       }
-      if (bytes.length < 5) break;
-      const length = 1 + bytes.readInt32BE(1);
-      if (bytes.length < length) break;
-      const one = bytes.subarray(0, length);
-      bytes = bytes.subarray(length);
-      this.#message(one);
+      if (frame.kind === 'startup') this.#startup(frame.packet);
+      else this.#message(frame.bytes);
       if (this.isClosed()) return;
     }
-    this.#inbox = bytes.length ? Buffer.from(bytes) : null;
     this.#forward();
+  }
+
+  /** A frame PostgreSQL would not take: its reply, if it sends one, and this connection closes. */
+  #refuse(violation: wire.FramingViolation): void {
+    this.#proxy.event('protocol-violation', `${this.name}: ${violation.reason}: closed`);
+    if (violation.reply) this.send(violation.reply);
+    this.close('protocol');
   }
 
   #startup(packet: Buffer): void {
     const proxy = this.#proxy;
-    const { code, parameters } = wire.parseStartup(packet);
+    const { code, parameters, terminated } = wire.parseStartup(packet);
     if (code === wire.SSL_REQUEST) {
       this.tls = proxy.options.acceptsTls;
       this.send(Buffer.from(this.tls ? 'S' : 'N', 'latin1'));
@@ -451,32 +479,45 @@ export class ProxyClient {
       this.send(Buffer.from('N', 'latin1'));
       return;
     }
-    this.#expectStartup = false;
-    if (code !== wire.PROTOCOL_3 || !parameters.user) {
-      this.send(wire.errorResponse({ S: 'FATAL', V: 'FATAL', C: code === wire.CANCEL_REQUEST ? '0A000' : '08P01', M: code === wire.CANCEL_REQUEST ? 'connlab: cancel requests are not modelled' : 'invalid startup packet' }));
+    if (code === wire.CANCEL_REQUEST) {
+      this.send(wire.errorResponse({ S: 'FATAL', V: 'FATAL', C: '0A000', M: 'connlab: cancel requests are not modelled' }));
       this.close('protocol');
       return;
     }
-    this.user = parameters.user;
-    this.database = parameters.database ?? parameters.user;
+    const user = parameters.user;
+    // In ProcessStartupPacket's order: the protocol version, the packet's layout, then the user name.
+    const { unsupportedProtocol, startupLayout, noUser } = protocolErrors;
+    if (code !== wire.PROTOCOL_3 || !terminated || !user) {
+      const version = `${code >>> 16}.${code & 0xffff}`;
+      this.send(
+        code !== wire.PROTOCOL_3
+          ? postgresErrorBytes(unsupportedProtocol.value, unsupportedProtocol.value.M.replace('%u.%u', version))
+          : postgresErrorBytes(terminated ? noUser.value : startupLayout.value),
+      );
+      this.close('protocol');
+      return;
+    }
+    this.user = user;
+    this.database = parameters.database ?? user;
     this.phase = 'auth';
     this.send(wire.authenticationCleartextPassword(), proxy.options.costs.clientSetupMs);
   }
 
+  /** A framed message: the password (the framer lets exactly one through), then the session's messages. */
   #message(one: Buffer): void {
     const type = String.fromCharCode(one[0]!);
-    if (this.phase === 'auth') {
-      if (type === 'p' && !this.#authBusy) void this.#authenticate(one.subarray(5, one.length - 1).toString('utf8'));
-      else this.#fail(wire.errorResponse({ S: 'FATAL', V: 'FATAL', C: '08P01', M: 'invalid frontend message type' }));
+    if (this.phase === 'auth' && type === 'p' && !this.#authBusy) {
+      void this.#authenticate(one.subarray(5, one.length - 1).toString('utf8'));
       return;
     }
-    if (this.phase !== 'ready') return;
     if (type === 'X') {
       this.close('terminate');
       return;
     }
+    // Sent before the login finished (the password is still being checked): queued like any round.
     const batch = this.#batch;
     batch.bytes.push(one);
+    this.#batchBytes += one.length;
     if (type === 'Q') batch.texts.push({ sql: wire.cstring(one, 5)[0], named: false });
     if (type === 'P') {
       const [name, after] = wire.cstring(one, 5);
@@ -485,7 +526,9 @@ export class ProxyClient {
     if (type === 'Q' || type === 'S' || type === 'F') batch.readies++;
     if (type === 'Q' || type === 'S' || type === 'F' || type === 'H' || type === 'd' || type === 'c' || type === 'f') {
       this.#rounds.push(batch);
+      this.#roundsBytes += this.#batchBytes;
       this.#batch = { bytes: [], readies: 0, texts: [] };
+      this.#batchBytes = 0;
     }
   }
 
@@ -510,7 +553,7 @@ export class ProxyClient {
         this.#fail(errorBytes({ ...fields, M: fields.M.replace('%s', this.user) }), costs.iamVerificationMs);
         return;
       }
-    } else if (auth.secrets[this.user] === undefined || auth.secrets[this.user] !== given) {
+    } else if (!Object.hasOwn(auth.secrets, this.user) || auth.secrets[this.user] !== given) {
       proxy.stats.clientConnectionsSetupFailedAuth++;
       const fields = proxyErrors.passwordFailed.value;
       proxy.event('auth-failed', `${this.name}: wrong password`);
@@ -518,9 +561,13 @@ export class ProxyClient {
       return;
     }
     this.phase = 'ready';
+    this.#startupTimer?.cancel();
+    this.#startupTimer = null;
     proxy.stats.clientConnectionsSetupSucceeded++;
-    if (proxy.parameterStatus) this.#welcome();
-    else {
+    if (proxy.parameterStatus) {
+      this.#welcome();
+      this.#forward();
+    } else {
       // Clients wait for the first database connection: its ParameterStatus is what clients see.
       this.#waitingForStartup = true;
       proxy.startupWaiters.push(this);
@@ -562,6 +609,7 @@ export class ProxyClient {
     const proxy = this.#proxy;
     const rounds = this.#rounds;
     this.#rounds = [];
+    this.#roundsBytes = 0;
     const parts: Buffer[] = [];
     for (const round of rounds) {
       for (const { sql, named } of round.texts) {
@@ -603,6 +651,7 @@ export class ProxyClient {
     }
     const readies = this.#rounds.reduce((n, r) => n + r.readies, 0);
     this.#rounds = [];
+    this.#roundsBytes = 0;
     const replies: Buffer[] = [];
     for (let i = 0; i < Math.max(1, readies); i++) replies.push(errorBytes(proxyErrors.borrowTimeout.value), wire.readyForQuery('I'));
     this.send(Buffer.concat(replies));
@@ -647,11 +696,13 @@ export class ProxyClient {
     });
   }
 
-  close(why: 'client' | 'terminate' | 'auth' | 'protocol' | 'idle' | 'database'): void {
+  close(why: 'client' | 'terminate' | 'auth' | 'protocol' | 'idle' | 'startup-timeout' | 'database'): void {
     if (this.phase === 'closed') return;
     this.#transport.close();
     this.phase = 'closed';
     this.#idleTimer?.cancel();
+    this.#startupTimer?.cancel();
+    this.#startupTimer = null;
     this.borrowTimer?.cancel();
     this.borrowTimer = null;
     const proxy = this.#proxy;
@@ -682,7 +733,7 @@ export class DatabaseConnection {
   sentAt = 0;
   idleTimer: ProxyTimer | null = null;
   parameterStatus: Buffer = Buffer.alloc(0);
-  #inbox: Buffer | null = null;
+  readonly #framer = new wire.BackendFramer();
   #scram: ScramClient | null = null;
   #authChain: Promise<void> = Promise.resolve();
 
@@ -730,13 +781,23 @@ export class DatabaseConnection {
 
   #data(chunk: Buffer): void {
     if (this.phase === 'closed') return;
-    const bytes = this.#inbox ? Buffer.concat([this.#inbox, chunk]) : chunk;
+    this.#framer.push(chunk);
+    const bytes = this.#framer.next();
+    if (bytes === 'invalid') {
+      const why = 'the database sent a message length below 4: not the PostgreSQL protocol';
+      if (this.phase !== 'ready') this.#fail(why);
+      else {
+        this.#transport.close();
+        this.#closed(why);
+      }
+      return;
+    }
+    if (!bytes) return;
     let offset = 0;
     let forwardFrom = 0;
     const statuses: Array<'I' | 'T' | 'E'> = [];
-    while (offset + 5 <= bytes.length) {
+    while (offset < bytes.length) {
       const length = 1 + bytes.readInt32BE(offset + 1);
-      if (offset + length > bytes.length) break;
       const one = bytes.subarray(offset, offset + length);
       offset += length;
       if (this.phase !== 'ready') {
@@ -750,7 +811,6 @@ export class DatabaseConnection {
         statuses.push(this.txStatus);
       }
     }
-    this.#inbox = offset < bytes.length ? Buffer.from(bytes.subarray(offset)) : null;
     if (this.phase !== 'ready' || offset <= forwardFrom) return;
     const out = Buffer.from(bytes.subarray(forwardFrom, offset));
     if (this.owner) this.owner.fromDatabase(out, statuses);

@@ -101,8 +101,20 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const handle = proxy.accept({ send: (bytes) => void socket.write(bytes), close: () => void socket.end() });
-    socket.on('data', (bytes: Uint8Array) => handle.receive(Buffer.from(bytes)));
+    let closed = false;
+    const handle = proxy.accept({
+      send: (bytes) => void socket.write(bytes),
+      close: () => {
+        closed = true;
+        socket.end();
+      },
+    });
+    socket.on('data', (bytes: Uint8Array) => {
+      // A client that keeps sending after the proxy closed its connection (one streaming a huge
+      // message it was refused) is cut off, as a backend's exit cuts it off from PostgreSQL.
+      if (closed) socket.destroySoon();
+      else handle.receive(Buffer.from(bytes));
+    });
     socket.on('error', () => {});
     socket.on('close', () => {
       sockets.delete(socket);
