@@ -6,7 +6,7 @@
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { resolveParameters } from '../../sandboxes/parameters.ts';
-import { defaultMaxConnections, findInstanceClass } from '../../facts/postgres.ts';
+import { findInstanceClass, nominalMaxConnections } from '../../facts/postgres.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
 import type { RunChart } from './chart.ts';
 import { renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
@@ -41,9 +41,11 @@ function saveEdits(id: string, edits: Record<string, string>): void {
   }
 }
 
-const maxConnectionsFor = (instanceClass: string | number | undefined) => {
+/** The chart's limit line: the reader's own max_connections when given, else the class's nominal figure. */
+const maxConnectionsFor = (instanceClass: string | number | undefined, override: string | number | null | undefined) => {
+  if (Number(override) > 0) return Number(override);
   const instance = findInstanceClass(String(instanceClass));
-  return instance ? defaultMaxConnections(instance) : 0;
+  return instance ? nominalMaxConnections(instance) : 0;
 };
 
 /** The share-link codec and the chart load when first needed, keeping the island small before Run. */
@@ -325,7 +327,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     const columns: Array<{ label: string; report: RunReport }> = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
-      chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass));
+      chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections));
       const edited = edits[each.handler];
       const report = await runOnce(each.id, values, edited);
       if (!report) break;
@@ -372,7 +374,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     }
     results.hidden = false;
     chart ??= (await loadChart()).createChart(find<HTMLElement>(root, '[data-chart]'));
-    chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass));
+    chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections));
     const handlerSource = editor.text();
     const started = performance.now();
     let firstSampleAt: number | undefined;
