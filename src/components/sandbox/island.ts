@@ -403,7 +403,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           renderLogs(logView, logEnvironment, report, logFilter);
           pinButton.disabled = false;
           const failures = report.invocations.failed + report.invocations.throttled;
-          status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}.`;
+          status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
           root.dataset.lastRunMs = String(Math.round(performance.now() - started));
         },
         onFailed: (error) => {
