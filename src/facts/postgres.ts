@@ -68,9 +68,6 @@ export function nominalMaxConnections(instance: InstanceClass): number {
   return Math.min(Math.floor(bytes / maxConnectionsFormula.divisor.value), maxConnectionsFormula.cap.value);
 }
 
-/** How the nominal figure is labelled wherever it is shown. */
-export const NOMINAL_MAX_CONNECTIONS_LABEL = 'nominal: the formula on the class\'s nominal memory; SHOW max_connections on a real instance returns less';
-
 export const connectionLimits = {
   superuserReservedConnections: {
     value: 3,
@@ -99,8 +96,8 @@ export const reservedForOrdinaryRoles = (): number => connectionLimits.superuser
  * defaults (7200 + 75 × 9 s) that a server with tcp_keepalives_* = 0 would use.
  */
 export const keepaliveDefaults = {
-  idle: { value: 300_000, unit: 'ms (tcp_keepalives_idle 300 s)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Seconds of inactivity before the first probe.' },
-  interval: { value: 30_000, unit: 'ms (tcp_keepalives_interval 30 s)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Seconds between unanswered probes.' },
+  idle: { value: 300_000, unit: 'ms (tcp_keepalives_idle 300 s)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Inactivity before the first probe.' },
+  interval: { value: 30_000, unit: 'ms (tcp_keepalives_interval 30 s)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Time between unanswered probes.' },
   count: { value: 2, unit: 'probes (tcp_keepalives_count)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Lost probes before the connection is declared dead.' },
   userTimeout: { value: 0, unit: 'ms (tcp_user_timeout, 0 = the OS default)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Bounds unacknowledged data; the model has no unacknowledged data to a vanished client other than probes.' },
   clientConnectionCheckInterval: { value: 0, unit: 'ms (client_connection_check_interval, 0 = off)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Checks the client during long queries; not modelled (queries here last milliseconds).' },
