@@ -21,6 +21,13 @@ const PG15_POSTMASTER_C = 'https://github.com/postgres/postgres/blob/REL_15_STAB
 const PG15_POSTGRES_C = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/tcop/postgres.c';
 const PG15_AUTH_C = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/libpq/auth.c';
 const PG15_CONNECTION_SETTINGS = 'https://www.postgresql.org/docs/15/runtime-config-connection.html';
+const PG15_POSTINIT = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/utils/init/postinit.c';
+const RDS_RESERVED_SLOTS = 'https://repost.aws/knowledge-center/rds-postgresql-error-connection-slots';
+/** A user report quoting RDS's patched ≤ 15 message byte for byte (AWS documents the reservation, not the text). */
+const RDS15_MESSAGE_SEEN = 'https://github.com/mlflow/mlflow/issues/3727';
+const RDS_DEAD_CONNECTIONS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.DeadConnectionHandling.html';
+const RDS_PG_VERSIONS = 'https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html';
+const RDS_LIMITS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html';
 
 export interface InstanceClass {
   readonly id: string;
@@ -45,7 +52,7 @@ export const instanceClasses: Sourced<readonly InstanceClass[]> = {
   unit: 'GiB, vCPU',
   source: INSTANCE_TYPES,
   factSheet: 'C',
-  note: 'Nominal memory. DBInstanceClassMemory is lower (memory reserved for the OS and RDS), so real max_connections values are lower than the formula gives here.',
+  note: `Nominal memory. DBInstanceClassMemory is lower (memory reserved for the OS and RDS processes, ${RDS_LIMITS}), so real max_connections values are lower than the formula gives here: a sandbox takes SHOW max_connections of your instance as its maxConnections parameter.`,
 };
 
 export const maxConnectionsFormula = {
@@ -57,8 +64,13 @@ export function findInstanceClass(id: string): InstanceClass | undefined {
   return instanceClasses.value.find((c) => c.id === id);
 }
 
-/** The RDS default: LEAST({DBInstanceClassMemory/9531392}, 5000), applied to the nominal memory. */
-export function defaultMaxConnections(instance: InstanceClass): number {
+/**
+ * The nominal figure: LEAST({DBInstanceClassMemory/9531392}, 5000) applied to the class's nominal
+ * memory. DBInstanceClassMemory is lower (RDS keeps memory for the OS and its own processes), so
+ * `SHOW max_connections` on a real instance returns less; a sandbox takes the real figure as its
+ * `maxConnections` parameter.
+ */
+export function nominalMaxConnections(instance: InstanceClass): number {
   const bytes = instance.memoryGiB * 1024 ** 3;
   return Math.min(Math.floor(bytes / maxConnectionsFormula.divisor.value), maxConnectionsFormula.cap.value);
 }
@@ -69,22 +81,21 @@ export const connectionLimits = {
     unit: 'connections',
     source: PG_CONNECTION_SETTINGS,
     factSheet: 'C',
-    note: 'PostgreSQL default of superuser_reserved_connections. RDS also reserves rds.rds_superuser_reserved_connections (commonly 2, fact sheet C, MED); that reservation is not modelled.',
+    note: 'superuser_reserved_connections, PostgreSQL\'s default and RDS\'s (knowledge center rds-postgresql-error-connection-slots).',
+  },
+  rdsSuperuserReservedConnections: {
+    value: 2,
+    unit: 'connections',
+    source: RDS_RESERVED_SLOTS,
+    factSheet: 'C, I',
+    note: 'rds.rds_superuser_reserved_connections: RDS keeps these for rds_superuser on top of the superuser slots, so an ordinary role gets max_connections − 3 − 2.',
   },
   /** idle_session_timeout defaults to 0 (off) in PostgreSQL and in the RDS default parameter group. */
   idleSessionTimeoutDefault: { value: 0, unit: 'ms (0 = off)', source: PG_CLIENT_SETTINGS },
-  /**
-   * How long the server keeps the connection of a client that vanished without a FIN (a reclaimed
-   * Lambda environment): until TCP keepalive gives up on it.
-   */
-  deadClientTimeout: {
-    value: 600_000,
-    unit: 'ms',
-    source: 'assumption',
-    calibrate:
-      'tcp_keepalives_idle + tcp_keepalives_interval × tcp_keepalives_count of the instance (SHOW them; 0 means the OS defaults, 7200 + 75 × 9 s on Linux). Watch DatabaseConnections fall after killing a client host without closing its sockets.',
-  },
 } satisfies Record<string, Fact>;
+
+/** Slots an ordinary (non-superuser) role cannot use on RDS: superuser_reserved_connections + rds.rds_superuser_reserved_connections. */
+export const reservedForOrdinaryRoles = (): number => connectionLimits.superuserReservedConnections.value + connectionLimits.rdsSuperuserReservedConnections.value;
 
 /**
  * What PostgreSQL 15 accepts from a client, checked on the length word before it reads a body
@@ -143,9 +154,37 @@ export const protocolErrors = {
 } satisfies Record<string, Fact<ErrorFields>>;
 
 /**
- * The ErrorResponse fields real PostgreSQL 16+ sends (L, the source line, is left out: it changes
- * between minor versions). PostgreSQL 15 words the reserved-slot message differently; the fidelity
- * tests compare the other fields against a real 15 server.
+ * RDS's default TCP keepalive settings for PostgreSQL ("Dead connection handling in PostgreSQL",
+ * RDS user guide; the Aurora user guide's page gives the same values). They replace the Linux
+ * defaults (7200 + 75 × 9 s) that a server with tcp_keepalives_* = 0 would use.
+ */
+export const keepaliveDefaults = {
+  idle: { value: 300_000, unit: 'ms (tcp_keepalives_idle 300 s)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Inactivity before the first probe.' },
+  interval: { value: 30_000, unit: 'ms (tcp_keepalives_interval 30 s)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Time between unanswered probes.' },
+  count: { value: 2, unit: 'probes (tcp_keepalives_count)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Lost probes before the connection is declared dead.' },
+  userTimeout: { value: 0, unit: 'ms (tcp_user_timeout, 0 = the OS default)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Bounds unacknowledged data; the model has no unacknowledged data to a vanished client other than probes.' },
+  clientConnectionCheckInterval: { value: 0, unit: 'ms (client_connection_check_interval, 0 = off)', source: RDS_DEAD_CONNECTIONS, factSheet: 'I', note: 'Checks the client during long queries; not modelled (queries here last milliseconds).' },
+} satisfies Record<string, Fact>;
+
+export interface KeepaliveSettings {
+  readonly idleMs: number;
+  readonly intervalMs: number;
+  readonly count: number;
+}
+
+export const rdsKeepalives: KeepaliveSettings = { idleMs: keepaliveDefaults.idle.value, intervalMs: keepaliveDefaults.interval.value, count: keepaliveDefaults.count.value };
+
+/**
+ * When the server gives up on a client that answers nothing (a reclaimed environment's microVM is
+ * gone): the first probe after `idle` of silence, then `count` probes `interval` apart, all lost.
+ * RDS's defaults: 300 + 30 × 2 = 360 s after the connection's last traffic.
+ */
+export const deadClientAfterMs = (k: KeepaliveSettings): number => k.idleMs + k.intervalMs * k.count;
+
+/**
+ * The ErrorResponse fields real PostgreSQL sends (L, the source line, is left out: it changes
+ * between minor versions). The reserved-slot message depends on the engine version and on RDS's
+ * patch: see `reservedSlotErrors` and `reservedSlotError()`.
  */
 export interface ErrorFields {
   readonly S: string;
@@ -163,13 +202,6 @@ export const postgresErrors = {
     source: PG_PROC,
     factSheet: 'C',
     note: 'Sent before any authentication request.',
-  },
-  reservedForSuperuser: {
-    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for roles with the SUPERUSER attribute', F: 'postinit.c', R: 'InitPostgres' },
-    unit: 'ErrorResponse',
-    source: PG_POSTINIT,
-    factSheet: 'C',
-    note: 'Sent after AuthenticationOk. PostgreSQL 15 and older: "remaining connection slots are reserved for non-replication superuser connections".',
   },
   idleSessionTimeout: {
     value: { S: 'FATAL', V: 'FATAL', C: '57P05', M: 'terminating connection due to idle-session timeout', F: 'postgres.c', R: 'ProcessInterrupts' },
@@ -189,6 +221,60 @@ export const postgresErrors = {
     note: '55P03 is lock_not_available; the message names the simulator limitation.',
   },
 } satisfies Record<string, Fact<ErrorFields>>;
+
+/**
+ * The engine versions a sandbox offers. RDS creates "an available version, usually the latest" when
+ * none is given (RDS for PostgreSQL release notes); the default here is the newest major the
+ * sandboxes offer.
+ */
+const ENGINE_VERSIONS = ['15', '16', '17', '18'] as const;
+export type EngineVersion = (typeof ENGINE_VERSIONS)[number];
+
+export const engineVersions = {
+  choices: { value: ENGINE_VERSIONS, unit: 'major version', source: RDS_PG_VERSIONS, note: 'Versions ≤ 15 share the 15 wording; 16 and later share one wording.' },
+  default: {
+    value: '18' as EngineVersion,
+    unit: 'major version',
+    source: 'assumption',
+    calibrate:
+      'RDS documents its default as "usually the latest" available version, not a number: run `aws rds describe-db-engine-versions --default-only --engine postgres` in your Region. The messages this engine sends are the same for every version from 16 on.',
+  },
+} satisfies Record<string, Fact<string | readonly string[]>>;
+
+export const isEngineVersion = (value: string): value is EngineVersion => (engineVersions.choices.value as readonly string[]).includes(value);
+
+/** The reserved-slot error (53300, after AuthenticationOk) as each server words it. */
+export const reservedSlotErrors = {
+  /** RDS for PostgreSQL ≤ 15 patches the message to name its own reservation. */
+  rds15: {
+    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for non-replication superuser and rds_superuser connections', F: 'postinit.c', R: 'InitPostgres' },
+    unit: 'ErrorResponse',
+    source: RDS15_MESSAGE_SEEN,
+    factSheet: 'I',
+    note: 'The text as RDS sends it, quoted from user reports; AWS documents the reservation (max_connections − 3 − 2) in knowledge center rds-postgresql-error-connection-slots but not the wording. Another report quotes "… non-replication superuser, rds_reserved, and rds_superuser connections" for an unstated version (Lab-Lab-Lab/CPR-Music-Backend#42): not modelled.',
+  },
+  /** Community PostgreSQL ≤ 15: what a real PostgreSQL 15 sends (the fidelity tests compare it byte for byte). */
+  community15: {
+    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for non-replication superuser connections', F: 'postinit.c', R: 'InitPostgres' },
+    unit: 'ErrorResponse',
+    source: PG15_POSTINIT,
+    factSheet: 'C',
+  },
+  /**
+   * Community PostgreSQL 16+. RDS's own 16+ wording was not found in any public source, so the
+   * engine sends the community text for 16 and later (the sandboxes say so in notModelled).
+   */
+  community16: {
+    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for roles with the SUPERUSER attribute', F: 'postinit.c', R: 'InitPostgres' },
+    unit: 'ErrorResponse',
+    source: PG_POSTINIT,
+    factSheet: 'C',
+    note: 'Community 16+ sends "… roles with privileges of the \"pg_use_reserved_connections\" role" for the reserved_connections band; RDS\'s band is rds.rds_superuser_reserved_connections, and this engine sends the SUPERUSER text for the whole reservation.',
+  },
+} satisfies Record<string, Fact<ErrorFields>>;
+
+/** What an RDS for PostgreSQL instance of this version sends when an ordinary role finds only reserved slots. */
+export const reservedSlotError = (version: EngineVersion): ErrorFields => (Number(version) <= 15 ? reservedSlotErrors.rds15.value : reservedSlotErrors.community16.value);
 
 /** The cost model. None of these is published by AWS; each says how to measure it. */
 export const serverCosts = {

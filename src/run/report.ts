@@ -33,8 +33,11 @@ export const runReportSchema = z.object({
   database: z.object({
     instanceClass: z.string(),
     vcpus: count,
+    engineVersion: z.string().describe('RDS for PostgreSQL major version (sets the reserved-slot wording).'),
     maxConnections: count.describe('max_connections.'),
-    reservedConnections: count.describe('superuser_reserved_connections.'),
+    maxConnectionsNominal: z.boolean().describe('True when max_connections is the formula on the class\'s nominal memory (a real instance reports less); false when the sandbox was given the real figure.'),
+    reservedConnections: count.describe('Slots ordinary roles cannot use: superuser_reserved_connections + rds.rds_superuser_reserved_connections.'),
+    deadClientAfterMs: z.number().describe('tcp_keepalives_idle + tcp_keepalives_interval × tcp_keepalives_count: when a vanished client\'s connection is dropped, after its last traffic.'),
     peakConnections: count.describe('Most connections open at once (DatabaseConnections maximum).'),
     accepted: count.describe('Connections that completed authentication.'),
     rejectedTooManyClients: count.describe('53300 sorry, too many clients already.'),

@@ -11,7 +11,7 @@ import { compileCommonJs, compileHandler, type CompiledModule } from '../engine/
 import { Environment } from '../engine/lambda/environment.ts';
 import { startTraffic } from '../engine/traffic/traffic.ts';
 import { Metrics, percentile, round3, type LogEvent, type Sample } from '../engine/metrics/metrics.ts';
-import { connectionLimits, defaultMaxConnections, findInstanceClass, serverCosts } from '../facts/postgres.ts';
+import { deadClientAfterMs, findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles, reservedSlotError, serverCosts } from '../facts/postgres.ts';
 import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import type { SandboxSource } from '../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
@@ -90,19 +90,23 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       else metrics.eventsDropped++;
     };
 
-    const maxConnections = config.database.maxConnections ?? defaultMaxConnections(instance);
+    // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
+    const maxConnectionsNominal = !config.database.maxConnections;
+    const maxConnections = config.database.maxConnections || nominalMaxConnections(instance);
+    const reservedConnections = reservedForOrdinaryRoles();
     const network = new Network(scheduler, () => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2));
     const server = await VirtualPostgres.start(
       scheduler,
       db,
       {
         maxConnections,
-        superuserReservedConnections: connectionLimits.superuserReservedConnections.value,
+        reservedConnections,
+        reservedSlotError: reservedSlotError(config.database.engineVersion),
         vcpus: instance.vcpus,
         users: { postgres: 'postgres', ...config.database.users },
         superusers: ['postgres'],
         idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
-        deadClientTimeoutMs: config.database.deadClientTimeoutMs,
+        keepalives: config.database.tcpKeepalives,
         sessionWaitLimitMs: config.database.sessionWaitLimitMs,
         costs: {
           backendStartMs: serverCosts.backendStart.value,
@@ -255,8 +259,11 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       database: {
         instanceClass: instance.id,
         vcpus: instance.vcpus,
+        engineVersion: config.database.engineVersion,
         maxConnections,
-        reservedConnections: connectionLimits.superuserReservedConnections.value,
+        maxConnectionsNominal,
+        reservedConnections,
+        deadClientAfterMs: deadClientAfterMs(config.database.tcpKeepalives),
         peakConnections: server.stats.peakConnections,
         accepted: server.stats.accepted,
         rejectedTooManyClients: server.stats.rejectedTooManyClients,

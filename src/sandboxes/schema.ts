@@ -4,6 +4,7 @@
  * it is). No Node APIs here: the in-page sandbox imports it too.
  */
 import { z } from 'zod';
+import { engineVersions, rdsKeepalives } from '../facts/postgres.ts';
 
 const identifier = z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe('Lower-case letters, digits and dashes.');
 
@@ -131,10 +132,24 @@ export const sandboxSchema = z
       .object({
         host: z.string().describe('Host name the handler connects to (its PGHOST).'),
         port: z.number().int().describe('Port, normally 5432.'),
-        instanceClass: z.string().describe('RDS instance class: sets memory (hence max_connections) and vCPUs.'),
-        maxConnections: z.number().int().positive().nullable().default(null).describe('Overrides the instance-class default when set.'),
+        instanceClass: z.string().describe('RDS instance class: sets nominal memory (hence the nominal max_connections) and vCPUs.'),
+        engineVersion: z.enum(engineVersions.choices.value).default(engineVersions.default.value).describe('RDS for PostgreSQL major version: sets the wording of the reserved-slot error (RDS patches it on 15 and older).'),
+        maxConnections: z
+          .number()
+          .int()
+          .nonnegative()
+          .nullable()
+          .default(null)
+          .describe('max_connections as `SHOW max_connections` reports it on your instance; null or 0 uses the formula on the class\'s nominal memory, which overstates it.'),
         idleSessionTimeoutMs: z.number().nonnegative().default(0).describe('idle_session_timeout; 0 is off, the PostgreSQL and RDS default.'),
-        deadClientTimeoutMs: z.number().positive().default(600_000).describe('How long a connection whose client vanished stays open (TCP keepalive).'),
+        tcpKeepalives: z
+          .object({
+            idleMs: z.number().positive().describe('tcp_keepalives_idle, in ms.'),
+            intervalMs: z.number().positive().describe('tcp_keepalives_interval, in ms.'),
+            count: z.number().int().positive().describe('tcp_keepalives_count.'),
+          })
+          .default(rdsKeepalives)
+          .describe('The server\'s TCP keepalives (RDS defaults 300 s, 30 s, 2): a vanished client\'s connection is dropped idle + interval × count after its last traffic.'),
         sessionWaitLimitMs: z.number().positive().default(5_000).describe('Simulator limit: how long a connection waits for another connection\'s open transaction.'),
         users: z.record(z.string(), z.string()).describe('Login roles and their passwords (`postgres` is the superuser).'),
         setupSql: z.string().describe('SQL run before the traffic starts (tables, rows).'),

@@ -4,7 +4,7 @@
  * second, and the proxy's minimum monthly charge against what the reader can spend.
  */
 import type { Answers } from './answers.ts';
-import { defaultMaxConnections, findInstanceClass } from '../facts/postgres.ts';
+import { connectionLimits, findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles } from '../facts/postgres.ts';
 import { serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
 import { lambda } from '../facts/lambda.ts';
 import { pricing } from '../facts/pricing.ts';
@@ -17,6 +17,8 @@ export interface ConnectionBudget {
    * DBInstanceClassMemory leaves out what the OS and RDS keep), or Aurora's table for the ACU range.
    */
   maxConnectionsBasis: 'nominal-memory' | 'acu-range';
+  /** Slots an ordinary role can never use: the superuser reserve, and on RDS for PostgreSQL rds_superuser's too. */
+  reservedConnections: number;
   /** What other clients hold at their peak. */
   otherConnections: number;
   /** What they leave, and the share of it a direct design may plan for. */
@@ -27,11 +29,15 @@ export interface ConnectionBudget {
 
 export function connectionBudget(answers: Answers): ConnectionBudget {
   const instance = findInstanceClass(answers.instanceClass);
-  const maxConnections = instance ? defaultMaxConnections(instance) : serverlessV2MaxConnections(answers.minAcu, answers.maxAcu);
-  const left = Math.max(0, maxConnections - answers.otherConnections);
+  const maxConnections = instance ? nominalMaxConnections(instance) : serverlessV2MaxConnections(answers.minAcu, answers.maxAcu);
+  // RDS documents rds.rds_superuser_reserved_connections for RDS for PostgreSQL; for Aurora only the
+  // community superuser reserve is counted.
+  const reservedConnections = answers.database === 'rds-postgresql' ? reservedForOrdinaryRoles() : connectionLimits.superuserReservedConnections.value;
+  const left = Math.max(0, maxConnections - reservedConnections - answers.otherConnections);
   return {
     maxConnections,
     maxConnectionsBasis: instance ? 'nominal-memory' : 'acu-range',
+    reservedConnections,
     otherConnections: answers.otherConnections,
     directBudget: Math.floor(left * directConnectionsShare.value),
     connectionsAtPeak: answers.peakConcurrency * poolMaxPerEnvironment.value,

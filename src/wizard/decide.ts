@@ -166,7 +166,7 @@ const maxConnectionsText = (answers: Answers, budget: ConnectionBudget): string 
 function budgetText(answers: Answers, budget: ConnectionBudget, who: string): string {
   const holders = who === 'readers' ? 'the queue consumer and other clients' : 'other clients';
   const others = budget.otherConnections > 0 ? `; ${holders} hold ${count(budget.otherConnections)} of them` : '';
-  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (one per execution environment); ${maxConnectionsText(answers, budget)}${others}, and a direct design should use at most ${count(budget.directBudget)}`;
+  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (one per execution environment); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left`;
 }
 
 const proxyCostText = (answers: Answers, setting: Setting): string =>

@@ -1,10 +1,14 @@
 /**
  * `connlab list` and `connlab simulate`, run as a reader runs them: `node bin/connlab.mjs`.
+ * Each simulate is a whole run in a child process (up to 120 s on a loaded machine), so these tests
+ * get the same bound.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runReportSchema } from '../../src/run/report.ts';
 import { listSandboxIds } from '../../src/sandboxes/load.ts';
+
+const SIMULATE_TIMEOUT_MS = 150_000;
 
 const connlab = (...args: string[]) => {
   const result = spawnSync(process.execPath, ['bin/connlab.mjs', ...args], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname, timeout: 120_000 });
@@ -29,7 +33,23 @@ describe('connlab simulate', () => {
     expect(stdout).toMatch(/^Invocations\s+\d+ total: \d+ succeeded .*, 5 failed/m);
     expect(stdout).toMatch(/^\s+5\s+57P05\s+terminating connection due to idle-session timeout$/m);
     expect(stdout).toContain('What to look for:');
-  });
+    expect(stdout).toMatch(/^Database\s+db\.t3\.micro, PostgreSQL 18, max_connections 112 \(nominal: the formula on nominal memory; a real instance reports less, pass yours with --set maxConnections=N\) \(5 reserved for superusers and rds_superuser\)/m);
+  }, SIMULATE_TIMEOUT_MS);
+
+  it('takes the real max_connections with --set maxConnections, and drops the "nominal" label', () => {
+    const { code, stdout } = connlab('simulate', 'stale-after-freeze', '--variant', 'after', '--set', 'maxConnections=80');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Database\s+db\.t3\.micro, PostgreSQL 18, max_connections 80 \(5 reserved/m);
+  }, SIMULATE_TIMEOUT_MS);
+
+  it('reports RDS for PostgreSQL 15\'s own reserved-slot message with --set engineVersion=15', () => {
+    const { code, stdout, stderr } = connlab('simulate', 'direct-connection', '--set', 'engineVersion=15', '--json');
+    expect(code, stderr).toBe(0);
+    const report = runReportSchema.parse(JSON.parse(stdout));
+    expect(report.database.engineVersion).toBe('15');
+    const messages = report.errors.filter((e) => e.code === '53300').map((e) => e.message).sort();
+    expect(messages).toEqual(['remaining connection slots are reserved for non-replication superuser and rds_superuser connections', 'sorry, too many clients already']);
+  }, SIMULATE_TIMEOUT_MS);
 
   it('prints the RunReport as JSON with --json, honouring --set and --seed', () => {
     const { code, stdout } = connlab('simulate', 'module-pool', '--set', 'poolMax=1', '--set', 'concurrency=20', '--seed', '9', '--json');
@@ -37,7 +57,7 @@ describe('connlab simulate', () => {
     const report = runReportSchema.parse(JSON.parse(stdout));
     expect(report).toMatchObject({ sandbox: 'module-pool', seed: 9, parameters: { poolMax: 1, concurrency: 20 } });
     expect(report.database.peakConnections).toBe(report.environments.peak);
-  });
+  }, SIMULATE_TIMEOUT_MS);
 
   it('exits 2 and lists the valid choices for an unknown sandbox, parameter or value', () => {
     const unknownSandbox = connlab('simulate', 'no-such-sandbox');

@@ -7,6 +7,7 @@ import { nodeHost } from '../../src/engine/host/node.ts';
 import { runSandbox, type RunRequest } from '../../src/run/run.ts';
 import { loadSandbox } from '../../src/sandboxes/load.ts';
 import type { RunReport } from '../../src/run/report.ts';
+import { RUN_TIMEOUT_MS } from '../sandboxes/expectations.ts';
 
 const withoutWall = ({ wallMs: _wallMs, ...rest }: RunReport) => rest;
 
@@ -21,13 +22,13 @@ describe('determinism', () => {
     expect(first.coldStarts).toBeGreaterThan(50);
     const other = await runSandbox(nodeHost, { ...request, seed: 2 });
     expect(withoutWall(other)).not.toEqual(withoutWall(first));
-  });
+  }, RUN_TIMEOUT_MS * 3);
 
   it('also for a run with freezes, thaws and crashes', async () => {
     const request: RunRequest = { sandbox: loadSandbox('stale-after-freeze'), variant: 'before' };
     const [a, b] = [await runSandbox(nodeHost, request), await runSandbox(nodeHost, request)];
     expect(JSON.stringify(withoutWall(a))).toBe(JSON.stringify(withoutWall(b)));
-  });
+  }, RUN_TIMEOUT_MS * 2);
 });
 
 describe('progress and cancellation', () => {

@@ -8,6 +8,8 @@ import { runSandbox } from '../../src/run/run.ts';
 import { checkExpectation } from '../../src/run/expectations.ts';
 import { runReportSchema } from '../../src/run/report.ts';
 import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
+import { engineVersions } from '../../src/facts/postgres.ts';
+import { RUN_TIMEOUT_MS } from './expectations.ts';
 
 const REQUIRED = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];
 
@@ -34,20 +36,32 @@ for (const id of REQUIRED) {
         const result = checkExpectation(expectation, report);
         expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
         expect(report.invocations.total).toBe(report.invocations.succeeded + report.invocations.failed + report.invocations.throttled);
-      });
+      }, RUN_TIMEOUT_MS);
     }
   });
 }
 
+describe('every PostgreSQL sandbox takes the engine version and your max_connections', () => {
+  it('offers engineVersion (default: facts) and a maxConnections override, and says 16+ is community wording', () => {
+    for (const id of listSandboxIds().filter((id) => id !== 'dynamodb')) {
+      const { definition } = loadSandbox(id);
+      const version = definition.parameters.find((p) => p.key === 'engineVersion');
+      expect(version, id).toMatchObject({ kind: 'choice', default: engineVersions.default.value, choices: [...engineVersions.choices.value], binds: ['database.engineVersion'] });
+      expect(definition.parameters.find((p) => p.key === 'maxConnections'), id).toMatchObject({ kind: 'number', binds: ['database.maxConnections'] });
+      expect(definition.notModelled.some((line) => line.includes('community wording')), id).toBe(true);
+    }
+  });
+});
+
 describe('the errors the chapter quotes, exactly', () => {
-  it('direct-connection fails with both 53300 messages of PostgreSQL 16+', async () => {
+  it('direct-connection fails with both 53300 messages of PostgreSQL 16+ (community wording), the default version', async () => {
     const report = await runSandbox(nodeHost, { sandbox: loadSandbox('direct-connection') });
     const messages = report.errors.filter((e) => e.code === '53300').map((e) => e.message).sort();
     expect(messages).toEqual(['remaining connection slots are reserved for roles with the SUPERUSER attribute', 'sorry, too many clients already']);
     const failure = report.logs.find((log) => log.lines.some((line) => line.includes('ERROR\tInvoke Error')));
     expect(failure?.lines[0]).toMatch(/^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/);
     expect(failure?.lines.at(-1)).toMatch(/^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 512 MB(\tInit Duration: \d+\.\d\d ms)?$/);
-  });
+  }, RUN_TIMEOUT_MS);
 
   it('stale-after-freeze fails with the error pg raises after thaw, and the runtime exits', async () => {
     const report = await runSandbox(nodeHost, { sandbox: loadSandbox('stale-after-freeze'), variant: 'before' });
@@ -56,5 +70,5 @@ describe('the errors the chapter quotes, exactly', () => {
     expect(crash?.lines.join('\n')).toContain('Runtime.ExitError');
     // Each environment is replaced by a cold one after its crash.
     expect(report.coldStarts).toBe(10);
-  });
+  }, RUN_TIMEOUT_MS);
 });

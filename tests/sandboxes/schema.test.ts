@@ -32,9 +32,12 @@ describe('sandbox schema', () => {
 
   it('resolves parameters with their ranges, units and choices, and binds them into the run configuration', () => {
     const { definition } = loadSandbox('stale-after-freeze');
-    const values = resolveParameters(definition, { gap: '90', callers: 3 });
-    expect(values).toEqual({ idleSessionTimeout: 60, gap: 90, callers: 3 });
+    const values = resolveParameters(definition, { gap: '90', callers: 3, engineVersion: '15', maxConnections: '80' });
+    expect(values).toEqual({ idleSessionTimeout: 60, gap: 90, callers: 3, maxConnections: 80, engineVersion: '15' });
     const config = applyParameters(definition, values);
+    expect(config.database).toMatchObject({ engineVersion: '15', maxConnections: 80, tcpKeepalives: { idleMs: 300_000, intervalMs: 30_000, count: 2 } });
+    expect(applyParameters(definition, resolveParameters(definition)).database).toMatchObject({ engineVersion: '18', maxConnections: 0 });
+    expect(() => resolveParameters(definition, { engineVersion: '14' })).toThrow(/Valid choices: 15, 16, 17, 18/);
     expect(config.traffic[1]!.startMs).toBe(90_000);
     expect(config.traffic.map((t) => (t.kind === 'spike' ? t.concurrency : 0))).toEqual([3, 3]);
     expect(config.database.idleSessionTimeoutMs).toBe(60_000);

@@ -41,11 +41,11 @@ describe('decide: table of situations', () => {
   });
 
   it('computes the direct budget from the instance-class formula', () => {
-    // 2 GiB / 9,531,392 bytes = 225 connections; half of them for the direct design.
-    expect(connectionBudget(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 112 }))).toMatchObject({ maxConnections: 225, directBudget: 112, connectionsAtPeak: 112 });
+    // 2 GiB / 9,531,392 bytes = 225 connections; RDS keeps 5; half of the rest for the direct design.
+    expect(connectionBudget(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 112 }))).toMatchObject({ maxConnections: 225, reservedConnections: 5, directBudget: 110, connectionsAtPeak: 112 });
     expect(connectionBudget(with_({ instanceClass: 'db.r6g.2xlarge', peakConcurrency: 1 })).maxConnections).toBe(5000);
-    expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 112 })).pattern).toBe('module-pool');
-    expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 113 })).pattern).toBe('rds-proxy');
+    expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 110 })).pattern).toBe('module-pool');
+    expect(decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 111 })).pattern).toBe('rds-proxy');
   });
 
   it('ties every reason to the answers it rests on', () => {
@@ -89,7 +89,7 @@ describe('decide: contradictory answers', () => {
 describe('decide: what would change the answer', () => {
   it('names the concurrency threshold of the direct design', () => {
     const recommendation = decide(with_({ instanceClass: 'db.t4g.small', peakConcurrency: 500 }));
-    expect(recommendation.whatWouldChange).toContain('At 112 concurrent invocations or fewer: a module-level pool connecting directly.');
+    expect(recommendation.whatWouldChange).toContain('At 110 concurrent invocations or fewer: a module-level pool connecting directly.');
     expect(recommendation.whatWouldChange).toContain('If writes could go through a queue: an SQS queue with a capped batch consumer.');
   });
   it('warns when the peak exceeds the default account concurrency', () => {

@@ -41,10 +41,10 @@ describe('the instance-class figure is labelled nominal', () => {
 
 describe('rule 16: the connection budget is per database, shared with other clients', () => {
   const table: Array<[string, Partial<Answers>, number, Pattern]> = [
-    ['alone on db.t4g.small: 100 invocations fit the direct 112', { peakConcurrency: 100, otherConnections: 0 }, 112, 'module-pool'],
-    ['50 other connections leave 175, of which 87: 100 invocations no longer fit', { peakConcurrency: 100, otherConnections: 50 }, 87, 'rds-proxy'],
+    ['alone on db.t4g.small: 225 less RDS\'s 5 reserved slots, half of it 110: 100 invocations fit', { peakConcurrency: 100, otherConnections: 0 }, 110, 'module-pool'],
+    ['50 other connections leave 170 after the 5 reserved, of which 85: 100 invocations no longer fit', { peakConcurrency: 100, otherConnections: 50 }, 85, 'rds-proxy'],
     ['others holding every connection leave no direct budget', { peakConcurrency: 10, otherConnections: 300 }, 0, 'rds-proxy'],
-    ['another function with 1,000 connections on db.r6g.large leaves 401 of 1,802', { instanceClass: 'db.r6g.large', peakConcurrency: 500, otherConnections: 1000 }, 401, 'rds-proxy'],
+    ['another function with 1,000 connections on db.r6g.large leaves 797 of 1,802 (5 reserved), half 398', { instanceClass: 'db.r6g.large', peakConcurrency: 500, otherConnections: 1000 }, 398, 'rds-proxy'],
   ];
   it.each(table)('%s', (_name, patch, directBudget, pattern) => {
     const r = decide(with_(patch));
@@ -76,17 +76,17 @@ describe('rule 17: asynchronous writes go to a queue; reads still need a pool or
     }
   });
   it('the reads share the budget with the queue consumer', () => {
-    // db.t4g.small: 112 direct, the consumer takes 10, so the reads' cap is 102.
+    // db.t4g.small: 110 direct, the consumer takes 10, so the reads' cap is 100.
     const r = decide(with_({ peakConcurrency: 3000, asyncWritesOk: 'yes', monthlySpendUsd: 0 }));
-    expect(r.reservedConcurrency).toBe(102);
+    expect(r.reservedConcurrency).toBe(100);
   });
 });
 
 describe('rule 18: a small peak on a large instance needs no proxy, spiky or not', () => {
   const table: Array<[string, Partial<Answers>, Pattern]> = [
     ['spiky, peak 20 on db.r6g.large', { instanceClass: 'db.r6g.large', peakConcurrency: 20, traffic: 'spiky' }, 'module-pool'],
-    ['spiky, peak 901 on db.r6g.large (exactly half of 1,802)', { instanceClass: 'db.r6g.large', peakConcurrency: 901, traffic: 'spiky' }, 'module-pool'],
-    ['spiky, peak 902 on db.r6g.large', { instanceClass: 'db.r6g.large', peakConcurrency: 902, traffic: 'spiky' }, 'rds-proxy'],
+    ['spiky, peak 898 on db.r6g.large (exactly half of 1,802 less 5 reserved)', { instanceClass: 'db.r6g.large', peakConcurrency: 898, traffic: 'spiky' }, 'module-pool'],
+    ['spiky, peak 899 on db.r6g.large', { instanceClass: 'db.r6g.large', peakConcurrency: 899, traffic: 'spiky' }, 'rds-proxy'],
     ['steady, peak 20 on db.r6g.large', { instanceClass: 'db.r6g.large', peakConcurrency: 20, traffic: 'steady' }, 'module-pool'],
   ];
   it.each(table)('%s', (_name, patch, pattern) => {
@@ -129,7 +129,7 @@ describe('rule 20: like with like', () => {
     ['199 environments: under 200', { instanceClass: 'db.r6g.large', peakConcurrency: 199 }, 199, false],
     ['300 environments on a large instance: 300 new connections/s, over 200', { instanceClass: 'db.r6g.2xlarge', peakConcurrency: 300 }, 300, true],
     ['a 5,000 spike behind the proxy: Lambda starts 1,000 at once', { peakConcurrency: 5000 }, 1000, true],
-    ['a capped pool opens at most its reserved concurrency', { peakConcurrency: 5000, monthlySpendUsd: 0 }, 112, false],
+    ['a capped pool opens at most its reserved concurrency', { peakConcurrency: 5000, monthlySpendUsd: 0 }, 110, false],
   ];
   it.each(table)('%s', (_name, patch, rate, over) => {
     const r = decide(with_({ auth: 'iam', ...patch }));
@@ -164,7 +164,7 @@ describe('rule 21: what the reader can spend', () => {
   });
   it('a capped pool says what it throttles, and what spend would bring the proxy', () => {
     const r = decide(with_({ peakConcurrency: 500, monthlySpendUsd: 21 }));
-    expect(r.reservedConcurrency).toBe(112);
+    expect(r.reservedConcurrency).toBe(110);
     expect(text(r)).toContain('above the $21.00 you can spend');
     expect(text(r)).toContain('TooManyRequestsException');
     expect(r.whatWouldChange).toContain('If you could spend $22.00 a month: RDS Proxy.');

@@ -63,6 +63,9 @@ function peak(values: readonly number[]): string {
 export function summary(report: RunReport, sandbox: SandboxSource): string {
   const { definition } = sandbox;
   const i = report.invocations;
+  const nominal = report.database.maxConnectionsNominal
+    ? ` (nominal: the formula on nominal memory; a real instance reports less${definition.parameters.some((p) => p.key === 'maxConnections') ? ', pass yours with --set maxConnections=N' : ''})`
+    : '';
   const share = (part: number) => (i.total ? ` (${((100 * part) / i.total).toFixed(1)} %)` : '');
   const rows: Array<[string, string]> = [
     ['Sandbox', `${report.sandbox} / ${report.variant} (${report.handler})`],
@@ -73,9 +76,12 @@ export function summary(report: RunReport, sandbox: SandboxSource): string {
     ['Cold starts', n(report.coldStarts)],
     ['Environments', `peak ${n(report.environments.peak)}, reclaimed ${n(report.environments.reclaimed)}, crashed ${n(report.environments.crashed)}`],
     ['ConcurrentExecutions', `peak ${peak(report.series.ConcurrentExecutions)} of ${n(report.lambda.concurrencyLimit)}`],
-    ['Database', `${report.database.instanceClass}, max_connections ${n(report.database.maxConnections)} (${report.database.reservedConnections} reserved for superusers), ${report.database.vcpus} vCPUs`],
+    [
+      'Database',
+      `${report.database.instanceClass}, PostgreSQL ${report.database.engineVersion}, max_connections ${n(report.database.maxConnections)}${nominal} (${report.database.reservedConnections} reserved for superusers and rds_superuser), ${report.database.vcpus} vCPUs`,
+    ],
     ['DatabaseConnections', `peak ${peak(report.series.DatabaseConnections)}, ${n(report.database.accepted)} opened`],
-    ['ZombieConnections', `peak ${peak(report.series.ZombieConnections)}, ${n(report.database.deadClientsReaped)} reaped by the dead-client timeout`],
+    ['ZombieConnections', `peak ${peak(report.series.ZombieConnections)}, ${n(report.database.deadClientsReaped)} reaped by TCP keepalive (${n(report.database.deadClientAfterMs / 1000)} s after the last traffic)`],
     ['Idle-session timeouts', n(report.database.idleSessionTimeouts)],
     ...(report.proxy ? proxySummaryRows(report.proxy) : []),
     ...servicesSummaryRows(report),

@@ -7,7 +7,7 @@
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { resolveParameters } from '../../sandboxes/parameters.ts';
-import { defaultMaxConnections, findInstanceClass } from '../../facts/postgres.ts';
+import { findInstanceClass, nominalMaxConnections } from '../../facts/postgres.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
 import type { RunChart } from './chart.ts';
 import { renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
@@ -45,9 +45,11 @@ function historyState(): Record<string, unknown> {
 const linkAlreadyOpened = (id: string) => historyState()[openedLinkKey(id)] === true;
 const markLinkOpened = (id: string, url?: URL) => history.replaceState({ ...historyState(), [openedLinkKey(id)]: true }, '', url);
 
-const maxConnectionsFor = (instanceClass: string | number | undefined) => {
+/** The chart's limit line: the reader's own max_connections when given, else the class's nominal figure. */
+const maxConnectionsFor = (instanceClass: string | number | undefined, override: string | number | null | undefined) => {
+  if (Number(override) > 0) return Number(override);
   const instance = findInstanceClass(String(instanceClass));
-  return instance ? defaultMaxConnections(instance) : 0;
+  return instance ? nominalMaxConnections(instance) : 0;
 };
 
 /** The share-link codec and the chart load when first needed, keeping the island small before Run. */
@@ -409,7 +411,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     const columns: Array<{ label: string; report: RunReport }> = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
-      chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass));
+      chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections));
       const edited = edits[each.handler];
       const report = await runOnce(each.id, values, edited);
       if (!report) break;
@@ -456,7 +458,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     }
     results.hidden = false;
     chart ??= (await loadChart()).createChart(find<HTMLElement>(root, '[data-chart]'));
-    chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass));
+    chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections));
     const handlerSource = editor.text();
     const started = performance.now();
     let firstSampleAt: number | undefined;
@@ -485,7 +487,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           renderLogs(logView, logEnvironment, report, logFilter);
           pinButton.disabled = false;
           const failures = report.invocations.failed + report.invocations.throttled;
-          status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}.`;
+          status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
           root.dataset.lastRunMs = String(Math.round(performance.now() - started));
         },
         onFailed: (error) => {

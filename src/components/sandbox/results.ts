@@ -22,8 +22,15 @@ const rows: Row[] = [
   { label: 'Cold starts', value: (r) => number(r.coldStarts) },
   { label: 'Peak concurrent executions', value: (r) => `${number(r.lambda.peakConcurrency)} of ${number(r.lambda.concurrencyLimit)}` },
   { label: 'Peak execution environments', value: (r) => number(r.environments.peak) },
-  { label: 'Peak database connections', value: (r) => `${number(r.database.peakConnections)} of max_connections ${number(r.database.maxConnections)}` },
+  { label: 'Peak database connections', value: (r) => `${number(r.database.peakConnections)} of max_connections ${number(r.database.maxConnections)}${r.database.maxConnectionsNominal ? ' (nominal)' : ''}` },
+  {
+    label: 'Database engine, reserved slots',
+    value: (r) => `PostgreSQL ${r.database.engineVersion}, ${number(r.database.reservedConnections)} for superusers and rds_superuser`,
+  },
 ];
+
+/** Says what "(nominal)" means, under the table, whenever a run shows a nominal figure. */
+const NOMINAL_NOTE = 'Nominal: the formula on the instance class\'s nominal memory. A real instance reports less (SHOW max_connections); give a sandbox yours with its maxConnections parameter.';
 
 /** Rows for the services a sandbox has, shown only when a report carries them. */
 const serviceRows: Array<Row & { present(report: RunReport): boolean }> = [
@@ -109,6 +116,7 @@ export function renderSummary(parent: HTMLElement, report: RunReport, pinned?: {
     body.append(tr);
   }
   table.append(caption, thead, body);
+  const nominal = [report, ...(pinned ? [pinned.report] : [])].some((r) => r.database.maxConnectionsNominal);
 
   const errors = document.createElement('div');
   const heading = document.createElement('p');
@@ -125,7 +133,7 @@ export function renderSummary(parent: HTMLElement, report: RunReport, pinned?: {
     }
     errors.append(list);
   }
-  parent.replaceChildren(scrollable(table, 'Summary of the run'), errors);
+  parent.replaceChildren(scrollable(table, 'Summary of the run'), ...(nominal ? [Object.assign(document.createElement('p'), { className: 'note', textContent: NOMINAL_NOTE })] : []), errors);
 }
 
 /** Several runs as columns of one table: every variant of a sandbox, side by side. */
@@ -151,7 +159,8 @@ export function renderComparison(parent: HTMLElement, columns: Array<{ label: st
     body.append(tr);
   }
   table.append(caption, thead, body);
-  parent.replaceChildren(scrollable(table, 'Variants compared'));
+  const nominal = columns.some((column) => column.report.database.maxConnectionsNominal);
+  parent.replaceChildren(scrollable(table, 'Variants compared'), ...(nominal ? [Object.assign(document.createElement('p'), { className: 'note', textContent: NOMINAL_NOTE })] : []));
 }
 
 export type { Row as SummaryRow };

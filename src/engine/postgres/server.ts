@@ -11,8 +11,8 @@
 import { Buffer } from 'buffer';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
-import type { ErrorFields } from '../../facts/postgres.ts';
-import { postgresErrors } from '../../facts/postgres.ts';
+import type { ErrorFields, KeepaliveSettings } from '../../facts/postgres.ts';
+import { deadClientAfterMs, postgresErrors } from '../../facts/postgres.ts';
 import type { ClientSocket, Listener, ServerSide } from './network.ts';
 import { SessionLock } from './session.ts';
 import * as wire from './wire.ts';
@@ -28,15 +28,18 @@ export interface ServerCosts {
 
 export interface VirtualPostgresOptions {
   maxConnections: number;
-  superuserReservedConnections: number;
+  /** Slots only superusers may take: superuser_reserved_connections, plus rds.rds_superuser_reserved_connections on RDS. */
+  reservedConnections: number;
+  /** What an ordinary role gets when only reserved slots are left (the wording depends on the engine version). */
+  reservedSlotError: ErrorFields;
   vcpus: number;
   /** user -> password. Users not listed fail authentication like a wrong password does. */
   users: Readonly<Record<string, string>>;
   superusers: readonly string[];
   /** 0 disables it, like PostgreSQL's default. */
   idleSessionTimeoutMs: number;
-  /** How long a connection whose client vanished (no FIN) stays, counted from its last traffic. */
-  deadClientTimeoutMs: number;
+  /** tcp_keepalives_idle/interval/count: a client that answers no probe is dropped idle + interval × count after its last traffic. */
+  keepalives: KeepaliveSettings;
   /** How long a connection waits for another connection's open transaction before giving up. */
   sessionWaitLimitMs: number;
   costs: ServerCosts;
@@ -258,7 +261,7 @@ class ServerConnection implements ServerSide {
       server.zombies++;
       server.changed();
     }
-    const at = Math.max(this.#scheduler.now, this.#lastTraffic + server.options.deadClientTimeoutMs);
+    const at = Math.max(this.#scheduler.now, this.#lastTraffic + deadClientAfterMs(server.options.keepalives));
     this.#scheduler.at(at, () => {
       if (this.#phase === 'closed') return;
       server.stats.deadClientsReaped++;
@@ -333,7 +336,7 @@ class ServerConnection implements ServerSide {
 
   #password(message: Buffer): void {
     const server = this.#server;
-    const { costs, users, superusers, maxConnections, superuserReservedConnections } = server.options;
+    const { costs, users, superusers, maxConnections, reservedConnections, reservedSlotError } = server.options;
     const given = message.subarray(5, message.length - 1).toString('utf8');
     const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), costs.authenticationMs);
     this.#freeAt = ready;
@@ -345,11 +348,11 @@ class ServerConnection implements ServerSide {
       void this.#close('auth-failed', { at: ready });
       return;
     }
-    if (!superusers.includes(this.#user) && maxConnections - server.active < superuserReservedConnections) {
+    if (!superusers.includes(this.#user) && maxConnections - server.active < reservedConnections) {
       // InitPostgres: checked after authentication, so AuthenticationOk comes first.
       server.stats.rejectedReserved++;
-      server.event('reject', `${postgresErrors.reservedForSuperuser.value.M} (${server.active} of ${maxConnections} in use)`, '53300');
-      this.#send(Buffer.concat([wire.authenticationOk(), errorBytes(postgresErrors.reservedForSuperuser.value)]), ready);
+      server.event('reject', `${reservedSlotError.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      this.#send(Buffer.concat([wire.authenticationOk(), errorBytes(reservedSlotError)]), ready);
       void this.#close('reserved-slots', { at: ready });
       return;
     }

@@ -8,7 +8,7 @@ import type { EngineHost } from '../host/host.ts';
 import { Scheduler } from '../clock/scheduler.ts';
 import { Environment } from '../lambda/environment.ts';
 import { compileCommonJs, instantiate, instantiateShared, requireFor } from '../lambda/modules.ts';
-import { serverCosts } from '../../facts/postgres.ts';
+import { rdsKeepalives, reservedForOrdinaryRoles, reservedSlotError, serverCosts } from '../../facts/postgres.ts';
 import { Network } from './network.ts';
 import { VirtualPostgres, type VirtualPostgresOptions } from './server.ts';
 
@@ -31,14 +31,16 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/** An RDS for PostgreSQL 16+ instance with 100 connections and RDS's reservations and keepalives. */
 export const defaultServerOptions: VirtualPostgresOptions = {
   maxConnections: 100,
-  superuserReservedConnections: 3,
+  reservedConnections: reservedForOrdinaryRoles(),
+  reservedSlotError: reservedSlotError('16'),
   vcpus: 2,
   users: { postgres: 'postgres', app: 'app-password' },
   superusers: ['postgres'],
   idleSessionTimeoutMs: 0,
-  deadClientTimeoutMs: 600_000,
+  keepalives: rdsKeepalives,
   sessionWaitLimitMs: 5_000,
   costs: {
     backendStartMs: serverCosts.backendStart.value,

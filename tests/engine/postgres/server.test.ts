@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeHost } from '../../../src/engine/host/node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
+import { reservedSlotError } from '../../../src/facts/postgres.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Pg = { Client: new (config: object) => any; Pool: new (config: object) => any };
@@ -57,7 +58,7 @@ describe('virtual PostgreSQL: handshake', () => {
 
 describe('virtual PostgreSQL: admission control', () => {
   it('sends "too many clients" before authentication and the reserved-slot error after AuthenticationOk', async () => {
-    const { bench, pg, config } = await open({ maxConnections: 5, superuserReservedConnections: 2 });
+    const { bench, pg, config } = await open({ maxConnections: 5, reservedConnections: 2 });
     const result = await bench.run(async () => {
       const apps = [];
       for (let i = 0; i < 3; i++) {
@@ -84,8 +85,33 @@ describe('virtual PostgreSQL: admission control', () => {
     expect(bench.server.active).toBe(0);
   });
 
+  it('keeps RDS\'s 3 + 2 reserved slots from an ordinary role, and words the refusal as the engine version does', async () => {
+    const admit = async (version: '15' | '18') => {
+      const { bench: b, pg, config } = await open({ maxConnections: 10, reservedSlotError: reservedSlotError(version) });
+      const result = await b.run(async () => {
+        const apps = [];
+        for (;;) {
+          const c = new pg.Client(config());
+          const error = await c.connect().then(() => null, (e: unknown) => e);
+          if (error) return { apps: apps.length, error, superuser: await new pg.Client(config('postgres', 'postgres')).connect().then(() => 'connected') };
+          apps.push(c);
+        }
+      });
+      await b.close();
+      bench = null;
+      return result;
+    };
+    const rds15 = await admit('15');
+    expect(rds15.apps).toBe(5);
+    expect(fields(rds15.error)).toEqual({ name: 'error', code: '53300', severity: 'FATAL', message: 'remaining connection slots are reserved for non-replication superuser and rds_superuser connections', routine: 'InitPostgres', file: 'postinit.c' });
+    expect(rds15.superuser).toBe('connected');
+    const rds18 = await admit('18');
+    expect(rds18.apps).toBe(5);
+    expect((rds18.error as Error).message).toBe('remaining connection slots are reserved for roles with the SUPERUSER attribute');
+  });
+
   it('frees the slot on Terminate and rolls back what the connection left open', async () => {
-    const { bench, pg, config } = await open({ maxConnections: 4, superuserReservedConnections: 0 });
+    const { bench, pg, config } = await open({ maxConnections: 4, reservedConnections: 0 });
     const count = await bench.run(async () => {
       const setup = new pg.Client(config());
       await setup.connect();
@@ -190,8 +216,8 @@ describe('virtual PostgreSQL: timeouts', () => {
     expect(bench.server.stats.idleSessionTimeouts).toBe(1);
   });
 
-  it('keeps the connection of a vanished client until the dead-client timeout', async () => {
-    const { bench, pg, config } = await open({ deadClientTimeoutMs: 60_000 });
+  it('keeps the connection of a vanished client until RDS\'s keepalives give up: 300 s idle, then 2 probes 30 s apart', async () => {
+    const { bench, pg, config } = await open();
     await bench.run(async () => {
       const c = new pg.Client(config());
       await c.connect();
@@ -201,9 +227,9 @@ describe('virtual PostgreSQL: timeouts', () => {
     bench.network.vanish(bench.client);
     expect(bench.server.active).toBe(1);
     expect(bench.server.zombies).toBe(1);
-    await bench.scheduler.run({ until: lastTraffic + 59_000 });
+    await bench.scheduler.run({ until: lastTraffic + 359_000 });
     expect(bench.server.active).toBe(1);
-    await bench.scheduler.run({ until: lastTraffic + 61_000 });
+    await bench.scheduler.run({ until: lastTraffic + 361_000 });
     expect(bench.server.active).toBe(0);
     expect(bench.server.zombies).toBe(0);
     expect(bench.server.stats.deadClientsReaped).toBe(1);
