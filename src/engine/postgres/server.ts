@@ -340,7 +340,7 @@ class ServerConnection implements ServerSide {
     const given = message.subarray(5, message.length - 1).toString('utf8');
     const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), costs.authenticationMs);
     this.#freeAt = ready;
-    if (users[this.#user] === undefined || users[this.#user] !== given) {
+    if (!Object.hasOwn(users, this.#user) || users[this.#user] !== given) {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
       server.event('reject', fields.M, '28P01');
