@@ -4,7 +4,7 @@
  * environment's timers (the `pg` pool's among them) do not fire, and a dead one's never do.
  */
 import { Buffer } from 'buffer';
-import { EventEmitter } from 'events';
+import { EventEmitter } from '../host/polyfills.ts';
 import type { EventOwner, ScheduledEvent, Scheduler } from '../clock/scheduler.ts';
 import { format } from './format.ts';
 
@@ -47,6 +47,18 @@ export class Environment implements EventOwner {
     this.#scheduler = scheduler;
     this.#options = options;
     this.globals = this.#makeGlobals();
+  }
+
+  /**
+   * The global object of this environment's handler compartment: the module globals, and a `Math`
+   * whose `random()` draws from the run's seeded generator (SES's shared `Math` has no `random`,
+   * and wall-clock randomness would break determinism anyway).
+   */
+  handlerGlobals(): Record<string, unknown> {
+    const rng = this.#scheduler.rng;
+    const { random: _random, ...descriptors } = Object.getOwnPropertyDescriptors(Math);
+    const math = Object.defineProperties({ random: () => rng.next() }, descriptors);
+    return { ...this.globals, Math: Object.freeze(math) };
   }
 
   park(event: ScheduledEvent): void {
