@@ -18,6 +18,24 @@ export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
 export const MODULE_GLOBALS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'process', 'Date', 'performance', 'console', 'Buffer'] as const;
 export type ModuleGlobals = Record<(typeof MODULE_GLOBALS)[number], unknown>;
 
+/**
+ * Wall-clock milliseconds spent inside handler timer and immediate callbacks, for every environment
+ * of the process. The browser tells a Worker nothing about its heap, so the Worker's watchdog reads
+ * this instead: a handler whose own timers keep the engine busy (allocating in a fast `setInterval`
+ * while it yields) shows up here long before the tab runs out of memory. Never part of a result.
+ */
+let handlerTimerWallMs = 0;
+export const handlerTimerWork = (): number => handlerTimerWallMs;
+
+function timed(run: () => void): void {
+  const start = performance.now();
+  try {
+    run();
+  } finally {
+    handlerTimerWallMs += performance.now() - start;
+  }
+}
+
 interface TimerHandle {
   event: ScheduledEvent | null;
   id: number;
@@ -159,7 +177,7 @@ export class Environment implements EventOwner {
           this.event = null;
           timers.delete(this.id);
         }
-        this.#run();
+        timed(this.#run);
       }
       ref(): this {
         this.#ref = true;
@@ -248,7 +266,7 @@ export class Environment implements EventOwner {
       clearInterval: clear,
       setImmediate: (run: (...a: unknown[]) => void, ...args: unknown[]) => {
         const handle: TimerHandle = { event: null, id: environment.#nextTimer++ };
-        handle.event = scheduler.at(scheduler.now, () => run(...args), environment, 'immediate');
+        handle.event = scheduler.at(scheduler.now, () => timed(() => run(...args)), environment, 'immediate');
         return Object.assign(handle, { ref: () => handle, unref: () => handle, hasRef: () => true });
       },
       clearImmediate: clear,
