@@ -36,7 +36,8 @@ function timed(run: () => void): void {
   }
 }
 
-interface TimerHandle {
+/** What the engine keeps about a timer; never on the handle a handler gets, whose code could otherwise move or re-own the scheduler's event. */
+interface TimerRecord {
   event: ScheduledEvent | null;
   id: number;
 }
@@ -57,7 +58,9 @@ export class Environment implements EventOwner {
   readonly #options: EnvironmentOptions;
   #parked: ScheduledEvent[] = [];
   #parkedMicrotasks: Array<() => void> = [];
-  readonly #timers = new Map<number, TimerHandle>();
+  /** Pending timers by id (`clearTimeout(id)` works with the number too), and each handle's record. */
+  readonly #timers = new Map<number, TimerRecord>();
+  readonly #records = new WeakMap<object, TimerRecord>();
   #nextTimer = 1;
 
   constructor(scheduler: Scheduler, options: EnvironmentOptions) {
@@ -145,16 +148,16 @@ export class Environment implements EventOwner {
     const environment = this;
     const scheduler = this.#scheduler;
     const timers = this.#timers;
+    const records = this.#records;
     const clear = (handle: unknown) => {
-      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.get(Number(handle)) : (handle as TimerHandle | null);
+      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.get(Number(handle)) : typeof handle === 'object' && handle !== null ? records.get(handle) : undefined;
       if (!timer || !timer.event) return;
       scheduler.cancel(timer.event);
       timer.event = null;
       timers.delete(timer.id);
     };
-    class Timeout implements TimerHandle {
-      event: ScheduledEvent | null = null;
-      readonly id = environment.#nextTimer++;
+    class Timeout {
+      readonly #record: TimerRecord = { event: null, id: environment.#nextTimer++ };
       readonly #run: () => void;
       readonly #ms: number;
       readonly #repeat: boolean;
@@ -165,17 +168,18 @@ export class Environment implements EventOwner {
         this.#ms = delay;
         this.#repeat = repeat;
         this.#run = () => run(...args);
-        timers.set(this.id, this);
+        timers.set(this.#record.id, this.#record);
+        records.set(this, this.#record);
         this.#arm();
       }
       #arm(): void {
-        this.event = scheduler.after(this.#ms, () => this.#fire(), environment, 'timer');
+        this.#record.event = scheduler.after(this.#ms, () => this.#fire(), environment, 'timer');
       }
       #fire(): void {
         if (this.#repeat) this.#arm();
         else {
-          this.event = null;
-          timers.delete(this.id);
+          this.#record.event = null;
+          timers.delete(this.#record.id);
         }
         timed(this.#run);
       }
@@ -191,8 +195,8 @@ export class Environment implements EventOwner {
         return this.#ref;
       }
       refresh(): this {
-        if (this.event) {
-          scheduler.cancel(this.event);
+        if (this.#record.event) {
+          scheduler.cancel(this.#record.event);
           this.#arm();
         }
         return this;
@@ -202,7 +206,7 @@ export class Environment implements EventOwner {
         return this;
       }
       [Symbol.toPrimitive](): number {
-        return this.id;
+        return this.#record.id;
       }
     }
     const process = new EventEmitter() as EventEmitter & Record<string, unknown>;
@@ -265,9 +269,11 @@ export class Environment implements EventOwner {
       setInterval: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(run, ms, args, true),
       clearInterval: clear,
       setImmediate: (run: (...a: unknown[]) => void, ...args: unknown[]) => {
-        const handle: TimerHandle = { event: null, id: environment.#nextTimer++ };
-        handle.event = scheduler.at(scheduler.now, () => timed(() => run(...args)), environment, 'immediate');
-        return Object.assign(handle, { ref: () => handle, unref: () => handle, hasRef: () => true });
+        const record: TimerRecord = { event: null, id: environment.#nextTimer++ };
+        record.event = scheduler.at(scheduler.now, () => timed(() => run(...args)), environment, 'immediate');
+        const handle: object = { ref: () => handle, unref: () => handle, hasRef: () => true };
+        records.set(handle, record);
+        return handle;
       },
       clearImmediate: clear,
       queueMicrotask: (task: () => void) => environment.#microtask(task),

@@ -196,6 +196,18 @@ describe('handler isolation: shared modules', () => {
     expect(Object.keys(tried)).toHaveLength(8);
   });
 
+  it('hands out timer handles that carry none of the scheduler: a handler cannot move or re-own its events', async () => {
+    const handler = `export const handler = async () => {
+      const handles = [setTimeout(() => {}, 1000), setInterval(() => {}, 1000), setImmediate(() => {})];
+      const exposed = handles.flatMap((h) => Object.getOwnPropertyNames(h).concat(Object.getOwnPropertyNames(Object.getPrototypeOf(h))))
+        .filter((name) => name !== '__proto__').filter((name) => { try { const v = handles.find((h) => name in h)[name]; return v !== null && typeof v === 'object'; } catch { return false; } });
+      handles.forEach((h) => { clearTimeout(h); clearInterval(h); clearImmediate(h); });
+      console.log(JSON.stringify(exposed));
+      return 1;
+    };`;
+    expect(printed(await run(handler))).toEqual(['[]']);
+  });
+
   it('gives Math.random from the run seed, so an edited handler that uses it still runs deterministically', async () => {
     const handler = `export const handler = async () => { console.log(Math.random()); return 1; };`;
     const [a, b] = [printed(await run(handler)), printed(await run(handler))];
