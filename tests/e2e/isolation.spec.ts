@@ -81,8 +81,8 @@ test('a hostile handler cannot forge the report, poison the next run or reach an
   const sandbox = await openSandbox(page);
   await setCode(page, sandbox, hostile(`http://127.0.0.1:${port}/`));
   await runAndWait(sandbox);
-  // The page reports the engine's own count: all five invocations failed with the probes' findings.
-  await expect(sandbox.getByRole('status')).toContainText('5 invocations, 0 succeeded, 5 failed or throttled');
+  // The page reports the engine's own count: every invocation failed, with the probes' findings.
+  await expect(sandbox.getByRole('status')).toHaveText(/Run finished: (\d+) invocations, 0 succeeded, \1 failed or throttled/);
   const errors = sandbox.locator('[data-summary]');
   for (const probe of ['forge postMessage":"ReferenceError', 'forge self.postMessage":"ReferenceError', 'replace Array.prototype.push":"TypeError', 'add Object.prototype.toJSON":"TypeError', 'replace Promise.prototype.then":"TypeError', 'replace Math.max":"TypeError', 'fetch":"ReferenceError', 'WebSocket":"ReferenceError', 'EventSource":"ReferenceError', 'blob Worker":"ReferenceError', 'importScripts":"ReferenceError']) {
     await expect(errors).toContainText(probe);
@@ -100,7 +100,7 @@ test('a hostile handler cannot forge the report, poison the next run or reach an
 `,
   );
   await runAndWait(sandbox);
-  await expect(sandbox.getByRole('status')).toContainText('5 invocations, 5 succeeded, 0 failed');
+  await expect(sandbox.getByRole('status')).toHaveText(/Run finished: (\d+) invocations, \1 succeeded, 0 failed or throttled/);
   await sandbox.getByRole('button', { name: 'Reset code' }).click();
   await runAndWait(sandbox);
   await expect(sandbox.locator('[data-summary]')).toContainText('None: every invocation succeeded.');
