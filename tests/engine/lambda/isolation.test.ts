@@ -77,7 +77,7 @@ describe('handler isolation: intrinsics', () => {
     expect({ push: Array.prototype.push, then: Promise.prototype.then, toISOString: Date.prototype.toISOString, max: Math.max, Promise, Date, Math }).toEqual(originals);
     expect(Object.prototype).not.toHaveProperty('toJSON');
     expect(withoutWall(await run(plain))).toEqual(withoutWall(before));
-  });
+  }, 180_000);
 
   it('keeps replaced globals (globalThis.Promise, Date, Math) inside the environment that replaced them', async () => {
     const hostile = `
@@ -103,7 +103,7 @@ describe('handler isolation: globals', () => {
     // Three environments of one run: each has its own global object, as each Lambda process does.
     const counter = `globalThis.count = (globalThis.count ?? 0) + 1; export const handler = async () => { console.log(globalThis.count); return 1; };`;
     expect(printed(await run(counter, 3))).toEqual(['1', '1', '1']);
-  });
+  }, 180_000);
 
   it('cannot reach the host global object, where Node keeps process and a Worker its postMessage', async () => {
     const host = globalThis as Record<string, unknown>;
