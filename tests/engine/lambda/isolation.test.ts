@@ -88,8 +88,8 @@ describe('handler isolation: intrinsics', () => {
     await run(hostile);
     expect(globalThis.Promise.name).toBe('Promise');
     expect(globalThis.Math.max(1, 2)).toBe(2);
-    const next = printed(await run(`export const handler = async () => { console.log(typeof Promise.resolve, typeof Date.now(), typeof Math.max, Math.random() < 1); return 1; };`));
-    expect(next).toEqual(['function number function true']);
+    const next = printed(await run(`export const handler = async () => { console.log(typeof Promise.resolve, typeof Date.now(), typeof Math.max, Math.random() < 1, new Float64Array(2).length); return 1; };`));
+    expect(next).toEqual(['function number function true 2']);
   });
 });
 
