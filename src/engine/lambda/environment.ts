@@ -79,7 +79,10 @@ export class Environment implements EventOwner {
     const rng = this.#scheduler.rng;
     const { random: _random, ...descriptors } = Object.getOwnPropertyDescriptors(Math);
     const math = Object.defineProperties({ random: () => rng.next() }, descriptors);
-    return { ...this.globals, Math: Object.freeze(math) };
+    // SES leaves the float typed arrays off a compartment's globals (a NaN-bits side channel that
+    // matters to SES's users, not here); Lambda code has them, frozen like every intrinsic.
+    const floats = Object.fromEntries(['Float16Array', 'Float32Array', 'Float64Array'].filter((name) => name in globalThis).map((name) => [name, (globalThis as Record<string, unknown>)[name]]));
+    return { ...this.globals, ...floats, Math: Object.freeze(math) };
   }
 
   park(event: ScheduledEvent): void {
