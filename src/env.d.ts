@@ -11,3 +11,9 @@ declare module 'virtual:connlab/pglite-datadir' {
   const url: string | null;
   export default url;
 }
+
+declare module 'events/events.js' {
+  /** The `events` npm package itself (Node's `events` API), also in Node: see engine/host/polyfills.ts. */
+  const EventEmitter: unknown;
+  export default EventEmitter;
+}

@@ -2,13 +2,15 @@
  * The page's side of the engine Worker: one Worker for every sandbox on the page, created on the
  * first Run and reused, with a watchdog. A handler that never yields (`while (true) {}`) or a Worker
  * that dies stops sending heartbeats; the watchdog then terminates it, says what happened, and the
- * next Run starts a fresh Worker.
+ * next Run starts a fresh Worker. Every message from the Worker is checked (worker-messages.ts)
+ * before it is used: one that does not parse is an engine error, said as such, and ends the Worker.
  */
 import type { RunRequest } from '../../run/run.ts';
 import type { RunReport } from '../../run/report.ts';
 import type { LogEvent, Sample } from '../../engine/metrics/metrics.ts';
 import type { LoadProgress } from '../../engine/host/worker.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
+import type { ReadMessage } from './worker-messages.ts';
 
 /** No message from a running Worker for this long means it is stuck (heartbeats come every 200 ms). */
 const watchdogMs = 2000;
@@ -52,13 +54,20 @@ function send(message: ToWorker): void {
 
 function ensureWorker(): Worker {
   if (worker) return worker;
-  worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'connlab-engine' });
-  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => receive(event.data));
-  worker.addEventListener('error', (event) => {
+  const created = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'connlab-engine' });
+  worker = created;
+  // The checker loads with the Worker (zod stays out of the page until then); messages wait for it in order.
+  const reader = import('./worker-messages.ts').then((module) => module.readWorkerMessage);
+  created.addEventListener('message', (event: MessageEvent<unknown>) => {
+    void reader.then((read) => {
+      if (worker === created) accept(read(event.data));
+    });
+  });
+  created.addEventListener('error', (event) => {
     event.preventDefault();
     discardWorker(`The engine stopped unexpectedly${event.message ? `: ${event.message}` : ''}. A fresh one starts on the next Run.`);
   });
-  return worker;
+  return created;
 }
 
 function discardWorker(reason: string): void {
@@ -76,6 +85,11 @@ function finish(): void {
   active = undefined;
   if (watchdog) clearInterval(watchdog);
   watchdog = undefined;
+}
+
+function accept(read: ReadMessage): void {
+  if (read.ok) receive(read.message);
+  else discardWorker(`The run was stopped: the engine sent a message the page could not read (${read.problem}). A fresh engine starts on the next Run.`);
 }
 
 function receive(message: FromWorker): void {
@@ -113,7 +127,7 @@ function receive(message: FromWorker): void {
       break;
     case 'stopped':
       finish();
-      handlers.onStopped('Stopped.');
+      handlers.onStopped(message.reason ?? 'Stopped.');
       break;
   }
 }

@@ -1,10 +1,18 @@
 /**
  * The Worker that hosts the engine, unchanged, for every sandbox on the page. It checks handler
  * syntax, runs one sandbox at a time, streams samples and events, and beats a heartbeat so the page
- * can tell a long run from a handler stuck in an endless loop.
+ * can tell a long run from a handler stuck in an endless loop. Handler code never runs on this
+ * global object (lambda/isolation.ts): it cannot reach `postMessage` below.
+ *
+ * The heartbeat also watches memory. A handler that allocates while it keeps yielding
+ * (`setInterval(() => hog.push(new Array(2e5).fill(1.5)), 1)`) keeps the heartbeat going while the
+ * tab heads for a crash, so the run is stopped, with the reason, when the heap passes a bound where
+ * the browser reports it, or else (Chromium tells a Worker nothing about its heap) when the
+ * handler's own timers keep the engine busy for most of several beats in a row.
  */
 import { runSandbox } from '../../run/run.ts';
 import { compileHandler } from '../../engine/lambda/modules.ts';
+import { handlerTimerWork } from '../../engine/lambda/environment.ts';
 import { createWorkerHost } from '../../engine/host/worker.ts';
 import type { LogEvent } from '../../engine/metrics/metrics.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
@@ -12,6 +20,27 @@ import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
 const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
 
 let current: { id: number; abort: AbortController } | undefined;
+
+const heartbeatMs = 200;
+/** A heap this large (where the browser reports it) stops the run: far below the 3.8 GB a hoarding handler reached before the tab crashed. */
+const heapLimitBytes = 1.5 * 1024 ** 3;
+/**
+ * Where it does not: a run whose handler timers took more than this share of the wall time in
+ * `busyBeats` beats in a row is stopped. Normal runs spend their time in PostgreSQL and the engine,
+ * well under a tenth in handler timers; a hoarding interval spends nearly all of it there.
+ */
+const busyShare = 0.6;
+const busyBeats = 3;
+
+/** The Worker's JavaScript heap, where the browser reports it (a non-standard Chromium API, absent in Workers today). */
+function heapBytes(): number | undefined {
+  const memory = (performance as { memory?: { usedJSHeapSize?: number } }).memory;
+  return typeof memory?.usedJSHeapSize === 'number' ? memory.usedJSHeapSize : undefined;
+}
+
+class RunawayError extends Error {
+  override name = 'RunawayError';
+}
 let progressTarget = 0;
 const host = createWorkerHost((progress) => post({ type: 'loading', id: progressTarget, progress }));
 
@@ -39,10 +68,23 @@ async function run(id: number, request: Extract<ToWorker, { type: 'run' }>['requ
     if (pending.length) post({ type: 'events', id, events: pending });
     pending = [];
   };
+  let lastBeat = performance.now();
+  let lastWork = handlerTimerWork();
+  let busy = 0;
   const heartbeat = setInterval(() => {
     flush();
-    post({ type: 'heartbeat', id });
-  }, 200);
+    const heap = heapBytes();
+    post({ type: 'heartbeat', id, ...(heap !== undefined ? { heapBytes: heap } : {}) });
+    const now = performance.now();
+    const work = handlerTimerWork();
+    busy = (work - lastWork) / Math.max(1, now - lastBeat) > busyShare ? busy + 1 : 0;
+    [lastBeat, lastWork] = [now, work];
+    if (heap !== undefined && heap > heapLimitBytes) {
+      abort.abort(new RunawayError(`The run was stopped: the engine's memory passed ${(heapLimitBytes / 1024 ** 3).toFixed(1)} GB (${(heap / 1024 ** 3).toFixed(1)} GB), as a handler that keeps allocating does. The sandbox is ready to run again.`));
+    } else if (busy >= busyBeats) {
+      abort.abort(new RunawayError(`The run was stopped: the handler's own timers kept the engine busy for ${((busyBeats * heartbeatMs) / 1000).toFixed(1)} s, as a handler that keeps allocating in a fast setInterval does, before it uses up memory. The sandbox is ready to run again.`));
+    }
+  }, heartbeatMs);
   post({ type: 'started', id });
   try {
     const report = await runSandbox(host, request, {
@@ -59,7 +101,8 @@ async function run(id: number, request: Extract<ToWorker, { type: 'run' }>['requ
     post({ type: 'done', id, report });
   } catch (error) {
     flush();
-    if (abort.signal.aborted) post({ type: 'stopped', id });
+    const reason: unknown = abort.signal.reason;
+    if (abort.signal.aborted) post({ type: 'stopped', id, ...(reason instanceof RunawayError ? { reason: reason.message } : {}) });
     else post({ type: 'failed', id, error: describe(error) });
   } finally {
     clearInterval(heartbeat);

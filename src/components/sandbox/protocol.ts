@@ -23,7 +23,9 @@ export type FromWorker =
   | { type: 'started'; id: number }
   | { type: 'sample'; id: number; sample: Sample }
   | { type: 'events'; id: number; events: LogEvent[] }
-  | { type: 'heartbeat'; id: number }
+  /** heapBytes: the Worker's heap, where the browser reports it. */
+  | { type: 'heartbeat'; id: number; heapBytes?: number }
   | { type: 'done'; id: number; report: RunReport }
   | { type: 'failed'; id: number; error: { name: string; message: string; position?: SourcePosition } }
-  | { type: 'stopped'; id: number };
+  /** reason: why the engine stopped the run itself (the memory watchdog); absent when the reader stopped it. */
+  | { type: 'stopped'; id: number; reason?: string };

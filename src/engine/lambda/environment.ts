@@ -4,7 +4,7 @@
  * environment's timers (the `pg` pool's among them) do not fire, and a dead one's never do.
  */
 import { Buffer } from 'buffer';
-import { EventEmitter } from 'events';
+import { EventEmitter } from '../host/polyfills.ts';
 import type { EventOwner, ScheduledEvent, Scheduler } from '../clock/scheduler.ts';
 import { format } from './format.ts';
 
@@ -18,7 +18,26 @@ export type LogLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
 export const MODULE_GLOBALS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'process', 'Date', 'performance', 'console', 'Buffer'] as const;
 export type ModuleGlobals = Record<(typeof MODULE_GLOBALS)[number], unknown>;
 
-interface TimerHandle {
+/**
+ * Wall-clock milliseconds spent inside handler timer and immediate callbacks, for every environment
+ * of the process. The browser tells a Worker nothing about its heap, so the Worker's watchdog reads
+ * this instead: a handler whose own timers keep the engine busy (allocating in a fast `setInterval`
+ * while it yields) shows up here long before the tab runs out of memory. Never part of a result.
+ */
+let handlerTimerWallMs = 0;
+export const handlerTimerWork = (): number => handlerTimerWallMs;
+
+function timed(run: () => void): void {
+  const start = performance.now();
+  try {
+    run();
+  } finally {
+    handlerTimerWallMs += performance.now() - start;
+  }
+}
+
+/** What the engine keeps about a timer; never on the handle a handler gets, whose code could otherwise move or re-own the scheduler's event. */
+interface TimerRecord {
   event: ScheduledEvent | null;
   id: number;
 }
@@ -39,7 +58,9 @@ export class Environment implements EventOwner {
   readonly #options: EnvironmentOptions;
   #parked: ScheduledEvent[] = [];
   #parkedMicrotasks: Array<() => void> = [];
-  readonly #timers = new Map<number, TimerHandle>();
+  /** Pending timers by id (`clearTimeout(id)` works with the number too), and each handle's record. */
+  readonly #timers = new Map<number, TimerRecord>();
+  readonly #records = new WeakMap<object, TimerRecord>();
   #nextTimer = 1;
 
   constructor(scheduler: Scheduler, options: EnvironmentOptions) {
@@ -47,6 +68,21 @@ export class Environment implements EventOwner {
     this.#scheduler = scheduler;
     this.#options = options;
     this.globals = this.#makeGlobals();
+  }
+
+  /**
+   * The global object of this environment's handler compartment: the module globals, and a `Math`
+   * whose `random()` draws from the run's seeded generator (SES's shared `Math` has no `random`,
+   * and wall-clock randomness would break determinism anyway).
+   */
+  handlerGlobals(): Record<string, unknown> {
+    const rng = this.#scheduler.rng;
+    const { random: _random, ...descriptors } = Object.getOwnPropertyDescriptors(Math);
+    const math = Object.defineProperties({ random: () => rng.next() }, descriptors);
+    // SES leaves the float typed arrays off a compartment's globals (a NaN-bits side channel that
+    // matters to SES's users, not here); Lambda code has them, frozen like every intrinsic.
+    const floats = Object.fromEntries(['Float16Array', 'Float32Array', 'Float64Array'].filter((name) => name in globalThis).map((name) => [name, (globalThis as Record<string, unknown>)[name]]));
+    return { ...this.globals, ...floats, Math: Object.freeze(math) };
   }
 
   park(event: ScheduledEvent): void {
@@ -115,16 +151,16 @@ export class Environment implements EventOwner {
     const environment = this;
     const scheduler = this.#scheduler;
     const timers = this.#timers;
+    const records = this.#records;
     const clear = (handle: unknown) => {
-      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.get(Number(handle)) : (handle as TimerHandle | null);
+      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.get(Number(handle)) : typeof handle === 'object' && handle !== null ? records.get(handle) : undefined;
       if (!timer || !timer.event) return;
       scheduler.cancel(timer.event);
       timer.event = null;
       timers.delete(timer.id);
     };
-    class Timeout implements TimerHandle {
-      event: ScheduledEvent | null = null;
-      readonly id = environment.#nextTimer++;
+    class Timeout {
+      readonly #record: TimerRecord = { event: null, id: environment.#nextTimer++ };
       readonly #run: () => void;
       readonly #ms: number;
       readonly #repeat: boolean;
@@ -135,19 +171,20 @@ export class Environment implements EventOwner {
         this.#ms = delay;
         this.#repeat = repeat;
         this.#run = () => run(...args);
-        timers.set(this.id, this);
+        timers.set(this.#record.id, this.#record);
+        records.set(this, this.#record);
         this.#arm();
       }
       #arm(): void {
-        this.event = scheduler.after(this.#ms, () => this.#fire(), environment, 'timer');
+        this.#record.event = scheduler.after(this.#ms, () => this.#fire(), environment, 'timer');
       }
       #fire(): void {
         if (this.#repeat) this.#arm();
         else {
-          this.event = null;
-          timers.delete(this.id);
+          this.#record.event = null;
+          timers.delete(this.#record.id);
         }
-        this.#run();
+        timed(this.#run);
       }
       ref(): this {
         this.#ref = true;
@@ -161,8 +198,8 @@ export class Environment implements EventOwner {
         return this.#ref;
       }
       refresh(): this {
-        if (this.event) {
-          scheduler.cancel(this.event);
+        if (this.#record.event) {
+          scheduler.cancel(this.#record.event);
           this.#arm();
         }
         return this;
@@ -172,7 +209,7 @@ export class Environment implements EventOwner {
         return this;
       }
       [Symbol.toPrimitive](): number {
-        return this.id;
+        return this.#record.id;
       }
     }
     const process = new EventEmitter() as EventEmitter & Record<string, unknown>;
@@ -235,9 +272,11 @@ export class Environment implements EventOwner {
       setInterval: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(run, ms, args, true),
       clearInterval: clear,
       setImmediate: (run: (...a: unknown[]) => void, ...args: unknown[]) => {
-        const handle: TimerHandle = { event: null, id: environment.#nextTimer++ };
-        handle.event = scheduler.at(scheduler.now, () => run(...args), environment, 'immediate');
-        return Object.assign(handle, { ref: () => handle, unref: () => handle, hasRef: () => true });
+        const record: TimerRecord = { event: null, id: environment.#nextTimer++ };
+        record.event = scheduler.at(scheduler.now, () => timed(() => run(...args)), environment, 'immediate');
+        const handle: object = { ref: () => handle, unref: () => handle, hasRef: () => true };
+        records.set(handle, record);
+        return handle;
       },
       clearImmediate: clear,
       queueMicrotask: (task: () => void) => environment.#microtask(task),

@@ -15,6 +15,7 @@ import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
 import type { Network } from '../postgres/network.ts';
 import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
 import { instantiate, instantiateShared, requireFor, type CompiledModule } from './modules.ts';
+import { freezeSurfaces, hardenShared } from './isolation.ts';
 
 export interface FunctionConfig {
   name: string;
@@ -110,7 +111,8 @@ export class LambdaFunction {
 
   constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule; packages?: Readonly<Record<string, unknown>> }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
     this.#signer = pg.signer ?? null;
-    this.#packages = pg.packages ?? {};
+    // The SDK packages are module singletons, shared by every later run in this Worker or process.
+    this.#packages = freezeSurfaces(pg.packages ?? {});
     this.#scheduler = scheduler;
     this.#network = network;
     this.#pg = pg.driver;
@@ -204,7 +206,8 @@ export class LambdaFunction {
 
   #init(state: EnvironmentState): void {
     const { environment } = state;
-    const modules: Record<string, unknown> = { ...this.#shared, ...this.#packages, net: this.#network.netModuleFor(environment) };
+    // The virtual sockets are engine classes every run shares: frozen like the built-ins.
+    const modules: Record<string, unknown> = { ...this.#shared, ...this.#packages, net: hardenShared(this.#network.netModuleFor(environment)) };
     // Instantiated on the first require: handlers that only use AWS SDK clients never pay for a pg per environment.
     let pg: unknown;
     Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(this.#pg, environment.globals, requireFor(modules))) });
@@ -240,7 +243,7 @@ export class LambdaFunction {
     };
     let exported: Record<string, unknown> | Promise<Record<string, unknown>>;
     try {
-      exported = instantiate(this.#handler, environment.globals, requireFor(modules));
+      exported = instantiate(this.#handler, environment.globals, requireFor(modules), environment.handlerGlobals());
     } catch (error) {
       finish(error, null);
       return;

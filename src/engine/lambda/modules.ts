@@ -1,33 +1,34 @@
 /**
  * Module instances per execution environment: the one place where source text becomes code.
  *
- * `pg` (one CommonJS text from the host) and the handler (JS or TS, transpiled by sucrase) are each
- * compiled ONCE into a factory whose parameters shadow the globals an environment owns (timers,
- * `process`, `Date`, `console`, …). Calling a factory for an environment runs the module body
- * afresh with that environment's globals, so every environment has its own `pg`: its own Pool
- * class, its own type parsers, timers that freeze with it. The handler's `require('pg')` returns
- * that instance, and `require('net')` the environment's virtual network.
+ * Two kinds of module, two places to run them:
+ * - Trusted code the engine ships (`pg`, the shared `pg` packages, the RDS signer) is compiled ONCE
+ *   into a factory whose parameters shadow the globals an environment owns (timers, `process`,
+ *   `Date`, `console`, …). Calling a factory for an environment runs the module body afresh with
+ *   that environment's globals, so every environment has its own `pg`: its own Pool class, its own
+ *   type parsers, timers that freeze with it.
+ * - Handler code (JS or TS, transpiled by sucrase) is untrusted: it may come from a stranger's share
+ *   link. Each environment evaluates it in its own SES compartment (isolation.ts), whose global
+ *   object holds only what Lambda gives a function. Its `require('pg')` returns the environment's
+ *   `pg`, and `require('net')` the environment's virtual network.
  */
 import { Buffer } from 'buffer';
-import { EventEmitter } from 'events';
+import { EventEmitter } from '../host/polyfills.ts';
 import { transform } from 'sucrase';
 import { MODULE_GLOBALS, type ModuleGlobals } from './environment.ts';
 import { format } from './format.ts';
+import { evaluateIsolated, hardenShared } from './isolation.ts';
 
 type Factory = (require: (name: string) => unknown, module: { exports: Record<string, unknown> }, exports: Record<string, unknown>, ...globals: unknown[]) => unknown;
 
-export interface CompiledModule {
-  readonly factory: Factory;
-  /** The body runs as an async function: top-level await in a handler's INIT phase. */
-  readonly async: boolean;
-}
+export type CompiledModule =
+  /** Engine code, compiled in the engine's own realm. */
+  | { readonly kind: 'trusted'; readonly factory: Factory }
+  /** A handler: a function expression evaluated in a new compartment per environment; its body runs as an async function (top-level await in INIT). */
+  | { readonly kind: 'isolated'; readonly source: string };
 
-const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => Factory;
-
-export function compileCommonJs(code: string, options: { async?: boolean } = {}): CompiledModule {
-  const names = ['require', 'module', 'exports', ...MODULE_GLOBALS];
-  const factory = options.async ? new AsyncFunction(...names, code) : (new Function(...names, code) as Factory);
-  return { factory, async: options.async ?? false };
+export function compileCommonJs(code: string): CompiledModule {
+  return { kind: 'trusted', factory: new Function('require', 'module', 'exports', ...MODULE_GLOBALS, code) as Factory };
 }
 
 /** A handler file (ESM or CommonJS, JavaScript or TypeScript) as CommonJS with top-level await allowed. */
@@ -35,14 +36,23 @@ export function compileHandler(source: string, fileName: string): CompiledModule
   const transforms: Array<'imports' | 'typescript'> = ['imports'];
   if (/\.(m|c)?ts$/.test(fileName)) transforms.push('typescript');
   const { code } = transform(source, { transforms, filePath: fileName });
-  return compileCommonJs(`${code}\n//# sourceURL=/var/task/${fileName}`, { async: true });
+  // The environment's globals are also parameters, so the handler's references to them resolve
+  // without a lookup through the compartment's global scope.
+  const module: CompiledModule = { kind: 'isolated', source: `(async function (require, module, exports, ${MODULE_GLOBALS.join(', ')}) {${code}\n})\n//# sourceURL=/var/task/${fileName}` };
+  // A syntax error surfaces here, once per run: evaluating the function expression runs none of its body.
+  evaluateIsolated(module.source, {});
+  return module;
 }
 
-export function instantiate(module: CompiledModule, globals: ModuleGlobals, require: (name: string) => unknown): Record<string, unknown> | Promise<Record<string, unknown>> {
+export function instantiate(module: CompiledModule, globals: ModuleGlobals, require: (name: string) => unknown, isolatedGlobals: Readonly<Record<string, unknown>> = globals): Record<string, unknown> | Promise<Record<string, unknown>> {
   const record = { exports: {} as Record<string, unknown> };
-  const result = module.factory(require, record, record.exports, ...MODULE_GLOBALS.map((name) => globals[name]));
-  if (module.async) return (result as Promise<unknown>).then(() => record.exports);
-  return record.exports;
+  const args = MODULE_GLOBALS.map((name) => globals[name]);
+  if (module.kind === 'trusted') {
+    module.factory(require, record, record.exports, ...args);
+    return record.exports;
+  }
+  const factory = evaluateIsolated(module.source, isolatedGlobals) as Factory;
+  return (factory(require, record, record.exports, ...args) as Promise<unknown>).then(() => record.exports);
 }
 
 const unavailable = (name: string, why: string) =>
@@ -65,6 +75,23 @@ class NotAStream extends EventEmitter {
 }
 
 /**
+ * The Web Crypto calls `pg` makes (SCRAM authentication), as functions: the host's own `crypto`
+ * object, shared by every run, is never handed to handler code.
+ */
+function webCryptoCalls() {
+  const host = globalThis.crypto;
+  const subtle: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const name of ['digest', 'importKey', 'exportKey', 'sign', 'verify', 'deriveBits', 'deriveKey'] as const) {
+    subtle[name] = (...args: unknown[]) => (host.subtle[name] as (...a: unknown[]) => unknown).apply(host.subtle, args);
+  }
+  return {
+    getRandomValues: <T extends ArrayBufferView | null>(array: T) => host.getRandomValues(array as never) as T,
+    randomUUID: () => host.randomUUID(),
+    subtle,
+  };
+}
+
+/**
  * Node built-ins `pg` requires, without Node: what it uses at load time (`util.deprecate`,
  * `util/types.isDate`, `crypto.webcrypto`), and placeholders that fail loudly if a code path the
  * simulator does not model (TLS, pgpass files, DNS) is taken.
@@ -79,7 +106,7 @@ const builtins: Record<string, unknown> = {
     types: { isDate: (value: unknown) => value instanceof Date },
   },
   'util/types': { isDate: (value: unknown) => value instanceof Date },
-  crypto: { webcrypto: globalThis.crypto },
+  crypto: { webcrypto: webCryptoCalls() },
   stream: { Stream: NotAStream, Transform: NotAStream, Readable: NotAStream, Writable: NotAStream, Duplex: NotAStream },
   string_decoder: { StringDecoder: class {} },
   path: { join: (...parts: string[]) => parts.join('/'), resolve: (...parts: string[]) => parts.join('/'), sep: '/' },
@@ -97,11 +124,26 @@ const builtins: Record<string, unknown> = {
   },
 };
 
+let builtinsHardened = false;
+
+/**
+ * The built-ins, `Buffer` and `EventEmitter` are the engine's for every run: frozen before any
+ * handler can reach them (through `require`, or a prototype chain: `process`, a `pg` client and a
+ * virtual socket are all EventEmitters), so a handler cannot change them for the engine or a later run.
+ */
+export function hardenBuiltins(): void {
+  if (builtinsHardened) return;
+  hardenShared(builtins, [EventEmitter]);
+  hardenShared(Buffer);
+  builtinsHardened = true;
+}
+
 export function requireFor(modules: Readonly<Record<string, unknown>>): (name: string) => unknown {
+  hardenBuiltins();
   return (name) => {
     const bare = name.startsWith('node:') ? name.slice(5) : name;
-    if (bare in modules) return modules[bare];
-    if (bare in builtins) return builtins[bare];
+    if (Object.hasOwn(modules, bare)) return modules[bare];
+    if (Object.hasOwn(builtins, bare)) return builtins[bare];
     throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
   };
 }

