@@ -9,8 +9,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { openSandbox as openChapterSandbox, runAndWait as runUntilFinished, setCode } from './sandbox-steps.ts';
 
 const runTimeout = 90_000;
+const runAndWait = (sandbox: Locator) => runUntilFinished(sandbox, runTimeout);
+
+/** Chapter 1's sandbox with five callers: enough invocations to run every probe, quickly. */
+async function openSandbox(page: Page): Promise<Locator> {
+  const sandbox = await openChapterSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('5');
+  return sandbox;
+}
 let server: Server;
 let port = 0;
 const received: string[] = [];
@@ -36,25 +45,8 @@ test.beforeEach(async ({ context }) => {
   });
 });
 
-async function openSandbox(page: Page): Promise<Locator> {
-  await page.goto('/guide/the-problem/');
-  const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
-  await sandbox.scrollIntoViewIfNeeded();
-  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-  await sandbox.getByLabel(/Concurrent callers/).fill('5');
-  return sandbox;
-}
 
-async function setCode(page: Page, sandbox: Locator, code: string): Promise<void> {
-  await sandbox.locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
 
-async function runAndWait(sandbox: Locator): Promise<void> {
-  await sandbox.getByRole('button', { name: /^Run/ }).click();
-  await expect(sandbox.getByRole('status')).toContainText('Run finished', { timeout: runTimeout });
-}
 
 const hostile = (target: string) => `
 const probes = {};

@@ -6,27 +6,13 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
+import { openSandbox, runAndWait as runUntilFinished, setCode } from './sandbox-steps.ts';
 
 const runTimeout = 60_000;
+const runAndWait = (sandbox: Locator) => runUntilFinished(sandbox, runTimeout);
 
-async function openSandbox(page: Page, url = '/guide/the-problem/'): Promise<Locator> {
-  await page.goto(url);
-  const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
-  await sandbox.scrollIntoViewIfNeeded();
-  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-  return sandbox;
-}
 
-async function setCode(page: Page, sandbox: Locator, code: string): Promise<void> {
-  await sandbox.locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-}
 
-async function runAndWait(sandbox: Locator): Promise<void> {
-  await sandbox.getByRole('button', { name: /^Run/ }).click();
-  await expect(sandbox.getByRole('status')).toContainText('Run finished', { timeout: runTimeout });
-}
 
 const summary = (sandbox: Locator) => sandbox.locator('[data-summary]');
 

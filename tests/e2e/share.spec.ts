@@ -8,6 +8,7 @@ import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { encodeSharedState } from '../../src/sandboxes/share.ts';
 import { deflateBombFragment } from '../support/deflate-bomb.ts';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
+import { openSandbox } from './sandbox-steps.ts';
 
 const chapter = '/guide/the-problem/';
 const mine = "// my version: a pool per environment\nexport const handler = async () => ({ statusCode: 200 });\n";
@@ -18,13 +19,6 @@ const keptKey = 'connlab:sandbox:direct-connection:kept';
 // Each walk loads the chapter two or three times; the islands and the diff view load on demand.
 test.describe.configure({ timeout: 180_000 });
 
-async function openSandbox(page: Page, url = chapter): Promise<Locator> {
-  await page.goto(url);
-  const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
-  await sandbox.scrollIntoViewIfNeeded();
-  await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-  return sandbox;
-}
 
 /** The editor's own text (the diff view, when open, has editors of its own). */
 const editorText = (sandbox: Locator) => sandbox.locator('[data-editor] > div:first-child .cm-content');
