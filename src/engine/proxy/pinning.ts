@@ -67,7 +67,8 @@ export function blankLiterals(sql: string): string {
 
 const LEADING: ReadonlyArray<[RegExp, PinReason]> = [
   // SET LOCAL lasts until the end of the transaction, and SET TRANSACTION/SESSION CHARACTERISTICS
-  // only shape transactions: neither leaves session state behind.
+  // only shape transactions: neither leaves session state behind. That they do not pin is an
+  // assumption for PostgreSQL (AWS says so for MySQL only; the proxy-pinning sandbox says so).
   [/^set\s+(?!local\b|transaction\b|session\s+characteristics\b)/, R.set],
   [/^reset\b/, R.reset],
   [/^prepare\s+(?!transaction\b)/, R.prepare],
