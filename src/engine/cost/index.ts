@@ -11,25 +11,12 @@ import * as z from 'zod/mini';
 import type { Fact } from '../../facts/fact.ts';
 import { pricing } from '../../facts/pricing.ts';
 import { dynamodb } from '../../facts/dynamodb.ts';
+import { finish, proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
 
-export type Prices = { [K in keyof typeof pricing]: Fact };
+export { proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
 
 export const PATTERNS = ['connection-per-invocation', 'module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
 export type Pattern = (typeof PATTERNS)[number];
-
-export interface CostLine {
-  label: string;
-  usd: number;
-  /** The prices this line used, with their sources. */
-  prices: Fact[];
-}
-
-export interface Cost {
-  usd: number;
-  lines: CostLine[];
-  /** True when any price behind the total is an assumption rather than a sourced fact. */
-  usesAssumptions: boolean;
-}
 
 // ---------------------------------------------------------------------------------------------
 // RDS Proxy
@@ -53,33 +40,9 @@ export const ProxyTarget = z.discriminatedUnion('kind', [
 ]);
 export type ProxyTarget = z.input<typeof ProxyTarget>;
 
-const finish = (lines: CostLine[]): Cost => ({
-  usd: lines.reduce((sum, l) => sum + l.usd, 0),
-  lines,
-  usesAssumptions: lines.some((l) => l.prices.some((p) => p.source === 'assumption')),
-});
-
 /** RDS Proxy is billed on the capacity of the database behind it, with a floor (fact sheet A8). */
-export function monthlyProxyCost(target: ProxyTarget, prices: Prices = pricing): Cost & { billedUnits: number; minimumApplied: boolean } {
-  const parsed = ProxyTarget.parse(target);
-  const hours = prices.hoursPerMonth;
-  if (parsed.kind === 'instance') {
-    const vcpus = parsed.vcpus * parsed.instances;
-    const billed = Math.max(vcpus, prices.rdsProxyMinimumVcpus.value);
-    const usd = billed * prices.rdsProxyPerVcpuHour.value * hours.value;
-    return {
-      ...finish([{ label: `RDS Proxy: ${billed} vCPU × ${hours.value} h`, usd, prices: [prices.rdsProxyPerVcpuHour, prices.rdsProxyMinimumVcpus, hours] }]),
-      billedUnits: billed,
-      minimumApplied: billed > vcpus,
-    };
-  }
-  const billed = Math.max(parsed.acus, prices.rdsProxyMinimumAcus.value);
-  const usd = billed * prices.rdsProxyPerAcuHour.value * hours.value;
-  return {
-    ...finish([{ label: `RDS Proxy: ${billed} ACU × ${hours.value} h`, usd, prices: [prices.rdsProxyPerAcuHour, prices.rdsProxyMinimumAcus, hours] }]),
-    billedUnits: billed,
-    minimumApplied: billed > parsed.acus,
-  };
+export function monthlyProxyCost(target: ProxyTarget, prices: Prices = pricing): ProxyCost {
+  return proxyCost(ProxyTarget.parse(target), prices);
 }
 
 // ---------------------------------------------------------------------------------------------
