@@ -7,7 +7,7 @@ import { nodeHost } from '../../src/engine/host/node.ts';
 import { runSandbox, type RunRequest } from '../../src/run/run.ts';
 import { loadSandbox } from '../../src/sandboxes/load.ts';
 import type { RunReport } from '../../src/run/report.ts';
-import { RUN_TIMEOUT_MS } from '../sandboxes/expectations.ts';
+import { RUN_TIMEOUT_MS } from '../support/runs.ts';
 
 const withoutWall = ({ wallMs: _wallMs, ...rest }: RunReport) => rest;
 

@@ -1,11 +1,10 @@
 /**
- * The arena: each pattern's expectation, and the side-by-side comparison the last chapter shows,
+ * The arena: the side-by-side comparison the last chapter shows,
  * computed from one run per pattern.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeHost } from '../../src/engine/host/node.ts';
 import { ARENA_PATTERNS, DEFAULT_REQUESTS_PER_MONTH, arenaRow, formatArena, runArena, type ArenaRow } from '../../src/run/arena.ts';
-import { checkExpectation } from '../../src/run/expectations.ts';
 import { runReportSchema, type RunReport } from '../../src/run/report.ts';
 import { loadSandbox } from '../../src/sandboxes/load.ts';
 
@@ -25,14 +24,6 @@ describe('arena', () => {
     for (const report of reports) expect(() => runReportSchema.parse(report)).not.toThrow();
   });
 
-  for (const expectation of sandbox.definition.expectations) {
-    it(`${expectation.id}: ${expectation.text}`, () => {
-      const report = reports[ARENA_PATTERNS.indexOf(expectation.variant as (typeof ARENA_PATTERNS)[number])]!;
-      expect(Object.keys(expectation.parameters)).toEqual([]);
-      const result = checkExpectation(expectation, report);
-      expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
-    });
-  }
 
   it('ranks the patterns by database connections: pool per environment most, DynamoDB none', () => {
     expect(row('module-pool').peakDatabaseConnections).toBe(row('module-pool').maxConnections);

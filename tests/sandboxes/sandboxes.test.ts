@@ -1,15 +1,13 @@
 /**
- * Every sandbox's expectations, run as the sandbox states them, plus the exact errors the chapter
- * quotes. Each expectation is one run of the engine.
+ * What every sandbox definition must hold, and the exact errors the chapter quotes. The expectations
+ * themselves run in expectations.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { nodeHost } from '../../src/engine/host/node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { checkExpectation } from '../../src/run/expectations.ts';
-import { runReportSchema } from '../../src/run/report.ts';
 import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
 import { engineVersions } from '../../src/facts/postgres.ts';
-import { RUN_TIMEOUT_MS } from './expectations.ts';
+import { RUN_TIMEOUT_MS } from '../support/runs.ts';
 
 const REQUIRED = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];
 
@@ -25,21 +23,6 @@ describe('sandbox definitions', () => {
     }
   });
 });
-
-for (const id of REQUIRED) {
-  const { definition } = loadSandbox(id);
-  describe(`sandbox ${id}`, () => {
-    for (const expectation of definition.expectations) {
-      it(`${expectation.id}: ${expectation.text}`, async () => {
-        const report = await runSandbox(nodeHost, { sandbox: loadSandbox(id), variant: expectation.variant, parameters: expectation.parameters });
-        expect(() => runReportSchema.parse(report)).not.toThrow();
-        const result = checkExpectation(expectation, report);
-        expect(result.checks.filter((c) => !c.passed), JSON.stringify(result.checks)).toEqual([]);
-        expect(report.invocations.total).toBe(report.invocations.succeeded + report.invocations.failed + report.invocations.throttled);
-      }, RUN_TIMEOUT_MS);
-    }
-  });
-}
 
 describe('every PostgreSQL sandbox takes the engine version and your max_connections', () => {
   it('offers engineVersion (default: facts) and a maxConnections override, and says 16+ is community wording', () => {
