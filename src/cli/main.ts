@@ -5,23 +5,8 @@
  * does not pay for PGlite. Exit codes: 0 success, 1 the command ran and failed, 2 bad usage. Either
  * failure is one line on stderr: a reader never sees a stack trace.
  */
-import { oneLine, parseCommandLine, quote, UsageError, type CliOptions, type CommandLine } from './arguments.ts';
-
-export interface CommandIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-export interface Command {
-  /** One line for `connlab --help`. */
-  summary: string;
-  usage: string;
-  /** Every option the command reads; main parses them before `run`. */
-  options: CliOptions;
-  /** The names of the positional arguments, in order. */
-  positionals: readonly string[];
-  run(line: CommandLine, io: CommandIO): Promise<number>;
-}
+import { oneLine, parseCommandLine, quote, UsageError } from './arguments.ts';
+import type { Command, CommandIO } from './command.ts';
 
 /** A Map, so a command name typed as `toString` or `__proto__` finds nothing inherited. */
 const commands = new Map<string, () => Promise<{ command: Command }>>([

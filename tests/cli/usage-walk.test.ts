@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCommands, main, type Command } from '../../src/cli/main.ts';
+import { loadCommands, main } from '../../src/cli/main.ts';
+import type { Command } from '../../src/cli/command.ts';
 import { listSandboxIds } from '../../src/sandboxes/load.ts';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];

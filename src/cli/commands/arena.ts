@@ -2,7 +2,7 @@
  * `connlab arena`: the arena sandbox once per pattern, side by side (peak database connections,
  * errors, p99 latency, cost per million requests), or the rows as JSON.
  */
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { keyValuePairs, numberOption, UsageError } from '../arguments.ts';
 import { loadSandbox } from '../../sandboxes/load.ts';
 import { ParameterError, resolveParameters } from '../../sandboxes/parameters.ts';

@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { Command, CommandIO } from '../main.ts';
+import type { Command, CommandIO } from '../command.ts';
 import { quote, UsageError, type CliOptions } from '../arguments.ts';
 import { checkFileTarget, checkFolderTarget } from '../output-target.ts';
 import { generate, GenerateOptionsSchema, patterns, whyInvalid, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';

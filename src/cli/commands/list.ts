@@ -1,7 +1,7 @@
 /**
  * `connlab list`: the sandboxes, one line each.
  */
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { listSandboxIds, loadSandbox } from '../../sandboxes/load.ts';
 
 export const command: Command = {

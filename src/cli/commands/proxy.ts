@@ -4,7 +4,7 @@
  * your own application. Each statement that would pin a session is logged with its rule; Ctrl-C (or
  * SIGTERM) prints the metrics under CloudWatch's names.
  */
-import type { Command, CommandIO } from '../main.ts';
+import { stopSignal, type Command, type CommandIO } from '../command.ts';
 import { numberOption, quote, UsageError, type CliOptions, type CommandLine } from '../arguments.ts';
 import { percentile } from '../../engine/metrics/metrics.ts';
 import type { RdsProxy } from '../../engine/proxy/proxy.ts';
@@ -84,17 +84,6 @@ async function maxConnectionsOf(target: PostgresTarget): Promise<number> {
     await client.end();
   }
 }
-
-const stopSignal = (): Promise<string> =>
-  new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 
 const stamp = () => new Date().toISOString().slice(11, 23);
 

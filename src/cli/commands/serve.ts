@@ -4,7 +4,7 @@
  * Services register in `services` below with a loader, so `connlab --help` stays cheap and a new
  * emulator is one more entry. Each loader returns a started HTTP endpoint.
  */
-import type { Command } from '../main.ts';
+import { stopSignal, type Command } from '../command.ts';
 import { numberOption, quote, UsageError } from '../arguments.ts';
 
 export interface ServedEndpoint {
@@ -55,18 +55,6 @@ export const services: Readonly<Record<string, () => Promise<ServableService>>> 
 };
 
 const HOST = '127.0.0.1';
-
-/** Resolves on the first SIGINT or SIGTERM. */
-const stopSignal = (): Promise<string> =>
-  new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 
 export const command: Command = {
   summary: 'Run an AWS service emulator on 127.0.0.1 for the AWS CLI or your own code',

@@ -1,7 +1,7 @@
 /**
  * `connlab simulate <id>`: run a sandbox and print a summary, or the RunReport as JSON.
  */
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { keyValuePairs, numberOption, quote, UsageError } from '../arguments.ts';
 import { listSandboxIds, loadSandbox, UnknownSandboxError } from '../../sandboxes/load.ts';
 import { ParameterError, describeParameter, resolveParameters } from '../../sandboxes/parameters.ts';

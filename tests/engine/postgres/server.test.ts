@@ -20,20 +20,29 @@ async function open(options: Partial<VirtualPostgresOptions> = {}) {
   return { bench, pg, config };
 }
 
+/** Runs `body` in the simulation with two connected clients, closing both after it. */
+async function twoClients<T>(options: Partial<VirtualPostgresOptions>, body: (a: any, b: any, bench: Workbench) => Promise<T>): Promise<{ bench: Workbench; result: T }> {
+  const { bench, pg, config } = await open(options);
+  const result = await bench.run(async () => {
+    const a = new pg.Client(config());
+    const b = new pg.Client(config());
+    await a.connect();
+    await b.connect();
+    const out = await body(a, b, bench);
+    await a.end();
+    await b.end();
+    return out;
+  });
+  return { bench, result };
+}
+
 const fields = (e: any) => ({ name: e?.name, code: e?.code, severity: e?.severity, message: e?.message, routine: e?.routine, file: e?.file });
 
 describe('virtual PostgreSQL: handshake', () => {
   it('authenticates, answers queries through PGlite and gives each connection its own backend pid', async () => {
-    const { bench, pg, config } = await open();
-    const result = await bench.run(async () => {
-      const a = new pg.Client(config());
-      const b = new pg.Client(config());
-      await a.connect();
-      await b.connect();
+    const { bench, result } = await twoClients({}, async (a, b) => {
       const rows = (await a.query('SELECT $1::int + 1 AS n, version() AS v', [41])).rows;
       const pids = [a.processID, b.processID];
-      await a.end();
-      await b.end();
       return { rows, pids };
     });
     expect(result.rows[0].n).toBe(42);
@@ -132,12 +141,7 @@ describe('virtual PostgreSQL: admission control', () => {
 
 describe('virtual PostgreSQL: one PGlite session shared safely', () => {
   it('keeps SET values per connection', async () => {
-    const { bench, pg, config } = await open();
-    const result = await bench.run(async () => {
-      const a = new pg.Client(config());
-      const b = new pg.Client(config());
-      await a.connect();
-      await b.connect();
+    const { result } = await twoClients({}, async (a, b) => {
       await a.query("SET application_name = 'alpha'");
       await a.query({ text: "SELECT set_config('statement_timeout', $1, false)", values: ['7s'] });
       await a.query('CREATE TABLE s (v int)');
@@ -148,37 +152,23 @@ describe('virtual PostgreSQL: one PGlite session shared safely', () => {
       const timeoutA = (await a.query('SHOW statement_timeout')).rows[0].statement_timeout;
       const timeoutB = (await b.query('SHOW statement_timeout')).rows[0].statement_timeout;
       const againB = (await b.query('SHOW application_name')).rows[0].application_name;
-      await a.end();
-      await b.end();
       return { seenByB, seenByA, timeoutA, timeoutB, againB };
     });
     expect(result).toEqual({ seenByB: '', seenByA: 'alpha', timeoutA: '7s', timeoutB: '0', againB: 'beta' });
   });
 
   it('keeps named prepared statements apart per connection', async () => {
-    const { bench, pg, config } = await open();
-    const rows = await bench.run(async () => {
-      const a = new pg.Client(config());
-      const b = new pg.Client(config());
-      await a.connect();
-      await b.connect();
+    const { result: rows } = await twoClients({}, async (a, b) => {
       const ra = await a.query({ name: 'q', text: 'SELECT 1 AS v' });
       const rb = await b.query({ name: 'q', text: "SELECT 'two' AS v" });
       const ra2 = await a.query({ name: 'q', text: 'SELECT 1 AS v' });
-      await a.end();
-      await b.end();
       return [ra.rows[0].v, rb.rows[0].v, ra2.rows[0].v];
     });
     expect(rows).toEqual([1, 'two', 1]);
   });
 
   it('serializes transactions and bounds the wait with an error that names the limitation', async () => {
-    const { bench, pg, config } = await open({ sessionWaitLimitMs: 2000 });
-    const result = await bench.run(async () => {
-      const a = new pg.Client(config());
-      const b = new pg.Client(config());
-      await a.connect();
-      await b.connect();
+    const { result } = await twoClients({ sessionWaitLimitMs: 2000 }, async (a, b, bench) => {
       await a.query('CREATE TABLE k (v int)');
       await a.query('BEGIN');
       await a.query('INSERT INTO k VALUES (1)');
@@ -187,8 +177,6 @@ describe('virtual PostgreSQL: one PGlite session shared safely', () => {
       const waited = bench.scheduler.now - started;
       await a.query('COMMIT');
       const after = (await b.query('SELECT count(*)::int AS n FROM k')).rows[0].n;
-      await a.end();
-      await b.end();
       return { blocked, waited, after };
     });
     expect(fields(result.blocked)).toMatchObject({ code: '55P03', severity: 'ERROR' });
