@@ -65,17 +65,67 @@ const realClock: ProxyClock = {
   track: (work) => work,
 };
 
+/**
+ * Backpressure between real sockets. What one socket's bytes make the proxy write to other sockets
+ * (a client's queries to its database connection, a database's rows to their client) is written as
+ * it comes; when a socket written to holds more than it can send, the socket read from pauses until
+ * it drains (or closes), so a fast sender fills kernel buffers, not the proxy's memory. Writes to the
+ * socket being read are not counted: pausing a database connection because its own queries wait to
+ * be sent would stop reading the rows it must send before it reads on, a deadlock.
+ */
+class FlowControl {
+  /** The sockets written while one socket's bytes are handled. */
+  #written: Set<Socket> | null = null;
+  /** Per paused socket: how many sockets it waits for. */
+  readonly #waits = new Map<Socket, number>();
+
+  write(socket: Socket, bytes: Buffer): void {
+    socket.write(bytes);
+    this.#written?.add(socket);
+  }
+
+  read(source: Socket, handle: () => void): void {
+    const written = new Set<Socket>();
+    this.#written = written;
+    try {
+      handle();
+    } finally {
+      this.#written = null;
+    }
+    for (const socket of written) if (socket !== source && socket.writableNeedDrain) this.#wait(source, socket);
+  }
+
+  #wait(source: Socket, congested: Socket): void {
+    this.#waits.set(source, (this.#waits.get(source) ?? 0) + 1);
+    source.pause();
+    let done = false;
+    const resume = () => {
+      if (done) return;
+      done = true;
+      congested.off('drain', resume).off('close', resume);
+      const left = this.#waits.get(source)! - 1;
+      if (left > 0) this.#waits.set(source, left);
+      else {
+        this.#waits.delete(source);
+        source.resume();
+      }
+    };
+    congested.on('drain', resume).on('close', resume);
+  }
+}
+
 export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
   const { target } = options;
   const maxConnectionsPercent = options.maxConnectionsPercent ?? proxySettings.maxConnectionsPercent.value;
+  const flow = new FlowControl();
   const connector: DatabaseConnector = (events) => {
     const socket = connect(target.port, target.host);
     socket.setNoDelay(true);
     socket.on('connect', () => events.connected());
-    socket.on('data', (bytes: Uint8Array) => events.data(Buffer.from(bytes)));
+    socket.on('data', (bytes: Uint8Array) => flow.read(socket, () => events.data(Buffer.from(bytes))));
     socket.on('error', () => {});
     socket.on('close', () => events.closed('the database closed the connection'));
-    return { write: (bytes) => void socket.write(bytes), close: () => void socket.end() };
+    return { write: (bytes) => flow.write(socket, bytes), close: () => void socket.end() };
   };
   const proxy = new RdsProxy(
     {
@@ -103,7 +153,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     socket.setNoDelay(true);
     let closed = false;
     const handle = proxy.accept({
-      send: (bytes) => void socket.write(bytes),
+      send: (bytes) => flow.write(socket, bytes),
       close: () => {
         closed = true;
         socket.end();
@@ -113,7 +163,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
       // A client that keeps sending after the proxy closed its connection (one streaming a huge
       // message it was refused) is cut off, as a backend's exit cuts it off from PostgreSQL.
       if (closed) socket.destroySoon();
-      else handle.receive(Buffer.from(bytes));
+      else flow.read(socket, () => handle.receive(Buffer.from(bytes)));
     });
     socket.on('error', () => {});
     socket.on('close', () => {

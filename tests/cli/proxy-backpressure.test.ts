@@ -1,0 +1,138 @@
+/**
+ * `connlab proxy` between real sockets where one side sends faster than the other reads (issue 11):
+ * the proxy used to read all it was sent and hold it for the slow side, so its memory grew with
+ * whatever the fast side sent. Now the fast side waits, as it would talking to PostgreSQL directly,
+ * and the proxy goes on serving other clients meanwhile.
+ *
+ * Each case runs for a bounded time and a bounded number of bytes, and samples the proxy process's
+ * resident memory: with the proxy holding the bytes it would grow by about what was sent.
+ */
+import net from 'node:net';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRealPostgres, type RealPostgres } from '../support/postgres.ts';
+import { startConnlabProxy, type RunningProxy } from '../support/connlab-proxy.ts';
+import { message, passwordMessage, startupPacket } from '../support/frontend-fuzz.ts';
+
+const MB = 1 << 20;
+/** What a case may send at most, and for how long. */
+const FLOOD_BYTES = 256 * MB;
+const FLOOD_MS = 4_000;
+/** The most the proxy's memory may grow meanwhile: kernel buffers hold the rest, not the proxy. */
+const GROWTH_LIMIT = 48 * MB;
+
+let postgres: RealPostgres;
+let proxy: RunningProxy;
+beforeAll(async () => {
+  postgres = await startRealPostgres();
+  proxy = await startConnlabProxy(postgres);
+  expect(await query('SELECT 1 AS n')).toBe(1);
+}, 60_000);
+afterAll(async () => {
+  await proxy?.stop();
+  postgres?.stop();
+});
+
+async function query(sql: string): Promise<unknown> {
+  const client = new pg.Client({ host: proxy.host, port: proxy.port, user: 'postgres', password: 'postgres', database: 'postgres' });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const residentBytes = (): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proxy.pid}/status`, 'utf8'))![1]) * 1024;
+
+/** The proxy's largest memory growth while `during` runs (the whole window, whatever a client has sent), sampled every 20 ms. */
+async function peakGrowth(during: Promise<unknown>): Promise<number> {
+  const before = residentBytes();
+  let peak = before;
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      peak = Math.max(peak, residentBytes());
+      await sleep(20);
+    }
+  })();
+  try {
+    await during;
+  } finally {
+    running = false;
+    await sampling;
+  }
+  return peak - before;
+}
+
+const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+
+/** A raw connection through the proxy, logged in: it reads nothing more unless told to. */
+async function loggedIn(): Promise<net.Socket> {
+  const socket = net.connect(proxy.port, proxy.host);
+  await once(socket, 'connect');
+  socket.write(Buffer.concat([startupPacket({ user: 'postgres', database: 'postgres' }), passwordMessage('postgres')]));
+  let received = Buffer.alloc(0);
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.subarray(-READY_IDLE.length).equals(READY_IDLE)) {
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData).once('error', reject);
+  });
+  return socket;
+}
+
+/** Another client's query while the flood goes on: its answer, and whether it came before the flood ended. */
+async function servedMeanwhile(floodEnds: Promise<unknown>): Promise<{ answer: unknown; beforeTheEnd: boolean }> {
+  let ended = false;
+  void floodEnds.finally(() => (ended = true));
+  await sleep(300);
+  const answer = await query('SELECT 7 AS n');
+  return { answer, beforeTheEnd: !ended };
+}
+
+describe('connlab proxy: backpressure between real sockets', () => {
+  it('makes a client that floods a busy database wait, instead of holding what it sends', async () => {
+    const socket = await loggedIn();
+    // PostgreSQL reads nothing while the sleep runs; it ignores CopyData outside COPY once it reads on.
+    socket.write(message('Q', Buffer.from('SELECT pg_sleep(10)\0')));
+    const chunk = Buffer.concat(Array.from({ length: 16 }, () => message('d', Buffer.alloc(64 * 1024 - 5, 0x61))));
+    let sent = 0;
+    const flood = (async () => {
+      const until = Date.now() + FLOOD_MS;
+      while (sent < FLOOD_BYTES && Date.now() < until) {
+        if (!socket.write(chunk)) await Promise.race([once(socket, 'drain'), sleep(until - Date.now())]);
+        sent += chunk.length;
+      }
+    })();
+    const window = sleep(FLOOD_MS);
+    const [growth, other] = await Promise.all([peakGrowth(window), servedMeanwhile(window), flood]);
+    socket.destroy();
+    expect(sent).toBeGreaterThan(MB);
+    expect(growth).toBeLessThan(GROWTH_LIMIT);
+    expect(other).toEqual({ answer: 7, beforeTheEnd: true });
+    expect(proxy.alive()).toBe(true);
+  }, 30_000);
+
+  it('makes a database that sends rows faster than its client reads wait, instead of holding them', async () => {
+    const socket = await loggedIn();
+    socket.pause();
+    const rows = FLOOD_BYTES / MB;
+    socket.write(message('Q', Buffer.from(`SELECT repeat('x', ${MB}) FROM generate_series(1, ${rows})\0`)));
+    const window = sleep(FLOOD_MS);
+    const [growth, other] = await Promise.all([peakGrowth(window), servedMeanwhile(window)]);
+    socket.destroy();
+    expect(growth).toBeLessThan(GROWTH_LIMIT);
+    expect(other).toEqual({ answer: 7, beforeTheEnd: true });
+    expect(proxy.alive()).toBe(true);
+  }, 30_000);
+});
