@@ -106,11 +106,7 @@ export class VirtualPostgres implements Listener {
   /** Opens PGlite's session once and keeps its ParameterStatus messages for every later handshake. */
   static async start(scheduler: Scheduler, db: PGlite, options: VirtualPostgresOptions, observer: ServerObserver | null = null): Promise<VirtualPostgres> {
     const server = new VirtualPostgres(scheduler, db, options, observer);
-    const startup = Buffer.alloc(0);
-    const params = Buffer.from('user\0postgres\0database\0postgres\0client_encoding\0UTF8\0\0', 'utf8');
-    const packet = Buffer.concat([startup, Buffer.alloc(8), params]);
-    packet.writeInt32BE(packet.length, 0);
-    packet.writeInt32BE(wire.PROTOCOL_3, 4);
+    const packet = wire.startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' });
     const reply = Buffer.from(await db.execProtocolRaw(packet));
     server.#parameterStatus = Buffer.concat([...wire.messages(reply)].filter((m) => m.type === 'S').map((m) => Buffer.from(m.bytes)));
     return server;
@@ -227,10 +223,8 @@ class ServerConnection implements ServerSide {
       else if (type === 0x70 /* p: the framer lets only the password through */) this.#jobs.push({ kind: 'password', message: one });
       else {
         this.#batch.push(one);
-        if (type === 0x51 /* Q */ || type === 0x50 /* P: statement name, then the query */) {
-          const sql = one.subarray(type === 0x50 ? one.indexOf(0, 5) + 1 : 5).toString('utf8');
-          if (SETTINGS_CHANGE.test(sql)) this.#batchChangesSettings = true;
-        }
+        const statement = wire.statementText(one);
+        if (statement && SETTINGS_CHANGE.test(statement.sql)) this.#batchChangesSettings = true;
         if (type === 0x53 /* S */ || type === 0x51 /* Q */ || type === 0x48 /* H */) {
           this.#jobs.push({ kind: 'exec', messages: this.#batch, changesSettings: this.#batchChangesSettings });
           this.#batch = [];

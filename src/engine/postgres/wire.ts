@@ -49,6 +49,16 @@ export function errorResponse(fields: Readonly<Record<string, string | undefined
   return message('E', Buffer.concat(parts));
 }
 
+/** A StartupMessage (or another untyped packet, by its code) with its name/value pairs, length word included. */
+export function startupPacket(parameters: Readonly<Record<string, string>>, code: number = PROTOCOL_3): Buffer {
+  const pairs = Buffer.from(`${Object.entries(parameters).map(([name, value]) => `${name}\0${value}\0`).join('')}\0`, 'utf8');
+  const packet = Buffer.alloc(8 + pairs.length);
+  packet.writeInt32BE(packet.length, 0);
+  packet.writeInt32BE(code, 4);
+  pairs.copy(packet, 8);
+  return packet;
+}
+
 export interface StartupPacket {
   readonly code: number;
   /** Own properties only (no prototype): a parameter named `__proto__` or `constructor` is just a name. */
@@ -90,6 +100,25 @@ export function* messages(reply: Buffer): Generator<{ type: string; bytes: Buffe
     yield { type: String.fromCharCode(reply[offset]!), bytes: reply.subarray(offset, offset + length) };
     offset += length;
   }
+}
+
+/** The SQL a Query or Parse message carries, and the statement name Parse gives it ('' for Query and the unnamed statement). */
+export function statementText(message: Buffer): { sql: string; name: string } | null {
+  if (message[0] === 0x51 /* Q */) return { sql: cstring(message, 5)[0], name: '' };
+  if (message[0] !== 0x50 /* P */) return null;
+  const [name, after] = cstring(message, 5);
+  return { sql: cstring(message, after)[0], name };
+}
+
+/** The fields of an ErrorResponse or NoticeResponse, by their one-letter codes. */
+export function errorFields(message: Buffer): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (let offset = 5; offset < message.length && message[offset] !== 0; ) {
+    const [value, next] = cstring(message, offset + 1);
+    fields.set(String.fromCharCode(message[offset]!), value);
+    offset = next;
+  }
+  return fields;
 }
 
 /** Reads a NUL-terminated string; returns it and the offset after the NUL (the end, when there is none). */

@@ -518,11 +518,8 @@ export class ProxyClient {
     const batch = this.#batch;
     batch.bytes.push(one);
     this.#batchBytes += one.length;
-    if (type === 'Q') batch.texts.push({ sql: wire.cstring(one, 5)[0], named: false });
-    if (type === 'P') {
-      const [name, after] = wire.cstring(one, 5);
-      batch.texts.push({ sql: wire.cstring(one, after)[0], named: name !== '' });
-    }
+    const statement = wire.statementText(one);
+    if (statement) batch.texts.push({ sql: statement.sql, named: statement.name !== '' });
     if (type === 'Q' || type === 'S' || type === 'F') batch.readies++;
     if (type === 'Q' || type === 'S' || type === 'F' || type === 'H' || type === 'd' || type === 'c' || type === 'f') {
       this.#rounds.push(batch);
@@ -770,13 +767,8 @@ export class DatabaseConnection {
   }
 
   #connected(): void {
-    const params = Buffer.from(`user\0${this.user}\0database\0${this.database}\0client_encoding\0UTF8\0application_name\0rds-proxy\0\0`, 'utf8');
-    const packet = Buffer.alloc(8 + params.length);
-    packet.writeInt32BE(packet.length, 0);
-    packet.writeInt32BE(wire.PROTOCOL_3, 4);
-    params.copy(packet, 8);
     this.phase = 'auth';
-    this.#transport.write(packet);
+    this.#transport.write(wire.startupPacket({ user: this.user, database: this.database, client_encoding: 'UTF8', application_name: 'rds-proxy' }));
   }
 
   #data(chunk: Buffer): void {
@@ -796,17 +788,15 @@ export class DatabaseConnection {
     let offset = 0;
     let forwardFrom = 0;
     const statuses: Array<'I' | 'T' | 'E'> = [];
-    while (offset < bytes.length) {
-      const length = 1 + bytes.readInt32BE(offset + 1);
-      const one = bytes.subarray(offset, offset + length);
-      offset += length;
+    for (const { type, bytes: one } of wire.messages(bytes)) {
+      offset += one.length;
       if (this.phase !== 'ready') {
         this.#setup(one);
         forwardFrom = offset;
         if (this.isClosed()) return;
         continue;
       }
-      if (one[0] === 0x5a /* Z */) {
+      if (type === 'Z') {
         this.txStatus = String.fromCharCode(one[5]!) as 'I' | 'T' | 'E';
         statuses.push(this.txStatus);
       }
@@ -821,12 +811,7 @@ export class DatabaseConnection {
   #setup(one: Buffer): void {
     const type = String.fromCharCode(one[0]!);
     if (type === 'E') {
-      const fields = new Map<string, string>();
-      for (let i = 5; i < one.length - 1; ) {
-        const [value, next] = wire.cstring(one, i + 1);
-        fields.set(String.fromCharCode(one[i]!), value);
-        i = next;
-      }
+      const fields = wire.errorFields(one);
       this.#fail(`${fields.get('C') ?? ''} ${fields.get('M') ?? 'error'}`);
       return;
     }

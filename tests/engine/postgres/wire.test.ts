@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
+import * as wire from '../../../src/engine/postgres/wire.ts';
 import { BackendFramer, FrontendFramer, parseStartup, type FrontendFrame } from '../../../src/engine/postgres/wire.ts';
 import { CANCEL_REQUEST, int32, message, passwordMessage, PROTOCOL_3, SSL_REQUEST, startupPacket } from '../../support/frontend-fuzz.ts';
 
@@ -110,5 +111,27 @@ describe('wire: backend framing', () => {
     expect(framer.next()).toEqual(z);
     framer.push(message('E', Buffer.alloc(0), -1));
     expect(framer.next()).toBe('invalid');
+  });
+});
+
+describe('wire: the messages the server and the proxy read or build themselves', () => {
+  it('builds a startup packet the frontend framer and parseStartup read back, byte for byte what a client sends', () => {
+    const parameters = { user: 'app', database: 'orders', application_name: 'rds-proxy' };
+    const packet = wire.startupPacket(parameters);
+    expect(packet).toEqual(startupPacket(parameters));
+    expect(fed(packet).map(describeFrame)).toEqual([`startup ${PROTOCOL_3}`]);
+    expect(parseStartup(packet)).toEqual({ code: PROTOCOL_3, parameters, terminated: true });
+  });
+
+  it('reads the SQL of Query and Parse, with the statement name Parse gives it, and nothing from other messages', () => {
+    expect(wire.statementText(message('Q', Buffer.from('SET search_path = x\0')))).toEqual({ sql: 'SET search_path = x', name: '' });
+    expect(wire.statementText(message('P', Buffer.from('s1\0SELECT $1\0\0\x01\0\0\0\x17')))).toEqual({ sql: 'SELECT $1', name: 's1' });
+    expect(wire.statementText(message('P', Buffer.from('\0SELECT 1\0\0\0')))).toEqual({ sql: 'SELECT 1', name: '' });
+    expect(wire.statementText(message('B', Buffer.from('\0s1\0\0\0\0\0\0\0')))).toBeNull();
+  });
+
+  it('reads the fields of an ErrorResponse it built', () => {
+    const fields = wire.errorFields(wire.errorResponse({ S: 'FATAL', C: '28P01', M: 'password authentication failed for user "app"' }));
+    expect(Object.fromEntries(fields)).toEqual({ S: 'FATAL', C: '28P01', M: 'password authentication failed for user "app"' });
   });
 });
