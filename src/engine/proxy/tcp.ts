@@ -7,7 +7,9 @@ import { createServer, connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Buffer } from 'buffer';
 import { proxySettings } from '../../facts/rds-proxy.ts';
-import { RdsProxy, type DatabaseConnector, type ProxyClock, type ProxyObserver } from './proxy.ts';
+import type { ProxyObserver } from './options.ts';
+import { RdsProxy } from './proxy.ts';
+import type { DatabaseConnector, ProxyClock } from './transport.ts';
 
 export interface PostgresTarget {
   host: string;

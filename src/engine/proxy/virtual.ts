@@ -10,7 +10,9 @@ import type { Buffer } from 'buffer';
 import type { EventOwner, Scheduler } from '../clock/scheduler.ts';
 import { VIRTUAL_EPOCH } from '../lambda/environment.ts';
 import { ClientSocket, type Listener, type Network, type ServerSide } from '../postgres/network.ts';
-import { RdsProxy, type DatabaseConnector, type ProxyClock, type ProxyObserver, type ProxyOptions } from './proxy.ts';
+import type { ProxyObserver, ProxyOptions } from './options.ts';
+import { RdsProxy } from './proxy.ts';
+import type { DatabaseConnector, ProxyClock } from './transport.ts';
 
 /** The proxy fleet: always running, never frozen. */
 const proxyHost: EventOwner = { frozen: false, dead: false, park: () => {} };

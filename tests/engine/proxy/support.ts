@@ -6,7 +6,7 @@ import { nodeHost } from '../../../src/engine/host/node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
 import { VirtualRdsProxy } from '../../../src/engine/proxy/virtual.ts';
-import type { ProxyOptions } from '../../../src/engine/proxy/proxy.ts';
+import type { ProxyOptions } from '../../../src/engine/proxy/options.ts';
 import type { Pin } from '../../../src/engine/proxy/pinning.ts';
 import { proxyCosts, proxySettings } from '../../../src/facts/rds-proxy.ts';
 
