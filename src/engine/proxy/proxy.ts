@@ -51,9 +51,9 @@ export class RdsProxy implements ClientHost, ConnectionPool {
   readonly clients = new Set<ProxyClient>();
   readonly connections = new Set<DatabaseConnection>();
   readonly idle: DatabaseConnection[] = [];
-  readonly waiters: ProxyClient[] = [];
+  readonly #waiters: ProxyClient[] = [];
   /** Authenticated clients waiting for the first database connection's ParameterStatus. */
-  readonly startupWaiters: ProxyClient[] = [];
+  readonly #startupWaiters: ProxyClient[] = [];
   parameterStatus: Buffer | null = null;
   #nextPid = 50_000;
 
@@ -113,23 +113,23 @@ export class RdsProxy implements ClientHost, ConnectionPool {
     stats.peakDatabaseConnections = Math.max(stats.peakDatabaseConnections, open);
     stats.peakPinned = Math.max(stats.peakPinned, pinned);
     stats.peakBorrowed = Math.max(stats.peakBorrowed, borrowed);
-    stats.peakWaiting = Math.max(stats.peakWaiting, this.waiters.length);
+    stats.peakWaiting = Math.max(stats.peakWaiting, this.#waiters.length);
     const m = this.metrics;
     m.gauge('ClientConnections', this.clients.size);
     m.gauge('DatabaseConnections', open);
     m.gauge('DatabaseConnectionsCurrentlyBorrowed', borrowed);
     m.gauge('DatabaseConnectionsCurrentlySessionPinned', pinned);
-    m.gauge('BorrowQueueLength', this.waiters.length);
+    m.gauge('BorrowQueueLength', this.#waiters.length);
   }
 
   isWaiting(client: ProxyClient): boolean {
-    return this.waiters.includes(client);
+    return this.#waiters.includes(client);
   }
 
   /** The first client to wait borrows for all of them: the first connection's ParameterStatus answers every login. */
   awaitFirstConnection(client: ProxyClient): void {
-    this.startupWaiters.push(client);
-    if (this.startupWaiters.length === 1) this.borrow(client);
+    this.#startupWaiters.push(client);
+    if (this.#startupWaiters.length === 1) this.borrow(client);
   }
 
   /** Queue a client for a connection of its (user, database); it gets one through `#grant`. */
@@ -140,7 +140,7 @@ export class RdsProxy implements ClientHost, ConnectionPool {
       this.#grant(own, client);
       return;
     }
-    this.waiters.push(client);
+    this.#waiters.push(client);
     client.borrowTimer = this.clock.after(this.options.connectionBorrowTimeoutMs, () => this.#borrowTimedOut(client));
     this.#open();
     this.gauges();
@@ -162,7 +162,7 @@ export class RdsProxy implements ClientHost, ConnectionPool {
   /** Open connections for waiters no opening connection will serve, within the cap (proxySettings.connectionsOpenedPerWaitingClient). */
   #open(): void {
     let opening = [...this.connections].filter((c) => c.phase !== 'ready' && c.phase !== 'closed').length;
-    for (const waiter of this.waiters) {
+    for (const waiter of this.#waiters) {
       if (opening > 0) {
         opening--;
         continue;
@@ -194,9 +194,9 @@ export class RdsProxy implements ClientHost, ConnectionPool {
 
   #borrowTimedOut(client: ProxyClient): void {
     client.borrowTimer = null;
-    const index = this.waiters.indexOf(client);
+    const index = this.#waiters.indexOf(client);
     if (index < 0) return;
-    this.waiters.splice(index, 1);
+    this.#waiters.splice(index, 1);
     this.stats.borrowTimeouts++;
     this.metrics.count('BorrowTimeouts');
     this.event('borrow-timeout', `${client.name} waited ${this.options.connectionBorrowTimeoutMs} ms: ${proxyErrors.borrowTimeout.value.M}`);
@@ -208,13 +208,13 @@ export class RdsProxy implements ClientHost, ConnectionPool {
   release(connection: DatabaseConnection): void {
     connection.owner = null;
     if (connection.phase !== 'ready') return;
-    const index = this.waiters.findIndex((w) => w.key === connection.key);
+    const index = this.#waiters.findIndex((w) => w.key === connection.key);
     if (index >= 0) {
-      const [waiter] = this.waiters.splice(index, 1);
+      const [waiter] = this.#waiters.splice(index, 1);
       this.#grant(connection, waiter!);
       return;
     }
-    if (this.waiters.length > 0) {
+    if (this.#waiters.length > 0) {
       // Someone waits for another user or database: this connection makes room for theirs.
       connection.close('make room for another user or database');
       this.#open();
@@ -251,19 +251,19 @@ export class RdsProxy implements ClientHost, ConnectionPool {
   }
 
   settleStartups(ok: boolean): void {
-    const waiting = this.startupWaiters.splice(0);
+    const waiting = this.#startupWaiters.splice(0);
     for (const client of waiting) client.startupSettled(ok);
   }
 
   clientClosed(client: ProxyClient): void {
     this.clients.delete(client);
-    const index = this.waiters.indexOf(client);
-    if (index >= 0) this.waiters.splice(index, 1);
-    const startup = this.startupWaiters.indexOf(client);
+    const index = this.#waiters.indexOf(client);
+    if (index >= 0) this.#waiters.splice(index, 1);
+    const startup = this.#startupWaiters.indexOf(client);
     if (startup >= 0) {
-      this.startupWaiters.splice(startup, 1);
+      this.#startupWaiters.splice(startup, 1);
       // The one that borrowed for all of them left: the next one borrows.
-      if (startup === 0 && this.startupWaiters.length > 0 && !this.waiters.includes(this.startupWaiters[0]!)) this.borrow(this.startupWaiters[0]!);
+      if (startup === 0 && this.#startupWaiters.length > 0 && !this.#waiters.includes(this.#startupWaiters[0]!)) this.borrow(this.#startupWaiters[0]!);
     }
     this.gauges();
   }
