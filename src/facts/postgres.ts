@@ -35,20 +35,25 @@ export interface InstanceClass {
   readonly vcpus: number;
 }
 
-/** Nominal memory and vCPUs of the classes the sandboxes offer. */
+const INSTANCE_CLASSES = [
+  { id: 'db.t3.micro', memoryGiB: 1, vcpus: 2 },
+  { id: 'db.t4g.micro', memoryGiB: 1, vcpus: 2 },
+  { id: 'db.t3.small', memoryGiB: 2, vcpus: 2 },
+  { id: 'db.t4g.small', memoryGiB: 2, vcpus: 2 },
+  { id: 'db.t3.medium', memoryGiB: 4, vcpus: 2 },
+  { id: 'db.t4g.medium', memoryGiB: 4, vcpus: 2 },
+  { id: 'db.m6g.large', memoryGiB: 8, vcpus: 2 },
+  { id: 'db.r6g.large', memoryGiB: 16, vcpus: 2 },
+  { id: 'db.r6g.xlarge', memoryGiB: 32, vcpus: 4 },
+  { id: 'db.r6g.2xlarge', memoryGiB: 64, vcpus: 8 },
+] as const satisfies readonly InstanceClass[];
+
+/** A provisioned class of this table (Aurora Serverless v2's db.serverless has no fixed memory, so it is not one). */
+export type InstanceClassId = (typeof INSTANCE_CLASSES)[number]['id'];
+
+/** Nominal memory and vCPUs of the classes the sandboxes and the wizard offer. */
 export const instanceClasses: Sourced<readonly InstanceClass[]> = {
-  value: [
-    { id: 'db.t3.micro', memoryGiB: 1, vcpus: 2 },
-    { id: 'db.t4g.micro', memoryGiB: 1, vcpus: 2 },
-    { id: 'db.t3.small', memoryGiB: 2, vcpus: 2 },
-    { id: 'db.t4g.small', memoryGiB: 2, vcpus: 2 },
-    { id: 'db.t3.medium', memoryGiB: 4, vcpus: 2 },
-    { id: 'db.t4g.medium', memoryGiB: 4, vcpus: 2 },
-    { id: 'db.m6g.large', memoryGiB: 8, vcpus: 2 },
-    { id: 'db.r6g.large', memoryGiB: 16, vcpus: 2 },
-    { id: 'db.r6g.xlarge', memoryGiB: 32, vcpus: 4 },
-    { id: 'db.r6g.2xlarge', memoryGiB: 64, vcpus: 8 },
-  ],
+  value: INSTANCE_CLASSES,
   unit: 'GiB, vCPU',
   source: INSTANCE_TYPES,
   factSheet: 'C',

@@ -2,7 +2,7 @@
  * Starter-code generation: options in, files out. Pure (no I/O, no clock, no `node:` imports) so
  * the wizard page runs it in the browser and `connlab generate` in Node, with the same bytes.
  */
-import type { GenerateOptions } from './options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../vocabulary/choices.ts';
 import { parseGenerateOptions, usesConnection } from './options.ts';
 import type { GeneratedFile } from './project.ts';
 import { nodeHandler } from './handlers/node.ts';
@@ -13,7 +13,6 @@ import { samFiles } from './iac/sam.ts';
 import { terraformFiles } from './iac/terraform.ts';
 import { cdkFiles } from './iac/cdk.ts';
 import { awsCliFiles } from './iac/aws-cli.ts';
-import { isNodeRuntime } from '../wizard/answers.ts';
 
 export type { GeneratedFile } from './project.ts';
 export * from './options.ts';

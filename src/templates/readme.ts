@@ -1,9 +1,8 @@
 /** The generated README: what each file is for, how to deploy it, how to test it locally. */
-import type { GenerateOptions } from './options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../vocabulary/choices.ts';
 import { usesConnection } from './options.ts';
 import { htmlHeader } from './project.ts';
 import { inputs, plan, pascal, snake, shout } from './iac/model.ts';
-import { isNodeRuntime } from '../wizard/answers.ts';
 import {
   connectTimeout,
   poolIdleTimeout,

@@ -5,8 +5,8 @@
  * "What would change this answer" is not hand-written: each alternative answer is fed back through
  * the same rules, so the advice can never disagree with the rules.
  */
-import { defaultInstanceClassFor, engineOffer, type Answers, type Database, type InstanceClass } from './answers.ts';
-import type { GenerateOptions, Pattern } from '../templates/options.ts';
+import { defaultInstanceClassFor, type Answers } from './answers.ts';
+import { engineOffer, type Database, type GenerateOptions, type InstanceClass, type Pattern } from '../vocabulary/choices.ts';
 import {
   connectionBudget,
   directConcurrencyLimit,

@@ -2,7 +2,7 @@
  * Node.js handlers (TypeScript or JavaScript) for every pattern. One source per pattern; the
  * JavaScript variant is the same text without the type annotations, so both teach the same lines.
  */
-import type { GenerateOptions } from '../options.ts';
+import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { blocks, code, header } from '../project.ts';
 import { connectTimeout, iamTokenLifetime, poolIdleTimeout, poolMaxPerEnvironment, queryTimeout } from '../../facts/starter-code.ts';
 

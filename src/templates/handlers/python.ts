@@ -2,7 +2,7 @@
  * Python handlers (psycopg 3, boto3) for every pattern. A Python execution environment serves one
  * invocation at a time, so the "pool" is one module-level connection, checked and reopened.
  */
-import type { GenerateOptions } from '../options.ts';
+import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
 import { connectTimeout, iamTokenLifetime, poolIdleTimeout, tcpKeepalives } from '../../facts/starter-code.ts';
 

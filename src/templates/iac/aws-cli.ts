@@ -3,10 +3,9 @@
  * settings; they go to modify-db-proxy-target-group on the `default` target group, and the database
  * is attached with register-db-proxy-targets.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, shout, statements, type ArnPart } from './model.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
 import {
   functionMemory,
   functionTimeout,

@@ -3,11 +3,10 @@
  * target group are the L1 constructs (CfnDBProxy, CfnDBProxyTargetGroup) so the pool settings sit
  * visibly where CloudFormation puts them.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, statements, type ArnPart } from './model.ts';
 import { npmVersions } from '../pinned.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
 import {
   functionMemory,
   functionTimeout,

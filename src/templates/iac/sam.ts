@@ -2,7 +2,7 @@
  * AWS SAM: one template.yaml. Pool settings sit on AWS::RDS::DBProxyTargetGroup, the CloudFormation
  * face of modify-db-proxy-target-group; AWS::RDS::DBProxy has none.
  */
-import type { GenerateOptions } from '../options.ts';
+import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { environment, inputs, pascal, plan, statements, codeLayout, renderArn, type ArnPart } from './model.ts';
 import { toYaml, type YamlValue } from './yaml.ts';

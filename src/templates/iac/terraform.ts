@@ -3,10 +3,9 @@
  * aws_db_proxy_default_target_group's connection_pool_config, the provider's face of
  * modify-db-proxy-target-group.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, snake, statements, type ArnPart } from './model.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
 import {
   functionMemory,
   functionTimeout,
