@@ -7,6 +7,8 @@
 import type { Fact } from './fact.ts';
 
 const RDS_UG = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide';
+const PROXY_MANAGING = `${RDS_UG}/rds-proxy-managing.html`;
+const SQS_TRIGGER = 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html';
 
 /**
  * The share of the connections other clients leave that a direct design may plan for: the rest covers
@@ -78,14 +80,57 @@ export const tcpKeepalives: Fact<{ idle: number; interval: number; count: number
     'idle + interval x count (25 s) must stay under the function timeout; libpq otherwise uses the operating system defaults (2 hours idle on Linux): https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-KEEPALIVES',
 };
 
-/** What the generated RDS Proxy sets as IdleClientTimeout (default 1800 s; 1 to 28,800). */
-export const proxyIdleClientTimeout: Fact = {
-  value: 900,
-  unit: 's',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Lowered from the 1800 s default so connections left by frozen environments are released sooner; still far above the pool idle timeout.',
-};
+/** What the generated function is given, the same in every infrastructure flavour. */
+export const functionSettings = {
+  timeout: { value: 30, unit: 's', source: 'assumption', calibrate: 'Set to a few times the observed p99 duration; at most 900 s.' },
+  memory: { value: 512, unit: 'MB', source: 'assumption', calibrate: 'Tune with observed duration and cost (AWS Lambda Power Tuning).' },
+} satisfies Record<string, Fact>;
+
+/** What the generated RDS Proxy sets on itself and its default target group (AWS's defaults are rds-proxy.ts's proxySettings). */
+export const proxyConfiguration = {
+  /** Default 1800 s; 1 to 28,800. */
+  idleClientTimeout: {
+    value: 900,
+    unit: 's',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Lowered from the 1800 s default so connections left by frozen environments are released sooner; still far above the pool idle timeout.',
+  },
+  maxConnectionsPercent: {
+    value: 80,
+    unit: '% of max_connections',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Default 100; leaving 20% for administration and migrations. AWS advises at least 30% above the highest recent usage.',
+  },
+  maxIdleConnectionsPercent: {
+    value: 10,
+    unit: '% of max_connections',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Default is half of MaxConnectionsPercent; a cap on how many idle connections the pool keeps, not a time.',
+  },
+  connectionBorrowTimeout: {
+    value: 10,
+    unit: 's',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Default 120 s (0 to 300). Shorter than the function timeout so a saturated pool fails inside the invocation.',
+  },
+} satisfies Record<string, Fact>;
+
+/** The generated SQS event source mapping of the queue consumer. */
+export const sqsEventSource = {
+  /** The share of the direct-connection budget the queue consumer may take. */
+  maximumConcurrency: {
+    value: 10,
+    unit: 'concurrent batches',
+    source: 'assumption',
+    calibrate: 'Each concurrent batch holds one database connection; raise while DatabaseConnections and queue age stay healthy.',
+  },
+  batchSize: { value: 100, unit: 'messages', source: SQS_TRIGGER, factSheet: 'D', note: 'Above 10 needs MaximumBatchingWindowInSeconds of at least 1.' },
+  batchingWindow: { value: 5, unit: 's', source: SQS_TRIGGER, factSheet: 'D', note: '0 to 300 s; a window of at least 1 s is required for batches above 10.' },
+} satisfies Record<string, Fact>;
 
 /** What the generated database parameter advice sets: close sessions idle longer than this on the server. */
 export const serverIdleSessionTimeout: Fact = {
@@ -93,44 +138,6 @@ export const serverIdleSessionTimeout: Fact = {
   unit: 's',
   source: 'https://www.postgresql.org/docs/15/runtime-config-client.html#GUC-IDLE-SESSION-TIMEOUT',
   note: 'Value chosen by the starter code; PostgreSQL 14+ setting, off by default.',
-};
-
-export const proxyMaxConnectionsPercent: Fact = {
-  value: 80,
-  unit: '% of max_connections',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Default 100; leaving 20% for administration and migrations. AWS advises at least 30% above the highest recent usage.',
-};
-
-export const proxyMaxIdleConnectionsPercent: Fact = {
-  value: 10,
-  unit: '% of max_connections',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Default is half of MaxConnectionsPercent; a cap on how many idle connections the pool keeps, not a time.',
-};
-
-export const proxyConnectionBorrowTimeout: Fact = {
-  value: 10,
-  unit: 's',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Default 120 s (0 to 300). Shorter than the function timeout so a saturated pool fails inside the invocation.',
-};
-
-export const functionTimeout: Fact = {
-  value: 30,
-  unit: 's',
-  source: 'assumption',
-  calibrate: 'Set to a few times the observed p99 duration; at most 900 s.',
-};
-
-export const functionMemory: Fact = {
-  value: 512,
-  unit: 'MB',
-  source: 'assumption',
-  calibrate: 'Tune with observed duration and cost (AWS Lambda Power Tuning).',
 };
 
 /** IAM authentication: AWS advises fewer than 200 new IAM-authenticated connections per second. */
@@ -152,52 +159,6 @@ export const burstRiseSeconds: Fact = {
   source: 'assumption',
   calibrate:
     'During a deploy or a burst, read pg_stat_activity.backend_start (or DatabaseConnections per second in Enhanced Monitoring) and divide the rise in connections by the time it took.',
-};
-
-export const iamTokenLifetime: Fact = {
-  value: 900,
-  unit: 's',
-  source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`,
-  factSheet: 'B',
-};
-
-export const lambdaAccountConcurrency: Fact = {
-  value: 1_000,
-  unit: 'concurrent executions per Region',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
-  factSheet: 'D',
-};
-
-/** ScalingConfig.MaximumConcurrency for an SQS event source: 2 to 1,000. */
-export const sqsMaximumConcurrencyRange: Fact<readonly [number, number]> = {
-  value: [2, 1_000],
-  unit: 'concurrent batches',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
-  factSheet: 'D',
-};
-
-/** The share of the direct-connection budget the queue consumer may take. */
-export const sqsMaximumConcurrency: Fact = {
-  value: 10,
-  unit: 'concurrent batches',
-  source: 'assumption',
-  calibrate: 'Each concurrent batch holds one database connection; raise while DatabaseConnections and queue age stay healthy.',
-};
-
-export const sqsBatchSize: Fact = {
-  value: 100,
-  unit: 'messages',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html',
-  factSheet: 'D',
-  note: 'Above 10 needs MaximumBatchingWindowInSeconds of at least 1.',
-};
-
-export const sqsBatchingWindow: Fact = {
-  value: 5,
-  unit: 's',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html',
-  factSheet: 'D',
-  note: '0 to 300 s; a window of at least 1 s is required for batches above 10.',
 };
 
 /** Extra latency a proxy hop adds; AWS publishes none. */

@@ -19,11 +19,10 @@ import {
 import {
   dataApiAddedLatencyMs,
   directConnectionsShare,
-  lambdaAccountConcurrency,
   poolMaxPerEnvironment,
   proxyAddedLatencyMs,
   serverIdleSessionTimeout,
-  sqsMaximumConcurrency,
+  sqsEventSource,
 } from '../facts/starter-code.ts';
 import { lambda } from '../facts/lambda.ts';
 import { pricing } from '../facts/pricing.ts';
@@ -264,13 +263,13 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
 
   const reasons: Reason[] = [
     { answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, 'invocations')}: a direct design would run out of connections.` },
-    { answers: ['asyncWritesOk'], text: `Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer at ${sqsMaximumConcurrency.value} batches, so the writes hold a fixed ${sqsMaximumConcurrency.value * poolMaxPerEnvironment.value} connections.` },
+    { answers: ['asyncWritesOk'], text: `Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer at ${sqsEventSource.maximumConcurrency.value} batches, so the writes hold a fixed ${sqsEventSource.maximumConcurrency.value * poolMaxPerEnvironment.value} connections.` },
   ];
   const runnerUp = { pattern: 'rds-proxy' as const, why: `If callers must see the write committed, RDS Proxy multiplexes many client connections onto a few database connections, for at least ${usd(setting.proxyCost)} a month.` };
   if (answers.synchronousReads === 'no') return { pattern: 'sqs-batching', reasons, runnerUp };
 
   // The consumer's connections come out of the same database budget the reads draw on.
-  const consumer = sqsMaximumConcurrency.value * poolMaxPerEnvironment.value;
+  const consumer = sqsEventSource.maximumConcurrency.value * poolMaxPerEnvironment.value;
   const readsBudget = { ...budget, otherConnections: budget.otherConnections + consumer, directBudget: Math.max(0, budget.directBudget - consumer) };
   const reads = chooseConnected(answers, readsBudget, setting, 'readers');
   reasons.push({
@@ -309,7 +308,7 @@ function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOpt
 function environmentsConnecting(choice: Omit<Choice, 'reads'>, answers: Answers): number {
   if (choice.pattern === 'module-pool') return Math.min(answers.peakConcurrency, choice.reservedConcurrency ?? answers.peakConcurrency);
   if (choice.pattern === 'rds-proxy') return answers.peakConcurrency;
-  if (choice.pattern === 'sqs-batching') return sqsMaximumConcurrency.value;
+  if (choice.pattern === 'sqs-batching') return sqsEventSource.maximumConcurrency.value;
   return 0;
 }
 
@@ -359,8 +358,8 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
   const directPeak = directConcurrencyLimit(connectionBudget(answers));
   if (answers.peakConcurrency > directPeak && directPeak >= 1) tryChange({ peakConcurrency: directPeak }, `At ${directPeak} concurrent invocations or fewer`);
   else if (answers.peakConcurrency <= directPeak) tryChange({ peakConcurrency: directPeak + 1 }, `Above ${directPeak} concurrent invocations`);
-  if (answers.peakConcurrency > lambdaAccountConcurrency.value) {
-    changes.push(`A peak of ${answers.peakConcurrency} needs a raised account concurrency quota: the default is ${lambdaAccountConcurrency.value} per Region.`);
+  if (answers.peakConcurrency > lambda.accountConcurrency.value) {
+    changes.push(`A peak of ${answers.peakConcurrency} needs a raised account concurrency quota: the default is ${lambda.accountConcurrency.value} per Region.`);
   }
   return changes;
 }
@@ -373,11 +372,11 @@ export function decide(input: Answers): Recommendation {
   if (main.contradiction) contradictions.push(main.contradiction);
   const iam = iamCautions(choice, answers);
   const reservedConcurrency = choice.reservedConcurrency ?? choice.reads?.reservedConcurrency;
-  const reservable = lambdaAccountConcurrency.value - lambda.unreservedMinimum.value;
+  const reservable = lambda.accountConcurrency.value - lambda.unreservedMinimum.value;
   if (reservedConcurrency !== undefined && reservedConcurrency > reservable) {
     iam.cautions.push({
       answers: ['peakConcurrency'],
-      text: `Reserving ${count(reservedConcurrency)} would leave fewer than the ${lambda.unreservedMinimum.value} unreserved executions Lambda keeps for other functions under the default quota of ${count(lambdaAccountConcurrency.value)}: raise the account's concurrency quota first.`,
+      text: `Reserving ${count(reservedConcurrency)} would leave fewer than the ${lambda.unreservedMinimum.value} unreserved executions Lambda keeps for other functions under the default quota of ${count(lambda.accountConcurrency.value)}: raise the account's concurrency quota first.`,
     });
   }
   let reads: ReadsPart | undefined;

@@ -4,7 +4,8 @@
  */
 import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { blocks, code, header } from '../project.ts';
-import { connectTimeout, iamTokenLifetime, poolIdleTimeout, poolMaxPerEnvironment, queryTimeout } from '../../facts/starter-code.ts';
+import { connectTimeout, poolIdleTimeout, poolMaxPerEnvironment, queryTimeout } from '../../facts/starter-code.ts';
+import { iamToken } from '../../facts/rds-proxy.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
 
@@ -47,7 +48,7 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
   const credentials =
     options.auth === 'iam'
       ? code`
-          // IAM authentication: a fresh token for every new connection. A token lives ${iamTokenLifetime.value / 60} minutes
+          // IAM authentication: a fresh token for every new connection. A token lives ${iamToken.lifetime.value / 60_000} minutes
           // and is checked only when a connection opens, so it is never cached beyond that.
           const signer = new Signer({ hostname: host, port, username: user, region: env('AWS_REGION') });
           export const password = ()${t(': Promise<string>')} => signer.getAuthToken();

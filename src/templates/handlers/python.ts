@@ -4,7 +4,8 @@
  */
 import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
-import { connectTimeout, iamTokenLifetime, poolIdleTimeout, tcpKeepalives } from '../../facts/starter-code.ts';
+import { connectTimeout, poolIdleTimeout, tcpKeepalives } from '../../facts/starter-code.ts';
+import { iamToken } from '../../facts/rds-proxy.ts';
 
 /** PEP 8: two blank lines between top-level blocks. */
 const blocks = (...parts: string[]): string => parts.map((part) => part.replace(/\n+$/, '')).join('\n\n\n') + '\n';
@@ -30,7 +31,7 @@ function connection(options: GenerateOptions): string {
   const iam = options.auth === 'iam';
   const credentials = iam
     ? code`
-        # Token signing is local (no network call). A token lives ${iamTokenLifetime.value / 60} minutes and is checked only
+        # Token signing is local (no network call). A token lives ${iamToken.lifetime.value / 60_000} minutes and is checked only
         # when a connection opens, so a new one is made for every new connection.
         _rds = boto3.client("rds", region_name=os.environ["AWS_REGION"])
 

@@ -6,17 +6,7 @@
 import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, snake, statements, type ArnPart } from './model.ts';
-import {
-  functionMemory,
-  functionTimeout,
-  proxyConnectionBorrowTimeout,
-  proxyIdleClientTimeout,
-  proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent,
-  sqsBatchSize,
-  sqsBatchingWindow,
-  sqsMaximumConcurrency,
-} from '../../facts/starter-code.ts';
+import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
 const KEYS = ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'] as const;
 
@@ -182,7 +172,7 @@ resource "aws_db_proxy" "this" {
   vpc_subnet_ids      = var.subnet_ids
   vpc_security_group_ids = [aws_security_group.proxy.id]
   require_tls         = true
-  idle_client_timeout = ${proxyIdleClientTimeout.value}
+  idle_client_timeout = ${proxyConfiguration.idleClientTimeout.value}
 
   auth {
     auth_scheme               = "SECRETS"
@@ -198,9 +188,9 @@ resource "aws_db_proxy_default_target_group" "this" {
   db_proxy_name = aws_db_proxy.this.name
 
   connection_pool_config {
-    max_connections_percent      = ${proxyMaxConnectionsPercent.value}
-    max_idle_connections_percent = ${proxyMaxIdleConnectionsPercent.value}
-    connection_borrow_timeout    = ${proxyConnectionBorrowTimeout.value}
+    max_connections_percent      = ${proxyConfiguration.maxConnectionsPercent.value}
+    max_idle_connections_percent = ${proxyConfiguration.maxIdleConnectionsPercent.value}
+    connection_borrow_timeout    = ${proxyConfiguration.connectionBorrowTimeout.value}
   }
 }
 
@@ -225,7 +215,7 @@ locals {
 resource "aws_sqs_queue" "orders" {
   name_prefix = "orders-"
   # AWS advises a visibility timeout of at least six times the function timeout.
-  visibility_timeout_seconds = ${functionTimeout.value * 6}
+  visibility_timeout_seconds = ${functionSettings.timeout.value * 6}
   redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead_letters.arn, maxReceiveCount = 5 })
 }`);
   }
@@ -298,8 +288,8 @@ ${policy}
   handler          = "${layout.handler}"
   filename         = data.archive_file.function.output_path
   source_code_hash = data.archive_file.function.output_base64sha256
-  memory_size      = ${functionMemory.value}
-  timeout          = ${functionTimeout.value}
+  memory_size      = ${functionSettings.memory.value}
+  timeout          = ${functionSettings.timeout.value}
 ${p.vpc ? '\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.function.id]\n  }\n' : ''}
   environment {
     variables = {
@@ -311,13 +301,13 @@ ${env}
     parts.push(`resource "aws_lambda_event_source_mapping" "orders" {
   event_source_arn                   = aws_sqs_queue.orders.arn
   function_name                      = aws_lambda_function.orders.arn
-  batch_size                         = ${sqsBatchSize.value}
-  maximum_batching_window_in_seconds = ${sqsBatchingWindow.value}
+  batch_size                         = ${sqsEventSource.batchSize.value}
+  maximum_batching_window_in_seconds = ${sqsEventSource.batchingWindow.value}
   function_response_types            = ["ReportBatchItemFailures"]
 
   # At most this many batches run at once, so at most this many database connections.
   scaling_config {
-    maximum_concurrency = ${sqsMaximumConcurrency.value}
+    maximum_concurrency = ${sqsEventSource.maximumConcurrency.value}
   }
 }`);
   }
