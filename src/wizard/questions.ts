@@ -31,7 +31,7 @@ import {
 import { capacityRange, lowMinimumCap, maxConnectionsByMaxAcu } from '../facts/aurora-serverless-v2.ts';
 import { maxConnectionsFormula } from '../facts/postgres.ts';
 import { pricing } from '../facts/pricing.ts';
-import { iamNewConnectionsPerSecond } from '../facts/starter-code.ts';
+import { sizing } from '../facts/starter-code.ts';
 import { iamToken } from '../facts/rds-proxy.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -238,7 +238,7 @@ export const questions: readonly Question[] = [
     id: 'auth',
     label: 'Database authentication',
     options: authOptions,
-    whyThisMatters: `An IAM token lives ${iamToken.lifetime.value / 60_000} minutes and is only checked when a connection opens; AWS advises fewer than ${iamNewConnectionsPerSecond.value} new IAM connections per second.`,
+    whyThisMatters: `An IAM token lives ${iamToken.lifetime.value / 60_000} minutes and is only checked when a connection opens; AWS advises fewer than ${sizing.iamNewConnectionsPerSecond.value} new IAM connections per second.`,
     chapter: chapters.iamAuthentication,
   },
   {

@@ -4,7 +4,7 @@
  */
 import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { blocks, code, header } from '../project.ts';
-import { connectTimeout, poolIdleTimeout, poolMaxPerEnvironment, queryTimeout } from '../../facts/starter-code.ts';
+import { clientSettings } from '../../facts/starter-code.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
@@ -109,15 +109,15 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
         ssl: { ca, rejectUnauthorized: true },
         // One environment serves one invocation at a time: one connection is enough, and the database
         // sees at most one connection per concurrent execution environment.
-        max: ${poolMaxPerEnvironment.value},
+        max: ${clientSettings.poolMaxPerEnvironment.value},
         // Close idle connections before the ${options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)'} does. A frozen environment runs no
         // timers, so after a long pause the timer fires on thaw and the pool reconnects.
-        idleTimeoutMillis: ${poolIdleTimeout.value * 1000},
+        idleTimeoutMillis: ${clientSettings.poolIdleTimeout.value * 1000},
         // Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any
         // answer. The server's own statement_timeout (schema.sql) is shorter and cancels a slow query
         // first; query_timeout fires only when the server or the network is gone.
-        connectionTimeoutMillis: ${connectTimeout.value * 1000},
-        query_timeout: ${queryTimeout.value * 1000},
+        connectionTimeoutMillis: ${clientSettings.connectTimeout.value * 1000},
+        query_timeout: ${clientSettings.queryTimeout.value * 1000},
         keepAlive: true,
       });
 

@@ -4,7 +4,7 @@
  */
 import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
-import { connectTimeout, poolIdleTimeout, tcpKeepalives } from '../../facts/starter-code.ts';
+import { clientSettings } from '../../facts/starter-code.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
 
 /** PEP 8: two blank lines between top-level blocks. */
@@ -102,7 +102,7 @@ function connection(options: GenerateOptions): string {
       CA_BUNDLE = os.environ.get("DB_CA_BUNDLE", str(Path(__file__).with_name("global-bundle.pem")))
       # Close a connection idle this long before the ${options.pattern === 'rds-proxy' ? "proxy's IdleClientTimeout" : "server's idle_session_timeout"} can: a frozen
       # environment runs no timers, so the age is checked when the next invocation starts.
-      IDLE_SECONDS = ${poolIdleTimeout.value}
+      IDLE_SECONDS = ${clientSettings.poolIdleTimeout.value}
     `,
     credentials,
     code`
@@ -121,11 +121,11 @@ function connection(options: GenerateOptions): string {
               sslrootcert=CA_BUNDLE,
               # Bounds on the client side: opening a connection, and noticing a server that vanished
               # while a query was in flight. The server's statement_timeout (schema.sql) bounds the query.
-              connect_timeout=${connectTimeout.value},
+              connect_timeout=${clientSettings.connectTimeout.value},
               keepalives=1,
-              keepalives_idle=${tcpKeepalives.value.idle},
-              keepalives_interval=${tcpKeepalives.value.interval},
-              keepalives_count=${tcpKeepalives.value.count},
+              keepalives_idle=${clientSettings.tcpKeepalives.value.idle},
+              keepalives_interval=${clientSettings.tcpKeepalives.value.interval},
+              keepalives_count=${clientSettings.tcpKeepalives.value.count},
               application_name="lambda",
               # Statements commit on their own unless wrapped in conn.transaction(): no session is left
               # idle in a transaction, which would hold a proxy's or PgBouncer's server connection.
