@@ -12,6 +12,8 @@ const SQS_TRIGGER = 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html'
 
 /** What the wizard's rules size a design with. */
 export const sizing = {
+  /** IAM authentication: AWS advises fewer than 200 new IAM-authenticated connections per second. */
+  iamNewConnectionsPerSecond: { value: 200, unit: 'new connections/s', source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`, factSheet: 'B' },
   /**
    * The share of the connections other clients leave that a direct design may plan for: the rest covers
    * superuser slots, migrations, consoles, and the old and new environments of a deploy side by side.
@@ -23,8 +25,6 @@ export const sizing = {
     calibrate:
       'A deploy briefly runs old and new execution environments side by side and frozen environments keep their connections, so plan for about twice the peak; compare DatabaseConnections with max_connections during a deploy.',
   },
-  /** IAM authentication: AWS advises fewer than 200 new IAM-authenticated connections per second. */
-  iamNewConnectionsPerSecond: { value: 200, unit: 'new connections/s', source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`, factSheet: 'B' },
   /**
    * How fast the connections of a burst arrive: the environments Lambda starts for a burst or a deploy
    * (up to 1,000 per function at once) each open theirs during INIT, so the new connections of N
