@@ -5,23 +5,13 @@ import type { Fact } from './fact.ts';
 
 const PARTITIONS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
 const QUOTAS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html';
-const ON_DEMAND = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html';
-const CAPACITY = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html';
+/** On-demand throughput and the size of a read or write unit: one page. */
+const CAPACITY_MODES = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadWriteCapacityMode.html';
 
 export const dynamodb = {
   /** Each partition serves at most 1,000 write units per second. */
-  partitionWriteUnitsPerSecond: {
-    value: 1000,
-    unit: 'WCU/s',
-    source: PARTITIONS,
-    factSheet: 'F',
-  },
-  partitionReadUnitsPerSecond: {
-    value: 3000,
-    unit: 'RCU/s',
-    source: PARTITIONS,
-    factSheet: 'F',
-  },
+  partitionWriteUnitsPerSecond: { value: 1000, unit: 'WCU/s', source: PARTITIONS, factSheet: 'F' },
+  partitionReadUnitsPerSecond: { value: 3000, unit: 'RCU/s', source: PARTITIONS, factSheet: 'F' },
   /**
    * How keys map to partitions is not public: DynamoDB hashes keys into partitions it sizes and
    * splits itself. The model gives every partition-key value its own partition, the best case for a
@@ -42,47 +32,12 @@ export const dynamodb = {
     calibrate:
       'The AWS re:Post knowledge center (repost.aws/knowledge-center/on-demand-table-throttling-dynamodb) says a partition serves up to 3,000 RRU or 1,000 WRU "or a linear combination of both", and a new on-demand table 4,000 WRU or 12,000 RRU likewise; the fact sheet states the two bounds only separately.',
   },
-  maxItemSize: {
-    value: 400 * 1024,
-    unit: 'bytes',
-    source: QUOTAS,
-    factSheet: 'F',
-    note: 'Counts attribute names and values (UTF-8 bytes for strings).',
-  },
-  tableQuotaReadUnits: {
-    value: 40_000,
-    unit: 'RRU/s',
-    source: QUOTAS,
-    factSheet: 'F',
-    note: 'Default per-table quota; it can be raised.',
-  },
-  tableQuotaWriteUnits: {
-    value: 40_000,
-    unit: 'WRU/s',
-    source: QUOTAS,
-    factSheet: 'F',
-    note: 'Default per-table quota; it can be raised.',
-  },
-  newTableWritesPerSecond: {
-    value: 4000,
-    unit: 'writes/s',
-    source: ON_DEMAND,
-    factSheet: 'F',
-    note: 'New on-demand tables sustain up to 4,000 writes/s; the model counts write request units.',
-  },
-  newTableReadsPerSecond: {
-    value: 12_000,
-    unit: 'reads/s',
-    source: ON_DEMAND,
-    factSheet: 'F',
-    note: 'New on-demand tables sustain up to 12,000 reads/s; the model counts read request units.',
-  },
-  onDemandPeakMultiplier: {
-    value: 2,
-    unit: '× previous peak',
-    source: ON_DEMAND,
-    factSheet: 'F',
-  },
+  maxItemSize: { value: 400 * 1024, unit: 'bytes', source: QUOTAS, factSheet: 'F', note: 'Counts attribute names and values (UTF-8 bytes for strings).' },
+  tableQuotaReadUnits: { value: 40_000, unit: 'RRU/s', source: QUOTAS, factSheet: 'F', note: 'Default per-table quota; it can be raised.' },
+  tableQuotaWriteUnits: { value: 40_000, unit: 'WRU/s', source: QUOTAS, factSheet: 'F', note: 'Default per-table quota; it can be raised.' },
+  newTableWritesPerSecond: { value: 4000, unit: 'writes/s', source: CAPACITY_MODES, factSheet: 'F', note: 'New on-demand tables sustain up to 4,000 writes/s; the model counts write request units.' },
+  newTableReadsPerSecond: { value: 12_000, unit: 'reads/s', source: CAPACITY_MODES, factSheet: 'F', note: 'New on-demand tables sustain up to 12,000 reads/s; the model counts read request units.' },
+  onDemandPeakMultiplier: { value: 2, unit: '× previous peak', source: CAPACITY_MODES, factSheet: 'F' },
   /**
    * "Throttling can occur if you exceed double your previous peak within 30 minutes": the model lets
    * a per-second peak raise the ceiling once it is 30 minutes old, never sooner.
@@ -90,31 +45,14 @@ export const dynamodb = {
   onDemandPeakWindow: {
     value: 30 * 60 * 1000,
     unit: 'ms',
-    source: ON_DEMAND,
+    source: CAPACITY_MODES,
     factSheet: 'F',
     note: 'How the peak settles inside the 30 minutes is not published; the model waits the full window (an assumption).',
   },
-  readUnitBytes: {
-    value: 4096,
-    unit: 'bytes per read unit (strongly consistent)',
-    source: CAPACITY,
-    note: 'An eventually consistent read costs half; a transactional write costs double.',
-  },
-  writeUnitBytes: {
-    value: 1024,
-    unit: 'bytes per write unit',
-    source: CAPACITY,
-  },
-  eventuallyConsistentReadFactor: {
-    value: 0.5,
-    unit: '× strongly consistent cost',
-    source: CAPACITY,
-  },
-  transactionalWriteFactor: {
-    value: 2,
-    unit: '× standard write cost',
-    source: CAPACITY,
-  },
+  readUnitBytes: { value: 4096, unit: 'bytes per read unit (strongly consistent)', source: CAPACITY_MODES, note: 'An eventually consistent read costs half; a transactional write costs double.' },
+  writeUnitBytes: { value: 1024, unit: 'bytes per write unit', source: CAPACITY_MODES },
+  eventuallyConsistentReadFactor: { value: 0.5, unit: '× strongly consistent cost', source: CAPACITY_MODES },
+  transactionalWriteFactor: { value: 2, unit: '× standard write cost', source: CAPACITY_MODES },
   /** Throughput is counted in one-second windows of virtual time. */
   throughputWindow: {
     value: 1000,
@@ -140,12 +78,7 @@ export const dynamodb = {
     source: 'assumption',
     calibrate: 'The TransactWriteItems API reference gives 100 (it was 25 before September 2022); dynalite does not implement transactions, so no vector checks it.',
   },
-  queryPageBytes: {
-    value: 1024 * 1024,
-    unit: 'bytes read per Query page',
-    source: 'assumption',
-    calibrate: 'The Query API reference says a page stops at 1 MB of data read; not in the fact sheet.',
-  },
+  queryPageBytes: { value: 1024 * 1024, unit: 'bytes read per Query page', source: 'assumption', calibrate: 'The Query API reference says a page stops at 1 MB of data read; not in the fact sheet.' },
   tableStatisticsRefresh: {
     value: 6 * 60 * 60 * 1000,
     unit: 'ms',

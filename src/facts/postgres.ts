@@ -35,20 +35,25 @@ export interface InstanceClass {
   readonly vcpus: number;
 }
 
-/** Nominal memory and vCPUs of the classes the sandboxes offer. */
+const INSTANCE_CLASSES = [
+  { id: 'db.t3.micro', memoryGiB: 1, vcpus: 2 },
+  { id: 'db.t4g.micro', memoryGiB: 1, vcpus: 2 },
+  { id: 'db.t3.small', memoryGiB: 2, vcpus: 2 },
+  { id: 'db.t4g.small', memoryGiB: 2, vcpus: 2 },
+  { id: 'db.t3.medium', memoryGiB: 4, vcpus: 2 },
+  { id: 'db.t4g.medium', memoryGiB: 4, vcpus: 2 },
+  { id: 'db.m6g.large', memoryGiB: 8, vcpus: 2 },
+  { id: 'db.r6g.large', memoryGiB: 16, vcpus: 2 },
+  { id: 'db.r6g.xlarge', memoryGiB: 32, vcpus: 4 },
+  { id: 'db.r6g.2xlarge', memoryGiB: 64, vcpus: 8 },
+] as const satisfies readonly InstanceClass[];
+
+/** A provisioned class of this table (Aurora Serverless v2's db.serverless has no fixed memory, so it is not one). */
+export type InstanceClassId = (typeof INSTANCE_CLASSES)[number]['id'];
+
+/** Nominal memory and vCPUs of the classes the sandboxes and the wizard offer. */
 export const instanceClasses: Sourced<readonly InstanceClass[]> = {
-  value: [
-    { id: 'db.t3.micro', memoryGiB: 1, vcpus: 2 },
-    { id: 'db.t4g.micro', memoryGiB: 1, vcpus: 2 },
-    { id: 'db.t3.small', memoryGiB: 2, vcpus: 2 },
-    { id: 'db.t4g.small', memoryGiB: 2, vcpus: 2 },
-    { id: 'db.t3.medium', memoryGiB: 4, vcpus: 2 },
-    { id: 'db.t4g.medium', memoryGiB: 4, vcpus: 2 },
-    { id: 'db.m6g.large', memoryGiB: 8, vcpus: 2 },
-    { id: 'db.r6g.large', memoryGiB: 16, vcpus: 2 },
-    { id: 'db.r6g.xlarge', memoryGiB: 32, vcpus: 4 },
-    { id: 'db.r6g.2xlarge', memoryGiB: 64, vcpus: 8 },
-  ],
+  value: INSTANCE_CLASSES,
   unit: 'GiB, vCPU',
   source: INSTANCE_TYPES,
   factSheet: 'C',
@@ -122,35 +127,22 @@ export const protocolLimits = {
   authenticationTimeout: { value: 60_000, unit: 'ms', source: PG15_CONNECTION_SETTINGS, note: 'authentication_timeout, default 1 min; it also covers a startup packet that never arrives (postmaster.c).' },
 } satisfies Record<string, Fact>;
 
+/** A PostgreSQL ErrorResponse as a fact: V repeats the severity S, untranslated. */
+function errorResponse(severity: 'FATAL' | 'ERROR', C: string, M: string, F: string, R: string, source: string, more: { factSheet?: string; note?: string } = {}): Sourced<ErrorFields> {
+  return { value: { S: severity, V: severity, C, M, F, R }, unit: 'ErrorResponse', source, ...more };
+}
+
 /** The ErrorResponse PostgreSQL 15 sends for a frontend message it cannot take; `%d` is the type byte. */
 export const protocolErrors = {
-  invalidMessageType: {
-    value: { S: 'FATAL', V: 'FATAL', C: '08P01', M: 'invalid frontend message type %d', F: 'postgres.c', R: 'SocketBackend' },
-    unit: 'ErrorResponse',
-    source: PG15_POSTGRES_C,
+  invalidMessageType: errorResponse('FATAL', '08P01', 'invalid frontend message type %d', 'postgres.c', 'SocketBackend', PG15_POSTGRES_C, {
     note: 'Checked on the type byte, before the length word is read.',
-  },
-  expectedPassword: {
-    value: { S: 'FATAL', V: 'FATAL', C: '08P01', M: 'expected password response, got message type %d', F: 'auth.c', R: 'recv_password_packet' },
-    unit: 'ErrorResponse',
-    source: PG15_AUTH_C,
+  }),
+  expectedPassword: errorResponse('FATAL', '08P01', 'expected password response, got message type %d', 'auth.c', 'recv_password_packet', PG15_AUTH_C, {
     note: 'Raised as ERROR during authentication, where PostgreSQL turns every ERROR into FATAL.',
-  },
-  unsupportedProtocol: {
-    value: { S: 'FATAL', V: 'FATAL', C: '0A000', M: 'unsupported frontend protocol %u.%u: server supports 3.0 to 3.0', F: 'postmaster.c', R: 'ProcessStartupPacket' },
-    unit: 'ErrorResponse',
-    source: PG15_POSTMASTER_C,
-  },
-  startupLayout: {
-    value: { S: 'FATAL', V: 'FATAL', C: '08P01', M: 'invalid startup packet layout: expected terminator as last byte', F: 'postmaster.c', R: 'ProcessStartupPacket' },
-    unit: 'ErrorResponse',
-    source: PG15_POSTMASTER_C,
-  },
-  noUser: {
-    value: { S: 'FATAL', V: 'FATAL', C: '28000', M: 'no PostgreSQL user name specified in startup packet', F: 'postmaster.c', R: 'ProcessStartupPacket' },
-    unit: 'ErrorResponse',
-    source: PG15_POSTMASTER_C,
-  },
+  }),
+  unsupportedProtocol: errorResponse('FATAL', '0A000', 'unsupported frontend protocol %u.%u: server supports 3.0 to 3.0', 'postmaster.c', 'ProcessStartupPacket', PG15_POSTMASTER_C),
+  startupLayout: errorResponse('FATAL', '08P01', 'invalid startup packet layout: expected terminator as last byte', 'postmaster.c', 'ProcessStartupPacket', PG15_POSTMASTER_C),
+  noUser: errorResponse('FATAL', '28000', 'no PostgreSQL user name specified in startup packet', 'postmaster.c', 'ProcessStartupPacket', PG15_POSTMASTER_C),
 } satisfies Record<string, Fact<ErrorFields>>;
 
 /**
@@ -196,30 +188,19 @@ export interface ErrorFields {
 }
 
 export const postgresErrors = {
-  tooManyClients: {
-    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'sorry, too many clients already', F: 'proc.c', R: 'InitProcess' },
-    unit: 'ErrorResponse',
-    source: PG_PROC,
-    factSheet: 'C',
-    note: 'Sent before any authentication request.',
-  },
-  idleSessionTimeout: {
-    value: { S: 'FATAL', V: 'FATAL', C: '57P05', M: 'terminating connection due to idle-session timeout', F: 'postgres.c', R: 'ProcessInterrupts' },
-    unit: 'ErrorResponse',
-    source: PG_POSTGRES_C,
-  },
-  passwordFailed: {
-    value: { S: 'FATAL', V: 'FATAL', C: '28P01', M: 'password authentication failed for user "%s"', F: 'auth.c', R: 'auth_failed' },
-    unit: 'ErrorResponse',
-    source: PG_AUTH_C,
-  },
+  tooManyClients: errorResponse('FATAL', '53300', 'sorry, too many clients already', 'proc.c', 'InitProcess', PG_PROC, { factSheet: 'C', note: 'Sent before any authentication request.' }),
+  idleSessionTimeout: errorResponse('FATAL', '57P05', 'terminating connection due to idle-session timeout', 'postgres.c', 'ProcessInterrupts', PG_POSTGRES_C),
+  passwordFailed: errorResponse('FATAL', '28P01', 'password authentication failed for user "%s"', 'auth.c', 'auth_failed', PG_AUTH_C),
   /** Not a PostgreSQL error: the simulator's own limit, worded so nobody mistakes it for one (SQLSTATE class 55, "object not in prerequisite state"). */
-  sessionBusy: {
-    value: { S: 'ERROR', V: 'ERROR', C: '55P03', M: 'connlab: the simulated server runs every connection on one PGlite session, and another connection held a transaction open for longer than the %s ms this connection may wait; real PostgreSQL would run both', F: 'connlab', R: 'session_lock' },
-    unit: 'ErrorResponse',
-    source: PG_ERRCODES,
-    note: '55P03 is lock_not_available; the message names the simulator limitation.',
-  },
+  sessionBusy: errorResponse(
+    'ERROR',
+    '55P03',
+    'connlab: the simulated server runs every connection on one PGlite session, and another connection held a transaction open for longer than the %s ms this connection may wait; real PostgreSQL would run both',
+    'connlab',
+    'session_lock',
+    PG_ERRCODES,
+    { note: '55P03 is lock_not_available; the message names the simulator limitation.' },
+  ),
 } satisfies Record<string, Fact<ErrorFields>>;
 
 /**
@@ -246,31 +227,20 @@ export const isEngineVersion = (value: string): value is EngineVersion => (engin
 /** The reserved-slot error (53300, after AuthenticationOk) as each server words it. */
 export const reservedSlotErrors = {
   /** RDS for PostgreSQL ≤ 15 patches the message to name its own reservation. */
-  rds15: {
-    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for non-replication superuser and rds_superuser connections', F: 'postinit.c', R: 'InitPostgres' },
-    unit: 'ErrorResponse',
-    source: RDS15_MESSAGE_SEEN,
+  rds15: errorResponse('FATAL', '53300', 'remaining connection slots are reserved for non-replication superuser and rds_superuser connections', 'postinit.c', 'InitPostgres', RDS15_MESSAGE_SEEN, {
     factSheet: 'I',
     note: 'The text as RDS sends it, quoted from user reports; AWS documents the reservation (max_connections − 3 − 2) in knowledge center rds-postgresql-error-connection-slots but not the wording. Another report quotes "… non-replication superuser, rds_reserved, and rds_superuser connections" for an unstated version (Lab-Lab-Lab/CPR-Music-Backend#42): not modelled.',
-  },
+  }),
   /** Community PostgreSQL ≤ 15: what a real PostgreSQL 15 sends (the fidelity tests compare it byte for byte). */
-  community15: {
-    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for non-replication superuser connections', F: 'postinit.c', R: 'InitPostgres' },
-    unit: 'ErrorResponse',
-    source: PG15_POSTINIT,
-    factSheet: 'C',
-  },
+  community15: errorResponse('FATAL', '53300', 'remaining connection slots are reserved for non-replication superuser connections', 'postinit.c', 'InitPostgres', PG15_POSTINIT, { factSheet: 'C' }),
   /**
    * Community PostgreSQL 16+. RDS's own 16+ wording was not found in any public source, so the
    * engine sends the community text for 16 and later (the sandboxes say so in notModelled).
    */
-  community16: {
-    value: { S: 'FATAL', V: 'FATAL', C: '53300', M: 'remaining connection slots are reserved for roles with the SUPERUSER attribute', F: 'postinit.c', R: 'InitPostgres' },
-    unit: 'ErrorResponse',
-    source: PG_POSTINIT,
+  community16: errorResponse('FATAL', '53300', 'remaining connection slots are reserved for roles with the SUPERUSER attribute', 'postinit.c', 'InitPostgres', PG_POSTINIT, {
     factSheet: 'C',
     note: 'Community 16+ sends "… roles with privileges of the \"pg_use_reserved_connections\" role" for the reserved_connections band; RDS\'s band is rds.rds_superuser_reserved_connections, and this engine sends the SUPERUSER text for the whole reservation.',
-  },
+  }),
 } satisfies Record<string, Fact<ErrorFields>>;
 
 /** What an RDS for PostgreSQL instance of this version sends when an ordinary role finds only reserved slots. */

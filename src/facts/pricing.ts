@@ -18,13 +18,7 @@ export const pricing = {
     factSheet: 'A8',
     note: 'Price-list SKU AHVT2C6WP2BB5BXQ (USE1-RDS:ProxyUsage), from secondary quotes of the AWS price list (MED).',
   },
-  rdsProxyMinimumVcpus: {
-    value: 2,
-    unit: 'vCPUs billed at least',
-    source: PROXY_PRICING,
-    factSheet: 'A8',
-    note: 'Secondary quotes of the pricing page: "Minimum Charge: 2 vCPUs" (MED).',
-  },
+  rdsProxyMinimumVcpus: { value: 2, unit: 'vCPUs billed at least', source: PROXY_PRICING, factSheet: 'A8', note: 'Secondary quotes of the pricing page: "Minimum Charge: 2 vCPUs" (MED).' },
   rdsProxyPerAcuHour: {
     value: 0.015,
     unit: 'USD per ACU-hour of Aurora Serverless v2 behind the proxy',
@@ -39,13 +33,7 @@ export const pricing = {
     factSheet: 'A8',
     note: 'Repeated in several IaC READMEs and a June 2024 serverworks.co.jp post; not read on the AWS page itself (MED).',
   },
-  hoursPerMonth: {
-    value: 730,
-    unit: 'hours per month',
-    source: PROXY_PRICING,
-    factSheet: 'A8',
-    note: 'The month AWS price examples use (2 vCPU × $0.015 × 730 h ≈ $21.90).',
-  },
+  hoursPerMonth: { value: 730, unit: 'hours per month', source: PROXY_PRICING, factSheet: 'A8', note: 'The month AWS price examples use (2 vCPU × $0.015 × 730 h ≈ $21.90).' },
   lambdaPerMillionRequests: {
     value: 0.2,
     unit: 'USD per million Lambda invocations',

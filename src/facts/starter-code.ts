@@ -7,53 +7,97 @@
 import type { Fact } from './fact.ts';
 
 const RDS_UG = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide';
+const PROXY_MANAGING = `${RDS_UG}/rds-proxy-managing.html`;
+const SQS_TRIGGER = 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html';
 
-/**
- * The share of the connections other clients leave that a direct design may plan for: the rest covers
- * superuser slots, migrations, consoles, and the old and new environments of a deploy side by side.
- */
-export const directConnectionsShare: Fact = {
-  value: 0.5,
-  unit: 'fraction of max_connections',
-  source: 'assumption',
-  calibrate:
-    'A deploy briefly runs old and new execution environments side by side and frozen environments keep their connections, so plan for about twice the peak; compare DatabaseConnections with max_connections during a deploy.',
-};
+/** What the wizard's rules size a design with. */
+export const sizing = {
+  /** IAM authentication: AWS advises fewer than 200 new IAM-authenticated connections per second. */
+  iamNewConnectionsPerSecond: { value: 200, unit: 'new connections/s', source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`, factSheet: 'B' },
+  /**
+   * The share of the connections other clients leave that a direct design may plan for: the rest covers
+   * superuser slots, migrations, consoles, and the old and new environments of a deploy side by side.
+   */
+  directConnectionsShare: {
+    value: 0.5,
+    unit: 'fraction of max_connections',
+    source: 'assumption',
+    calibrate:
+      'A deploy briefly runs old and new execution environments side by side and frozen environments keep their connections, so plan for about twice the peak; compare DatabaseConnections with max_connections during a deploy.',
+  },
+  /**
+   * How fast the connections of a burst arrive: the environments Lambda starts for a burst or a deploy
+   * (up to 1,000 per function at once) each open theirs during INIT, so the new connections of N
+   * environments land within about this long. Compared with the IAM guidance per second.
+   */
+  burstRiseSeconds: {
+    value: 1,
+    unit: 's',
+    source: 'assumption',
+    calibrate:
+      'During a deploy or a burst, read pg_stat_activity.backend_start (or DatabaseConnections per second in Enhanced Monitoring) and divide the rise in connections by the time it took.',
+  },
+  /** Extra latency a proxy hop adds; AWS publishes none. */
+  proxyAddedLatencyMs: {
+    value: 2,
+    unit: 'ms',
+    source: 'assumption',
+    calibrate: 'Compare QueryResponseLatency with QueryDatabaseResponseLatency on the proxy (both in microseconds).',
+  },
+  /** Per-request overhead of the Data API over a pooled connection; AWS publishes no figure (fact sheet E: UNVERIFIED). */
+  dataApiAddedLatencyMs: {
+    value: 30,
+    unit: 'ms',
+    source: 'assumption',
+    calibrate: 'Time ExecuteStatement against the same query over a direct connection from the same VPC.',
+  },
+} satisfies Record<string, Fact>;
 
-/** A Lambda execution environment serves one invocation at a time, so one connection per environment suffices. */
-export const poolMaxPerEnvironment: Fact = {
-  value: 1,
-  unit: 'connections per execution environment',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html',
-  note: 'Raise to 2 only if one invocation runs queries in parallel.',
-};
-
-/** The client pool closes an idle connection before the proxy or the server does, so no query meets a dead socket. */
-export const poolIdleTimeout: Fact = {
-  value: 60,
-  unit: 's',
-  source: 'assumption',
-  calibrate: 'Must stay below the proxy IdleClientTimeout and the database idle_session_timeout set by the same project; lower it if the server closes sooner.',
-};
-
-export const connectTimeout: Fact = {
-  value: 5,
-  unit: 's',
-  source: 'assumption',
-  calibrate: 'Time to open TCP + TLS + authentication inside one VPC is tens of milliseconds; 5 s fails fast well before a typical 30 s function timeout.',
-};
-
-/**
- * pg's query_timeout: how long the client waits for a query's answer before it gives up and the
- * handler destroys the connection. Above the server's statement_timeout, so a live server cancels
- * first and this bound only fires on a dead socket or an unreachable server.
- */
-export const queryTimeout: Fact = {
-  value: 8,
-  unit: 's',
-  source: 'assumption',
-  calibrate: 'statement_timeout plus a few seconds of network margin; keep connect + query bounds well under the function timeout.',
-};
+/** The generated handler's database client: its pool, its timeouts and (Python) its keepalives. */
+export const clientSettings = {
+  /** A Lambda execution environment serves one invocation at a time, so one connection per environment suffices. */
+  poolMaxPerEnvironment: {
+    value: 1,
+    unit: 'connections per execution environment',
+    source: 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html',
+    note: 'Raise to 2 only if one invocation runs queries in parallel.',
+  },
+  /** The client pool closes an idle connection before the proxy or the server does, so no query meets a dead socket. */
+  poolIdleTimeout: {
+    value: 60,
+    unit: 's',
+    source: 'assumption',
+    calibrate: 'Must stay below the proxy IdleClientTimeout and the database idle_session_timeout set by the same project; lower it if the server closes sooner.',
+  },
+  connectTimeout: {
+    value: 5,
+    unit: 's',
+    source: 'assumption',
+    calibrate: 'Time to open TCP + TLS + authentication inside one VPC is tens of milliseconds; 5 s fails fast well before a typical 30 s function timeout.',
+  },
+  /**
+   * pg's query_timeout: how long the client waits for a query's answer before it gives up and the
+   * handler destroys the connection. Above the server's statement_timeout, so a live server cancels
+   * first and this bound only fires on a dead socket or an unreachable server.
+   */
+  queryTimeout: {
+    value: 8,
+    unit: 's',
+    source: 'assumption',
+    calibrate: 'statement_timeout plus a few seconds of network margin; keep connect + query bounds well under the function timeout.',
+  },
+  /**
+   * TCP keepalives on the Python connection (libpq keepalives_idle / _interval / _count): a peer that
+   * vanished while a query was in flight is noticed after idle + interval x count seconds.
+   */
+  tcpKeepalives: {
+    value: { idle: 10, interval: 5, count: 3 },
+    unit: 's, s, probes',
+    source: 'assumption',
+    calibrate:
+      'idle + interval x count (25 s) must stay under the function timeout; libpq otherwise uses the operating system defaults (2 hours idle on Linux): https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-KEEPALIVES',
+  },
+} satisfies Record<string, Fact<unknown>>;
 
 /**
  * Server-side statement_timeout, set on the function's role in schema.sql (ALTER ROLE … SET), so it
@@ -66,27 +110,6 @@ export const statementTimeout: Fact = {
   calibrate: "The handler's statements take milliseconds; set to a few times the slowest query's p99 (pg_stat_statements), below the function timeout.",
 };
 
-/**
- * TCP keepalives on the Python connection (libpq keepalives_idle / _interval / _count): a peer that
- * vanished while a query was in flight is noticed after idle + interval x count seconds.
- */
-export const tcpKeepalives: Fact<{ idle: number; interval: number; count: number }> = {
-  value: { idle: 10, interval: 5, count: 3 },
-  unit: 's, s, probes',
-  source: 'assumption',
-  calibrate:
-    'idle + interval x count (25 s) must stay under the function timeout; libpq otherwise uses the operating system defaults (2 hours idle on Linux): https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-KEEPALIVES',
-};
-
-/** What the generated RDS Proxy sets as IdleClientTimeout (default 1800 s; 1 to 28,800). */
-export const proxyIdleClientTimeout: Fact = {
-  value: 900,
-  unit: 's',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Lowered from the 1800 s default so connections left by frozen environments are released sooner; still far above the pool idle timeout.',
-};
-
 /** What the generated database parameter advice sets: close sessions idle longer than this on the server. */
 export const serverIdleSessionTimeout: Fact = {
   value: 900,
@@ -95,123 +118,54 @@ export const serverIdleSessionTimeout: Fact = {
   note: 'Value chosen by the starter code; PostgreSQL 14+ setting, off by default.',
 };
 
-export const proxyMaxConnectionsPercent: Fact = {
-  value: 80,
-  unit: '% of max_connections',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Default 100; leaving 20% for administration and migrations. AWS advises at least 30% above the highest recent usage.',
-};
+/** What the generated function is given, the same in every infrastructure flavour. */
+export const functionSettings = {
+  timeout: { value: 30, unit: 's', source: 'assumption', calibrate: 'Set to a few times the observed p99 duration; at most 900 s.' },
+  memory: { value: 512, unit: 'MB', source: 'assumption', calibrate: 'Tune with observed duration and cost (AWS Lambda Power Tuning).' },
+} satisfies Record<string, Fact>;
 
-export const proxyMaxIdleConnectionsPercent: Fact = {
-  value: 10,
-  unit: '% of max_connections',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Default is half of MaxConnectionsPercent; a cap on how many idle connections the pool keeps, not a time.',
-};
+/** What the generated RDS Proxy sets on itself and its default target group (AWS's defaults are rds-proxy.ts's proxySettings). */
+export const proxyConfiguration = {
+  /** Default 1800 s; 1 to 28,800. */
+  idleClientTimeout: {
+    value: 900,
+    unit: 's',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Lowered from the 1800 s default so connections left by frozen environments are released sooner; still far above the pool idle timeout.',
+  },
+  maxConnectionsPercent: {
+    value: 80,
+    unit: '% of max_connections',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Default 100; leaving 20% for administration and migrations. AWS advises at least 30% above the highest recent usage.',
+  },
+  maxIdleConnectionsPercent: {
+    value: 10,
+    unit: '% of max_connections',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Default is half of MaxConnectionsPercent; a cap on how many idle connections the pool keeps, not a time.',
+  },
+  connectionBorrowTimeout: {
+    value: 10,
+    unit: 's',
+    source: PROXY_MANAGING,
+    factSheet: 'A1',
+    note: 'Default 120 s (0 to 300). Shorter than the function timeout so a saturated pool fails inside the invocation.',
+  },
+} satisfies Record<string, Fact>;
 
-export const proxyConnectionBorrowTimeout: Fact = {
-  value: 10,
-  unit: 's',
-  source: `${RDS_UG}/rds-proxy-managing.html`,
-  factSheet: 'A1',
-  note: 'Default 120 s (0 to 300). Shorter than the function timeout so a saturated pool fails inside the invocation.',
-};
-
-export const functionTimeout: Fact = {
-  value: 30,
-  unit: 's',
-  source: 'assumption',
-  calibrate: 'Set to a few times the observed p99 duration; at most 900 s.',
-};
-
-export const functionMemory: Fact = {
-  value: 512,
-  unit: 'MB',
-  source: 'assumption',
-  calibrate: 'Tune with observed duration and cost (AWS Lambda Power Tuning).',
-};
-
-/** IAM authentication: AWS advises fewer than 200 new IAM-authenticated connections per second. */
-export const iamNewConnectionsPerSecond: Fact = {
-  value: 200,
-  unit: 'new connections/s',
-  source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`,
-  factSheet: 'B',
-};
-
-/**
- * How fast the connections of a burst arrive: the environments Lambda starts for a burst or a deploy
- * (up to 1,000 per function at once) each open theirs during INIT, so the new connections of N
- * environments land within about this long. Compared with the IAM guidance per second.
- */
-export const burstRiseSeconds: Fact = {
-  value: 1,
-  unit: 's',
-  source: 'assumption',
-  calibrate:
-    'During a deploy or a burst, read pg_stat_activity.backend_start (or DatabaseConnections per second in Enhanced Monitoring) and divide the rise in connections by the time it took.',
-};
-
-export const iamTokenLifetime: Fact = {
-  value: 900,
-  unit: 's',
-  source: `${RDS_UG}/UsingWithRDS.IAMDBAuth.html`,
-  factSheet: 'B',
-};
-
-export const lambdaAccountConcurrency: Fact = {
-  value: 1_000,
-  unit: 'concurrent executions per Region',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
-  factSheet: 'D',
-};
-
-/** ScalingConfig.MaximumConcurrency for an SQS event source: 2 to 1,000. */
-export const sqsMaximumConcurrencyRange: Fact<readonly [number, number]> = {
-  value: [2, 1_000],
-  unit: 'concurrent batches',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
-  factSheet: 'D',
-};
-
-/** The share of the direct-connection budget the queue consumer may take. */
-export const sqsMaximumConcurrency: Fact = {
-  value: 10,
-  unit: 'concurrent batches',
-  source: 'assumption',
-  calibrate: 'Each concurrent batch holds one database connection; raise while DatabaseConnections and queue age stay healthy.',
-};
-
-export const sqsBatchSize: Fact = {
-  value: 100,
-  unit: 'messages',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html',
-  factSheet: 'D',
-  note: 'Above 10 needs MaximumBatchingWindowInSeconds of at least 1.',
-};
-
-export const sqsBatchingWindow: Fact = {
-  value: 5,
-  unit: 's',
-  source: 'https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html',
-  factSheet: 'D',
-  note: '0 to 300 s; a window of at least 1 s is required for batches above 10.',
-};
-
-/** Extra latency a proxy hop adds; AWS publishes none. */
-export const proxyAddedLatencyMs: Fact = {
-  value: 2,
-  unit: 'ms',
-  source: 'assumption',
-  calibrate: 'Compare QueryResponseLatency with QueryDatabaseResponseLatency on the proxy (both in microseconds).',
-};
-
-/** Per-request overhead of the Data API over a pooled connection; AWS publishes no figure (fact sheet E: UNVERIFIED). */
-export const dataApiAddedLatencyMs: Fact = {
-  value: 30,
-  unit: 'ms',
-  source: 'assumption',
-  calibrate: 'Time ExecuteStatement against the same query over a direct connection from the same VPC.',
-};
+/** The generated SQS event source mapping of the queue consumer. */
+export const sqsEventSource = {
+  /** The share of the direct-connection budget the queue consumer may take. */
+  maximumConcurrency: {
+    value: 10,
+    unit: 'concurrent batches',
+    source: 'assumption',
+    calibrate: 'Each concurrent batch holds one database connection; raise while DatabaseConnections and queue age stay healthy.',
+  },
+  batchSize: { value: 100, unit: 'messages', source: SQS_TRIGGER, factSheet: 'D', note: 'Above 10 needs MaximumBatchingWindowInSeconds of at least 1.' },
+  batchingWindow: { value: 5, unit: 's', source: SQS_TRIGGER, factSheet: 'D', note: '0 to 300 s; a window of at least 1 s is required for batches above 10.' },
+} satisfies Record<string, Fact>;

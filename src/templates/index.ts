@@ -2,7 +2,7 @@
  * Starter-code generation: options in, files out. Pure (no I/O, no clock, no `node:` imports) so
  * the wizard page runs it in the browser and `connlab generate` in Node, with the same bytes.
  */
-import type { GenerateOptions } from './options.ts';
+import { isNodeRuntime, type GenerateOptions, type Iac } from '../vocabulary/choices.ts';
 import { parseGenerateOptions, usesConnection } from './options.ts';
 import type { GeneratedFile } from './project.ts';
 import { nodeHandler } from './handlers/node.ts';
@@ -13,11 +13,12 @@ import { samFiles } from './iac/sam.ts';
 import { terraformFiles } from './iac/terraform.ts';
 import { cdkFiles } from './iac/cdk.ts';
 import { awsCliFiles } from './iac/aws-cli.ts';
-import { isNodeRuntime } from '../wizard/answers.ts';
 
 export type { GeneratedFile } from './project.ts';
 export * from './options.ts';
 export { zipProject } from './zip.ts';
+
+const infrastructureFiles: Record<Iac, (options: GenerateOptions) => GeneratedFile[]> = { sam: samFiles, cdk: cdkFiles, terraform: terraformFiles, 'aws-cli': awsCliFiles };
 
 export class InvalidOptionsError extends Error {
   readonly reasons: string[];
@@ -50,19 +51,6 @@ export function generate(input: GenerateOptions): GeneratedFile[] {
   files.push({ path: 'events/event.json', contents: sampleEvent(options) });
   if (usesConnection(options.pattern) || options.pattern === 'data-api') files.push({ path: 'schema.sql', contents: schemaSql(options) });
   files.push({ path: 'README.md', contents: readme(options) });
-  switch (options.iac) {
-    case 'sam':
-      files.push(...samFiles(options));
-      break;
-    case 'terraform':
-      files.push(...terraformFiles(options));
-      break;
-    case 'cdk':
-      files.push(...cdkFiles(options));
-      break;
-    case 'aws-cli':
-      files.push(...awsCliFiles(options));
-      break;
-  }
+  files.push(...infrastructureFiles[options.iac](options));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -2,39 +2,13 @@
  * What a starter project is generated from, and which combinations make sense. An impossible
  * combination is refused with the reason (the Spring Initializr habit), never quietly adjusted.
  */
-import { z } from 'zod';
-import { auths, databases, iacs, languages, languagesFor, runtimes, isNodeRuntime } from '../wizard/answers.ts';
-import type { Auth, Database, Iac, Language, Runtime } from '../wizard/answers.ts';
+import { auths, databases, GenerateOptionsSchema, iacs, languages, languagesFor, patterns, runtimes, type GenerateOptions, type Pattern } from '../vocabulary/choices.ts';
 
-export const patterns = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
-export type Pattern = (typeof patterns)[number];
-
-export interface GenerateOptions {
-  pattern: Pattern;
-  runtime: Runtime;
-  language: Language;
-  auth: Auth;
-  iac: Iac;
-  database: Database;
-}
+export type { GenerateOptions };
 
 /** Which patterns talk to PostgreSQL over a connection (and so need a VPC, TLS and a pool). */
 export const usesConnection = (pattern: Pattern): boolean =>
   pattern === 'module-pool' || pattern === 'rds-proxy' || pattern === 'sqs-batching';
-
-const enumOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
-  z.enum(values, { error: (issue) => `${what}: expected one of ${values.join(', ')}; got ${JSON.stringify(issue.input)}` });
-
-export const GenerateOptionsSchema = z
-  .object({
-    pattern: enumOf(patterns, 'pattern'),
-    runtime: enumOf(runtimes, 'runtime'),
-    language: enumOf(languages, 'language'),
-    auth: enumOf(auths, 'auth'),
-    iac: enumOf(iacs, 'iac'),
-    database: enumOf(databases, 'database').default('rds-postgresql'),
-  })
-  .strict();
 
 /** Why a combination cannot be generated, or undefined when it can. */
 export function whyInvalid(options: GenerateOptions): string[] {
@@ -80,5 +54,3 @@ export function validCombinations(): GenerateOptions[] {
             }
   return all;
 }
-
-export { isNodeRuntime };

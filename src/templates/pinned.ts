@@ -4,7 +4,7 @@
  * (the registry is not reachable from CI, so the tests run the Python code on Debian's psycopg 3.1
  * and boto3 1.26 instead, which the code also supports).
  */
-import type { Runtime } from '../wizard/answers.ts';
+import type { Runtime } from '../vocabulary/choices.ts';
 
 export const npmVersions = {
   pg: '8.23.1',

@@ -3,7 +3,7 @@
  * that produced it, so a reader can tell why a line is there; files that cannot hold comments
  * (JSON) say it in a field instead.
  */
-import type { GenerateOptions } from './options.ts';
+import type { GenerateOptions } from '../vocabulary/choices.ts';
 
 export interface GeneratedFile {
   path: string;

@@ -1,21 +1,9 @@
 /** The generated README: what each file is for, how to deploy it, how to test it locally. */
-import type { GenerateOptions } from './options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../vocabulary/choices.ts';
 import { usesConnection } from './options.ts';
 import { htmlHeader } from './project.ts';
 import { inputs, plan, pascal, snake, shout } from './iac/model.ts';
-import { isNodeRuntime } from '../wizard/answers.ts';
-import {
-  connectTimeout,
-  poolIdleTimeout,
-  proxyIdleClientTimeout,
-  proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent,
-  proxyConnectionBorrowTimeout,
-  queryTimeout,
-  sqsMaximumConcurrency,
-  statementTimeout,
-  tcpKeepalives,
-} from '../facts/starter-code.ts';
+import { clientSettings, proxyConfiguration, sqsEventSource, statementTimeout } from '../facts/starter-code.ts';
 
 const titles: Record<GenerateOptions['pattern'], string> = {
   'module-pool': 'a module-level pool connecting directly to PostgreSQL',
@@ -54,13 +42,13 @@ export function readme(options: GenerateOptions): string {
   if (usesConnection(options.pattern)) {
     lines.push(
       '- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection: an environment serves one invocation at a time.',
-      `- Idle connections are closed after ${poolIdleTimeout.value} s, before the ${p.proxy ? `proxy's IdleClientTimeout (${proxyIdleClientTimeout.value} s here)` : "server's idle_session_timeout (see schema.sql)"} can close them under a query.`,
+      `- Idle connections are closed after ${clientSettings.poolIdleTimeout.value} s, before the ${p.proxy ? `proxy's IdleClientTimeout (${proxyConfiguration.idleClientTimeout.value} s here)` : "server's idle_session_timeout (see schema.sql)"} can close them under a query.`,
       node
         ? '- An `error` handler on the pool logs a connection the server closed while it was idle, instead of crashing the runtime. A connection that fails under a query (`ECONNRESET`, "Connection terminated unexpectedly", "Connection terminated due to connection timeout", a query timeout) goes back with `client.release(error)`, so the pool destroys it; if it died before COMMIT was sent, the transaction runs once more on a new connection.'
         : '- A connection found closed, broken or idle too long is closed and reopened at the start of the next invocation (a frozen environment runs no timers); statements autocommit unless wrapped in a transaction, so no session sits idle in a transaction.',
       node
-        ? `- Nothing waits without a bound: \`connectionTimeoutMillis\` ${connectTimeout.value * 1000} ms to open a connection, \`query_timeout\` ${queryTimeout.value * 1000} ms for an answer, \`keepAlive\` on the socket, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`
-        : `- Nothing waits without a bound: \`connect_timeout\` ${connectTimeout.value} s to open a connection, TCP keepalives (${tcpKeepalives.value.idle} s idle, then ${tcpKeepalives.value.count} probes ${tcpKeepalives.value.interval} s apart) to notice a vanished server, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`,
+        ? `- Nothing waits without a bound: \`connectionTimeoutMillis\` ${clientSettings.connectTimeout.value * 1000} ms to open a connection, \`query_timeout\` ${clientSettings.queryTimeout.value * 1000} ms for an answer, \`keepAlive\` on the socket, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`
+        : `- Nothing waits without a bound: \`connect_timeout\` ${clientSettings.connectTimeout.value} s to open a connection, TCP keepalives (${clientSettings.tcpKeepalives.value.idle} s idle, then ${clientSettings.tcpKeepalives.value.count} probes ${clientSettings.tcpKeepalives.value.interval} s apart) to notice a vanished server, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`,
       `- \`statement_timeout\` is set on the database user in schema.sql (\`ALTER ROLE … SET\`), not by the code: behind RDS Proxy a session \`SET\` pins the client to one database connection (no more multiplexing), and a startup \`options\` parameter (libpq's \`options=-c statement_timeout=…\`) is refused by the proxy ("RDS Proxy currently doesn't support command-line options"). The role setting applies to every session of the user, including the proxy's.`,
       options.auth === 'iam'
         ? p.proxy
@@ -72,10 +60,10 @@ export function readme(options: GenerateOptions): string {
     );
     if (p.proxy) {
       lines.push(
-        `- RDS Proxy (engine family POSTGRESQL, port 5432, TLS required${p.iamDb ? ', IAM required for clients' : ''}). Its pool settings are on the target group, not on the proxy: MaxConnectionsPercent ${proxyMaxConnectionsPercent.value}, MaxIdleConnectionsPercent ${proxyMaxIdleConnectionsPercent.value}, ConnectionBorrowTimeout ${proxyConnectionBorrowTimeout.value} s. The handler runs one short transaction and no SET, so the proxy can multiplex (no pinning).`,
+        `- RDS Proxy (engine family POSTGRESQL, port 5432, TLS required${p.iamDb ? ', IAM required for clients' : ''}). Its pool settings are on the target group, not on the proxy: MaxConnectionsPercent ${proxyConfiguration.maxConnectionsPercent.value}, MaxIdleConnectionsPercent ${proxyConfiguration.maxIdleConnectionsPercent.value}, ConnectionBorrowTimeout ${proxyConfiguration.connectionBorrowTimeout.value} s. The handler runs one short transaction and no SET, so the proxy can multiplex (no pinning).`,
       );
     }
-    if (p.queue) lines.push(`- The event source mapping runs at most ${sqsMaximumConcurrency.value} batches at once (ScalingConfig.MaximumConcurrency), so the database sees at most ${sqsMaximumConcurrency.value} connections from this function. Failed messages are reported one by one (ReportBatchItemFailures) and end in the dead-letter queue after 5 receives.`);
+    if (p.queue) lines.push(`- The event source mapping runs at most ${sqsEventSource.maximumConcurrency.value} batches at once (ScalingConfig.MaximumConcurrency), so the database sees at most ${sqsEventSource.maximumConcurrency.value} connections from this function. Failed messages are reported one by one (ReportBatchItemFailures) and end in the dead-letter queue after 5 receives.`);
   } else if (p.dataApi) {
     lines.push('- No VPC, no connections, no pool: each statement is an HTTPS call to the RDS Data API, authorised by the function role and logged in with the Secrets Manager secret.', '- The Data API must be enabled on the cluster (Aurora PostgreSQL; not on T instance classes). A transaction idle for 3 minutes is rolled back.', '- Statements use named parameters (`:customerId`).');
   } else {

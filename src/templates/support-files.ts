@@ -3,11 +3,10 @@
  * the local test. Each is small and depends on as few answers as possible, so identical inputs
  * give byte-identical files (the verification checks each distinct file once).
  */
-import type { GenerateOptions } from './options.ts';
+import type { GenerateOptions } from '../vocabulary/choices.ts';
 import { usesConnection } from './options.ts';
 import { code, header } from './project.ts';
 import { npmVersions, pipVersions, typesNodeFor, nodeMajorFor } from './pinned.ts';
-import { isNodeRuntime } from '../wizard/answers.ts';
 import { serverIdleSessionTimeout, statementTimeout } from '../facts/starter-code.ts';
 
 const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
@@ -310,4 +309,3 @@ export function pythonLocalTest(options: GenerateOptions): string {
   `;
 }
 
-export const isNode = (options: GenerateOptions) => isNodeRuntime(options.runtime);

@@ -5,38 +5,10 @@
  */
 import { z } from 'zod';
 import { capacityRange } from '../facts/aurora-serverless-v2.ts';
-import { engineInstanceClasses, type EngineOffer } from '../facts/engine-instance-classes.ts';
+import { choice, choiceSchemas, databases, engineOffer, languagesFor, type Database, type InstanceClass } from '../vocabulary/choices.ts';
 
-export const databases = ['rds-postgresql', 'aurora-postgresql', 'aurora-serverless-v2'] as const;
-export const instanceClasses = ['db.t3.micro', 'db.t4g.small', 'db.t3.medium', 'db.r6g.large', 'db.r6g.2xlarge', 'db.serverless'] as const;
 export const trafficShapes = ['steady', 'spiky'] as const;
-export const runtimes = ['nodejs22.x', 'nodejs24.x', 'python3.12', 'python3.13'] as const;
-export const languages = ['typescript', 'javascript', 'python'] as const;
-export const auths = ['iam', 'secrets-manager'] as const;
-export const iacs = ['sam', 'cdk', 'terraform', 'aws-cli'] as const;
 export const yesNo = ['yes', 'no'] as const;
-
-export type Database = (typeof databases)[number];
-export type InstanceClass = (typeof instanceClasses)[number];
-export type Runtime = (typeof runtimes)[number];
-export type Language = (typeof languages)[number];
-export type Auth = (typeof auths)[number];
-export type Iac = (typeof iacs)[number];
-
-const choice = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
-  z.enum(values, { error: (issue) => `${what}: expected one of ${values.join(', ')}; got ${JSON.stringify(issue.input)}` });
-
-export const isNodeRuntime = (runtime: Runtime): boolean => runtime.startsWith('nodejs');
-
-/** Languages each runtime can run; the generator and the schema both read this. */
-export const languagesFor = (runtime: Runtime): readonly Language[] =>
-  isNodeRuntime(runtime) ? ['typescript', 'javascript'] : ['python'];
-
-/** What each engine offers; a class it does not offer is refused with the reason. */
-export function engineOffer(database: Database): EngineOffer {
-  if (database === 'rds-postgresql') return engineInstanceClasses.rdsPostgresql.value;
-  return database === 'aurora-postgresql' ? engineInstanceClasses.auroraPostgresql.value : engineInstanceClasses.auroraServerlessV2.value;
-}
 
 /** The class a share link that names only the engine gets. */
 export function defaultInstanceClassFor(database: Database): InstanceClass {
@@ -44,12 +16,14 @@ export function defaultInstanceClassFor(database: Database): InstanceClass {
   return database === 'aurora-postgresql' ? 'db.r6g.large' : defaultAnswers.instanceClass;
 }
 
-const integerIn = (what: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: () => `${what}: expected a whole number from ${min} to ${max}` })
-    .int({ error: () => `${what}: expected a whole number from ${min} to ${max}` })
-    .min(min, { error: () => `${what}: expected a whole number from ${min} to ${max}` })
-    .max(max, { error: () => `${what}: expected a whole number from ${min} to ${max}` });
+const integerIn = (what: string, min: number, max: number) => {
+  const expected = `${what}: expected a whole number from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: () => expected })
+    .int({ error: () => expected })
+    .min(min, { error: () => expected })
+    .max(max, { error: () => expected });
+};
 
 /** ACUs move in half steps, so a typed 0.7 is refused rather than rounded. */
 const acuIn = (what: string, min: number, max: number) => {
@@ -71,8 +45,8 @@ export const ACU_SMALLEST_MAXIMUM = capacityRange.smallestMaximum.value;
 
 export const Answers = z
   .object({
-    database: choice(databases, 'database'),
-    instanceClass: choice(instanceClasses, 'instanceClass'),
+    database: choiceSchemas.database,
+    instanceClass: choiceSchemas.instanceClass,
     minAcu: acuIn('minAcu', ACU_MIN, ACU_MAX),
     maxAcu: acuIn('maxAcu', ACU_SMALLEST_MAXIMUM, ACU_MAX),
     existingDatabase: choice(yesNo, 'existingDatabase'),
@@ -85,10 +59,10 @@ export const Answers = z
     dataModelCanChange: choice(yesNo, 'dataModelCanChange'),
     asyncWritesOk: choice(yesNo, 'asyncWritesOk'),
     synchronousReads: choice(yesNo, 'synchronousReads'),
-    runtime: choice(runtimes, 'runtime'),
-    language: choice(languages, 'language'),
-    auth: choice(auths, 'auth'),
-    iac: choice(iacs, 'iac'),
+    runtime: choiceSchemas.runtime,
+    language: choiceSchemas.language,
+    auth: choiceSchemas.auth,
+    iac: choiceSchemas.iac,
   })
   .strict()
   .superRefine((answers, ctx) => {

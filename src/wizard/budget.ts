@@ -8,7 +8,7 @@ import { connectionLimits, findInstanceClass, nominalMaxConnections, reservedFor
 import { serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
 import { lambda } from '../facts/lambda.ts';
 import { pricing } from '../facts/pricing.ts';
-import { burstRiseSeconds, directConnectionsShare, iamNewConnectionsPerSecond, poolMaxPerEnvironment } from '../facts/starter-code.ts';
+import { clientSettings, sizing } from '../facts/starter-code.ts';
 
 export interface ConnectionBudget {
   maxConnections: number;
@@ -39,13 +39,13 @@ export function connectionBudget(answers: Answers): ConnectionBudget {
     maxConnectionsBasis: instance ? 'nominal-memory' : 'acu-range',
     reservedConnections,
     otherConnections: answers.otherConnections,
-    directBudget: Math.floor(left * directConnectionsShare.value),
-    connectionsAtPeak: answers.peakConcurrency * poolMaxPerEnvironment.value,
+    directBudget: Math.floor(left * sizing.directConnectionsShare.value),
+    connectionsAtPeak: answers.peakConcurrency * clientSettings.poolMaxPerEnvironment.value,
   };
 }
 
 /** Concurrent invocations whose connections fit the direct budget: the reserved concurrency to set. */
-export const directConcurrencyLimit = (budget: ConnectionBudget): number => Math.floor(budget.directBudget / poolMaxPerEnvironment.value);
+export const directConcurrencyLimit = (budget: ConnectionBudget): number => Math.floor(budget.directBudget / clientSettings.poolMaxPerEnvironment.value);
 
 /**
  * New connections per second when `environments` start at once (a burst or a deploy): Lambda starts
@@ -53,10 +53,10 @@ export const directConcurrencyLimit = (budget: ConnectionBudget): number => Math
  */
 export function newConnectionsPerSecond(environments: number): number {
   const started = Math.min(environments, lambda.scalingEnvironments.value);
-  return Math.ceil((started * poolMaxPerEnvironment.value) / burstRiseSeconds.value);
+  return Math.ceil((started * clientSettings.poolMaxPerEnvironment.value) / sizing.burstRiseSeconds.value);
 }
 
-export const iamRateLimit = iamNewConnectionsPerSecond.value;
+export const iamRateLimit = sizing.iamNewConnectionsPerSecond.value;
 
 /**
  * The least RDS Proxy costs a month in front of this database: it bills the database's vCPUs (at

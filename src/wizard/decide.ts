@@ -5,8 +5,8 @@
  * "What would change this answer" is not hand-written: each alternative answer is fed back through
  * the same rules, so the advice can never disagree with the rules.
  */
-import { defaultInstanceClassFor, engineOffer, type Answers, type Database, type InstanceClass } from './answers.ts';
-import type { GenerateOptions, Pattern } from '../templates/options.ts';
+import { defaultInstanceClassFor, type Answers } from './answers.ts';
+import { engineOffer, type Database, type GenerateOptions, type InstanceClass, type Pattern } from '../vocabulary/choices.ts';
 import {
   connectionBudget,
   directConcurrencyLimit,
@@ -16,15 +16,7 @@ import {
   usd,
   type ConnectionBudget,
 } from './budget.ts';
-import {
-  dataApiAddedLatencyMs,
-  directConnectionsShare,
-  lambdaAccountConcurrency,
-  poolMaxPerEnvironment,
-  proxyAddedLatencyMs,
-  serverIdleSessionTimeout,
-  sqsMaximumConcurrency,
-} from '../facts/starter-code.ts';
+import { clientSettings, serverIdleSessionTimeout, sizing, sqsEventSource } from '../facts/starter-code.ts';
 import { lambda } from '../facts/lambda.ts';
 import { pricing } from '../facts/pricing.ts';
 import { capacityRange, lowMinimumCap, serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
@@ -144,7 +136,7 @@ interface Setting {
 function settingFor(answers: Answers): Setting {
   const proxyCost = proxyMinimumMonthlyUsd(answers);
   const dataApiOffered = isAurora(answers.database) && !isBurstable(answers.instanceClass);
-  const dataApiLatencyOk = answers.latencyBudgetMs >= 3 * dataApiAddedLatencyMs.value;
+  const dataApiLatencyOk = answers.latencyBudgetMs >= 3 * sizing.dataApiAddedLatencyMs.value;
   return {
     proxyCost,
     proxyAffordable: proxyCost <= answers.monthlySpendUsd,
@@ -153,7 +145,7 @@ function settingFor(answers: Answers): Setting {
       ? 'the Data API needs Aurora'
       : isBurstable(answers.instanceClass)
         ? 'the Data API is not supported on T instance classes'
-        : `the Data API adds about ${dataApiAddedLatencyMs.value} ms per statement (assumed)`,
+        : `the Data API adds about ${sizing.dataApiAddedLatencyMs.value} ms per statement (assumed)`,
     dynamodbFits: answers.needsRelational === 'no' && answers.dataModelCanChange === 'yes',
   };
 }
@@ -181,7 +173,7 @@ function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Se
   const fitsDirect = budget.connectionsAtPeak <= budget.directBudget;
   const limit = directConcurrencyLimit(budget);
   const reasons: Reason[] = [];
-  const proxyRunnerUp = { pattern: 'rds-proxy' as const, why: `RDS Proxy would absorb growth beyond ${count(limit)} concurrent invocations, for about ${proxyAddedLatencyMs.value} ms (assumed) and at least ${usd(setting.proxyCost)} a month.` };
+  const proxyRunnerUp = { pattern: 'rds-proxy' as const, why: `RDS Proxy would absorb growth beyond ${count(limit)} concurrent invocations, for about ${sizing.proxyAddedLatencyMs.value} ms (assumed) and at least ${usd(setting.proxyCost)} a month.` };
   const dynamoRunnerUp = setting.dynamodbFits
     ? { pattern: 'dynamodb' as const, why: 'The model could move to DynamoDB and avoid connections altogether, at the cost of migrating the existing database.' }
     : undefined;
@@ -192,7 +184,7 @@ function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Se
     if (answers.traffic === 'spiky') {
       reasons.push({
         answers: ['traffic'],
-        text: `Traffic is spiky, but the budget above already keeps ${Math.round((1 - directConnectionsShare.value) * 100)}% of the connections free, so the spike is not counted twice. Reserved concurrency of ${count(reserved)} caps the environments, and so the connections, at the peak; server-side timeouts (idle_session_timeout of ${serverIdleSessionTimeout.value} s, RDS's TCP keepalives) close what frozen environments leave. That costs nothing, where RDS Proxy would cost at least ${usd(setting.proxyCost)} a month.`,
+        text: `Traffic is spiky, but the budget above already keeps ${Math.round((1 - sizing.directConnectionsShare.value) * 100)}% of the connections free, so the spike is not counted twice. Reserved concurrency of ${count(reserved)} caps the environments, and so the connections, at the peak; server-side timeouts (idle_session_timeout of ${serverIdleSessionTimeout.value} s, RDS's TCP keepalives) close what frozen environments leave. That costs nothing, where RDS Proxy would cost at least ${usd(setting.proxyCost)} a month.`,
       });
     } else {
       reasons.push({ answers: ['traffic'], text: `Traffic is steady, so environments are reused and few connections linger after a burst; reserved concurrency of ${count(reserved)} keeps an unexpected burst inside the budget.` });
@@ -204,12 +196,12 @@ function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Se
   if (answers.traffic === 'spiky') {
     reasons.push({ answers: ['traffic'], text: 'Traffic is spiky: after a burst, frozen environments keep their connections open until a server-side timeout closes them, and the next burst opens more.' });
   }
-  const dataApiReason = { answers: ['latencyBudgetMs'] as (keyof Answers)[], text: `A budget of ${answers.latencyBudgetMs} ms leaves room for the Data API's HTTPS request per statement (about ${dataApiAddedLatencyMs.value} ms, assumed).` };
+  const dataApiReason = { answers: ['latencyBudgetMs'] as (keyof Answers)[], text: `A budget of ${answers.latencyBudgetMs} ms leaves room for the Data API's HTTPS request per statement (about ${sizing.dataApiAddedLatencyMs.value} ms, assumed).` };
 
   if (setting.dataApiFits && answers.database === 'aurora-serverless-v2') {
     reasons.push({ answers: ['database'], text: `On Aurora Serverless v2 the Data API needs no VPC networking or connection management, and bills per request; ${proxyCostText(answers, setting)}.` });
     reasons.push(dataApiReason);
-    return { pattern: 'data-api', reasons, runnerUp: { pattern: 'rds-proxy', why: `RDS Proxy keeps the pg/psycopg driver and a lower latency (about ${proxyAddedLatencyMs.value} ms per hop, assumed), for at least ${usd(setting.proxyCost)} a month.` } };
+    return { pattern: 'data-api', reasons, runnerUp: { pattern: 'rds-proxy', why: `RDS Proxy keeps the pg/psycopg driver and a lower latency (about ${sizing.proxyAddedLatencyMs.value} ms per hop, assumed), for at least ${usd(setting.proxyCost)} a month.` } };
   }
 
   if (setting.proxyAffordable || limit < 1) {
@@ -264,13 +256,13 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
 
   const reasons: Reason[] = [
     { answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, 'invocations')}: a direct design would run out of connections.` },
-    { answers: ['asyncWritesOk'], text: `Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer at ${sqsMaximumConcurrency.value} batches, so the writes hold a fixed ${sqsMaximumConcurrency.value * poolMaxPerEnvironment.value} connections.` },
+    { answers: ['asyncWritesOk'], text: `Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer at ${sqsEventSource.maximumConcurrency.value} batches, so the writes hold a fixed ${sqsEventSource.maximumConcurrency.value * clientSettings.poolMaxPerEnvironment.value} connections.` },
   ];
   const runnerUp = { pattern: 'rds-proxy' as const, why: `If callers must see the write committed, RDS Proxy multiplexes many client connections onto a few database connections, for at least ${usd(setting.proxyCost)} a month.` };
   if (answers.synchronousReads === 'no') return { pattern: 'sqs-batching', reasons, runnerUp };
 
   // The consumer's connections come out of the same database budget the reads draw on.
-  const consumer = sqsMaximumConcurrency.value * poolMaxPerEnvironment.value;
+  const consumer = sqsEventSource.maximumConcurrency.value * clientSettings.poolMaxPerEnvironment.value;
   const readsBudget = { ...budget, otherConnections: budget.otherConnections + consumer, directBudget: Math.max(0, budget.directBudget - consumer) };
   const reads = chooseConnected(answers, readsBudget, setting, 'readers');
   reasons.push({
@@ -309,7 +301,7 @@ function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOpt
 function environmentsConnecting(choice: Omit<Choice, 'reads'>, answers: Answers): number {
   if (choice.pattern === 'module-pool') return Math.min(answers.peakConcurrency, choice.reservedConcurrency ?? answers.peakConcurrency);
   if (choice.pattern === 'rds-proxy') return answers.peakConcurrency;
-  if (choice.pattern === 'sqs-batching') return sqsMaximumConcurrency.value;
+  if (choice.pattern === 'sqs-batching') return sqsEventSource.maximumConcurrency.value;
   return 0;
 }
 
@@ -350,8 +342,8 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
     const then = serverlessV2MaxConnections(Math.max(answers.minAcu, uncapped), answers.maxAcu);
     if (then > now) tryChange({ minAcu: uncapped }, `With a minimum of ${uncapped} ACU (max_connections ${count(then)} instead of ${count(now)})`);
   }
-  if (answers.latencyBudgetMs < 3 * dataApiAddedLatencyMs.value) tryChange({ latencyBudgetMs: 3 * dataApiAddedLatencyMs.value }, `With a latency budget of ${3 * dataApiAddedLatencyMs.value} ms or more`);
-  else tryChange({ latencyBudgetMs: 3 * dataApiAddedLatencyMs.value - 1 }, `With a latency budget under ${3 * dataApiAddedLatencyMs.value} ms`);
+  if (answers.latencyBudgetMs < 3 * sizing.dataApiAddedLatencyMs.value) tryChange({ latencyBudgetMs: 3 * sizing.dataApiAddedLatencyMs.value }, `With a latency budget of ${3 * sizing.dataApiAddedLatencyMs.value} ms or more`);
+  else tryChange({ latencyBudgetMs: 3 * sizing.dataApiAddedLatencyMs.value - 1 }, `With a latency budget under ${3 * sizing.dataApiAddedLatencyMs.value} ms`);
   const proxyCost = proxyMinimumMonthlyUsd(answers);
   if (answers.monthlySpendUsd < proxyCost) tryChange({ monthlySpendUsd: Math.ceil(proxyCost) }, `If you could spend ${usd(Math.ceil(proxyCost))} a month`);
   else if (proxyCost >= 1) tryChange({ monthlySpendUsd: Math.floor(proxyCost) - 1 }, `If you could spend less than ${usd(proxyCost)} a month`);
@@ -359,8 +351,8 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
   const directPeak = directConcurrencyLimit(connectionBudget(answers));
   if (answers.peakConcurrency > directPeak && directPeak >= 1) tryChange({ peakConcurrency: directPeak }, `At ${directPeak} concurrent invocations or fewer`);
   else if (answers.peakConcurrency <= directPeak) tryChange({ peakConcurrency: directPeak + 1 }, `Above ${directPeak} concurrent invocations`);
-  if (answers.peakConcurrency > lambdaAccountConcurrency.value) {
-    changes.push(`A peak of ${answers.peakConcurrency} needs a raised account concurrency quota: the default is ${lambdaAccountConcurrency.value} per Region.`);
+  if (answers.peakConcurrency > lambda.accountConcurrency.value) {
+    changes.push(`A peak of ${answers.peakConcurrency} needs a raised account concurrency quota: the default is ${lambda.accountConcurrency.value} per Region.`);
   }
   return changes;
 }
@@ -373,11 +365,11 @@ export function decide(input: Answers): Recommendation {
   if (main.contradiction) contradictions.push(main.contradiction);
   const iam = iamCautions(choice, answers);
   const reservedConcurrency = choice.reservedConcurrency ?? choice.reads?.reservedConcurrency;
-  const reservable = lambdaAccountConcurrency.value - lambda.unreservedMinimum.value;
+  const reservable = lambda.accountConcurrency.value - lambda.unreservedMinimum.value;
   if (reservedConcurrency !== undefined && reservedConcurrency > reservable) {
     iam.cautions.push({
       answers: ['peakConcurrency'],
-      text: `Reserving ${count(reservedConcurrency)} would leave fewer than the ${lambda.unreservedMinimum.value} unreserved executions Lambda keeps for other functions under the default quota of ${count(lambdaAccountConcurrency.value)}: raise the account's concurrency quota first.`,
+      text: `Reserving ${count(reservedConcurrency)} would leave fewer than the ${lambda.unreservedMinimum.value} unreserved executions Lambda keeps for other functions under the default quota of ${count(lambda.accountConcurrency.value)}: raise the account's concurrency quota first.`,
     });
   }
   let reads: ReadsPart | undefined;

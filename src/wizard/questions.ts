@@ -11,19 +11,32 @@ import {
   MONTHLY_SPEND_MAX_USD,
   OTHER_CONNECTIONS_MAX,
   PEAK_CONCURRENCY_MAX,
-  databases,
   defaultInstanceClassFor,
+} from './answers.ts';
+import {
+  authOptions,
+  databaseOptions,
+  databases,
   engineOffer,
+  iacOptions,
+  instanceClassOptions,
+  languageOptions,
   languagesFor,
+  runtimeOptions,
   runtimes,
   type Database,
+  type Option,
   type Runtime,
-} from './answers.ts';
+} from '../vocabulary/choices.ts';
 import { capacityRange, lowMinimumCap, maxConnectionsByMaxAcu } from '../facts/aurora-serverless-v2.ts';
+import { maxConnectionsFormula } from '../facts/postgres.ts';
 import { pricing } from '../facts/pricing.ts';
+import { sizing } from '../facts/starter-code.ts';
+import { iamToken } from '../facts/rds-proxy.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 const acuTable = maxConnectionsByMaxAcu.value;
+const mibPerConnection = (maxConnectionsFormula.divisor.value / 2 ** 20).toFixed(1);
 
 export const chapters = {
   theProblem: '/guide/the-problem',
@@ -38,11 +51,6 @@ export const chapters = {
   compare: '/guide/compare',
   choosingAPattern: '/guide/choosing-a-pattern',
 } as const;
-
-export interface Option {
-  value: string;
-  label: string;
-}
 
 interface QuestionBase<K extends keyof Answers> {
   id: K;
@@ -80,11 +88,7 @@ export const questions: readonly Question[] = [
     kind: 'choice',
     id: 'database',
     label: 'Which database engine?',
-    options: [
-      { value: 'rds-postgresql', label: 'RDS for PostgreSQL' },
-      { value: 'aurora-postgresql', label: 'Aurora PostgreSQL (provisioned)' },
-      { value: 'aurora-serverless-v2', label: 'Aurora PostgreSQL Serverless v2' },
-    ],
+    options: databaseOptions,
     whyThisMatters: 'The RDS Data API serves Aurora PostgreSQL, provisioned and Serverless v2, not RDS for PostgreSQL; each engine offers its own instance classes; the IAM policy names an instance (db-…) or a cluster (cluster-…) resource id.',
     chapter: chapters.dataApi,
   },
@@ -92,16 +96,9 @@ export const questions: readonly Question[] = [
     kind: 'choice',
     id: 'instanceClass',
     label: 'Which instance class (the writer)?',
-    options: [
-      { value: 'db.t3.micro', label: 'db.t3.micro (1 GiB)' },
-      { value: 'db.t4g.small', label: 'db.t4g.small (2 GiB)' },
-      { value: 'db.t3.medium', label: 'db.t3.medium (4 GiB)' },
-      { value: 'db.r6g.large', label: 'db.r6g.large (16 GiB)' },
-      { value: 'db.r6g.2xlarge', label: 'db.r6g.2xlarge (64 GiB)' },
-      { value: 'db.serverless', label: 'db.serverless (Aurora Serverless v2)' },
-    ],
+    options: instanceClassOptions,
     whyThisMatters:
-      'max_connections follows the instance memory (about 1 connection per 9.1 MiB of it; the figure on the nominal memory is an upper bound, since RDS keeps some memory for itself), and that budget decides whether functions may connect directly.',
+      `max_connections follows the instance memory (about 1 connection per ${mibPerConnection} MiB of it; the figure on the nominal memory is an upper bound, since RDS keeps some memory for itself), and that budget decides whether functions may connect directly.`,
     chapter: chapters.theProblem,
   },
   {
@@ -224,12 +221,7 @@ export const questions: readonly Question[] = [
     kind: 'choice',
     id: 'runtime',
     label: 'Lambda runtime',
-    options: [
-      { value: 'nodejs22.x', label: 'Node.js 22' },
-      { value: 'nodejs24.x', label: 'Node.js 24' },
-      { value: 'python3.12', label: 'Python 3.12' },
-      { value: 'python3.13', label: 'Python 3.13' },
-    ],
+    options: runtimeOptions,
     whyThisMatters: 'The driver (pg or psycopg) and how its pool is kept between invocations differ.',
     chapter: chapters.poolsPerEnvironment,
   },
@@ -237,11 +229,7 @@ export const questions: readonly Question[] = [
     kind: 'choice',
     id: 'language',
     label: 'Language',
-    options: [
-      { value: 'typescript', label: 'TypeScript' },
-      { value: 'javascript', label: 'JavaScript' },
-      { value: 'python', label: 'Python' },
-    ],
+    options: languageOptions,
     whyThisMatters: 'Node.js runtimes take TypeScript or JavaScript; Python runtimes take Python.',
     chapter: chapters.choosingAPattern,
   },
@@ -249,23 +237,15 @@ export const questions: readonly Question[] = [
     kind: 'choice',
     id: 'auth',
     label: 'Database authentication',
-    options: [
-      { value: 'iam', label: 'IAM database authentication (a token per connection)' },
-      { value: 'secrets-manager', label: 'Secrets Manager (user name and password)' },
-    ],
-    whyThisMatters: 'An IAM token lives 15 minutes and is only checked when a connection opens; AWS advises fewer than 200 new IAM connections per second.',
+    options: authOptions,
+    whyThisMatters: `An IAM token lives ${iamToken.lifetime.value / 60_000} minutes and is only checked when a connection opens; AWS advises fewer than ${sizing.iamNewConnectionsPerSecond.value} new IAM connections per second.`,
     chapter: chapters.iamAuthentication,
   },
   {
     kind: 'choice',
     id: 'iac',
     label: 'Infrastructure as code',
-    options: [
-      { value: 'sam', label: 'AWS SAM' },
-      { value: 'cdk', label: 'AWS CDK (TypeScript)' },
-      { value: 'terraform', label: 'Terraform' },
-      { value: 'aws-cli', label: 'AWS CLI script' },
-    ],
+    options: iacOptions,
     whyThisMatters: 'RDS Proxy pool settings live on the target group, which each tool sets in its own place.',
     chapter: chapters.configurationAndCost,
   },
@@ -306,7 +286,8 @@ export function fitToConstraints(record: Record<string, unknown>): Record<string
   }
   if ((databases as readonly unknown[]).includes(fitted.database)) {
     const database = fitted.database as Database;
-    if (!engineOffer(database).classes.includes(String(fitted.instanceClass))) fitted.instanceClass = defaultInstanceClassFor(database);
+    const offered: readonly string[] = engineOffer(database).classes;
+    if (!offered.includes(String(fitted.instanceClass))) fitted.instanceClass = defaultInstanceClassFor(database);
   }
   return fitted;
 }

@@ -3,18 +3,14 @@ import {
   answersFromSearchParams,
   answersToSearchParams,
   connectionBudget,
-  databases,
   decide,
   defaultAnswers,
   defaultInstanceClassFor,
-  engineOffer,
-  instanceClasses,
   parseAnswers,
   questions,
-  runtimes,
-  languagesFor,
   type Answers,
 } from '../../src/wizard/index.ts';
+import { databases, engineOffer, instanceClasses, languagesFor, runtimes, type InstanceClass } from '../../src/vocabulary/choices.ts';
 import { whyInvalid } from '../../src/templates/options.ts';
 
 const base: Answers = { ...defaultAnswers };
@@ -203,7 +199,7 @@ describe('answers schema and URL state', () => {
           if (question.id === 'runtime') patch.language = languagesFor(option.value as Answers['runtime'])[0]!;
           if (question.id === 'language' && option.value === 'python') patch.runtime = 'python3.12';
           if (question.id === 'database') patch.instanceClass = defaultInstanceClassFor(option.value as Answers['database']);
-          if (question.id === 'instanceClass') patch.database = databases.find((database) => engineOffer(database).classes.includes(option.value))!;
+          if (question.id === 'instanceClass') patch.database = databases.find((database) => engineOffer(database).classes.includes(option.value as InstanceClass))!;
           expect(parseAnswers(with_(patch)).ok, `${question.id}=${option.value}`).toBe(true);
         }
       }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decide, defaultAnswers, type Answers, type Recommendation } from '../../src/wizard/index.ts';
-import type { Pattern } from '../../src/templates/options.ts';
+import type { Pattern } from '../../src/vocabulary/choices.ts';
 
 const with_ = (patch: Partial<Answers>): Answers => ({ ...defaultAnswers, ...patch });
 const text = (r: Recommendation) => [...r.reasons, ...r.cautions].map((reason) => reason.text).join('\n');

@@ -9,8 +9,9 @@ import { createInterface } from 'node:readline/promises';
 import type { Command, CommandIO } from '../command.ts';
 import { quote, UsageError, type CliOptions } from '../arguments.ts';
 import { checkFileTarget, checkFolderTarget } from '../output-target.ts';
-import { generate, GenerateOptionsSchema, patterns, whyInvalid, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
-import { auths, choiceConstraints, databases, decide, defaultAnswers, fitToConstraints, iacs, isAsked, languages, parseAnswers, questions, runtimes, patternNames, type Answers } from '../../wizard/index.ts';
+import { generate, whyInvalid, zipProject, type GeneratedFile } from '../../templates/index.ts';
+import { choiceConstraints, decide, defaultAnswers, fitToConstraints, isAsked, parseAnswers, questions, patternNames, type Answers } from '../../wizard/index.ts';
+import { auths, databases, GenerateOptionsSchema, iacs, languages, patterns, runtimes, type GenerateOptions } from '../../vocabulary/choices.ts';
 
 const valid: Record<keyof GenerateOptions, readonly string[]> = { pattern: patterns, runtime: runtimes, language: languages, auth: auths, iac: iacs, database: databases };
 const USAGE =

@@ -25,15 +25,6 @@ import { highlight } from './highlight.ts';
 
 const storageKey = 'connlab:wizard-answers';
 
-/** The sandbox that shows each pattern running, when the guide has one. */
-const sandboxForPattern: Record<string, string> = {
-  'module-pool': 'module-pool',
-  'rds-proxy': 'rds-proxy',
-  'data-api': 'data-api',
-  dynamodb: 'dynamodb',
-  'sqs-batching': 'sqs-batching',
-};
-
 function element<T extends HTMLElement>(root: HTMLElement, selector: string): T {
   const found = root.querySelector<T>(selector);
   if (!found) throw new Error(`wizard: missing ${selector}`);
@@ -209,9 +200,10 @@ export function mountWizard(root: HTMLElement): void {
       result.append(list);
     }
 
-    const sandboxId = sandboxForPattern[recommendation.pattern];
-    const home = sandboxId ? sandboxHomes[sandboxId] : undefined;
-    if (sandboxId && home) {
+    // The sandbox that shows a pattern running carries the pattern's name, when the guide has one.
+    const sandboxId = recommendation.pattern;
+    const home = sandboxHomes[sandboxId];
+    if (home) {
       // Preset what the sandbox can take: concurrency up to its maximum, the instance class if it offers it.
       const params: Record<string, number | string> = {};
       const presets: string[] = [];

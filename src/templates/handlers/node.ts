@@ -2,9 +2,10 @@
  * Node.js handlers (TypeScript or JavaScript) for every pattern. One source per pattern; the
  * JavaScript variant is the same text without the type annotations, so both teach the same lines.
  */
-import type { GenerateOptions } from '../options.ts';
+import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { blocks, code, header } from '../project.ts';
-import { connectTimeout, iamTokenLifetime, poolIdleTimeout, poolMaxPerEnvironment, queryTimeout } from '../../facts/starter-code.ts';
+import { clientSettings } from '../../facts/starter-code.ts';
+import { iamToken } from '../../facts/rds-proxy.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
 
@@ -47,7 +48,7 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
   const credentials =
     options.auth === 'iam'
       ? code`
-          // IAM authentication: a fresh token for every new connection. A token lives ${iamTokenLifetime.value / 60} minutes
+          // IAM authentication: a fresh token for every new connection. A token lives ${iamToken.lifetime.value / 60_000} minutes
           // and is checked only when a connection opens, so it is never cached beyond that.
           const signer = new Signer({ hostname: host, port, username: user, region: env('AWS_REGION') });
           export const password = ()${t(': Promise<string>')} => signer.getAuthToken();
@@ -108,15 +109,15 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
         ssl: { ca, rejectUnauthorized: true },
         // One environment serves one invocation at a time: one connection is enough, and the database
         // sees at most one connection per concurrent execution environment.
-        max: ${poolMaxPerEnvironment.value},
+        max: ${clientSettings.poolMaxPerEnvironment.value},
         // Close idle connections before the ${options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)'} does. A frozen environment runs no
         // timers, so after a long pause the timer fires on thaw and the pool reconnects.
-        idleTimeoutMillis: ${poolIdleTimeout.value * 1000},
+        idleTimeoutMillis: ${clientSettings.poolIdleTimeout.value * 1000},
         // Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any
         // answer. The server's own statement_timeout (schema.sql) is shorter and cancels a slow query
         // first; query_timeout fires only when the server or the network is gone.
-        connectionTimeoutMillis: ${connectTimeout.value * 1000},
-        query_timeout: ${queryTimeout.value * 1000},
+        connectionTimeoutMillis: ${clientSettings.connectTimeout.value * 1000},
+        query_timeout: ${clientSettings.queryTimeout.value * 1000},
         keepAlive: true,
       });
 

@@ -2,9 +2,10 @@
  * Python handlers (psycopg 3, boto3) for every pattern. A Python execution environment serves one
  * invocation at a time, so the "pool" is one module-level connection, checked and reopened.
  */
-import type { GenerateOptions } from '../options.ts';
+import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
-import { connectTimeout, iamTokenLifetime, poolIdleTimeout, tcpKeepalives } from '../../facts/starter-code.ts';
+import { clientSettings } from '../../facts/starter-code.ts';
+import { iamToken } from '../../facts/rds-proxy.ts';
 
 /** PEP 8: two blank lines between top-level blocks. */
 const blocks = (...parts: string[]): string => parts.map((part) => part.replace(/\n+$/, '')).join('\n\n\n') + '\n';
@@ -30,7 +31,7 @@ function connection(options: GenerateOptions): string {
   const iam = options.auth === 'iam';
   const credentials = iam
     ? code`
-        # Token signing is local (no network call). A token lives ${iamTokenLifetime.value / 60} minutes and is checked only
+        # Token signing is local (no network call). A token lives ${iamToken.lifetime.value / 60_000} minutes and is checked only
         # when a connection opens, so a new one is made for every new connection.
         _rds = boto3.client("rds", region_name=os.environ["AWS_REGION"])
 
@@ -101,7 +102,7 @@ function connection(options: GenerateOptions): string {
       CA_BUNDLE = os.environ.get("DB_CA_BUNDLE", str(Path(__file__).with_name("global-bundle.pem")))
       # Close a connection idle this long before the ${options.pattern === 'rds-proxy' ? "proxy's IdleClientTimeout" : "server's idle_session_timeout"} can: a frozen
       # environment runs no timers, so the age is checked when the next invocation starts.
-      IDLE_SECONDS = ${poolIdleTimeout.value}
+      IDLE_SECONDS = ${clientSettings.poolIdleTimeout.value}
     `,
     credentials,
     code`
@@ -120,11 +121,11 @@ function connection(options: GenerateOptions): string {
               sslrootcert=CA_BUNDLE,
               # Bounds on the client side: opening a connection, and noticing a server that vanished
               # while a query was in flight. The server's statement_timeout (schema.sql) bounds the query.
-              connect_timeout=${connectTimeout.value},
+              connect_timeout=${clientSettings.connectTimeout.value},
               keepalives=1,
-              keepalives_idle=${tcpKeepalives.value.idle},
-              keepalives_interval=${tcpKeepalives.value.interval},
-              keepalives_count=${tcpKeepalives.value.count},
+              keepalives_idle=${clientSettings.tcpKeepalives.value.idle},
+              keepalives_interval=${clientSettings.tcpKeepalives.value.interval},
+              keepalives_count=${clientSettings.tcpKeepalives.value.count},
               application_name="lambda",
               # Statements commit on their own unless wrapped in conn.transaction(): no session is left
               # idle in a transaction, which would hold a proxy's or PgBouncer's server connection.

@@ -3,21 +3,10 @@
  * settings; they go to modify-db-proxy-target-group on the `default` target group, and the database
  * is attached with register-db-proxy-targets.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, shout, statements, type ArnPart } from './model.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
-import {
-  functionMemory,
-  functionTimeout,
-  proxyConnectionBorrowTimeout,
-  proxyIdleClientTimeout,
-  proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent,
-  sqsBatchSize,
-  sqsBatchingWindow,
-  sqsMaximumConcurrency,
-} from '../../facts/starter-code.ts';
+import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
 const shParts: Record<ArnPart, string> = {
   partition: '$PARTITION',
@@ -123,14 +112,14 @@ function script(options: GenerateOptions): string {
     s.push('  aws rds create-db-proxy --db-proxy-name "$NAME" --engine-family POSTGRESQL \\');
     s.push(`    --auth "AuthScheme=SECRETS,SecretArn=$DB_SECRET_ARN,IAMAuth=${p.iamDb ? 'REQUIRED' : 'DISABLED'},ClientPasswordAuthType=POSTGRES_SCRAM_SHA_256" \\`);
     s.push('    --role-arn "$PROXY_ROLE_ARN" --vpc-subnet-ids $SUBNETS --vpc-security-group-ids "$PROXY_SG" \\');
-    s.push(`    --require-tls --idle-client-timeout ${proxyIdleClientTimeout.value} >/dev/null`);
+    s.push(`    --require-tls --idle-client-timeout ${proxyConfiguration.idleClientTimeout.value} >/dev/null`);
     s.push('fi');
     s.push('for _ in $(seq 60); do');
     s.push('  [ "$(aws rds describe-db-proxies --db-proxy-name "$NAME" --query "DBProxies[0].Status" --output text)" = available ] && break');
     s.push('  sleep 10');
     s.push('done');
     s.push('aws rds modify-db-proxy-target-group --db-proxy-name "$NAME" --target-group-name default \\');
-    s.push(`  --connection-pool-config MaxConnectionsPercent=${proxyMaxConnectionsPercent.value},MaxIdleConnectionsPercent=${proxyMaxIdleConnectionsPercent.value},ConnectionBorrowTimeout=${proxyConnectionBorrowTimeout.value} >/dev/null`);
+    s.push(`  --connection-pool-config MaxConnectionsPercent=${proxyConfiguration.maxConnectionsPercent.value},MaxIdleConnectionsPercent=${proxyConfiguration.maxIdleConnectionsPercent.value},ConnectionBorrowTimeout=${proxyConfiguration.connectionBorrowTimeout.value} >/dev/null`);
     s.push(
       p.aurora
         ? 'aws rds register-db-proxy-targets --db-proxy-name "$NAME" --db-cluster-identifiers "$DB_CLUSTER_IDENTIFIER" >/dev/null 2>&1 || true # already registered on a re-run'
@@ -156,7 +145,7 @@ function script(options: GenerateOptions): string {
     s.push('DLQ_ARN="$(aws sqs get-queue-attributes --queue-url "$DLQ_URL" --attribute-names QueueArn --query Attributes.QueueArn --output text)"');
     s.push(`# AWS advises a visibility timeout of at least six times the function timeout.`);
     s.push(
-      `QUEUE_URL="$(aws sqs create-queue --queue-name "$NAME" --attributes "{\\"VisibilityTimeout\\":\\"${functionTimeout.value * 6}\\",\\"RedrivePolicy\\":\\"{\\\\\\"deadLetterTargetArn\\\\\\":\\\\\\"$DLQ_ARN\\\\\\",\\\\\\"maxReceiveCount\\\\\\":5}\\"}" --query QueueUrl --output text)"`,
+      `QUEUE_URL="$(aws sqs create-queue --queue-name "$NAME" --attributes "{\\"VisibilityTimeout\\":\\"${functionSettings.timeout.value * 6}\\",\\"RedrivePolicy\\":\\"{\\\\\\"deadLetterTargetArn\\\\\\":\\\\\\"$DLQ_ARN\\\\\\",\\\\\\"maxReceiveCount\\\\\\":5}\\"}" --query QueueUrl --output text)"`,
     );
     s.push('QUEUE_ARN="$(aws sqs get-queue-attributes --queue-url "$QUEUE_URL" --attribute-names QueueArn --query Attributes.QueueArn --output text)"');
     s.push('');
@@ -201,7 +190,7 @@ function script(options: GenerateOptions): string {
   s.push('  # A new role takes a few seconds to become usable by Lambda.');
   s.push('  for attempt in 1 2 3 4 5 6; do');
   s.push(`    aws lambda create-function --function-name "$NAME" --runtime ${options.runtime} --handler ${layout.handler} \\`);
-  s.push(`      --role "$ROLE_ARN" --zip-file fileb://function.zip --timeout ${functionTimeout.value} --memory-size ${functionMemory.value} \\`);
+  s.push(`      --role "$ROLE_ARN" --zip-file fileb://function.zip --timeout ${functionSettings.timeout.value} --memory-size ${functionSettings.memory.value} \\`);
   s.push(`      --environment "$ENVIRONMENT"${p.vpc ? ' --vpc-config "$VPC_CONFIG"' : ''} >/dev/null && break`);
   s.push('    [ "$attempt" = 6 ] && exit 1');
   s.push('    sleep 10');
@@ -212,8 +201,8 @@ function script(options: GenerateOptions): string {
     s.push('# 6. The queue feeds the function; at most this many batches (and database connections) at once.');
     s.push('if [ -z "$(aws lambda list-event-source-mappings --function-name "$NAME" --event-source-arn "$QUEUE_ARN" --query "EventSourceMappings[0].UUID" --output text | grep -v None)" ]; then');
     s.push(`  aws lambda create-event-source-mapping --function-name "$NAME" --event-source-arn "$QUEUE_ARN" \\`);
-    s.push(`    --batch-size ${sqsBatchSize.value} --maximum-batching-window-in-seconds ${sqsBatchingWindow.value} \\`);
-    s.push(`    --function-response-types ReportBatchItemFailures --scaling-config MaximumConcurrency=${sqsMaximumConcurrency.value} >/dev/null`);
+    s.push(`    --batch-size ${sqsEventSource.batchSize.value} --maximum-batching-window-in-seconds ${sqsEventSource.batchingWindow.value} \\`);
+    s.push(`    --function-response-types ReportBatchItemFailures --scaling-config MaximumConcurrency=${sqsEventSource.maximumConcurrency.value} >/dev/null`);
     s.push('fi');
   }
   s.push('echo "Deployed $NAME"');

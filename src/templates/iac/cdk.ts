@@ -3,22 +3,11 @@
  * target group are the L1 constructs (CfnDBProxy, CfnDBProxyTargetGroup) so the pool settings sit
  * visibly where CloudFormation puts them.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, statements, type ArnPart } from './model.ts';
 import { npmVersions } from '../pinned.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
-import {
-  functionMemory,
-  functionTimeout,
-  proxyConnectionBorrowTimeout,
-  proxyIdleClientTimeout,
-  proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent,
-  sqsBatchSize,
-  sqsBatchingWindow,
-  sqsMaximumConcurrency,
-} from '../../facts/starter-code.ts';
+import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
 const KEYS = ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'] as const;
 
@@ -147,7 +136,7 @@ function stack(options: GenerateOptions): string {
         vpcSubnetIds: subnets.map((subnet) => subnet.subnetId),
         vpcSecurityGroupIds: [proxySg.securityGroupId],
         requireTls: true,
-        idleClientTimeout: ${proxyIdleClientTimeout.value},
+        idleClientTimeout: ${proxyConfiguration.idleClientTimeout.value},
       });
       // Pool settings belong to the target group (modify-db-proxy-target-group), not to the proxy.
       new rds.CfnDBProxyTargetGroup(this, 'ProxyTargetGroup', {
@@ -155,9 +144,9 @@ function stack(options: GenerateOptions): string {
         targetGroupName: 'default',
         ${p.aurora ? 'dbClusterIdentifiers: [ctx.dbClusterIdentifier],' : 'dbInstanceIdentifiers: [ctx.dbInstanceIdentifier],'}
         connectionPoolConfigurationInfo: {
-          maxConnectionsPercent: ${proxyMaxConnectionsPercent.value},
-          maxIdleConnectionsPercent: ${proxyMaxIdleConnectionsPercent.value},
-          connectionBorrowTimeout: ${proxyConnectionBorrowTimeout.value},
+          maxConnectionsPercent: ${proxyConfiguration.maxConnectionsPercent.value},
+          maxIdleConnectionsPercent: ${proxyConfiguration.maxIdleConnectionsPercent.value},
+          connectionBorrowTimeout: ${proxyConfiguration.connectionBorrowTimeout.value},
         },
       });
       // The proxy resource id (prx-…) is the last field of the proxy ARN; rds-db:connect names it.
@@ -173,7 +162,7 @@ function stack(options: GenerateOptions): string {
     body.push(code`
       const deadLetters = new sqs.Queue(this, 'DeadLetters', { retentionPeriod: Duration.days(14) });
       // AWS advises a visibility timeout of at least six times the function timeout.
-      const queue = new sqs.Queue(this, 'Orders', { visibilityTimeout: Duration.seconds(${functionTimeout.value * 6}), deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 } });
+      const queue = new sqs.Queue(this, 'Orders', { visibilityTimeout: Duration.seconds(${functionSettings.timeout.value * 6}), deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 } });
     `);
   }
   if (p.table) {
@@ -206,8 +195,8 @@ function stack(options: GenerateOptions): string {
       handler: '${layout.handler}',
       // Build first (see README.md): the asset is exactly what Lambda runs.
       code: lambda.Code.fromAsset(path.join(here, ${codeDir})${exclude}),
-      memorySize: ${functionMemory.value},
-      timeout: Duration.seconds(${functionTimeout.value}),
+      memorySize: ${functionSettings.memory.value},
+      timeout: Duration.seconds(${functionSettings.timeout.value}),
       ${p.vpc ? 'vpc,\nvpcSubnets: { subnets },\nsecurityGroups: [functionSg],' : ''}
       environment: {
         ${envLines.join('\n')}
@@ -228,10 +217,10 @@ function stack(options: GenerateOptions): string {
     body.push(code`
       // At most this many batches run at once, so at most this many database connections.
       fn.addEventSource(new SqsEventSource(queue, {
-        batchSize: ${sqsBatchSize.value},
-        maxBatchingWindow: Duration.seconds(${sqsBatchingWindow.value}),
+        batchSize: ${sqsEventSource.batchSize.value},
+        maxBatchingWindow: Duration.seconds(${sqsEventSource.batchingWindow.value}),
         reportBatchItemFailures: true,
-        maxConcurrency: ${sqsMaximumConcurrency.value},
+        maxConcurrency: ${sqsEventSource.maximumConcurrency.value},
       }));
     `);
   }

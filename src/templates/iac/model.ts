@@ -4,9 +4,8 @@
  * Terraform and the CLI script each render this model in their own syntax, so the four cannot
  * drift apart on what the function may touch.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { usesConnection } from '../options.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
 
 export interface Plan {
   vpc: boolean;

@@ -2,21 +2,11 @@
  * AWS SAM: one template.yaml. Pool settings sit on AWS::RDS::DBProxyTargetGroup, the CloudFormation
  * face of modify-db-proxy-target-group; AWS::RDS::DBProxy has none.
  */
-import type { GenerateOptions } from '../options.ts';
+import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { environment, inputs, pascal, plan, statements, codeLayout, renderArn, type ArnPart } from './model.ts';
 import { toYaml, type YamlValue } from './yaml.ts';
-import {
-  functionMemory,
-  functionTimeout,
-  proxyConnectionBorrowTimeout,
-  proxyIdleClientTimeout,
-  proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent,
-  sqsBatchSize,
-  sqsBatchingWindow,
-  sqsMaximumConcurrency,
-} from '../../facts/starter-code.ts';
+import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
 const ref = (name: string) => ({ Ref: name });
 const getAtt = (resource: string, attribute: string) => ({ 'Fn::GetAtt': [resource, attribute] });
@@ -126,7 +116,7 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
         VpcSubnetIds: ref('SubnetIds'),
         VpcSecurityGroupIds: [ref('ProxySecurityGroup')],
         RequireTLS: true,
-        IdleClientTimeout: proxyIdleClientTimeout.value,
+        IdleClientTimeout: proxyConfiguration.idleClientTimeout.value,
       },
     };
     resources.ProxyTargetGroup = {
@@ -136,9 +126,9 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
         TargetGroupName: 'default',
         ...(p.aurora ? { DBClusterIdentifiers: [ref('DbClusterIdentifier')] } : { DBInstanceIdentifiers: [ref('DbInstanceIdentifier')] }),
         ConnectionPoolConfigurationInfo: {
-          MaxConnectionsPercent: proxyMaxConnectionsPercent.value,
-          MaxIdleConnectionsPercent: proxyMaxIdleConnectionsPercent.value,
-          ConnectionBorrowTimeout: proxyConnectionBorrowTimeout.value,
+          MaxConnectionsPercent: proxyConfiguration.maxConnectionsPercent.value,
+          MaxIdleConnectionsPercent: proxyConfiguration.maxIdleConnectionsPercent.value,
+          ConnectionBorrowTimeout: proxyConfiguration.connectionBorrowTimeout.value,
         },
       },
     };
@@ -149,7 +139,7 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       Type: 'AWS::SQS::Queue',
       Properties: {
         // AWS advises a visibility timeout of at least six times the function timeout.
-        VisibilityTimeout: functionTimeout.value * 6,
+        VisibilityTimeout: functionSettings.timeout.value * 6,
         RedrivePolicy: { deadLetterTargetArn: getAtt('OrderDeadLetterQueue', 'Arn'), maxReceiveCount: 5 },
       },
     };
@@ -208,8 +198,8 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       CodeUri: layout.codeDir === '.' ? './' : `${layout.codeDir}/`,
       Handler: layout.handler,
       Runtime: options.runtime,
-      MemorySize: functionMemory.value,
-      Timeout: functionTimeout.value,
+      MemorySize: functionSettings.memory.value,
+      Timeout: functionSettings.timeout.value,
       ...(p.vpc ? { VpcConfig: { SubnetIds: ref('SubnetIds'), SecurityGroupIds: [ref('FunctionSecurityGroup')] } } : {}),
       Environment: { Variables: env },
       Policies: [{ Version: '2012-10-17', Statement: policyStatements }],
@@ -221,11 +211,11 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       Properties: {
         EventSourceArn: getAtt('OrderQueue', 'Arn'),
         FunctionName: ref('OrderFunction'),
-        BatchSize: sqsBatchSize.value,
-        MaximumBatchingWindowInSeconds: sqsBatchingWindow.value,
+        BatchSize: sqsEventSource.batchSize.value,
+        MaximumBatchingWindowInSeconds: sqsEventSource.batchingWindow.value,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         // At most this many batches run at once, so at most this many database connections.
-        ScalingConfig: { MaximumConcurrency: sqsMaximumConcurrency.value },
+        ScalingConfig: { MaximumConcurrency: sqsEventSource.maximumConcurrency.value },
       },
     };
   }

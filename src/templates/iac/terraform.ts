@@ -3,21 +3,10 @@
  * aws_db_proxy_default_target_group's connection_pool_config, the provider's face of
  * modify-db-proxy-target-group.
  */
-import type { GenerateOptions } from '../options.ts';
+import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
 import { codeLayout, environment, inputs, plan, renderArn, snake, statements, type ArnPart } from './model.ts';
-import { isNodeRuntime } from '../../wizard/answers.ts';
-import {
-  functionMemory,
-  functionTimeout,
-  proxyConnectionBorrowTimeout,
-  proxyIdleClientTimeout,
-  proxyMaxConnectionsPercent,
-  proxyMaxIdleConnectionsPercent,
-  sqsBatchSize,
-  sqsBatchingWindow,
-  sqsMaximumConcurrency,
-} from '../../facts/starter-code.ts';
+import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
 const KEYS = ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'] as const;
 
@@ -66,6 +55,36 @@ function outputs(options: GenerateOptions): string {
   return out.join('\n\n') + '\n';
 }
 
+/** A resource whose attributes are aligned on `=`, as `terraform fmt` writes them. */
+function resource(type: string, name: string, attributes: Array<[string, string | number]>): string {
+  const width = Math.max(...attributes.map(([key]) => key.length));
+  return `resource "${type}" "${name}" {\n${attributes.map(([key, value]) => `  ${key.padEnd(width)} = ${value}`).join('\n')}\n}`;
+}
+
+/** The function's or the proxy's own group, in the VPC the reader names. */
+const securityGroup = (name: 'function' | 'proxy', description: string): string =>
+  resource('aws_security_group', name, [
+    ['name_prefix', `"orders-${name}-"`],
+    ['description', JSON.stringify(description)],
+    ['vpc_id', 'var.vpc_id'],
+  ]);
+
+/** One TCP port of a security group, to or from another group or an address range. */
+function rule(direction: 'ingress' | 'egress', name: string, group: string, port: number, peer: ['referenced_security_group_id' | 'cidr_ipv4', string], description?: string): string {
+  const attributes: Array<[string, string | number]> = [['security_group_id', group], ['ip_protocol', '"tcp"'], ['from_port', port], ['to_port', port], peer];
+  if (description) attributes.push(['description', JSON.stringify(description)]);
+  return resource(`aws_vpc_security_group_${direction}_rule`, name, attributes);
+}
+
+/** The function's or the proxy's role, which only that AWS service may assume. */
+const serviceRole = (name: 'function' | 'proxy', service: string): string => `resource "aws_iam_role" "${name}" {
+  name_prefix = "orders-${name}-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "${service}" }, Action = "sts:AssumeRole" }]
+  })
+}`;
+
 function main(options: GenerateOptions): string {
   const p = plan(options);
   const layout = codeLayout(options);
@@ -102,73 +121,35 @@ data "archive_file" "function" {
 }`.replace('/../"', '/.."'));
 
   if (p.vpc) {
-    parts.push(`resource "aws_security_group" "function" {
-  name_prefix = "orders-function-"
-  description = "Lambda function: out to PostgreSQL only"
-  vpc_id      = var.vpc_id
-}
-
-resource "aws_vpc_security_group_egress_rule" "function_to_postgres" {
-  security_group_id            = aws_security_group.function.id
-  ip_protocol                  = "tcp"
-  from_port                    = 5432
-  to_port                      = 5432
-  referenced_security_group_id = ${p.proxy ? 'aws_security_group.proxy.id' : 'var.database_security_group_id'}
-  description                  = "PostgreSQL"
-}`);
+    parts.push(
+      securityGroup('function', 'Lambda function: out to PostgreSQL only'),
+      rule('egress', 'function_to_postgres', 'aws_security_group.function.id', 5432, ['referenced_security_group_id', p.proxy ? 'aws_security_group.proxy.id' : 'var.database_security_group_id'], 'PostgreSQL'),
+    );
     if (p.functionReadsSecret) {
-      parts.push(`resource "aws_vpc_security_group_egress_rule" "function_to_secrets_manager" {
-  security_group_id = aws_security_group.function.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
-  description       = "Secrets Manager over HTTPS (NAT gateway or interface endpoint)"
-}`);
+      parts.push(rule('egress', 'function_to_secrets_manager', 'aws_security_group.function.id', 443, ['cidr_ipv4', '"0.0.0.0/0"'], 'Secrets Manager over HTTPS (NAT gateway or interface endpoint)'));
     }
     if (p.proxy) {
-      parts.push(`resource "aws_security_group" "proxy" {
-  name_prefix = "orders-proxy-"
-  description = "RDS Proxy: in from the function, out to the database"
-  vpc_id      = var.vpc_id
-}
-
-resource "aws_vpc_security_group_ingress_rule" "proxy_from_function" {
-  security_group_id            = aws_security_group.proxy.id
-  ip_protocol                  = "tcp"
-  from_port                    = 5432
-  to_port                      = 5432
-  referenced_security_group_id = aws_security_group.function.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "proxy_to_database" {
-  security_group_id            = aws_security_group.proxy.id
-  ip_protocol                  = "tcp"
-  from_port                    = 5432
-  to_port                      = 5432
-  referenced_security_group_id = var.database_security_group_id
-}`);
+      parts.push(
+        securityGroup('proxy', 'RDS Proxy: in from the function, out to the database'),
+        rule('ingress', 'proxy_from_function', 'aws_security_group.proxy.id', 5432, ['referenced_security_group_id', 'aws_security_group.function.id']),
+        rule('egress', 'proxy_to_database', 'aws_security_group.proxy.id', 5432, ['referenced_security_group_id', 'var.database_security_group_id']),
+      );
     }
-    parts.push(`resource "aws_vpc_security_group_ingress_rule" "database" {
-  security_group_id            = var.database_security_group_id
-  ip_protocol                  = "tcp"
-  from_port                    = 5432
-  to_port                      = 5432
-  referenced_security_group_id = ${p.proxy ? 'aws_security_group.proxy.id' : 'aws_security_group.function.id'}
-  description                  = "${p.proxy ? 'From RDS Proxy' : 'From the Lambda function'}"
-}`);
+    parts.push(
+      rule(
+        'ingress',
+        'database',
+        'var.database_security_group_id',
+        5432,
+        ['referenced_security_group_id', p.proxy ? 'aws_security_group.proxy.id' : 'aws_security_group.function.id'],
+        p.proxy ? 'From RDS Proxy' : 'From the Lambda function',
+      ),
+    );
   }
 
   if (p.proxy) {
-    parts.push(`resource "aws_iam_role" "proxy" {
-  name_prefix = "orders-proxy-"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = { Service = "rds.amazonaws.com" }, Action = "sts:AssumeRole" }]
-  })
-}
-
-resource "aws_iam_role_policy" "proxy_reads_secret" {
+    parts.push(serviceRole('proxy', 'rds.amazonaws.com'));
+    parts.push(`resource "aws_iam_role_policy" "proxy_reads_secret" {
   role = aws_iam_role.proxy.id
   policy = jsonencode({
     Version   = "2012-10-17"
@@ -183,7 +164,7 @@ resource "aws_db_proxy" "this" {
   vpc_subnet_ids      = var.subnet_ids
   vpc_security_group_ids = [aws_security_group.proxy.id]
   require_tls         = true
-  idle_client_timeout = ${proxyIdleClientTimeout.value}
+  idle_client_timeout = ${proxyConfiguration.idleClientTimeout.value}
 
   auth {
     auth_scheme               = "SECRETS"
@@ -199,9 +180,9 @@ resource "aws_db_proxy_default_target_group" "this" {
   db_proxy_name = aws_db_proxy.this.name
 
   connection_pool_config {
-    max_connections_percent      = ${proxyMaxConnectionsPercent.value}
-    max_idle_connections_percent = ${proxyMaxIdleConnectionsPercent.value}
-    connection_borrow_timeout    = ${proxyConnectionBorrowTimeout.value}
+    max_connections_percent      = ${proxyConfiguration.maxConnectionsPercent.value}
+    max_idle_connections_percent = ${proxyConfiguration.maxIdleConnectionsPercent.value}
+    connection_borrow_timeout    = ${proxyConfiguration.connectionBorrowTimeout.value}
   }
 }
 
@@ -226,7 +207,7 @@ locals {
 resource "aws_sqs_queue" "orders" {
   name_prefix = "orders-"
   # AWS advises a visibility timeout of at least six times the function timeout.
-  visibility_timeout_seconds = ${functionTimeout.value * 6}
+  visibility_timeout_seconds = ${functionSettings.timeout.value * 6}
   redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead_letters.arn, maxReceiveCount = 5 })
 }`);
   }
@@ -254,15 +235,8 @@ resource "aws_sqs_queue" "orders" {
         `      {\n        Sid      = "${s.sid}"\n        Effect   = "Allow"\n        Action   = ${JSON.stringify(s.actions)}\n        Resource = [${s.resources.map((r) => JSON.stringify(renderArn(r, tfParts))).join(', ')}]\n      }`,
     )
     .join(',\n');
-  parts.push(`resource "aws_iam_role" "function" {
-  name_prefix = "orders-function-"
-  assume_role_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
-  })
-}
-
-resource "aws_iam_role_policy_attachment" "logs" {
+  parts.push(serviceRole('function', 'lambda.amazonaws.com'));
+  parts.push(`resource "aws_iam_role_policy_attachment" "logs" {
   role       = aws_iam_role.function.name
   policy_arn = "arn:\${data.aws_partition.current.partition}:iam::aws:policy/service-role/${p.vpc ? 'AWSLambdaVPCAccessExecutionRole' : 'AWSLambdaBasicExecutionRole'}"
 }
@@ -299,8 +273,8 @@ ${policy}
   handler          = "${layout.handler}"
   filename         = data.archive_file.function.output_path
   source_code_hash = data.archive_file.function.output_base64sha256
-  memory_size      = ${functionMemory.value}
-  timeout          = ${functionTimeout.value}
+  memory_size      = ${functionSettings.memory.value}
+  timeout          = ${functionSettings.timeout.value}
 ${p.vpc ? '\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.function.id]\n  }\n' : ''}
   environment {
     variables = {
@@ -312,13 +286,13 @@ ${env}
     parts.push(`resource "aws_lambda_event_source_mapping" "orders" {
   event_source_arn                   = aws_sqs_queue.orders.arn
   function_name                      = aws_lambda_function.orders.arn
-  batch_size                         = ${sqsBatchSize.value}
-  maximum_batching_window_in_seconds = ${sqsBatchingWindow.value}
+  batch_size                         = ${sqsEventSource.batchSize.value}
+  maximum_batching_window_in_seconds = ${sqsEventSource.batchingWindow.value}
   function_response_types            = ["ReportBatchItemFailures"]
 
   # At most this many batches run at once, so at most this many database connections.
   scaling_config {
-    maximum_concurrency = ${sqsMaximumConcurrency.value}
+    maximum_concurrency = ${sqsEventSource.maximumConcurrency.value}
   }
 }`);
   }
