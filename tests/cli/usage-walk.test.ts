@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommands, main, type Command } from '../../src/cli/main.ts';
-import { listSandboxIds } from '../../src/sandboxes/load.ts';
+import { listSandboxIds } from '../../src/sandboxes/load.node.ts';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 const NOT_NUMBERS = ['1e309', '-1e309', 'NaN', '-1', '0x', '1.5.2', ' '];
