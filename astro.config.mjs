@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import expressiveCode from 'astro-expressive-code';
-import { engineAssets } from './src/engine/host/browser-assets.ts';
+import { engineAssets } from './src/engine/host/browser-assets.node.ts';
 
 /**
  * Wide code scrolls sideways inside its block, so keyboard users must be able to focus the block

@@ -8,9 +8,9 @@
  * noise from other processes); CPU time is reported next to wall time for the same reason.
  */
 import { performance } from 'node:perf_hooks';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 /** The sandboxes of the engine issue (each has an `orders` table the floor reads); the service sandboxes have their own benches. */
 const SANDBOXES = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];

@@ -13,13 +13,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { Scheduler } from '../../src/engine/clock/scheduler.ts';
 import { Environment } from '../../src/engine/lambda/environment.ts';
 import { compileHandler } from '../../src/engine/lambda/modules.ts';
 import { evaluateIsolated } from '../../src/engine/lambda/isolation.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 const SANDBOXES = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];
 const SAMPLES = 400;

@@ -4,9 +4,9 @@
  * wall time, and their ratio. Each pair runs in the same warm process, direct first.
  */
 import { performance } from 'node:perf_hooks';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 import type { SandboxSource } from '../../src/sandboxes/schema.ts';
 import type { RunReport } from '../../src/run/report.ts';
 

@@ -52,8 +52,8 @@ async function inBrowser() {
 
 async function inNode() {
   const { runSandbox } = await import('../../src/run/run.ts');
-  const { nodeHost } = await import('../../src/engine/host/node.ts');
-  const { loadSandbox } = await import('../../src/sandboxes/load.ts');
+  const { nodeHost } = await import('../../src/engine/host/host.node.ts');
+  const { loadSandbox } = await import('../../src/sandboxes/load.node.ts');
   const sandbox = loadSandbox('direct-connection');
   await runSandbox(nodeHost, { sandbox }); // warm: pg bundle and data directory cached, as in the warm Worker
   const start = performance.now();

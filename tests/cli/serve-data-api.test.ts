@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVED_CLUSTER } from '../../src/engine/dataapi/http-server.ts';
+import { SERVED_CLUSTER } from '../../src/engine/dataapi/http-server.node.ts';
 
 const run = promisify(execFile);
 const AWS = '/usr/bin/aws';

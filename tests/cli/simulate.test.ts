@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runReportSchema } from '../../src/run/report.ts';
-import { listSandboxIds } from '../../src/sandboxes/load.ts';
+import { listSandboxIds } from '../../src/sandboxes/load.node.ts';
 
 const SIMULATE_TIMEOUT_MS = 150_000;
 

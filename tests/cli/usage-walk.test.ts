@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommands, main } from '../../src/cli/main.ts';
 import type { Command } from '../../src/cli/command.ts';
-import { listSandboxIds } from '../../src/sandboxes/load.ts';
+import { listSandboxIds } from '../../src/sandboxes/load.node.ts';
 
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 const NOT_NUMBERS = ['1e309', '-1e309', 'NaN', '-1', '0x', '1.5.2', ' '];

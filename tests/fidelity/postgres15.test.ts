@@ -14,7 +14,7 @@ import net from 'node:net';
 import realPg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealPostgres, type RealPostgres } from '../support/postgres.ts';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../src/engine/postgres/workbench.ts';
 import { reservedSlotError, reservedSlotErrors } from '../../src/facts/postgres.ts';
 

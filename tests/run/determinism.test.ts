@@ -3,9 +3,9 @@
  * reports apart from wallMs, and another seed gives another run.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox, type RunRequest } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 import type { RunReport } from '../../src/run/report.ts';
 import { RUN_TIMEOUT_MS } from '../support/runs.ts';
 

@@ -3,9 +3,9 @@
  * emulators draw from the run's seeded generator and the SDK clients add no randomness that shows.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 const without = <T extends { wallMs: number }>(report: T) => ({ ...report, wallMs: 0 });
 

@@ -3,10 +3,10 @@
  * computed from one run per pattern.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { ARENA_PATTERNS, DEFAULT_REQUESTS_PER_MONTH, arenaRow, formatArena, runArena, type ArenaRow } from '../../src/run/arena.ts';
 import { runReportSchema, type RunReport } from '../../src/run/report.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 const sandbox = loadSandbox('arena');
 let rows: ArenaRow[];

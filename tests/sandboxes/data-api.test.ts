@@ -3,9 +3,9 @@
  * and the per-query price of the HTTPS hop against a pg pool (two runs compared).
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 import { dataApi as facts } from '../../src/facts/data-api.ts';
 
 const ID = 'data-api';

@@ -2,9 +2,9 @@
  * The dynamodb sandbox: the exact throttling error the chapter quotes.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 import { dynamodb as facts } from '../../src/facts/dynamodb.ts';
 
 const ID = 'dynamodb';

@@ -11,11 +11,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
 import { checkExpectation } from '../../src/run/expectations.ts';
 import { runReportSchema, type RunReport } from '../../src/run/report.ts';
-import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
+import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.node.ts';
 import { RUN_TIMEOUT_MS } from '../support/runs.ts';
 
 const recordedDir = join(dirname(fileURLToPath(import.meta.url)), 'recorded');

@@ -3,9 +3,9 @@
  * themselves run in expectations.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
+import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.node.ts';
 import { engineVersions } from '../../src/facts/postgres.ts';
 import { RUN_TIMEOUT_MS } from '../support/runs.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sandboxSchema } from '../../src/sandboxes/schema.ts';
 import { ParameterError, applyParameters, resolveParameters } from '../../src/sandboxes/parameters.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 /** Every property of every object in a JSON Schema, with its path. */
 function properties(schema: unknown, path = '$'): Array<{ path: string; node: Record<string, unknown> }> {

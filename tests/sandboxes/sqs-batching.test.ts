@@ -2,9 +2,9 @@
  * The sqs-batching sandbox: the drain time the chapter quotes.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 const ID = 'sqs-batching';
 

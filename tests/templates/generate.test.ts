@@ -229,22 +229,3 @@ describe('logins, secrets and timeouts of connecting projects', () => {
     }
   });
 });
-
-describe('browser safety', () => {
-  it('src/templates and src/wizard import no node: module (the wizard page runs them in the browser)', async () => {
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const root = join(import.meta.dirname, '../../src');
-    const files = ['templates', 'wizard'].flatMap((dir) =>
-      (readdirSync(join(root, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(root, dir, f)),
-    );
-    expect(files.length).toBeGreaterThan(10);
-    const ts = (await import('typescript')).default;
-    for (const file of files) {
-      // The compiler's own import scanner: generated code inside template strings does not count.
-      const imported = ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((i) => i.fileName);
-      expect(imported.filter((name) => name.startsWith('node:')), file).toEqual([]);
-      expect(imported.every((name) => name.startsWith('.') || ['zod', 'fflate'].includes(name)), `${file}: ${imported.join(', ')}`).toBe(true);
-    }
-  });
-});

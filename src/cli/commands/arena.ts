@@ -4,7 +4,7 @@
  */
 import type { Command } from '../command.ts';
 import { keyValuePairs, numberOption, UsageError } from '../arguments.ts';
-import { loadSandbox } from '../../sandboxes/load.ts';
+import { loadSandbox } from '../../sandboxes/load.node.ts';
 import { ParameterError, resolveParameters } from '../../sandboxes/parameters.ts';
 
 const usage = 'connlab arena [--set key=value ...] [--requests-per-month N] [--json]';
@@ -30,7 +30,7 @@ export const command: Command = {
       if (error instanceof ParameterError) throw new UsageError(error.message);
       throw error;
     }
-    const [{ nodeHost }, { runArena, formatArena }] = await Promise.all([import('../../engine/host/node.ts'), import('../../run/arena.ts')]);
+    const [{ nodeHost }, { runArena, formatArena }] = await Promise.all([import('../../engine/host/host.node.ts'), import('../../run/arena.ts')]);
     const { rows } = await runArena(nodeHost, sandbox, { parameters, ...(requestsPerMonth !== undefined ? { requestsPerMonth } : {}) });
     io.stdout(values.json ? JSON.stringify(rows, null, 2) : `${sandbox.definition.title}\n\n${formatArena(rows)}`);
     return 0;

@@ -2,7 +2,7 @@
  * `connlab list`: the sandboxes, one line each.
  */
 import type { Command } from '../command.ts';
-import { listSandboxIds, loadSandbox } from '../../sandboxes/load.ts';
+import { listSandboxIds, loadSandbox } from '../../sandboxes/load.node.ts';
 
 export const command: Command = {
   summary: 'List the sandboxes (id, pattern, title)',

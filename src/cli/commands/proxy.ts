@@ -8,7 +8,7 @@ import { stopSignal, type Command, type CommandIO } from '../command.ts';
 import { numberOption, quote, UsageError, type CliOptions, type CommandLine } from '../arguments.ts';
 import { percentile } from '../../engine/metrics/metrics.ts';
 import type { RdsProxy } from '../../engine/proxy/proxy.ts';
-import { parseTarget, startTcpProxy, type PostgresTarget } from '../../engine/proxy/tcp.ts';
+import { parseTarget, startTcpProxy, type PostgresTarget } from '../../engine/proxy/tcp.node.ts';
 import { proxySettings } from '../../facts/rds-proxy.ts';
 
 interface Parsed {

@@ -24,7 +24,7 @@ export const services: Readonly<Record<string, () => Promise<ServableService>>> 
   dynamodb: async () => {
     const [{ DynamoDBEmulator, SUPPORTED_OPERATIONS }, { listenDynamoDB }] = await Promise.all([
       import('../../engine/dynamodb/index.ts'),
-      import('../../engine/dynamodb/http-server.ts'),
+      import('../../engine/dynamodb/http-server.node.ts'),
     ]);
     return {
       summary: `DynamoDB (${SUPPORTED_OPERATIONS.join(', ')})`,
@@ -38,7 +38,7 @@ export const services: Readonly<Record<string, () => Promise<ServableService>>> 
     };
   },
   'data-api': async () => {
-    const { listenDataApi, SERVED_CLUSTER } = await import('../../engine/dataapi/http-server.ts');
+    const { listenDataApi, SERVED_CLUSTER } = await import('../../engine/dataapi/http-server.node.ts');
     const { DATA_API_OPERATIONS } = await import('../../engine/dataapi/emulator.ts');
     const target = `--resource-arn ${SERVED_CLUSTER.resourceArn} --secret-arn ${SERVED_CLUSTER.secretArn} --database ${SERVED_CLUSTER.database}`;
     return {

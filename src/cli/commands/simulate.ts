@@ -3,7 +3,7 @@
  */
 import type { Command } from '../command.ts';
 import { keyValuePairs, numberOption, quote, UsageError } from '../arguments.ts';
-import { listSandboxIds, loadSandbox, UnknownSandboxError } from '../../sandboxes/load.ts';
+import { listSandboxIds, loadSandbox, UnknownSandboxError } from '../../sandboxes/load.node.ts';
 import { ParameterError, describeParameter, resolveParameters } from '../../sandboxes/parameters.ts';
 import type { SandboxSource } from '../../sandboxes/schema.ts';
 import type { RunReport } from '../../run/report.ts';
@@ -39,7 +39,7 @@ export const command: Command = {
       if (error instanceof UnknownSandboxError || error instanceof ParameterError) throw new UsageError(error.message);
       throw error;
     }
-    const [{ runSandbox }, { nodeHost }] = await Promise.all([import('../../run/run.ts'), import('../../engine/host/node.ts')]);
+    const [{ runSandbox }, { nodeHost }] = await Promise.all([import('../../run/run.ts'), import('../../engine/host/host.node.ts')]);
     const report = await runSandbox(nodeHost, {
       sandbox,
       parameters,

@@ -1,7 +1,7 @@
 /**
  * The RDS Data API emulator over the virtual PostgreSQL (or any `pg` pool): ExecuteStatement,
  * BatchExecuteStatement, Begin/Commit/RollbackTransaction, reached through the real
- * `@aws-sdk/client-rds-data` (`dataApiRequestHandler`) or over HTTP (`http-server.ts`, Node only).
+ * `@aws-sdk/client-rds-data` (`dataApiRequestHandler`) or over HTTP (`http-server.node.ts`, Node only).
  *
  * Modelled: `:name` parameters with typed Fields and typeHint (bound as typed values, so a string
  * without a hint is a varchar, as on AWS); records, columnMetadata, formatRecordsAs JSON,

@@ -3,7 +3,7 @@
  * with DynamoDB's item-size limit, capacity accounting and throttling.
  *
  * It imports nothing from Node, so the same instance serves a Web Worker (through the SDK's
- * `requestHandler`, see `request-handler.ts`) and `connlab serve dynamodb` (see `http-server.ts`).
+ * `requestHandler`, see `request-handler.ts`) and `connlab serve dynamodb` (see `http-server.node.ts`).
  * Time comes only from the injected clock, and identifiers from counters, so a run is reproducible.
  */
 import * as z from 'zod/mini';

@@ -1,7 +1,7 @@
 /**
  * The DynamoDB emulator: a subset of DynamoDB with its item limit, capacity accounting and
  * throttling, reached through the real AWS SDK (`dynamoDBRequestHandler`) or over HTTP
- * (`http-server.ts`, Node only, not exported here so the Worker bundle stays free of `node:`).
+ * (`http-server.node.ts`, Node only, not exported here so the Worker bundle stays free of `node:`).
  *
  * The subset: CreateTable, DescribeTable, PutItem, GetItem, DeleteItem, UpdateItem (SET, REMOVE,
  * ADD, DELETE), Query, BatchGetItem, BatchWriteItem and TransactWriteItems, with condition, key

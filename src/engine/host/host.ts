@@ -1,7 +1,8 @@
 /**
- * What the engine needs from the platform it runs on. The engine itself imports nothing from
- * `node:`, so the same code runs in Node (host/node.ts) and in a Web Worker (the sandbox issue's
- * worker host): only this interface differs.
+ * What the engine needs from the platform it runs on. Outside the Node-only adapters, which say so
+ * in their names (`*.node.ts`: this host, the HTTP and TCP servers the CLI serves), the engine
+ * imports no Node built-in (dependency-cruiser checks it, see .dependency-cruiser.cjs), so the same
+ * code runs in Node (host.node.ts) and in a Web Worker (worker.ts): only this interface differs.
  */
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -10,7 +11,7 @@ import type { PGlite } from '@electric-sql/pglite';
  * per execution environment because it owns timers. `shared` bundles the stateless, timer-free
  * packages it requires (`pg-protocol`, `pg-types`, `pg-connection-string`), instantiated once per
  * run: its `module.exports` maps each package name to its exports. Node built-ins stay `require`
- * calls in both; the engine supplies them. `bundlePg()` in host/node.ts shows the esbuild options.
+ * calls in both; the engine supplies them. `bundlePg()` in host/host.node.ts shows the esbuild options.
  */
 export interface PgSources {
   driver: string;

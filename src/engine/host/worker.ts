@@ -1,6 +1,6 @@
 /**
  * The browser host: the engine in a dedicated Web Worker. `pg` arrives as texts bundled at build time
- * and PGlite starts from a data directory initialised at build time (see browser-assets.ts). The
+ * and PGlite starts from a data directory initialised at build time (see browser-assets.node.ts). The
  * Worker downloads PGlite's files itself, so the page can show the bytes as they arrive, and keeps
  * them (and the compiled WebAssembly) for every later run.
  */

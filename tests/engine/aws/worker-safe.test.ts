@@ -4,7 +4,6 @@
  * web globals, a handler-style `new SQSClient({})` and `new RDSDataClient({})` answer through the
  * emulators. Also measures what each SDK client adds to the page (it loads only when a sandbox uses it).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
@@ -15,13 +14,6 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const src = (...parts: string[]) => join(root, 'src', ...parts);
 
 describe('AWS emulators and SDK clients in a Worker', () => {
-  it('import Node built-ins only in the HTTP adapter (and its database worker)', () => {
-    for (const folder of ['dataapi', 'sqs', 'aws']) {
-      const withNode = readdirSync(src('engine', folder)).filter((f) => /from 'node:|require\(|import\('node:/.test(readFileSync(src('engine', folder, f), 'utf8')));
-      expect(withNode, folder).toEqual(folder === 'dataapi' ? ['http-server.ts', 'serve-worker.ts'] : []);
-    }
-  });
-
   it('bundle for the browser and answer SDK calls with web globals only', async () => {
     const entry = `
       import { sdkModules } from ${JSON.stringify(src('engine', 'aws', 'sdk-modules.ts'))};

@@ -6,7 +6,7 @@ import { type RDSDataClientConfig, BatchExecuteStatementCommand, BeginTransactio
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataApiEmulator, dataApiRequestHandler, RESPONSE_TOO_LARGE } from '../../../src/engine/dataapi/index.ts';
 import { processTimers, virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 import { dataApi as facts } from '../../../src/facts/data-api.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from '../../../src/engine/aws/client-defaults.ts';

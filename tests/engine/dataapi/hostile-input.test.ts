@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataApiEmulator } from '../../../src/engine/dataapi/index.ts';
 import { processTimers, virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 
 const resourceArn = 'arn:aws:rds:us-east-1:123456789012:cluster:orders';

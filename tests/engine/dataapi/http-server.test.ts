@@ -7,7 +7,7 @@
  */
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenDataApi, SERVED_CLUSTER, type HttpEndpoint } from '../../../src/engine/dataapi/http-server.ts';
+import { listenDataApi, SERVED_CLUSTER, type HttpEndpoint } from '../../../src/engine/dataapi/http-server.node.ts';
 
 let endpoint: HttpEndpoint;
 let client: RDSDataClient;

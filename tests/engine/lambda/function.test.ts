@@ -3,7 +3,7 @@
  * limits, the environment lifecycle (INIT, INVOKE, FROZEN, reclaimed), handler loading and logs.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../../src/run/run.ts';
 import { sandboxSchema, type SandboxSource } from '../../../src/sandboxes/schema.ts';
 

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../../src/run/run.ts';
 import type { RunReport } from '../../../src/run/report.ts';
 import { sandboxSchema, type SandboxSource } from '../../../src/sandboxes/schema.ts';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 import { protocolLimits } from '../../../src/facts/postgres.ts';
 import { startConnlabProxy, type RunningProxy } from '../../support/connlab-proxy.ts';

@@ -2,7 +2,7 @@
  * A workbench (virtual PostgreSQL + one client process with its own `pg`) with the RDS Proxy model
  * in front of the server, for driving the real driver through the proxy.
  */
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
 import { VirtualRdsProxy } from '../../../src/engine/proxy/virtual.ts';

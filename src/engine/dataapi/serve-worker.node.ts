@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { initialisedDataDir, nodeHost } from '../host/node.ts';
+import { initialisedDataDir, nodeHost } from '../host/host.node.ts';
 import { openWorkbench } from '../postgres/workbench.ts';
 import { DataApiEmulator } from './emulator.ts';
 import { processTimers, virtualCluster } from './virtual.ts';

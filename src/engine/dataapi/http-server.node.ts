@@ -3,7 +3,7 @@
  * PostgreSQL of its own (PGlite behind the simulated server), for the AWS CLI (`--endpoint-url`) or
  * readers' own code. Node only. Signatures are not checked (there are no real credentials).
  *
- * The database runs in a worker thread (serve-worker.ts) and answers one request at a time, as its
+ * The database runs in a worker thread (serve-worker.node.ts) and answers one request at a time, as its
  * one PGlite session must. This thread keeps the service's 45 s call timeout on the wall clock: a
  * late call gets StatementTimeoutException, and the statement is stopped the only way a PGlite
  * statement can be, by terminating the worker; a new one reopens the database from disk with every
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { dataApi as facts } from '../../facts/data-api.ts';
 import { DataApiError } from './errors.ts';
-import type { FromWorker, ServeWorkerData, ToWorker } from './serve-worker.ts';
+import type { FromWorker, ServeWorkerData, ToWorker } from './serve-worker.node.ts';
 
 /** What `connlab serve data-api` answers for; printed with the examples. */
 export const SERVED_CLUSTER = {
@@ -62,7 +62,7 @@ class DatabaseWorker {
   }
 
   #start(): void {
-    const worker = new Worker(new URL('./serve-worker.ts', import.meta.url), { workerData: this.#data });
+    const worker = new Worker(new URL('./serve-worker.node.ts', import.meta.url), { workerData: this.#data });
     this.#worker = worker;
     this.#ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {

@@ -5,7 +5,7 @@
  * in a page skips initdb. Runs in Node (Vite's config), never in the page.
  */
 import type { Plugin } from 'vite';
-import { bundlePg, initialisedDataDir } from './node.ts';
+import { bundlePg, initialisedDataDir } from './host.node.ts';
 
 const pgSourceId = 'virtual:connlab/pg-source';
 const dataDirId = 'virtual:connlab/pglite-datadir';
