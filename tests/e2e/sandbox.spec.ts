@@ -251,12 +251,12 @@ test('the arena runs all five patterns and prices them side by side', async ({ p
 test('a run started in a second sandbox stops the first and gives it its Run button back', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('/guide/pools-per-environment/');
-  const first = await scrollToSandbox(page, 'stale-after-freeze');
-  await first.getByRole('button', { name: /^Run/ }).click();
-  await expect(first.getByRole('status')).toContainText('virtual second', { timeout: runTimeout });
-
   const second = await scrollToSandbox(page, 'module-pool');
   await second.getByLabel(/Concurrent callers/).fill('5');
+  const first = await scrollToSandbox(page, 'stale-after-freeze');
+  await first.getByLabel(/Callers per burst/).fill('50');
+  await first.getByRole('button', { name: /^Run/ }).click();
+  await expect(first.getByRole('status')).toContainText('virtual second', { timeout: runTimeout });
   await second.getByRole('button', { name: /^Run/ }).click();
   // The first is told why it stopped, at once, and can run again without a reload.
   await expect(first.getByRole('status')).toHaveText('Stopped: another sandbox on this page started a run.', { timeout: 2_000 });
