@@ -254,7 +254,6 @@ test('a run started in a second sandbox stops the first and gives it its Run but
   const second = await scrollToSandbox(page, 'module-pool');
   await second.getByLabel(/Concurrent callers/).fill('5');
   const first = await scrollToSandbox(page, 'stale-after-freeze');
-  await first.getByLabel(/Callers per burst/).fill('50');
   await first.getByRole('button', { name: /^Run/ }).click();
   await expect(first.getByRole('status')).toContainText('virtual second', { timeout: runTimeout });
   await second.getByRole('button', { name: /^Run/ }).click();
