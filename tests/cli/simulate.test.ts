@@ -30,16 +30,20 @@ describe('connlab simulate', () => {
   it('prints a summary with the errors, grouped with their exact messages', () => {
     const { code, stdout } = connlab('simulate', 'stale-after-freeze', '--variant', 'before');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Invocations\s+\d+ total: \d+ succeeded .*, 5 failed/m);
+    expect(stdout).toMatch(/^Sandbox\s+stale-after-freeze \/ .+ \(before, /m);
+    expect(stdout).toMatch(/^Lambda\n {2}Invocations +[\d,]+\n {2}Succeeded +[\d,]+ \([\d.]+ %\)\n {2}Failed +5 \(/m);
     expect(stdout).toMatch(/^\s+5\s+57P05\s+terminating connection due to idle-session timeout$/m);
     expect(stdout).toContain('What to look for:');
-    expect(stdout).toMatch(/^Database\s+db\.t3\.micro, PostgreSQL 18, max_connections 112 \(nominal: the formula on nominal memory; a real instance reports less, pass yours with --set maxConnections=N\) \(5 reserved for superusers and rds_superuser\)/m);
+    expect(stdout).toMatch(/^ {2}Instance +db\.t3\.micro, 2 vCPUs, PostgreSQL 18$/m);
+    expect(stdout).toMatch(/^ {2}Peak database connections +\d+ of max_connections 112 \(nominal\)/m);
+    expect(stdout).toContain('Nominal: the formula on the instance class\'s nominal memory.');
   }, SIMULATE_TIMEOUT_MS);
 
   it('takes the real max_connections with --set maxConnections, and drops the "nominal" label', () => {
     const { code, stdout } = connlab('simulate', 'stale-after-freeze', '--variant', 'after', '--set', 'maxConnections=80');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Database\s+db\.t3\.micro, PostgreSQL 18, max_connections 80 \(5 reserved/m);
+    expect(stdout).toMatch(/^ {2}Peak database connections +\d+ of max_connections 80(, at \d+ s)?$/m);
+    expect(stdout).not.toContain('Nominal:');
   }, SIMULATE_TIMEOUT_MS);
 
   it('reports RDS for PostgreSQL 15\'s own reserved-slot message with --set engineVersion=15', () => {

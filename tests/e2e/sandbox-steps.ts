@@ -5,7 +5,12 @@ import { expect } from './fixtures.ts';
 /** Opens a chapter and waits until its direct-connection sandbox is interactive. */
 export async function openSandbox(page: Page, url = '/guide/the-problem/'): Promise<Locator> {
   await page.goto(url);
-  const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
+  return scrollToSandbox(page, 'direct-connection');
+}
+
+/** Scrolls to a sandbox of the open page and waits until it is interactive. */
+export async function scrollToSandbox(page: Page, id: string): Promise<Locator> {
+  const sandbox = page.locator(`connlab-sandbox[data-sandbox="${id}"]`);
   await sandbox.scrollIntoViewIfNeeded();
   await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   return sandbox;

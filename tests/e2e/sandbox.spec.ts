@@ -6,13 +6,10 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
-import { openSandbox, runAndWait as runUntilFinished, setCode } from './sandbox-steps.ts';
+import { openSandbox, runAndWait as runUntilFinished, scrollToSandbox, setCode } from './sandbox-steps.ts';
 
 const runTimeout = 60_000;
 const runAndWait = (sandbox: Locator) => runUntilFinished(sandbox, runTimeout);
-
-
-
 
 const summary = (sandbox: Locator) => sandbox.locator('[data-summary]');
 
@@ -46,26 +43,37 @@ test('the default run fails most invocations with 53300, and a smaller load does
   await expect(summary(sandbox)).toContainText('sorry, too many clients already');
   await expect(summary(sandbox)).toContainText('53300');
   await expect(summary(sandbox).getByRole('row', { name: /Peak database connections/ })).toContainText('of max_connections 112');
+  // The column is headed by the variant's label, as the Code choice names it, and only the services the run used have rows.
+  await expect(summary(sandbox).getByRole('columnheader', { name: 'This run (new Client() per invocation)' })).toBeVisible();
+  await expect(summary(sandbox).locator('th.section')).toHaveText(['Lambda', 'Database (RDS for PostgreSQL)']);
+  await expect(summary(sandbox).getByRole('row', { name: /^Throttled/ })).toContainText('0');
   // The chart drew one point per virtual second.
   await expect(sandbox.locator('[data-chart] canvas')).toBeVisible();
   await expect(sandbox.getByRole('status')).toContainText(/peak 11\d database connections of 112/);
   await sandbox.screenshot({ path: `test-results/screenshots/sandbox-after-${page.viewportSize()?.width}.png` });
 
-  // The log view, filtered by execution environment, then by level.
+  // The run failed, so the log opens on its errors. The log keeps the first failure of each code:
+  // with RDS's 5 reserved slots that 53300 is the reserved-slot one.
   const logs = sandbox.locator('[data-log-view]');
+  const level = sandbox.getByLabel('Level');
+  await expect(level).toHaveValue('error');
+  await expect(logs).toContainText('"errorMessage":"remaining connection slots are reserved for roles with the SUPERUSER attribute","code":"53300"');
+  await expect(logs).not.toContainText('START RequestId');
+
+  // Every line again, then one execution environment's. A thousand callers ran about a thousand
+  // environments; the log keeps 25 invocations at most, so the list stays short enough to choose from.
+  await level.selectOption('');
   await expect(logs).toContainText('START RequestId');
+  await expect(summary(sandbox).getByRole('row', { name: /Execution environments/ })).toContainText(/peak \d,\d{3}|peak \d{3}/);
   const environmentFilter = sandbox.getByLabel('Execution environment');
   const environments = (await environmentFilter.locator('option').allTextContents()).filter((name) => name !== 'All');
   expect(environments.length).toBeGreaterThan(1);
+  expect(environments.length).toBeLessThanOrEqual(25);
   await environmentFilter.selectOption(environments[0]!);
   const lines = (await logs.innerText()).split('\n').filter((line) => line.startsWith('['));
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.every((line) => line.startsWith(`[${environments[0]}]`))).toBe(true);
   await environmentFilter.selectOption('');
-  await sandbox.getByLabel('Level').selectOption('error');
-  // The log keeps the first failure of each code: with RDS's 5 reserved slots that 53300 is the reserved-slot one.
-  await expect(logs).toContainText('"errorMessage":"remaining connection slots are reserved for roles with the SUPERUSER attribute","code":"53300"');
-  await expect(logs).not.toContainText('START RequestId');
   await expectAccessible(page);
 
   // Pin, then fewer callers: no connection errors this time, shown beside the pinned run.
@@ -74,7 +82,9 @@ test('the default run fails most invocations with 53300, and a smaller load does
   await runAndWait(sandbox);
   await expect(summary(sandbox)).not.toContainText('too many clients');
   await expect(summary(sandbox)).toContainText('None: every invocation succeeded.');
-  await expect(summary(sandbox).getByRole('columnheader', { name: /Pinned/ })).toBeVisible();
+  await expect(summary(sandbox).getByRole('columnheader', { name: 'Pinned: new Client() per invocation' })).toBeVisible();
+  // No errors this time: the log shows every line.
+  await expect(sandbox.getByLabel('Level')).toHaveValue('');
 });
 
 test('edited code runs, is kept across reloads, and Reset can be undone', async ({ page }) => {
@@ -207,21 +217,72 @@ test('the arena runs all five patterns and prices them side by side', async ({ p
   const arena = page.locator('connlab-sandbox[data-sandbox="arena"]');
   await arena.scrollIntoViewIfNeeded();
   await expect(arena).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  // The chart's limit line is the run's max_connections, the arena's maxConnections parameter (200),
+  // not db.r6g.large's nominal 1,802.
+  await expect(arena.getByLabel(/max_connections \(yours\)/)).toHaveValue('200');
   await arena.getByRole('button', { name: 'Compare all 5 variants' }).click();
+  await expect(arena.locator('[data-chart]')).toHaveAttribute('aria-label', /against max_connections 200;/, { timeout: 60_000 });
   await expect(arena.getByRole('status')).toHaveText('All 5 variants finished; the table compares them.', { timeout: 200_000 });
   const table = arena.locator('[data-summary] table');
-  await expect(table.getByRole('columnheader')).toHaveText(['Figure', 'Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer']);
+  await expect(table.locator('thead').getByRole('columnheader')).toHaveText(['Figure', 'Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer']);
   const connections = table.getByRole('row', { name: /Peak database connections/ }).getByRole('cell');
-  // The pool per environment fills the database; DynamoDB holds no connection at all.
-  await expect(connections.nth(0)).toHaveText('200 of max_connections 200');
-  await expect(connections.nth(3)).toHaveText('0 of max_connections 200');
+  // The pool per environment fills the database; DynamoDB never used it.
+  await expect(connections.nth(0)).toContainText('200 of max_connections 200');
+  await expect(connections.nth(3)).toHaveText('not used');
   await expect(table.getByRole('row', { name: /Errors by code/ }).getByRole('cell').nth(0)).toContainText('53300');
   await expect(table.getByRole('row', { name: /Cost per million requests/ }).getByRole('cell')).toHaveCount(5);
-  // Each service's own figures appear for the runs that used it.
-  await expect(table.getByRole('row', { name: /RDS Proxy: database connections/ }).getByRole('cell').nth(1)).toContainText(' of ');
-  await expect(table.getByRole('row', { name: /SQS: queue drained at/ }).getByRole('cell').nth(4)).toHaveText(/^\d+\.\d s$/);
-  await expect(table.getByRole('row', { name: /DynamoDB: throttled requests/ })).toBeVisible();
+  // Each service's own figures appear for the runs that used it, and only for them.
+  const proxyConnections = table.getByRole('row', { name: /Proxy database connections/ }).getByRole('cell');
+  await expect(proxyConnections.nth(1)).toContainText(' of ');
+  await expect(proxyConnections.nth(0)).toHaveText('not used');
+  await expect(table.getByRole('row', { name: /^Queue\b/ }).getByRole('cell')).toHaveText(['not used', 'not used', 'not used', 'not used', /^drained at \d+(\.\d)? s$/]);
+  await expect(table.getByRole('row', { name: /Throttled requests/ }).getByRole('cell').nth(3)).toHaveText(/^\d+$/);
   await arena.screenshot({ path: 'test-results/screenshots/arena-1280.png' });
+});
+
+test('DynamoDB\'s throttles are counted as throttles, and a code under "Errors by code" filters the log', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/guide/dynamodb/');
+  const sandbox = await scrollToSandbox(page, 'dynamodb');
+  await runUntilFinished(sandbox, 150_000);
+  const table = summary(sandbox);
+  // The hot key's throttles fail invocations, not Lambda: they are still counted where "Throttled" is.
+  await expect(table.getByRole('row', { name: /^Throttled \d/ }).getByRole('cell')).toHaveText(/^[\d,]+: [\d,]+ DynamoDB requests$/);
+  await expect(table.getByRole('columnheader', { name: 'This run (One partition key)' })).toBeVisible();
+  // No database was used, so there are no database rows.
+  await expect(table.locator('th.section')).toHaveText(['Lambda', 'DynamoDB']);
+
+  // The log opened on the errors; pressing the code shows its lines, and takes the reader there.
+  const level = sandbox.getByLabel('Level');
+  const logs = sandbox.locator('[data-log-view]');
+  await expect(level).toHaveValue('error');
+  await level.selectOption('');
+  await expect(logs).toContainText('START RequestId');
+  await table.getByRole('button', { name: 'ProvisionedThroughputExceededException' }).click();
+  await expect(level).toHaveValue('code:ProvisionedThroughputExceededException');
+  await expect(logs).toBeFocused();
+  const lines = (await logs.innerText()).split('\n').filter((line) => line.startsWith('['));
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.every((line) => line.includes('ProvisionedThroughputExceededException'))).toBe(true);
+  await expectAccessible(page);
+});
+
+test('a run started in a second sandbox stops the first and gives it its Run button back', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/guide/pools-per-environment/');
+  const second = await scrollToSandbox(page, 'module-pool');
+  const first = await scrollToSandbox(page, 'stale-after-freeze');
+  await first.getByRole('button', { name: /^Run/ }).click();
+  await expect(first.getByRole('status')).toContainText(/PostgreSQL|Running/, { timeout: runTimeout });
+  await second.getByRole('button', { name: /^Run/ }).click();
+  // The first is told why it stopped, at once, and can run again without a reload; the second runs.
+  await expect(first.getByRole('status')).toHaveText('Stopped: another sandbox on this page started a run.', { timeout: 5_000 });
+  await expect(first.getByRole('button', { name: /^Run/ })).toBeEnabled();
+  await expect(first.getByRole('button', { name: 'Stop' })).toBeDisabled();
+  await expect(second.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await second.getByRole('button', { name: 'Stop' }).click();
+  await expect(second.getByRole('status')).toContainText('Stopped', { timeout: 5_000 });
+  await expect(second.getByRole('button', { name: /^Run/ })).toBeEnabled();
 });
 
 test.describe('on a phone', () => {

@@ -143,7 +143,14 @@ export function checkHandler(source: string, fileName: string): Promise<CheckRes
 
 /** Starts a run; a run already going (in any sandbox on the page) is stopped first. */
 export function startRun(request: RunRequest, handlers: RunHandlers): { stop(): void } {
-  if (active) stopRun(active.id, 'Stopped: another sandbox on this page started a run.');
+  if (active) {
+    // The Worker's reply for the replaced run names an id no longer active and is dropped, so the
+    // replaced run is told here, and its watchdog goes, or its sandbox would wait forever.
+    const replaced = active;
+    send({ type: 'stop', id: replaced.id });
+    finish();
+    replaced.handlers.onStopped('Stopped: another sandbox on this page started a run.');
+  }
   const id = nextId++;
   active = { id, handlers, lastHeard: performance.now(), databaseReady: false };
   send({ type: 'run', id, request });

@@ -10,7 +10,8 @@ import { resolveParameters } from '../../sandboxes/parameters.ts';
 import { findInstanceClass, nominalMaxConnections } from '../../facts/postgres.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
 import type { RunChart } from './chart.ts';
-import { renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
+import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
+import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
@@ -95,10 +96,13 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   let chart: RunChart | undefined;
   let running: { stop(): void } | undefined;
   let lastReport: RunReport | undefined;
-  let pinned: { report: RunReport; label: string } | undefined;
+  let pinned: RunSummary | undefined;
   let undoReset: string | undefined;
   let comparing: { button: HTMLButtonElement; idleLabel: string; close(): void } | undefined;
   const logFilter: LogFilter = { environment: '', level: '' };
+  const chartElement = find<HTMLElement>(root, '[data-chart]');
+  // The page shows the variant's label, as its Code choice does; the id is for links and the CLI.
+  const summarise = (report: RunReport) => summarizeRun(report, definition.variants.find((each) => each.id === report.variant)?.label ?? report.variant);
 
   const showMessage = (text: string | undefined) => {
     message.hidden = !text;
@@ -355,20 +359,37 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
 
   pinButton.addEventListener('click', () => {
     if (!lastReport) return;
-    pinned = { report: lastReport, label: `${lastReport.variant}${lastReport.edited ? ', edited' : ''}` };
+    pinned = summarise(lastReport);
     pinButton.textContent = 'Pinned: run again to compare';
-    renderSummary(summary, lastReport, undefined);
+    renderSummary(summary, pinned, undefined, showCodeInLog);
     status.textContent = 'Run pinned. Change the code or the parameters and run again to see both side by side.';
   });
 
+  const refreshLog = () => {
+    if (lastReport) renderLogs(logView, { environment: logEnvironment, level: logLevel }, lastReport, logFilter);
+  };
   logEnvironment.addEventListener('change', () => {
     logFilter.environment = logEnvironment.value;
-    if (lastReport) renderLogs(logView, logEnvironment, lastReport, logFilter);
+    refreshLog();
   });
   logLevel.addEventListener('change', () => {
-    logFilter.level = logLevel.value === 'error' ? 'error' : '';
-    if (lastReport) renderLogs(logView, logEnvironment, lastReport, logFilter);
+    logFilter.level = levelOf(logLevel.value);
+    refreshLog();
   });
+  /** A code pressed under "Errors by code": the log shows that code's lines, and the reader is taken there. */
+  function showCodeInLog(code: string): void {
+    logFilter.level = { code };
+    refreshLog();
+    logView.scrollIntoView({ block: 'nearest' });
+    logView.focus();
+  }
+
+  /** A fresh chart whose limit line is the run's max_connections: the reader's own figure when given, else the class's nominal one. */
+  function resetChart(values: Values): void {
+    const limit = maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections);
+    chart!.reset(limit);
+    chartElement.setAttribute('aria-label', `Chart of the run over time against max_connections ${limit.toLocaleString('en-US')}; the table below gives the same figures`);
+  }
 
   const compareAllButton = root.querySelector<HTMLButtonElement>('[data-action="compare-all"]');
 
@@ -407,32 +428,33 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     setRunning(true);
     results.hidden = false;
-    chart ??= (await loadChart()).createChart(find<HTMLElement>(root, '[data-chart]'));
-    const columns: Array<{ label: string; report: RunReport }> = [];
+    chart ??= (await loadChart()).createChart(chartElement);
+    const reports: RunReport[] = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
-      chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections));
+      resetChart(values);
       const edited = edits[each.handler];
       const report = await runOnce(each.id, values, edited);
       if (!report) break;
-      columns.push({ label: each.label, report });
+      reports.push(report);
     }
     running = undefined;
     setRunning(false);
-    if (columns.length === definition.variants.length) {
+    if (reports.length === definition.variants.length) {
       // The arena compares patterns, so it also prices them (from the cited prices, assumptions marked).
       const { ARENA_PATTERNS, arenaRow } = await import('../../run/arena-row.ts');
       const patterns: readonly string[] = ARENA_PATTERNS;
-      const priced = columns.every((column) => patterns.includes(column.report.variant));
+      const priced = reports.every((report) => patterns.includes(report.variant));
+      const errorRow = { label: 'Errors by code', values: reports.map((report) => (report.errors.length ? report.errors.map((error) => `${error.code} × ${error.count.toLocaleString('en-US')}`).join(', ') : 'none')) };
       const costRow = {
         label: 'Cost per million requests',
-        value: (report: RunReport) => {
+        values: reports.map((report) => {
           const row = arenaRow(report.variant as (typeof ARENA_PATTERNS)[number], report, source);
           return `$${row.costPerMillionUsd.toFixed(2)}${row.costUsesAssumptions ? ' (uses an assumed price)' : ''}`;
-        },
+        }),
       };
-      renderComparison(summary, columns, priced ? [costRow] : []);
-      status.textContent = `All ${columns.length} variants finished; the table compares them.`;
+      renderComparison(summary, reports.map(summarise), priced ? [errorRow, costRow] : [errorRow]);
+      status.textContent = `All ${reports.length} variants finished; the table compares them.`;
     }
   });
 
@@ -457,8 +479,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       }
     }
     results.hidden = false;
-    chart ??= (await loadChart()).createChart(find<HTMLElement>(root, '[data-chart]'));
-    chart.reset(maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections));
+    chart ??= (await loadChart()).createChart(chartElement);
+    resetChart(values);
     const handlerSource = editor.text();
     const started = performance.now();
     let firstSampleAt: number | undefined;
@@ -483,8 +505,10 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           running = undefined;
           setRunning(false);
           lastReport = report;
-          renderSummary(summary, report, pinned);
-          renderLogs(logView, logEnvironment, report, logFilter);
+          renderSummary(summary, summarise(report), pinned, showCodeInLog);
+          // With errors the log opens on them: the lines that say why are what the reader looks for.
+          logFilter.level = report.errors.length ? 'error' : '';
+          refreshLog();
           pinButton.disabled = false;
           const failures = report.invocations.failed + report.invocations.throttled;
           status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;

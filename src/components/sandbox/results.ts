@@ -1,82 +1,17 @@
 /**
- * The figures of a run as text: the summary table (the chart's text alternative), errors grouped
- * by code with PostgreSQL's or Lambda's exact message, a pinned run beside the latest for before and
- * after, and the CloudWatch-style log, filterable by execution environment and level.
+ * The figures of a run as text: the summary table (src/run/summary.ts's model, the chart's text
+ * alternative), errors grouped by code with PostgreSQL's or Lambda's exact message, a pinned run
+ * beside the latest for before and after, and the CloudWatch-style log, filterable by execution
+ * environment, by level and by error code.
  */
 import type { RunReport } from '../../run/report.ts';
+import { compareSummaries, formatNumber, type RunSummary, type SummaryComparison } from '../../run/summary.ts';
 
-const number = (value: number) => value.toLocaleString('en-US');
-const ms = (value: number) => `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms`;
-
-interface Row {
+/** A row the page adds beside the summary's own, across services (the arena's errors and cost). */
+export interface ExtraRow {
   label: string;
-  value(report: RunReport): string;
+  values: string[];
 }
-
-const rows: Row[] = [
-  { label: 'Invocations', value: (r) => number(r.invocations.total) },
-  { label: 'Succeeded', value: (r) => number(r.invocations.succeeded) },
-  { label: 'Failed', value: (r) => number(r.invocations.failed) },
-  { label: 'Throttled', value: (r) => number(r.invocations.throttled) },
-  { label: 'Latency p50 / p95 / p99', value: (r) => `${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p95)} / ${ms(r.latencyMs.p99)}` },
-  { label: 'Cold starts', value: (r) => number(r.coldStarts) },
-  { label: 'Peak concurrent executions', value: (r) => `${number(r.lambda.peakConcurrency)} of ${number(r.lambda.concurrencyLimit)}` },
-  { label: 'Peak execution environments', value: (r) => number(r.environments.peak) },
-  { label: 'Peak database connections', value: (r) => `${number(r.database.peakConnections)} of max_connections ${number(r.database.maxConnections)}${r.database.maxConnectionsNominal ? ' (nominal)' : ''}` },
-  {
-    label: 'Database engine, reserved slots',
-    value: (r) => `PostgreSQL ${r.database.engineVersion}, ${number(r.database.reservedConnections)} for superusers and rds_superuser`,
-  },
-];
-
-/** Says what "(nominal)" means, under the table, whenever a run shows a nominal figure. */
-const NOMINAL_NOTE = 'Nominal: the formula on the instance class\'s nominal memory. A real instance reports less (SHOW max_connections); give a sandbox yours with its maxConnections parameter.';
-
-/** Rows for the services a sandbox has, shown only when a report carries them. */
-const serviceRows: Array<Row & { present(report: RunReport): boolean }> = [
-  {
-    label: 'RDS Proxy: client connections (peak)',
-    present: (r) => Boolean(r.proxy),
-    value: (r) => (r.proxy ? number(r.proxy.peakClientConnections) : '–'),
-  },
-  {
-    label: 'RDS Proxy: database connections (peak, of allowed)',
-    present: (r) => Boolean(r.proxy),
-    value: (r) => (r.proxy ? `${number(r.proxy.peakDatabaseConnections)} of ${number(r.proxy.maxDatabaseConnectionsAllowed)}` : '–'),
-  },
-  {
-    label: 'RDS Proxy: pinned sessions / borrow timeouts',
-    present: (r) => Boolean(r.proxy),
-    value: (r) => (r.proxy ? `${number(r.proxy.pinnedSessions)} / ${number(r.proxy.borrowTimeouts)}` : '–'),
-  },
-  {
-    label: 'RDS Proxy: borrow latency p50 / p95',
-    present: (r) => Boolean(r.proxy),
-    value: (r) => (r.proxy ? `${ms(r.proxy.borrowLatencyUs.p50 / 1000)} / ${ms(r.proxy.borrowLatencyUs.p95 / 1000)}` : '–'),
-  },
-  {
-    label: 'Data API: calls / in the service at once (peak)',
-    present: (r) => Boolean(r.dataApi),
-    value: (r) => (r.dataApi ? `${number(r.dataApi.requests)} / ${number(r.dataApi.peakInFlight)}` : '–'),
-  },
-  {
-    label: 'DynamoDB: throttled requests',
-    present: (r) => Boolean(r.dynamodb),
-    value: (r) => (r.dynamodb ? number(r.dynamodb.throttledRequests) : '–'),
-  },
-  {
-    label: 'SQS: messages sent / deleted, queue depth (peak)',
-    present: (r) => Boolean(r.sqs),
-    value: (r) => (r.sqs ? `${number(r.sqs.sent)} / ${number(r.sqs.deleted)}, ${number(r.sqs.peakDepth)}` : '–'),
-  },
-  {
-    label: 'SQS: queue drained at',
-    present: (r) => Boolean(r.sqs),
-    value: (r) => (r.sqs ? (r.sqs.drainedAtMs === null ? `not drained (${number(r.sqs.depthAtEnd)} left)` : `${(r.sqs.drainedAtMs / 1000).toFixed(1)} s`) : '–'),
-  },
-];
-
-const rowsFor = (reports: RunReport[]): Row[] => [...rows, ...serviceRows.filter((row) => reports.some((report) => row.present(report)))];
 
 /** A wide table scrolls sideways on a phone; keyboard users must be able to focus it to scroll. */
 function scrollable(table: HTMLTableElement, label: string): HTMLDivElement {
@@ -96,97 +31,117 @@ function cell(tag: 'td' | 'th', text: string, className?: string): HTMLTableCell
   return element;
 }
 
-export function renderSummary(parent: HTMLElement, report: RunReport, pinned?: { report: RunReport; label: string }): void {
+const note = (text: string) => Object.assign(document.createElement('p'), { className: 'note', textContent: text });
+
+/** The summary model as one table: a heading row per service, a column per run; "not used" where a run did not use a service. */
+function summaryTable(comparison: SummaryComparison, caption: string, headers: string[], extraRows: ExtraRow[]): HTMLTableElement {
   const table = document.createElement('table');
   table.className = 'run-summary';
-  const caption = document.createElement('caption');
-  caption.textContent = pinned ? 'This run beside the pinned run' : 'This run';
   const head = document.createElement('tr');
-  head.append(cell('th', 'Figure'), cell('th', `This run (${report.variant}${report.edited ? ', edited' : ''})`, 'num'));
-  if (pinned) head.append(cell('th', `Pinned: ${pinned.label}`, 'num'));
+  head.append(cell('th', 'Figure'), ...headers.map((header) => cell('th', header, 'num')));
+  for (const th of head.children) (th as HTMLTableCellElement).scope = 'col';
   const thead = document.createElement('thead');
   thead.append(head);
-  const body = document.createElement('tbody');
-  for (const row of rowsFor(pinned ? [report, pinned.report] : [report])) {
-    const tr = document.createElement('tr');
-    const th = cell('th', row.label);
-    th.scope = 'row';
-    tr.append(th, cell('td', row.value(report), 'num'));
-    if (pinned) tr.append(cell('td', row.value(pinned.report), 'num'));
-    body.append(tr);
+  table.append(Object.assign(document.createElement('caption'), { textContent: caption }), thead);
+  const sections = [...comparison.sections.map((section) => ({ title: section.title, rows: section.rows.map((row) => ({ label: row.label, values: row.values })) }))];
+  if (extraRows.length) sections.push({ title: 'Across services', rows: extraRows });
+  for (const section of sections) {
+    const body = document.createElement('tbody');
+    const heading = cell('th', section.title, 'section');
+    heading.colSpan = headers.length + 1;
+    heading.scope = 'colgroup';
+    const headingRow = document.createElement('tr');
+    headingRow.append(heading);
+    body.append(headingRow);
+    for (const row of section.rows) {
+      const tr = document.createElement('tr');
+      const th = cell('th', row.label);
+      th.scope = 'row';
+      tr.append(th, ...row.values.map((value) => cell('td', value ?? 'not used', value === undefined ? 'num unused' : 'num')));
+      body.append(tr);
+    }
+    table.append(body);
   }
-  table.append(caption, thead, body);
-  const nominal = [report, ...(pinned ? [pinned.report] : [])].some((r) => r.database.maxConnectionsNominal);
+  return table;
+}
+
+/**
+ * This run (and the pinned one beside it), then its errors by code. Each code is a button: it
+ * filters the log to that code's lines (`onCode`).
+ */
+export function renderSummary(parent: HTMLElement, summary: RunSummary, pinned: RunSummary | undefined, onCode: (code: string) => void): void {
+  const comparison = compareSummaries(pinned ? [summary, pinned] : [summary]);
+  const headers = [`This run (${summary.label})`, ...(pinned ? [`Pinned: ${pinned.label}`] : [])];
+  const table = summaryTable(comparison, pinned ? 'This run beside the pinned run' : 'This run', headers, []);
 
   const errors = document.createElement('div');
   const heading = document.createElement('p');
   heading.append(Object.assign(document.createElement('strong'), { textContent: 'Errors by code' }));
   errors.append(heading);
-  if (report.errors.length === 0) errors.append(Object.assign(document.createElement('p'), { textContent: 'None: every invocation succeeded.' }));
+  if (summary.errors.length === 0) errors.append(Object.assign(document.createElement('p'), { textContent: 'None: every invocation succeeded.' }));
   else {
     const list = document.createElement('ul');
-    for (const error of report.errors) {
+    list.className = 'error-list';
+    for (const error of summary.errors) {
       const item = document.createElement('li');
-      const code = Object.assign(document.createElement('code'), { className: 'error-code', textContent: error.code });
-      item.append(code, ` ${error.message} `, Object.assign(document.createElement('strong'), { textContent: `× ${number(error.count)}` }));
+      const code = Object.assign(document.createElement('button'), { type: 'button', className: 'error-code', textContent: error.code, title: `Show the log lines with ${error.code}` });
+      code.addEventListener('click', () => onCode(error.code));
+      item.append(code, ` ${error.message} `, Object.assign(document.createElement('strong'), { textContent: `× ${formatNumber(error.count)}` }));
       list.append(item);
     }
-    errors.append(list);
+    errors.append(list, Object.assign(document.createElement('p'), { className: 'note', textContent: 'Press a code to show its lines in the log below.' }));
   }
-  parent.replaceChildren(scrollable(table, 'Summary of the run'), ...(nominal ? [Object.assign(document.createElement('p'), { className: 'note', textContent: NOMINAL_NOTE })] : []), errors);
+  parent.replaceChildren(scrollable(table, 'Summary of the run'), ...comparison.notes.map(note), errors);
 }
 
 /** Several runs as columns of one table: every variant of a sandbox, side by side. */
-export function renderComparison(parent: HTMLElement, columns: Array<{ label: string; report: RunReport }>, extraRows: Row[] = []): void {
-  const table = document.createElement('table');
-  table.className = 'run-summary';
-  const caption = document.createElement('caption');
-  caption.textContent = `All ${columns.length} variants, same parameters and seed`;
-  const head = document.createElement('tr');
-  head.append(cell('th', 'Figure'), ...columns.map((column) => cell('th', column.label, 'num')));
-  const thead = document.createElement('thead');
-  thead.append(head);
-  const body = document.createElement('tbody');
-  const errorRow: Row = {
-    label: 'Errors by code',
-    value: (r) => (r.errors.length ? r.errors.map((error) => `${error.code} × ${number(error.count)}`).join(', ') : 'none'),
-  };
-  for (const row of [...rowsFor(columns.map((column) => column.report)), errorRow, ...extraRows]) {
-    const tr = document.createElement('tr');
-    const th = cell('th', row.label);
-    th.scope = 'row';
-    tr.append(th, ...columns.map((column) => cell('td', row.value(column.report), 'num')));
-    body.append(tr);
-  }
-  table.append(caption, thead, body);
-  const nominal = columns.some((column) => column.report.database.maxConnectionsNominal);
-  parent.replaceChildren(scrollable(table, 'Variants compared'), ...(nominal ? [Object.assign(document.createElement('p'), { className: 'note', textContent: NOMINAL_NOTE })] : []));
+export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[]): void {
+  const comparison = compareSummaries(summaries);
+  const table = summaryTable(comparison, `All ${summaries.length} variants, same parameters and seed`, comparison.labels, extraRows);
+  parent.replaceChildren(scrollable(table, 'Variants compared'), ...comparison.notes.map(note));
 }
-
-export type { Row as SummaryRow };
 
 export interface LogFilter {
   environment: string;
-  level: '' | 'error';
+  /** '' for every line, 'error' for error lines, or one error code's lines. */
+  level: '' | 'error' | { code: string };
 }
 
 const isErrorLine = (line: string) => /\b(ERROR|error|Error|FATAL|Task timed out|Runtime\.)\b/.test(line);
+const CODE_PREFIX = 'code:';
 
-/** Log groups per invocation, each tagged with the execution environment that ran it. */
-export function renderLogs(view: HTMLElement, environmentSelect: HTMLSelectElement, report: RunReport, filter: LogFilter): void {
+/** The level select's value for a filter, and back. */
+export const levelValue = (level: LogFilter['level']) => (typeof level === 'object' ? `${CODE_PREFIX}${level.code}` : level);
+export const levelOf = (value: string): LogFilter['level'] => (value.startsWith(CODE_PREFIX) ? { code: value.slice(CODE_PREFIX.length) } : value === 'error' ? 'error' : '');
+
+function shows(line: string, level: LogFilter['level']): boolean {
+  if (level === '') return true;
+  if (level === 'error') return isErrorLine(line);
+  return isErrorLine(line) && line.includes(level.code);
+}
+
+/**
+ * Log groups per invocation, each tagged with the execution environment that ran it. The log keeps
+ * at most 25 invocations (run.ts), so the environment list stays short however many environments ran.
+ */
+export function renderLogs(view: HTMLElement, selects: { environment: HTMLSelectElement; level: HTMLSelectElement }, report: RunReport, filter: LogFilter): void {
   const groups = report.logs;
   const environments = [...new Set(groups.map((group) => group.environment))].sort();
-  const current = environmentSelect.value;
+  const { environment: environmentSelect, level: levelSelect } = selects;
   environmentSelect.replaceChildren(new Option('All', ''), ...environments.map((env) => new Option(env, env)));
-  environmentSelect.value = environments.includes(current) ? current : '';
+  if (!environments.includes(filter.environment)) filter.environment = '';
+  environmentSelect.value = filter.environment;
   environmentSelect.disabled = environments.length === 0;
+  const codes = [...new Set(report.errors.map((error) => error.code))];
+  if (typeof filter.level === 'object' && !codes.includes(filter.level.code)) filter.level = 'error';
+  levelSelect.replaceChildren(new Option('All', ''), new Option('Errors only', 'error'), ...codes.map((code) => new Option(`Errors with code ${code}`, levelValue({ code }))));
+  levelSelect.value = levelValue(filter.level);
 
   view.replaceChildren();
   let shown = 0;
   for (const group of groups) {
     if (filter.environment && group.environment !== filter.environment) continue;
-    const lines = filter.level === 'error' ? group.lines.filter(isErrorLine) : group.lines;
-    for (const line of lines) {
+    for (const line of group.lines.filter((each) => shows(each, filter.level))) {
       const span = document.createElement('span');
       if (isErrorLine(line)) span.className = 'log-error';
       span.textContent = `[${group.environment}] ${line}\n`;
@@ -194,5 +149,8 @@ export function renderLogs(view: HTMLElement, environmentSelect: HTMLSelectEleme
       shown++;
     }
   }
-  if (shown === 0) view.textContent = 'No log lines match the filter.';
+  if (shown === 0) {
+    view.textContent =
+      typeof filter.level === 'object' ? `No log line shows ${filter.level.code}: the log keeps the first invocations and the first failure of each kind, and a throttled request never reaches a handler.` : 'No log lines match the filter.';
+  }
 }
