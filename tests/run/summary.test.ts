@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nodeHost } from '../../src/engine/host/node.ts';
+import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { ensureLockdown } from '../../src/engine/lambda/isolation.ts';
 import { runReportSchema, type RunReport } from '../../src/run/report.ts';
 import { runSandbox } from '../../src/run/run.ts';
 import { compareSummaries, summarizeRun, summaryText, type RunSummary } from '../../src/run/summary.ts';
-import { loadSandbox } from '../../src/sandboxes/load.ts';
+import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 /** A recorded report; recordings leave out wallMs, the one field that varies between identical runs. */
 const recorded = (path: string): RunReport =>
