@@ -17,7 +17,7 @@ import { processTimers, virtualCluster } from '../engine/dataapi/virtual.ts';
 import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
 import type { SqsEmulator } from '../engine/sqs/emulator.ts';
 import type { EventSourceMapping as Mapping } from '../engine/sqs/event-source-mapping.ts';
-import { sdkPackagesUsed } from '../engine/aws/packages.ts';
+import { sdkPackagesUsed, type SdkBundle } from '../engine/aws/packages.ts';
 import type { EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
 import { lambda as lambdaFacts } from '../facts/lambda.ts';
@@ -36,6 +36,8 @@ export interface ServicesContext {
   config: Sandbox;
   instanceClass: string;
   pg: { driver: CompiledModule; shared: CompiledModule };
+  /** The host's AWS SDK bundle texts (EngineHost.sdkSource). */
+  sdkSource(bundle: SdkBundle): Promise<string>;
   /** Source text of every handler file of the sandbox that may run (the variant's, the consumer's). */
   files: Readonly<Record<string, string>>;
   /** The variant's handler source (edited or not). */
@@ -125,7 +127,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     services.sqs = { emulator: queue, latency: () => sleep(jitter(scheduler, sqsFacts.requestLatency.value)) };
   }
 
-  const modules = await sdkModules(packages, services);
+  const modules = await sdkModules(packages, services, (bundle) => ctx.sdkSource(bundle));
   if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, EventSourceMapping, timers, modules, consumerSource!);
 
   return {

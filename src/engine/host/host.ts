@@ -4,6 +4,7 @@
  * worker host): only this interface differs.
  */
 import type { PGlite } from '@electric-sql/pglite';
+import type { SdkBundle } from '../aws/packages.ts';
 
 /**
  * The `pg` driver as two CommonJS texts. `driver` is `pg` itself (with `pg-pool`), instantiated once
@@ -24,6 +25,8 @@ export const SHARED_PG_PACKAGES = ['pg-protocol', 'pg-types', 'pg-connection-str
 
 export interface EngineHost {
   pgSource(): Promise<PgSources>;
+  /** One AWS SDK bundle as CommonJS text (aws/sdk-bundle.ts), fetched only by runs whose handlers import it. */
+  sdkSource(bundle: SdkBundle): Promise<string>;
   /** A fresh, empty database for one run. */
   createDatabase(): Promise<PGlite>;
   /** One macrotask turn (`setImmediate` in Node, a `MessageChannel` round trip in a Worker; never `setTimeout(0)`). */
