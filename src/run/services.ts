@@ -63,11 +63,12 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
   if (!config.dataApi && !config.dynamodb && !config.sqs && packages.length === 0) return NO_SERVICES;
   // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
-  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }] = await Promise.all([
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }, { sdkInstance }] = await Promise.all([
     config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
     config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
     config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
     import('../engine/aws/sdk-modules.ts'),
+    import('../engine/aws/sdk-instance.ts'),
   ]);
 
   const process = new Environment(scheduler, {
@@ -127,7 +128,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     services.sqs = { emulator: queue, latency: () => sleep(jitter(scheduler, sqsFacts.requestLatency.value)) };
   }
 
-  const modules = await sdkModules(packages, services, (bundle) => ctx.sdkSource(bundle));
+  const modules = await sdkModules(packages, services, (bundle) => sdkInstance(bundle, ctx.sdkSource));
   if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, EventSourceMapping, timers, modules, consumerSource!);
 
   return {

@@ -4,7 +4,7 @@
  * emulators (and their Region and credentials to what Lambda would supply). Handler code therefore
  * looks like production code: `new RDSDataClient({})`, no endpoint.
  *
- * Each run evaluates the SDK afresh from its bundle text (packages.ts, sdk-bundle.ts), and each
+ * Each run evaluates the SDK afresh from its bundle text (sdk-instance.ts), and each
  * client a handler creates gets its own configuration objects: handler code (perhaps a stranger's,
  * from a share link) can change the SDK's deep objects (command prototypes, protocol objects,
  * schemas, the error registries), and that change must not reach the next run in the same Worker
@@ -18,9 +18,9 @@ import type { DynamoDBEmulator } from '../dynamodb/emulator.ts';
 import { dynamoDBRequestHandler } from '../dynamodb/request-handler.ts';
 import type { SqsEmulator } from '../sqs/emulator.ts';
 import { sqsRequestHandler } from '../sqs/request-handler.ts';
-import { compileCommonJs, instantiateShared, type CompiledModule } from '../lambda/modules.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from './client-defaults.ts';
 import { bundleOf, type SdkBundle, type SdkPackage } from './packages.ts';
+import type { SdkModule } from './sdk-instance.ts';
 
 export { SDK_PACKAGES, sdkPackagesUsed, type SdkPackage } from './packages.ts';
 
@@ -31,7 +31,6 @@ export interface EmulatedServices {
 }
 
 type ClientClass = new (config?: Record<string, unknown>) => { send(command: unknown): Promise<unknown> };
-type SdkModule = Record<string, unknown>;
 
 /**
  * SigV4 as a no-op: nothing in the simulator checks signatures, and signing is the most expensive
@@ -59,21 +58,10 @@ function missing(service: string, pkg: string): () => never {
   };
 }
 
-/** Each bundle's text compiled once per process (the costly part); its body runs once per run. */
-const compiled = new Map<string, CompiledModule>();
-
-/** A new instance of every package of `bundle`: nothing in it is shared with another run. */
-async function loadBundle(bundle: SdkBundle, source: (bundle: SdkBundle) => Promise<string>): Promise<Record<string, SdkModule>> {
-  const text = await source(bundle);
-  let module = compiled.get(text);
-  if (!module) compiled.set(text, (module = compileCommonJs(text)));
-  return (instantiateShared(module) as { default: Record<string, SdkModule> }).default;
-}
-
 /** The module objects a handler gets when it imports one of the packages named, in every environment of the run. */
-export async function sdkModules(packages: readonly SdkPackage[], services: EmulatedServices, source: (bundle: SdkBundle) => Promise<string>): Promise<Record<string, unknown>> {
+export async function sdkModules(packages: readonly SdkPackage[], services: EmulatedServices, instance: (bundle: SdkBundle) => Promise<Record<string, SdkModule>>): Promise<Record<string, unknown>> {
   const loaded: Partial<Record<SdkPackage, SdkModule>> = {};
-  for (const bundle of new Set(packages.map(bundleOf))) Object.assign(loaded, await loadBundle(bundle, source));
+  for (const bundle of new Set(packages.map(bundleOf))) Object.assign(loaded, await instance(bundle));
   const modules: Record<string, unknown> = {};
   for (const name of new Set(packages)) {
     switch (name) {
@@ -105,26 +93,4 @@ export async function sdkModules(packages: readonly SdkPackage[], services: Emul
     }
   }
   return modules;
-}
-
-let warmed: Promise<void> | null = null;
-
-/**
- * For tests that build their own clients from the Node SDK (not the run's bundle) on the virtual
- * clock: one call through a client first, because the first call of a Node process reads the shared
- * config files and caches them, so later calls settle on the virtual clock.
- */
-export function warmSdk(): Promise<void> {
-  warmed ??= (async () => {
-    const { RDSDataClient, ExecuteStatementCommand } = await import('@aws-sdk/client-rds-data');
-    const canned = {
-      handle: async () => ({ response: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode('{}') } }),
-      updateHttpClientConfig() {},
-      httpHandlerConfigs: () => ({}),
-      destroy() {},
-    };
-    const client = new RDSDataClient({ ...SDK_CLIENT_DEFAULTS, endpoint: SERVICE_ENDPOINTS['rds-data'], requestHandler: canned } as never);
-    await client.send(new ExecuteStatementCommand({ resourceArn: 'warm', secretArn: 'warm', sql: 'SELECT 1' }));
-  })();
-  return warmed;
 }
