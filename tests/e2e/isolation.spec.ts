@@ -129,12 +129,14 @@ test('a handler that spins in a fast timer while it keeps yielding is stopped wi
   test.setTimeout(240_000);
   const sandbox = await openSandbox(page);
   await sandbox.getByLabel(/Concurrent callers/).fill('1');
-  // No allocation and no endless loop: every 1 ms timer burns the CPU, so the heartbeat keeps beating.
-  await setCode(page, sandbox, 'let spun = 0;\nexport const handler = async () => {\n  setInterval(() => { for (let i = 0; i < 2e6; i++) spun += i % 7; }, 1);\n  await new Promise(() => {});\n};\n');
+  // No allocation and no endless loop: every 1 ms timer burns the CPU between yields.
+  await setCode(page, sandbox, 'let spun = 0;\nexport const handler = async () => {\n  setInterval(() => { for (let i = 0; i < 2e5; i++) spun += i % 7; }, 1);\n  await new Promise(() => {});\n};\n');
   await sandbox.getByRole('button', { name: /^Run/ }).click();
   await expect(sandbox.getByRole('button', { name: 'Stop' })).toBeEnabled({ timeout: 30_000 });
   await expectResponsive(page);
-  await expect(sandbox.getByRole('alert').first()).toContainText('kept the engine busy', { timeout: 60_000 });
+  // The stand-in stops it (handler timers over 60 % of three beats); on a machine so loaded that one
+  // burst of timers outlasts 2 s, the heartbeat watchdog does first. Either way, with the reason.
+  await expect(sandbox.getByRole('alert').first()).toContainText(/kept the engine busy|did not respond for 2 s/, { timeout: 60_000 });
   await expect(sandbox.getByRole('status')).toContainText('The run was stopped');
   await expectResponsive(page);
   await sandbox.getByRole('button', { name: 'Reset code' }).click();
