@@ -130,7 +130,7 @@ test('a handler that spins in a fast timer while it keeps yielding is stopped wi
   const sandbox = await openSandbox(page);
   await sandbox.getByLabel(/Concurrent callers/).fill('1');
   // No allocation and no endless loop: every 1 ms timer burns the CPU between yields.
-  await setCode(page, sandbox, 'let spun = 0;\nexport const handler = async () => {\n  setInterval(() => { for (let i = 0; i < 2e5; i++) spun += i % 7; }, 1);\n  await new Promise(() => {});\n};\n');
+  await setCode(page, sandbox, 'let spun = 0;\nexport const handler = async () => {\n  setInterval(() => { for (let i = 0; i < 2e6; i++) spun += i % 7; }, 1);\n  await new Promise(() => {});\n};\n');
   await sandbox.getByRole('button', { name: /^Run/ }).click();
   await expect(sandbox.getByRole('button', { name: 'Stop' })).toBeEnabled({ timeout: 30_000 });
   await expectResponsive(page);
