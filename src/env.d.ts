@@ -6,6 +6,12 @@ declare module 'virtual:connlab/pg-source' {
   export default sources;
 }
 
+declare module 'virtual:connlab/aws-sdk/*' {
+  /** One AWS SDK bundle as CommonJS text (engine/host/sdk-bundle.ts), built at build time. */
+  const source: string;
+  export default source;
+}
+
 declare module 'virtual:connlab/pglite-datadir' {
   /** URL of an initialised PGlite data directory (tar.gz), or null in the dev server. */
   const url: string | null;

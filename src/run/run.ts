@@ -131,7 +131,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     network.listen(config.database.host, config.database.port, server);
     const proxy = attachProxy(scheduler, network, config, maxConnections, (kind, text) => event('proxy', kind, text));
     // The Data API, DynamoDB tables and an SQS queue with its consumer, when the sandbox has them.
-    const services = await attachServices({ scheduler, network, config, instanceClass: instance.id, pg: pgModules, files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
+    const services = await attachServices({ scheduler, network, config, instanceClass: instance.id, pg: pgModules, sdkSource: (bundle) => host.sdkSource(bundle), files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
       throw error instanceof ServicesSetupError ? new RunSetupError(error.message) : error;
     });
 

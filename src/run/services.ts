@@ -17,7 +17,7 @@ import { processTimers, virtualCluster } from '../engine/dataapi/virtual.ts';
 import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
 import type { SqsEmulator } from '../engine/sqs/emulator.ts';
 import type { EventSourceMapping as Mapping } from '../engine/sqs/event-source-mapping.ts';
-import { sdkPackagesUsed } from '../engine/aws/packages.ts';
+import { sdkPackagesUsed, type SdkBundle } from '../engine/host/sdk-packages.ts';
 import type { EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
 import { lambda as lambdaFacts } from '../facts/lambda.ts';
@@ -36,6 +36,8 @@ export interface ServicesContext {
   config: Sandbox;
   instanceClass: string;
   pg: { driver: CompiledModule; shared: CompiledModule };
+  /** The host's AWS SDK bundle texts (EngineHost.sdkSource). */
+  sdkSource(bundle: SdkBundle): Promise<string>;
   /** Source text of every handler file of the sandbox that may run (the variant's, the consumer's). */
   files: Readonly<Record<string, string>>;
   /** The variant's handler source (edited or not). */
@@ -61,11 +63,12 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
   if (!config.dataApi && !config.dynamodb && !config.sqs && packages.length === 0) return NO_SERVICES;
   // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
-  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }] = await Promise.all([
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }, { sdkInstance }] = await Promise.all([
     config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
     config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
     config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
     import('../engine/aws/sdk-modules.ts'),
+    import('../engine/aws/sdk-instance.ts'),
   ]);
 
   const process = new Environment(scheduler, {
@@ -125,7 +128,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     services.sqs = { emulator: queue, latency: () => sleep(jitter(scheduler, sqsFacts.requestLatency.value)) };
   }
 
-  const modules = await sdkModules(packages, services);
+  const modules = await sdkModules(packages, services, (bundle) => sdkInstance(bundle, ctx.sdkSource));
   if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, EventSourceMapping, timers, modules, consumerSource!);
 
   return {

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { encodeSharedState } from '../../src/sandboxes/share.ts';
 import { openSandbox as openChapterSandbox, runAndWait as runUntilFinished, setCode } from './sandbox-steps.ts';
 
 const runTimeout = 90_000;
@@ -44,9 +45,6 @@ test.beforeEach(async ({ context }) => {
     await route.fulfill({ response, headers });
   });
 });
-
-
-
 
 const hostile = (target: string) => `
 const probes = {};
@@ -118,4 +116,85 @@ test('a handler that hoards memory while it keeps yielding is stopped with the r
   await sandbox.getByRole('button', { name: 'Reset code' }).click();
   await runAndWait(sandbox);
   await expect(sandbox.locator('[data-summary]')).toContainText('None: every invocation succeeded.');
+});
+
+/** The page's main thread answers within a frame or two while the Worker is busy: the tab stays responsive. */
+async function expectResponsive(page: Page): Promise<void> {
+  const started = Date.now();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  expect(Date.now() - started).toBeLessThan(1_000);
+}
+
+test('a handler that spins in a fast timer while it keeps yielding is stopped with the reason; the page stays responsive', async ({ page }) => {
+  test.setTimeout(240_000);
+  const sandbox = await openSandbox(page);
+  await sandbox.getByLabel(/Concurrent callers/).fill('1');
+  // No allocation and no endless loop: every 1 ms timer burns the CPU between yields.
+  await setCode(page, sandbox, 'let spun = 0;\nexport const handler = async () => {\n  setInterval(() => { for (let i = 0; i < 2e6; i++) spun += i % 7; }, 1);\n  await new Promise(() => {});\n};\n');
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await expect(sandbox.getByRole('button', { name: 'Stop' })).toBeEnabled({ timeout: 30_000 });
+  await expectResponsive(page);
+  // The stand-in stops it (handler timers over 60 % of three beats); on a machine so loaded that one
+  // burst of timers outlasts 2 s, the heartbeat watchdog does first. Either way, with the reason.
+  await expect(sandbox.getByRole('alert').first()).toContainText(/kept the engine busy|did not respond for 2 s/, { timeout: 60_000 });
+  await expect(sandbox.getByRole('status')).toContainText('The run was stopped');
+  await expectResponsive(page);
+  await sandbox.getByRole('button', { name: 'Reset code' }).click();
+  await runAndWait(sandbox);
+  await expect(sandbox.locator('[data-summary]')).toContainText('None: every invocation succeeded.');
+});
+
+/**
+ * A stranger's share link for the DynamoDB chapter: its handler changes the AWS SDK's deep objects
+ * (a protocol prototype, an enum, a response schema, the auth schemes every client shares). The
+ * reader runs it, resets the code and runs the chapter's own handler: the result is the one a fresh
+ * page computes.
+ */
+const hostileSdk = `
+import { DynamoDBClient, ReturnValue, UpdateItemOutput$ } from '@aws-sdk/client-dynamodb';
+const tried = {};
+const attempt = (name, change) => { try { change(); tried[name] = 'changed'; } catch (error) { tried[name] = error.constructor.name; } };
+const client = new DynamoDBClient({});
+attempt('protocol prototype', () => { Object.getPrototypeOf(client.config.protocol).deserializeResponse = async () => { throw new Error('forged response'); }; });
+attempt('enum', () => { ReturnValue.ALL_NEW = 'NONE'; });
+attempt('schema', () => { UpdateItemOutput$[4].length = 0; });
+attempt('auth schemes', () => { client.config.httpAuthSchemes.unshift({ schemeId: 'aws.auth#sigv4', identityProvider: () => async () => ({}), signer: { sign: async () => { throw new Error('forged signer'); } } }); });
+attempt('auth scheme signer', () => { client.config.httpAuthSchemes.at(-1).signer.sign = async () => { throw new Error('forged signer'); }; });
+export const handler = async () => {
+  throw new Error('attacks ' + JSON.stringify(tried));
+};
+`;
+
+test('a hostile share link cannot change the AWS SDK for the reader\'s next run', async ({ page, context }) => {
+  test.setTimeout(300_000);
+  const chapter = '/guide/dynamodb/';
+  const open = async (target: Page, url: string) => {
+    await target.goto(url);
+    const sandbox = target.locator('connlab-sandbox[data-sandbox="dynamodb"]');
+    await sandbox.scrollIntoViewIfNeeded();
+    await expect(sandbox).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    return sandbox;
+  };
+  const link = encodeSharedState({ sandbox: 'dynamodb', params: { concurrency: 20 }, files: { 'hot-key.mjs': hostileSdk } });
+  const sandbox = await open(page, `${chapter}${link}`);
+  await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('20');
+  await runAndWait(sandbox);
+  const summaryText = (await sandbox.locator('[data-summary]').textContent()) ?? '';
+  const attacks = JSON.parse(/attacks (\{[^}]*\})/.exec(summaryText)?.[1] ?? '{}') as Record<string, string>;
+  // The attacks did change the SDK of that run: the test would see them in the next one if they leaked.
+  expect(Object.values(attacks)).toEqual(Array(5).fill('changed'));
+
+  await sandbox.getByRole('button', { name: 'Reset code' }).click();
+  await expect(sandbox.locator('.cm-content')).toContainText('UpdateCommand');
+  await runAndWait(sandbox);
+  const afterHostile = await sandbox.getByRole('status').textContent();
+  await expect(sandbox.locator('[data-summary]')).not.toContainText('forged');
+
+  // The same run in a page (and a Worker) no hostile code has touched.
+  const fresh = await context.newPage();
+  const clean = await open(fresh, chapter);
+  await clean.getByLabel(/Concurrent callers/).fill('20');
+  await runAndWait(clean);
+  expect(afterHostile).toBe(await clean.getByRole('status').textContent());
+  expect(afterHostile).toMatch(/Run finished: [\d,]+ invocations/);
 });

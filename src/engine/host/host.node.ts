@@ -1,5 +1,5 @@
 /**
- * The Node host: bundles `pg` with esbuild at first use and keeps a dump of an initialised PGlite
+ * The Node host: bundles `pg` (and the AWS SDK, for runs that use it) with esbuild at first use and keeps a dump of an initialised PGlite
  * data directory (in memory, and on disk under `.cache/`) so that a run after the first one starts
  * its database in about half a second instead of running initdb again (2 to 5 s here).
  */
@@ -10,12 +10,25 @@ import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { SHARED_PG_PACKAGES, type EngineHost, type PgSources } from './host.ts';
 import { bundleSigner } from './signer-bundle.ts';
+import { bundleSdk } from './sdk-bundle.ts';
+import type { SdkBundle } from './sdk-packages.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cacheDir = join(root, '.cache', 'connlab');
 
 let pgSources: Promise<PgSources> | null = null;
 let dataDir: Promise<Blob> | null = null;
+const sdkSources = new Map<SdkBundle, Promise<string>>();
+
+/** An SDK bundle's text, built with esbuild once per process. */
+export function sdkSource(bundle: SdkBundle): Promise<string> {
+  let source = sdkSources.get(bundle);
+  if (!source) {
+    source = import('esbuild').then(({ build }) => bundleSdk(build as never, root, bundle));
+    sdkSources.set(bundle, source);
+  }
+  return source;
+}
 
 /** Bundles `pg` into the two texts the engine instantiates (see PgSources). */
 export async function bundlePg(): Promise<PgSources> {
@@ -49,6 +62,7 @@ export async function initialisedDataDir(): Promise<Blob> {
 
 export const nodeHost: EngineHost = {
   pgSource: () => (pgSources ??= bundlePg()),
+  sdkSource,
   async createDatabase() {
     dataDir ??= initialisedDataDir();
     return PGlite.create({ loadDataDir: await dataDir });

@@ -5,6 +5,7 @@
  * code runs in Node (host.node.ts) and in a Web Worker (worker.ts): only this interface differs.
  */
 import type { PGlite } from '@electric-sql/pglite';
+import type { SdkBundle } from './sdk-packages.ts';
 
 /**
  * The `pg` driver as two CommonJS texts. `driver` is `pg` itself (with `pg-pool`), instantiated once
@@ -25,6 +26,8 @@ export const SHARED_PG_PACKAGES = ['pg-protocol', 'pg-types', 'pg-connection-str
 
 export interface EngineHost {
   pgSource(): Promise<PgSources>;
+  /** One AWS SDK bundle as CommonJS text (sdk-bundle.ts), fetched only by runs whose handlers import it. */
+  sdkSource(bundle: SdkBundle): Promise<string>;
   /** A fresh, empty database for one run. */
   createDatabase(): Promise<PGlite>;
   /** One macrotask turn (`setImmediate` in Node, a `MessageChannel` round trip in a Worker; never `setTimeout(0)`). */

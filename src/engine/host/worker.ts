@@ -10,6 +10,7 @@ import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
 import pgSources from 'virtual:connlab/pg-source';
 import dataDirUrl from 'virtual:connlab/pglite-datadir';
 import type { EngineHost } from './host.ts';
+import type { SdkBundle } from './sdk-packages.ts';
 
 // Bundled Node packages (pg among them) reach the global object as `global`, which Workers lack.
 (globalThis as { global?: unknown }).global ??= globalThis;
@@ -62,12 +63,25 @@ async function loadFiles(onProgress: (progress: LoadProgress) => void): Promise<
   return { wasm: await WebAssembly.compile(await wasm!.arrayBuffer()), fsBundle: fsBundle!, dataDir };
 }
 
+/** Each SDK bundle is a chunk of its own, fetched by the first run whose handlers import it. */
+async function sdkSource(bundle: SdkBundle): Promise<string> {
+  switch (bundle) {
+    case 'rds-data':
+      return (await import('virtual:connlab/aws-sdk/rds-data')).default;
+    case 'dynamodb':
+      return (await import('virtual:connlab/aws-sdk/dynamodb')).default;
+    case 'sqs':
+      return (await import('virtual:connlab/aws-sdk/sqs')).default;
+  }
+}
+
 export function createWorkerHost(onProgress: (progress: LoadProgress) => void = () => {}): EngineHost {
   const channel = new MessageChannel();
   const waiting: Array<() => void> = [];
   channel.port1.onmessage = () => waiting.shift()?.();
   return {
     pgSource: async () => pgSources,
+    sdkSource,
     async createDatabase() {
       files ??= loadFiles(onProgress).catch((error) => {
         files = undefined; // a failed download is retried on the next run

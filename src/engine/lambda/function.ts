@@ -106,12 +106,12 @@ export class LambdaFunction {
   readonly stats = { coldStarts: 0, throttles: 0, crashes: 0, reclaimed: 0, peakEnvironments: 0, peakConcurrency: 0 };
 
   readonly #signer: CompiledModule | null;
-  /** Stateless packages shared by every environment of the run (the emulated AWS SDK clients, src/engine/aws). */
+  /** Packages shared by every environment of the run (the emulated AWS SDK clients, src/engine/aws), evaluated for this run. */
   readonly #packages: Readonly<Record<string, unknown>>;
 
   constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule; packages?: Readonly<Record<string, unknown>> }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
     this.#signer = pg.signer ?? null;
-    // The SDK packages are module singletons, shared by every later run in this Worker or process.
+    // The SDK packages are this run's own instance, shared by its environments (engine/aws/sdk-instance.ts).
     this.#packages = freezeSurfaces(pg.packages ?? {});
     this.#scheduler = scheduler;
     this.#network = network;

@@ -10,8 +10,11 @@
  *   `self`, `postMessage`, `fetch`, `WebSocket`, `EventSource`, `Worker`, `importScripts` and Node's
  *   real `process` are not on it; `globalThis.x` lives and dies with its environment.
  * - The host objects a handler can reach through its modules (`Buffer`, `EventEmitter` and the
- *   classes built on it, the `net` module, the AWS SDK packages) are shared by every run, so they
- *   are hardened (deep-frozen) before a handler sees them: see `hardenShared`.
+ *   classes built on it, the `net` module) are shared by every run, so they are hardened
+ *   (deep-frozen) before a handler sees them: see `hardenShared`. The AWS SDK is not shared: each
+ *   run evaluates its own instance (engine/aws/sdk-instance.ts), so a change to its deep objects
+ *   (prototypes, schemas, registries) ends with the run; `freezeSurfaces` guards its exports
+ *   within the run. `pg` is evaluated per environment, its stateless packages per run.
  *
  * Why this and not a fresh realm per run: a Worker cannot create a realm (no iframe, no ShadowRealm),
  * a Worker per run would still hand the handler its `postMessage`, and Node would need `vm`, so the
@@ -109,10 +112,11 @@ export function hardenShared<T>(value: T, classesAssigningProtoFields: ReadonlyA
 }
 
 /**
- * Freezes the module objects of packages every run shares (the AWS SDK), with each exported function
- * or class and its prototype chain: a handler cannot replace `Client.prototype.send` or a command's
- * middleware for later runs. Shallow on purpose: the SDK memoises into the schema objects below
- * (`normalizedTraits`, namespace symbols), so deep-freezing it (`harden`) breaks every call.
+ * Freezes the module objects of the AWS SDK packages of a run, with each exported function or class
+ * and its prototype chain: one environment cannot replace `Client.prototype.send` or a command's
+ * middleware for the other environments of the run. Shallow on purpose: the SDK memoises into its
+ * schema objects (`normalizedTraits`, namespace symbols), so deep-freezing it (`harden`) breaks
+ * every call. Later runs are safe either way: each gets its own SDK (engine/aws/sdk-instance.ts).
  */
 export function freezeSurfaces<T extends Readonly<Record<string, unknown>>>(modules: T): T {
   ensureLockdown();

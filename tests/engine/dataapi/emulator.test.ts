@@ -10,7 +10,7 @@ import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 import { dataApi as facts } from '../../../src/facts/data-api.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from '../../../src/engine/aws/client-defaults.ts';
-import { warmSdk } from '../../../src/engine/aws/sdk-modules.ts';
+import { warmSdk } from '../../../src/engine/aws/warm-sdk.ts';
 
 const resourceArn = 'arn:aws:rds:us-east-1:123456789012:cluster:orders';
 const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-app';

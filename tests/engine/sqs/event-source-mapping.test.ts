@@ -9,7 +9,7 @@ import { Scheduler } from '../../../src/engine/clock/scheduler.ts';
 import type { DataApiTimers } from '../../../src/engine/dataapi/emulator.ts';
 import { EventSourceMapping, SqsEmulator, sqsRequestHandler, validateMapping, type BatchOutcome } from '../../../src/engine/sqs/index.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from '../../../src/engine/aws/client-defaults.ts';
-import { warmSdk } from '../../../src/engine/aws/sdk-modules.ts';
+import { warmSdk } from '../../../src/engine/aws/warm-sdk.ts';
 import { sqs as facts } from '../../../src/facts/sqs.ts';
 
 function clock() {
