@@ -6,7 +6,17 @@ import { Signer } from '@aws-sdk/rds-signer';
 const signer = new Signer({ hostname: process.env.PGHOST, port: Number(process.env.PGPORT), username: process.env.PGUSER });
 
 export const handler = async (event) => {
-  const client = new pg.Client({ password: () => signer.getAuthToken(), ssl: { rejectUnauthorized: true } });
+  const client = new pg.Client({
+    password: () => signer.getAuthToken(),
+    ssl: { rejectUnauthorized: true },
+    // Nothing waits without a bound: 5 s to open the connection (TCP, TLS, authentication), 8 s for any
+    // answer. Keepalive probes start after 10 s of silence (with no delay given, Node keeps the operating
+    // system's: 2 hours on Linux).
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 8_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   await client.connect();
   try {
     const { rows } = await client.query('SELECT id, status, total FROM orders WHERE id = $1', [event.orderId]);

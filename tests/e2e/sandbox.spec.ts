@@ -107,7 +107,7 @@ test('edited code runs, is kept across reloads, and Reset can be undone', async 
   await again.getByRole('button', { name: 'Back to the editor' }).click();
 
   await again.getByRole('button', { name: 'Reset code' }).click();
-  await expect(again.locator('.cm-content')).toContainText('new pg.Client()');
+  await expect(again.locator('.cm-content')).toContainText('new pg.Client({');
   await again.getByRole('button', { name: 'Undo reset' }).click();
   await expect(again.locator('.cm-content')).toContainText('the edited handler ran');
 });
@@ -161,7 +161,7 @@ test('a damaged share link loads the defaults and says why', async ({ page }) =>
   const sandbox = await openSandbox(page, '/guide/the-problem/#run=direct-connection~not-a-valid-state');
   await expect(sandbox.getByRole('alert').first()).toContainText('could not be read');
   await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('1000');
-  await expect(sandbox.locator('.cm-content')).toContainText('new pg.Client()');
+  await expect(sandbox.locator('.cm-content')).toContainText('new pg.Client({');
 });
 
 test('an endless loop is stopped by the watchdog within 5 s, and the next run works', async ({ page }) => {

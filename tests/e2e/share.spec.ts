@@ -148,7 +148,7 @@ test('a damaged link and a deflate bomb are refused with a message, and the defa
   let sandbox = await openSandbox(page, `${chapter}#run=direct-connection~not-a-valid-state`);
   await expect(sandbox.getByRole('alert').first()).toContainText('could not be read');
   await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('1000');
-  await expect(editorText(sandbox)).toContainText('new pg.Client()');
+  await expect(editorText(sandbox)).toContainText('new pg.Client({');
 
   // A link of about 90 KB whose state would expand to 64 MiB (the unit tests take a 1 GiB bomb apart).
   await page.goto('about:blank');
@@ -157,7 +157,7 @@ test('a damaged link and a deflate bomb are refused with a message, and the defa
   await expect(message).toContainText('could not be read');
   await expect(message).toContainText('expands to more than 2 MiB, the most a share link may carry');
   await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('1000');
-  await expect(editorText(sandbox)).toContainText('new pg.Client()');
+  await expect(editorText(sandbox)).toContainText('new pg.Client({');
 });
 
 test.describe('on a phone', () => {

@@ -1,0 +1,67 @@
+/**
+ * The sandbox handlers are code readers copy. Every node-postgres client or pool in them bounds the
+ * connection attempt and the wait for an answer and turns on TCP keepalive with a delay, with the values
+ * the generated projects use (src/facts/starter-code.ts); and where the simulator hands a handler its
+ * password in PGPASSWORD, the handler and the sandbox say that production reads it from Secrets
+ * Manager or signs an IAM token instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
+import { connectTimeout, queryTimeout, tcpKeepalives } from '../../src/facts/starter-code.ts';
+
+const handlers = listSandboxIds().flatMap((id) => {
+  const { definition, files } = loadSandbox(id);
+  return Object.entries(files).map(([file, code]) => ({ id, file, code, definition }));
+});
+const pgHandlers = handlers.filter(({ code }) => /new (pg\.)?(Pool|Client)\(/.test(code));
+
+/** The options object of each `new Pool({ … })` / `new pg.Client({ … })` in the file. */
+function constructorOptions(code: string): string[] {
+  return [...code.matchAll(/new (?:pg\.)?(?:Pool|Client)\((\{[\s\S]*?\n?\s*\})\);/g)].map((match) => match[1] ?? '');
+}
+
+/** A numeric option's value as written (`5_000` is 5000), or undefined. */
+function numberOption(options: string, name: string): number | undefined {
+  const match = new RegExp(`\\b${name}: ([\\d_]+),`).exec(options);
+  return match ? Number(match[1]!.replaceAll('_', '')) : undefined;
+}
+
+describe('sandbox handlers', () => {
+  it('are found: every PostgreSQL pattern has node-postgres handlers', () => {
+    expect(new Set(pgHandlers.map((h) => h.id))).toEqual(
+      new Set(['arena', 'data-api', 'direct-connection', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
+    );
+  });
+
+  it('bound the connection attempt and the query, and turn on keepalive with a delay, as the generated projects do', () => {
+    for (const { id, file, code } of pgHandlers) {
+      const all = constructorOptions(code);
+      expect(all.length, `${id}/${file}`).toBeGreaterThan(0);
+      for (const options of all) {
+        expect(numberOption(options, 'connectionTimeoutMillis'), `${id}/${file} connectionTimeoutMillis`).toBe(connectTimeout.value * 1000);
+        expect(numberOption(options, 'query_timeout'), `${id}/${file} query_timeout`).toBe(queryTimeout.value * 1000);
+        expect(options, `${id}/${file} keepAlive`).toContain('keepAlive: true,');
+        // Without a delay, Node leaves the first probe to the operating system (2 hours on Linux).
+        expect(numberOption(options, 'keepAliveInitialDelayMillis'), `${id}/${file} keepAliveInitialDelayMillis`).toBe(tcpKeepalives.value.idle * 1000);
+      }
+    }
+  });
+
+  it('give a client that failed inside a checked-out transaction back with its error', () => {
+    for (const { id, file, code } of pgHandlers.filter((h) => h.code.includes('pool.connect()'))) {
+      expect(code, `${id}/${file}`).toMatch(/client\.release\((\w+)\)/);
+      expect(code, `${id}/${file}`).not.toMatch(/client\.release\(\)/);
+    }
+  });
+
+  it('say where the password comes from in production wherever the simulator puts it in PGPASSWORD', () => {
+    for (const { id, file, code, definition } of pgHandlers) {
+      if (!definition.lambda.env.PGPASSWORD || /password:/.test(code)) continue;
+      expect(code, `${id}/${file}`).toMatch(/PGPASSWORD[\s\S]*simulator[\s\S]*Secrets\s+(\/\/ )?Manager once at INIT[\s\S]*IAM token/);
+      expect(
+        definition.notModelled.some((line) => line.includes('PGPASSWORD') && line.includes('Secrets Manager')),
+        `${id}: notModelled says where the password comes from in production`,
+      ).toBe(true);
+    }
+  });
+});
