@@ -2,7 +2,7 @@
  * Turning a reader's parameter values into a run configuration: validation against the
  * definition (with the valid choices in every error) and the bindings into the config.
  */
-import type { Sandbox, SandboxParameter } from './schema.ts';
+import type { NumberParameter, Sandbox, SandboxParameter } from './schema.ts';
 
 export type ParameterValues = Record<string, number | string>;
 
@@ -10,9 +10,11 @@ export class ParameterError extends Error {
   override name = 'ParameterError';
 }
 
+const range = (p: NumberParameter): string => `${p.min}..${p.max} ${p.unit}`;
+
 export function describeParameter(p: SandboxParameter): string {
-  if (p.kind === 'choice') return `${p.key}: one of ${p.choices!.join(', ')} (default ${p.default})`;
-  return `${p.key}: ${p.min}..${p.max} ${p.unit} (default ${p.default})`;
+  if (p.kind === 'choice') return `${p.key}: one of ${p.choices.join(', ')} (default ${p.default})`;
+  return `${p.key}: ${range(p)} (default ${p.default})`;
 }
 
 /** Defaults overlaid with `given`; values may be strings (from a command line) for numeric parameters. */
@@ -29,14 +31,14 @@ export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<strin
     const raw = given[p.key] ?? p.default;
     if (p.kind === 'choice') {
       const value = String(raw);
-      if (!p.choices!.includes(value)) throw new ParameterError(`invalid value '${value}' for ${p.key}. Valid choices: ${p.choices!.join(', ')}`);
+      if (!p.choices.includes(value)) throw new ParameterError(`invalid value '${value}' for ${p.key}. Valid choices: ${p.choices.join(', ')}`);
       values[p.key] = value;
       continue;
     }
     const value = typeof raw === 'number' ? raw : Number(raw);
-    if (typeof raw === 'string' && (raw.trim() === '' || !Number.isFinite(value))) throw new ParameterError(`invalid value '${raw}' for ${p.key}: expected a number in ${p.min}..${p.max} ${p.unit}`);
-    if (value < p.min! || value > p.max!) throw new ParameterError(`value ${value} for ${p.key} is out of range: valid range ${p.min}..${p.max} ${p.unit}`);
-    if (p.step !== undefined && Number.isInteger(p.step) && !Number.isInteger(value)) throw new ParameterError(`value ${value} for ${p.key} must be a whole number (${p.min}..${p.max} ${p.unit})`);
+    if (typeof raw === 'string' && (raw.trim() === '' || !Number.isFinite(value))) throw new ParameterError(`invalid value '${raw}' for ${p.key}: expected a number in ${range(p)}`);
+    if (value < p.min || value > p.max) throw new ParameterError(`value ${value} for ${p.key} is out of range: valid range ${range(p)}`);
+    if (p.step !== undefined && Number.isInteger(p.step) && !Number.isInteger(value)) throw new ParameterError(`value ${value} for ${p.key} must be a whole number (${range(p)})`);
     values[p.key] = value;
   }
   return values;
@@ -57,12 +59,12 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   node[last] = typeof current === 'string' || path.includes('.env.') ? String(value) : value;
 }
 
-/** The definition with every parameter's value written where it binds. */
+/** The definition with every parameter's value, as `resolveParameters` returns it, written where it binds (numbers scaled to the engine's unit). */
 export function applyParameters(sandbox: Sandbox, values: ParameterValues): Sandbox {
   const copy = structuredClone(sandbox) as unknown as Record<string, unknown>;
   for (const p of sandbox.parameters) {
     const value = values[p.key]!;
-    for (const path of p.binds) setPath(copy, path, typeof value === 'number' ? value * p.scale : value);
+    for (const path of p.binds) setPath(copy, path, p.kind === 'number' ? Number(value) * p.scale : value);
   }
   return copy as unknown as Sandbox;
 }

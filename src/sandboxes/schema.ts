@@ -8,31 +8,44 @@ import { engineVersions, rdsKeepalives } from '../facts/postgres.ts';
 
 const identifier = z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe('Lower-case letters, digits and dashes.');
 
-export const parameterSchema = z
+/** What every parameter has, whatever its kind. */
+const parameterFields = {
+  key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).describe('Name used by `connlab simulate --set key=value` and by expectations (`parameters.<key>`).'),
+  label: z.string().describe('Short label for the control in the page.'),
+  description: z.string().describe('One sentence: what changing it shows.'),
+  unit: z.string().describe('Unit of the value as the reader sets it, e.g. `s`, `ms`, `connections`, `callers`, `class`.'),
+  binds: z
+    .array(z.string())
+    .min(1)
+    .describe('Where the value goes in the run configuration, as dotted paths: `database.instanceClass`, `lambda.env.POOL_MAX`, `traffic.0.concurrency`, `durationMs`.'),
+};
+
+export const numberParameterSchema = z
   .object({
-    key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).describe('Name used by `connlab simulate --set key=value` and by expectations (`parameters.<key>`).'),
-    label: z.string().describe('Short label for the control in the page.'),
-    description: z.string().describe('One sentence: what changing it shows.'),
-    kind: z.enum(['number', 'choice']).describe('`number` (a slider or input within min..max) or `choice` (one of `choices`).'),
-    default: z.union([z.number(), z.string()]).describe('The value a run uses unless told otherwise.'),
-    unit: z.string().describe('Unit of the value as the reader sets it, e.g. `s`, `ms`, `connections`, `callers`.'),
-    min: z.number().optional().describe('Smallest allowed value (`number` only).'),
-    max: z.number().optional().describe('Largest allowed value (`number` only).'),
-    step: z.number().positive().optional().describe('Granularity of the control (`number` only); values must be integers when the step is an integer.'),
-    choices: z.array(z.string()).optional().describe('Allowed values (`choice` only).'),
+    ...parameterFields,
+    kind: z.literal('number').describe('A number the reader sets with an input within min..max.'),
+    default: z.number().describe('The value a run uses unless told otherwise.'),
+    min: z.number().describe('Smallest allowed value.'),
+    max: z.number().describe('Largest allowed value.'),
+    step: z.number().positive().optional().describe('Granularity of the control; values must be integers when the step is an integer.'),
     scale: z.number().positive().default(1).describe('Multiplier from the reader\'s unit to the engine\'s (e.g. 1000 for seconds to milliseconds).'),
-    binds: z
-      .array(z.string())
-      .min(1)
-      .describe('Where the value goes in the run configuration, as dotted paths: `database.instanceClass`, `lambda.env.POOL_MAX`, `traffic.0.concurrency`, `durationMs`.'),
   })
   .superRefine((p, ctx) => {
-    if (p.kind === 'number') {
-      if (typeof p.default !== 'number' || p.min === undefined || p.max === undefined) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: a number needs a numeric default, min and max` });
-      else if (p.default < p.min || p.default > p.max) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: default ${p.default} is outside ${p.min}..${p.max}` });
-    } else if (!p.choices?.length || !p.choices.includes(String(p.default))) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: a choice needs choices that include the default` });
+    if (p.default < p.min || p.default > p.max) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: default ${p.default} is outside ${p.min}..${p.max}` });
+  });
+
+export const choiceParameterSchema = z
+  .object({
+    ...parameterFields,
+    kind: z.literal('choice').describe('One value the reader picks from `choices`.'),
+    default: z.string().describe('The value a run uses unless told otherwise; one of `choices`.'),
+    choices: z.array(z.string()).min(1).describe('Allowed values.'),
   })
-  .describe('A value the reader may change.');
+  .superRefine((p, ctx) => {
+    if (!p.choices.includes(p.default)) ctx.addIssue({ code: 'custom', message: `parameter ${p.key}: default ${p.default} is not one of the choices ${p.choices.join(', ')}` });
+  });
+
+export const parameterSchema = z.discriminatedUnion('kind', [numberParameterSchema, choiceParameterSchema]).describe('A value the reader may change.');
 
 const duration = z.number().nonnegative();
 
@@ -238,6 +251,7 @@ export const sandboxSchema = z
 
 export type Sandbox = z.infer<typeof sandboxSchema>;
 export type SandboxParameter = z.infer<typeof parameterSchema>;
+export type NumberParameter = z.infer<typeof numberParameterSchema>;
 export type Expectation = z.infer<typeof expectationSchema>;
 export type TrafficPhaseDefinition = z.infer<typeof trafficPhaseSchema>;
 

@@ -2,72 +2,33 @@
  * `connlab serve dynamodb` as readers use it: a separate process on 127.0.0.1, driven by Debian's
  * AWS CLI (`/usr/bin/aws --endpoint-url`) with fake credentials, and by the SDK over real HTTP.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { AWS_CLI, type Served, awsCli, startServe } from '../support/connlab-serve.ts';
 
-const run = promisify(execFile);
-const AWS = '/usr/bin/aws';
-const root = join(import.meta.dirname, '..', '..');
-
-const fakeCredentials = {
-  AWS_ACCESS_KEY_ID: 'AKIDCONNLABTEST',
-  AWS_SECRET_ACCESS_KEY: 'connlab-test-secret',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  // Keep the CLI away from any real configuration or instance metadata.
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_PAGER: '',
-};
-
-let server: ChildProcess;
-let endpoint: string;
-let output = '';
-
-async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(AWS, ['dynamodb', ...args, '--endpoint-url', endpoint, '--output', 'json'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...fakeCredentials },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+let served: Served;
+const aws = (...args: string[]) => awsCli(['dynamodb', ...args], served.endpoint);
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [join(root, 'bin', 'connlab.mjs'), 'serve', 'dynamodb', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const started = Date.now();
-  while (!/Listening on (http:\/\/127\.0\.0\.1:\d+)/.test(output)) {
-    if (Date.now() - started > 20_000 || server.exitCode !== null) throw new Error(`connlab serve did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  endpoint = (/Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
+  served = await startServe('dynamodb', 20_000);
 });
 
 afterAll(() => {
-  if (server.exitCode === null) server.kill('SIGKILL');
+  if (served.process.exitCode === null) served.process.kill('SIGKILL');
 });
 
 describe('connlab serve dynamodb', () => {
   it('has the AWS CLI it is tested with', () => {
-    expect(existsSync(AWS)).toBe(true);
+    expect(existsSync(AWS_CLI)).toBe(true);
   });
 
   it('prints the endpoint and ready-to-paste AWS CLI commands', () => {
-    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(output).toContain(`aws dynamodb create-table`);
-    expect(output).toContain(`--endpoint-url ${endpoint}`);
+    expect(served.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(served.output).toContain(`aws dynamodb create-table`);
+    expect(served.output).toContain(`--endpoint-url ${served.endpoint}`);
   });
 
   it('answers the AWS CLI: create-table, put-item, get-item, query, update-item', async () => {
@@ -120,34 +81,30 @@ describe('connlab serve dynamodb', () => {
   });
 
   it('serves the SDK over HTTP too', async () => {
-    const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: served.endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 });
     const result = await client.send(new QueryCommand({ TableName: 'sessions', KeyConditionExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'user' }, ExpressionAttributeValues: { ':u': { S: 'ada' } }, Select: 'COUNT' }));
     expect(result.Count).toBe(3);
     client.destroy();
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-    server.kill('SIGTERM');
+    const exited = new Promise<number | null>((resolve) => served.process.once('exit', (code) => resolve(code)));
+    served.process.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toContain('Stopped (SIGTERM).');
+    expect(served.output).toContain('Stopped (SIGTERM).');
   });
 });
 
 describe('connlab serve stopping on Ctrl-C', () => {
   it('stops on SIGINT with exit code 0', async () => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'connlab.mjs'), 'serve', 'dynamodb', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const stopping = await startServe('dynamodb', 20_000);
+    const exited = new Promise<number | null>((resolve) => stopping.process.once('exit', (code) => resolve(code)));
     try {
-      const started = Date.now();
-      while (!text.includes('Listening on') && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50));
-      child.kill('SIGINT');
+      stopping.process.kill('SIGINT');
       expect(await exited).toBe(0);
-      expect(text).toContain('Stopped (SIGINT).');
+      expect(stopping.output).toContain('Stopped (SIGINT).');
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (stopping.process.exitCode === null && stopping.process.signalCode === null) stopping.process.kill('SIGKILL');
     }
   });
 });

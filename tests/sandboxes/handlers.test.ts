@@ -6,8 +6,10 @@
  * Manager or signs an IAM token instead.
  */
 import { describe, expect, it } from 'vitest';
-import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.ts';
-import { connectTimeout, queryTimeout, tcpKeepalives } from '../../src/facts/starter-code.ts';
+import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.node.ts';
+import { clientSettings } from '../../src/facts/starter-code.ts';
+
+const { connectTimeout, queryTimeout, tcpKeepalives } = clientSettings;
 
 const handlers = listSandboxIds().flatMap((id) => {
   const { definition, files } = loadSandbox(id);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sandboxSchema } from '../../src/sandboxes/schema.ts';
+import { parameterSchema, sandboxSchema } from '../../src/sandboxes/schema.ts';
 import { ParameterError, applyParameters, resolveParameters } from '../../src/sandboxes/parameters.ts';
 import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
@@ -52,5 +52,17 @@ describe('sandbox schema', () => {
     const result = sandboxSchema.safeParse(broken);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(/unknown variant nope/), expect.stringMatching(/unknown parameter poolSize/)]));
+  });
+
+  it('takes a parameter by its kind: a number needs a range holding its default, a choice needs choices holding its default', () => {
+    const common = { key: 'poolMax', label: 'Pool size', description: 'Connections per environment.', unit: 'connections', binds: ['lambda.env.POOL_MAX'] };
+    expect(parameterSchema.parse({ ...common, kind: 'number', default: 2, min: 1, max: 10 })).toMatchObject({ kind: 'number', min: 1, max: 10, scale: 1 });
+    expect(parameterSchema.safeParse({ ...common, kind: 'number', default: 2, max: 10 }).success).toBe(false);
+    expect(parameterSchema.safeParse({ ...common, kind: 'number', default: '2', min: 1, max: 10 }).success).toBe(false);
+    expect(parameterSchema.safeParse({ ...common, kind: 'number', default: 20, min: 1, max: 10 }).error?.issues[0]?.message).toMatch(/default 20 is outside 1\.\.10/);
+    expect(parameterSchema.parse({ ...common, kind: 'choice', default: 'b', choices: ['a', 'b'] })).toMatchObject({ kind: 'choice', choices: ['a', 'b'] });
+    expect(parameterSchema.safeParse({ ...common, kind: 'choice', default: 'b' }).success).toBe(false);
+    expect(parameterSchema.safeParse({ ...common, kind: 'choice', default: 'c', choices: ['a', 'b'] }).error?.issues[0]?.message).toMatch(/default c is not one of the choices a, b/);
+    expect(parameterSchema.safeParse({ ...common, kind: 'slider', default: 2, min: 1, max: 10 }).success).toBe(false);
   });
 });

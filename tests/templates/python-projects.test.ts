@@ -15,8 +15,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routesFor, startServices, type Route, type Services, type Tenant } from './support/services.ts';
+import { describe, expect, it } from 'vitest';
+import { expectServicesUsedAsAws, routesFor, servicesForThisFile, type Route, type Services, type Tenant } from './support/services.ts';
 import { allProjects, describeOptions, groupBy, inBatches, scratch, writeProject, type Group } from './support/projects.ts';
 import { usesConnection, type GenerateOptions } from '../../src/templates/index.ts';
 import { statementTimeout } from '../../src/facts/starter-code.ts';
@@ -28,12 +28,7 @@ const pythonProjects = allProjects().filter((p) => p.options.runtime.startsWith(
 const groups = groupBy(pythonProjects, (path) => path.startsWith('app/') || path.startsWith('tests/') || path.startsWith('events/') || path === 'schema.sql');
 
 let services: Services;
-beforeAll(async () => {
-  services = await startServices();
-}, 180_000);
-afterAll(async () => {
-  await services?.stop();
-});
+servicesForThisFile((started) => (services = started));
 
 const NO_DATABASE: Tenant = { database: 'unused', user: 'unused', password: 'unused', secretArn: 'unused' };
 
@@ -138,13 +133,7 @@ describe('generated Python projects against real services', () => {
     const silent = await inBatches(connecting, 6, (p) => check<{ error?: string; logged: string }>(p, 'silent-server', routesFor(p.options)[0]!));
     for (const outcome of silent) expect(JSON.stringify(outcome)).toMatch(/timeout expired/);
 
-    expect(services.doors.direct.refusals).toEqual([]);
-    expect(services.doors.pgbouncer.refusals).toEqual([]);
-    expect(services.doors.direct.accepted).toBeGreaterThan(0);
-    expect(services.doors.pgbouncer.accepted).toBeGreaterThan(0);
-    expect(services.standIn.shapeErrors).toEqual([]);
-    expect(services.standIn.calls).toContain('SecretsManager.GetSecretValue');
-    expect(services.standIn.calls).toContain('RDSData.ExecuteStatement');
+    expectServicesUsedAsAws(services);
     console.info(`python projects: ${groups.length} distinct (covering ${pythonProjects.length} combinations), ${outputs.flat().length + closes.length + rotations.length + silent.length} runs`);
   }, 600_000);
 

@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBEmulator, dynamoDBRequestHandler } from '../../../src/engine/dynamodb/index.ts';
+import { tableInput } from '../../support/dynamodb-tables.ts';
 
 let emulator: DynamoDBEmulator;
 let client: DynamoDBClient;
@@ -45,18 +46,12 @@ beforeEach(async () => {
   });
   documents = DynamoDBDocumentClient.from(client);
   await client.send(
-    new CreateTableCommand({
-      TableName: 'orders',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'customer', KeyType: 'HASH' },
-        { AttributeName: 'orderedAt', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'customer', AttributeType: 'S' },
-        { AttributeName: 'orderedAt', AttributeType: 'N' },
-      ],
-    }),
+    new CreateTableCommand(
+      tableInput('orders', [
+        ['customer', 'S'],
+        ['orderedAt', 'N'],
+      ]),
+    ),
   );
 });
 

@@ -21,10 +21,11 @@ const createTable = (TableName: string, extra: Record<string, unknown> = { Billi
   });
 
 /** Writes small (one-unit) items; returns how many were accepted before the first throttle. */
-function writeUntilThrottled(table: string, count: number, key: (i: number) => string): number {
+/** How many of `count` requests made by `request(i)` pass before the first throttle. */
+function untilThrottled(count: number, request: (i: number) => void): number {
   for (let i = 0; i < count; i++) {
     try {
-      emulator.execute('PutItem', { TableName: table, Item: { pk: { S: key(i) } } });
+      request(i);
     } catch (error) {
       if (error instanceof DynamoDBError && error.type === 'ProvisionedThroughputExceededException') return i;
       throw error;
@@ -32,6 +33,13 @@ function writeUntilThrottled(table: string, count: number, key: (i: number) => s
   }
   return count;
 }
+
+const writeUntilThrottled = (table: string, count: number, key: (i: number) => string): number =>
+  untilThrottled(count, (i) => emulator.execute('PutItem', { TableName: table, Item: { pk: { S: key(i) } } }));
+
+/** Strongly consistent reads, one unit each (the items are small). */
+const readUntilThrottled = (table: string, count: number, key: (i: number) => string): number =>
+  untilThrottled(count, (i) => emulator.execute('GetItem', { TableName: table, Key: { pk: { S: key(i) } }, ConsistentRead: true }));
 
 beforeEach(() => {
   now = 0;
@@ -61,28 +69,12 @@ describe('per-partition limits', () => {
   it('throttles strongly consistent reads of one key past 3,000 read units', () => {
     emulator.execute('PutItem', { TableName: 'hot', Item: { pk: { S: 'same' } } });
     now += 1000;
-    let reads = 0;
-    for (; reads < 4000; reads++) {
-      try {
-        emulator.execute('GetItem', { TableName: 'hot', Key: { pk: { S: 'same' } }, ConsistentRead: true });
-      } catch {
-        break;
-      }
-    }
-    expect(reads).toBe(facts.partitionReadUnitsPerSecond.value);
+    expect(readUntilThrottled('hot', 4000, () => 'same')).toBe(facts.partitionReadUnitsPerSecond.value);
   });
 
   it('reads and writes share a partition: 500 writes leave room for 1,500 strongly consistent reads', () => {
     expect(writeUntilThrottled('hot', 500, () => 'same')).toBe(500);
-    let reads = 0;
-    for (; reads < 3000; reads++) {
-      try {
-        emulator.execute('GetItem', { TableName: 'hot', Key: { pk: { S: 'same' } }, ConsistentRead: true });
-      } catch {
-        break;
-      }
-    }
-    expect(reads).toBe(1500);
+    expect(readUntilThrottled('hot', 3000, () => 'same')).toBe(1500);
   });
 
   it('spreading the key lifts the per-partition bound up to the table ceiling', () => {
@@ -109,15 +101,7 @@ describe('per-partition limits', () => {
 
 describe('on-demand scaling', () => {
   it('a new table takes 12,000 read units per second', () => {
-    let reads = 0;
-    for (; reads < 13_000; reads++) {
-      try {
-        emulator.execute('GetItem', { TableName: 'hot', Key: { pk: { S: `k${reads % 10}` } }, ConsistentRead: true });
-      } catch {
-        break;
-      }
-    }
-    expect(reads).toBe(facts.newTableReadsPerSecond.value);
+    expect(readUntilThrottled('hot', 13_000, (i) => `k${i % 10}`)).toBe(facts.newTableReadsPerSecond.value);
   });
 
   it('doubles the previous peak only once that peak is 30 minutes old', () => {

@@ -6,6 +6,8 @@
  * Throttling is absent (dynalite does not model it) and so is TransactWriteItems (dynalite does not
  * implement it); both have their own tests.
  */
+import { tableInput } from '../../support/dynamodb-tables.ts';
+
 export interface Vector {
   name: string;
   operation: string;
@@ -21,11 +23,14 @@ export interface Vector {
 const S = (S: string) => ({ S });
 const N = (N: string) => ({ N });
 
-const table = (TableName: string, keys: [string, 'S' | 'N' | 'B'][], extra: Record<string, unknown> = { BillingMode: 'PAY_PER_REQUEST' }) => ({
-  TableName,
-  KeySchema: keys.map(([AttributeName], i) => ({ AttributeName, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-  AttributeDefinitions: keys.map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-  ...extra,
+/** Bob's user item (u2); the condition vectors change his age so that each write shows. */
+const bob = (age: string) => ({ pk: S('u2'), age: N(age), tags: { SS: ['red', 'blue'] }, nick: S('bob') });
+
+/** A PutItem into `users` that succeeds only where `ConditionExpression` holds. */
+const putUserIf = (name: string, Item: Record<string, unknown>, ConditionExpression: string, ExpressionAttributeValues?: Record<string, unknown>): Vector => ({
+  name,
+  operation: 'PutItem',
+  input: { TableName: 'users', Item, ConditionExpression, ...(ExpressionAttributeValues ? { ExpressionAttributeValues } : {}) },
 });
 
 /** An item of exactly `bytes` bytes as DynamoDB counts them (ASCII names and values). */
@@ -38,39 +43,39 @@ const orderKey = (pk: string, sk: number) => ({ pk: S(pk), sk: N(String(sk)) });
 
 export const vectors: Vector[] = [
   // ---- CreateTable / DescribeTable
-  { name: 'create a hash-key on-demand table', operation: 'CreateTable', input: table('users', [['pk', 'S']]) },
-  { name: 'create a hash+range table', operation: 'CreateTable', input: table('orders', [['pk', 'S'], ['sk', 'N']]) },
-  { name: 'create a string-range table', operation: 'CreateTable', input: table('events', [['pk', 'S'], ['sk', 'S']]) },
-  { name: 'create a binary-key table', operation: 'CreateTable', input: table('blobs', [['k', 'B']]) },
+  { name: 'create a hash-key on-demand table', operation: 'CreateTable', input: tableInput('users', [['pk', 'S']]) },
+  { name: 'create a hash+range table', operation: 'CreateTable', input: tableInput('orders', [['pk', 'S'], ['sk', 'N']]) },
+  { name: 'create a string-range table', operation: 'CreateTable', input: tableInput('events', [['pk', 'S'], ['sk', 'S']]) },
+  { name: 'create a binary-key table', operation: 'CreateTable', input: tableInput('blobs', [['k', 'B']]) },
   {
     name: 'create a provisioned table',
     operation: 'CreateTable',
-    input: table('provisioned', [['id', 'N']], { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }),
+    input: tableInput('provisioned', [['id', 'N']], { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }),
   },
-  { name: 'create an existing table', operation: 'CreateTable', input: table('users', [['pk', 'S']]) },
+  { name: 'create an existing table', operation: 'CreateTable', input: tableInput('users', [['pk', 'S']]) },
   {
     name: 'create with an unused attribute definition',
     operation: 'CreateTable',
-    input: { ...table('extra', [['pk', 'S']]), AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'x', AttributeType: 'S' }] },
+    input: { ...tableInput('extra', [['pk', 'S']]), AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'x', AttributeType: 'S' }] },
   },
   {
     name: 'create with a key attribute not defined',
     operation: 'CreateTable',
-    input: { ...table('undefined', [['pk', 'S']]), AttributeDefinitions: [{ AttributeName: 'other', AttributeType: 'S' }] },
+    input: { ...tableInput('undefined', [['pk', 'S']]), AttributeDefinitions: [{ AttributeName: 'other', AttributeType: 'S' }] },
   },
   {
     name: 'create with RANGE before HASH',
     operation: 'CreateTable',
-    input: { ...table('backwards', [['pk', 'S'], ['sk', 'S']]), KeySchema: [{ AttributeName: 'sk', KeyType: 'RANGE' }, { AttributeName: 'pk', KeyType: 'HASH' }] },
+    input: { ...tableInput('backwards', [['pk', 'S'], ['sk', 'S']]), KeySchema: [{ AttributeName: 'sk', KeyType: 'RANGE' }, { AttributeName: 'pk', KeyType: 'HASH' }] },
   },
-  { name: 'create with a two-character name', operation: 'CreateTable', input: table('ab', [['pk', 'S']]) },
-  { name: 'create provisioned without throughput', operation: 'CreateTable', input: table('nothroughput', [['pk', 'S']], {}) },
+  { name: 'create with a two-character name', operation: 'CreateTable', input: tableInput('ab', [['pk', 'S']]) },
+  { name: 'create provisioned without throughput', operation: 'CreateTable', input: tableInput('nothroughput', [['pk', 'S']], {}) },
   {
     name: 'create on-demand with throughput',
     operation: 'CreateTable',
-    input: table('both', [['pk', 'S']], { BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }),
+    input: tableInput('both', [['pk', 'S']], { BillingMode: 'PAY_PER_REQUEST', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }),
   },
-  { name: 'create with an invalid attribute type', operation: 'CreateTable', input: table('badtype', [['pk', 'X' as 'S']]) },
+  { name: 'create with an invalid attribute type', operation: 'CreateTable', input: tableInput('badtype', [['pk', 'X' as 'S']]) },
   { name: 'describe an on-demand table', operation: 'DescribeTable', input: { TableName: 'orders' } },
   { name: 'describe a provisioned table', operation: 'DescribeTable', input: { TableName: 'provisioned' } },
   { name: 'describe a missing table', operation: 'DescribeTable', input: { TableName: 'missing' } },
@@ -140,14 +145,10 @@ export const vectors: Vector[] = [
   { name: 'read of a missing item', operation: 'GetItem', input: { TableName: 'users', Key: { pk: S('nobody') }, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' } },
 
   // ---- ConditionExpression
-  { name: 'attribute_not_exists on an existing item', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u1') }, ConditionExpression: 'attribute_not_exists(pk)' } },
-  { name: 'attribute_not_exists on a new item', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u2'), age: N('20'), tags: { SS: ['red', 'blue'] }, nick: S('bob') }, ConditionExpression: 'attribute_not_exists(pk)' } },
-  { name: 'attribute_exists on a missing item', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u3') }, ConditionExpression: 'attribute_exists(pk)' } },
-  {
-    name: 'comparison that holds',
-    operation: 'PutItem',
-    input: { TableName: 'users', Item: { pk: S('u2'), age: N('21'), tags: { SS: ['red', 'blue'] }, nick: S('bob') }, ConditionExpression: 'age < :limit', ExpressionAttributeValues: { ':limit': N('100') } },
-  },
+  putUserIf('attribute_not_exists on an existing item', { pk: S('u1') }, 'attribute_not_exists(pk)'),
+  putUserIf('attribute_not_exists on a new item', bob('20'), 'attribute_not_exists(pk)'),
+  putUserIf('attribute_exists on a missing item', { pk: S('u3') }, 'attribute_exists(pk)'),
+  putUserIf('comparison that holds', bob('21'), 'age < :limit', { ':limit': N('100') }),
   {
     name: 'comparison that fails, returning the old item',
     operation: 'PutItem',
@@ -159,49 +160,37 @@ export const vectors: Vector[] = [
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   },
-  {
-    name: 'BETWEEN, IN, AND, OR and NOT',
-    operation: 'PutItem',
-    input: {
-      TableName: 'users',
-      Item: { pk: S('u2'), age: N('22'), tags: { SS: ['red', 'blue'] }, nick: S('bob') },
-      ConditionExpression: '(age BETWEEN :lo AND :hi AND nick IN (:a, :b)) OR NOT attribute_exists(age)',
-      ExpressionAttributeValues: { ':lo': N('18'), ':hi': N('30'), ':a': S('al'), ':b': S('bob') },
-    },
-  },
-  {
-    name: 'begins_with, contains, size and attribute_type',
-    operation: 'PutItem',
-    input: {
-      TableName: 'users',
-      Item: { pk: S('u2'), age: N('23'), tags: { SS: ['red', 'blue'] }, nick: S('bob') },
-      ConditionExpression: 'begins_with(nick, :b) AND contains(tags, :red) AND size(nick) = :three AND attribute_type(age, :n)',
-      ExpressionAttributeValues: { ':b': S('b'), ':red': S('red'), ':three': N('3'), ':n': S('N') },
-    },
-  },
+  putUserIf('BETWEEN, IN, AND, OR and NOT', bob('22'), '(age BETWEEN :lo AND :hi AND nick IN (:a, :b)) OR NOT attribute_exists(age)', {
+    ':lo': N('18'),
+    ':hi': N('30'),
+    ':a': S('al'),
+    ':b': S('bob'),
+  }),
+  putUserIf('begins_with, contains, size and attribute_type', bob('23'), 'begins_with(nick, :b) AND contains(tags, :red) AND size(nick) = :three AND attribute_type(age, :n)', {
+    ':b': S('b'),
+    ':red': S('red'),
+    ':three': N('3'),
+    ':n': S('N'),
+  }),
   {
     name: 'a condition that compares different types is false',
     operation: 'DeleteItem',
     input: { TableName: 'users', Key: { pk: S('u2') }, ConditionExpression: 'age > :s', ExpressionAttributeValues: { ':s': S('10') } },
   },
-  {
-    name: '<> on an absent attribute is true',
-    operation: 'PutItem',
-    input: { TableName: 'users', Item: { pk: S('u2'), age: N('23'), tags: { SS: ['red', 'blue'] }, nick: S('bob') }, ConditionExpression: 'absent <> :x', ExpressionAttributeValues: { ':x': S('x') } },
-  },
+  putUserIf('<> on an absent attribute is true', bob('23'), 'absent <> :x', { ':x': S('x') }),
   {
     name: 'names through ExpressionAttributeNames',
     operation: 'PutItem',
     input: {
       TableName: 'users',
-      Item: { pk: S('u2'), age: N('23'), tags: { SS: ['red', 'blue'] }, nick: S('bob'), status: S('on') },
+      Item: { ...bob('23'), status: S('on') },
       ConditionExpression: '#n = :bob',
       ExpressionAttributeNames: { '#n': 'nick' },
       ExpressionAttributeValues: { ':bob': S('bob') },
     },
   },
-  { name: 'a reserved word used directly', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u2') }, ConditionExpression: 'status = :s', ExpressionAttributeValues: { ':s': S('on') } } },
-  { name: 'an unused attribute value', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u5') }, ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeValues: { ':x': S('x') } } },
+  putUserIf('a reserved word used directly', { pk: S('u2') }, 'status = :s', { ':s': S('on') }),
+  putUserIf('an unused attribute value', { pk: S('u5') }, 'attribute_not_exists(pk)', { ':x': S('x') }),
   { name: 'an unused attribute name', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u5') }, ConditionExpression: 'attribute_not_exists(pk)', ExpressionAttributeNames: { '#x': 'x' } } },
   { name: 'an undefined attribute value', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u5') }, ConditionExpression: 'nick = :nope' } },
   { name: 'an undefined attribute name', operation: 'PutItem', input: { TableName: 'users', Item: { pk: S('u5') }, ConditionExpression: 'attribute_exists(#nope)' } },
@@ -364,7 +353,7 @@ export const vectors: Vector[] = [
   { name: 'batch write with a missing key', operation: 'BatchWriteItem', input: { RequestItems: { orders: [{ PutRequest: { Item: { pk: S('x') } } }] } } },
 
   // ---- More edge cases: ordering, nesting, empty values, number precision
-  { name: 'create a binary-range table', operation: 'CreateTable', input: table('bins', [['pk', 'S'], ['sk', 'B']]) },
+  { name: 'create a binary-range table', operation: 'CreateTable', input: tableInput('bins', [['pk', 'S'], ['sk', 'B']]) },
   ...['AA==', 'AQ==', 'AQI=', '/w==', 'gA=='].map((sk): Vector => ({ name: `seed binary sort key ${sk}`, operation: 'PutItem', input: { TableName: 'bins', Item: { pk: S('b'), sk: { B: sk } } } })),
   { name: 'binary sort keys order by unsigned bytes', operation: 'Query', input: { TableName: 'bins', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('b') } } },
   { name: 'begins_with on a binary sort key', operation: 'Query', input: { TableName: 'bins', KeyConditionExpression: 'pk = :p AND begins_with(sk, :b)', ExpressionAttributeValues: { ':p': S('b'), ':b': { B: 'AQ==' } } } },

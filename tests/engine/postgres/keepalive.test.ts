@@ -4,7 +4,7 @@
  * must take that call, or the handler fails before its first query.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nodeHost } from '../../../src/engine/host/node.ts';
+import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
+import { closeServer, listenOnLoopback } from '../../support/loopback-http.ts';
 
 export interface StandInOptions {
   secrets: Record<string, SecretValue>;
@@ -165,11 +166,9 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
     shapeErrors,
     secretReads,
@@ -178,8 +177,7 @@ export async function startAwsStandIn(options: StandInOptions): Promise<AwsStand
     },
     async close() {
       for (const client of transactions.values()) await client.end().catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
     },
   };
 }

@@ -1,6 +1,7 @@
 /** dynalite (a DynamoDB implementation on LevelDB, in devDependencies) with the generated projects' table. */
 import { createRequire } from 'node:module';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tableInput } from '../../support/dynamodb-tables.ts';
 
 export interface Dynalite {
   close(callback: () => void): void;
@@ -16,18 +17,12 @@ export async function startDynalite(region: string, credentials: { accessKeyId: 
   const url = `http://127.0.0.1:${server.address().port}`;
   const client = new DynamoDBClient({ endpoint: url, region, credentials });
   await client.send(
-    new CreateTableCommand({
-      TableName: 'orders',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'customerId', AttributeType: 'S' },
-        { AttributeName: 'orderId', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'customerId', KeyType: 'HASH' },
-        { AttributeName: 'orderId', KeyType: 'RANGE' },
-      ],
-    }),
+    new CreateTableCommand(
+      tableInput('orders', [
+        ['customerId', 'S'],
+        ['orderId', 'S'],
+      ]),
+    ),
   );
   client.destroy();
   return { server, url };

@@ -11,6 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startRealPostgres, type RealPostgres } from '../../support/postgres.ts';
 import { startPgBouncer, type RealPgBouncer } from '../../support/pgbouncer.ts';
 import { makeTestTls, type TestTls } from './tls.ts';
@@ -53,6 +54,33 @@ export interface Services {
   /** The environment the generated handler and its local test read, for one route. */
   env(options: GenerateOptions, tenant: Tenant, route: Route): Record<string, string>;
   stop(): Promise<void>;
+}
+
+/** Starts the services before a test file's tests, hands them to `use`, and stops them after its last. */
+export function servicesForThisFile(use: (services: Services) => void): void {
+  let services: Services | undefined;
+  beforeAll(async () => {
+    services = await startServices();
+    use(services);
+  }, 180_000);
+  afterAll(async () => {
+    await services?.stop();
+  });
+}
+
+/**
+ * What the projects' runs must have left behind: IAM projects signed real tokens that both front
+ * doors verified and none was refused, and the AWS stand-in saw only well-formed calls, Secrets
+ * Manager's and the Data API's among them.
+ */
+export function expectServicesUsedAsAws(services: Services): void {
+  for (const door of Object.values(services.doors)) {
+    expect(door.refusals).toEqual([]);
+    expect(door.accepted).toBeGreaterThan(0);
+  }
+  expect(services.standIn.shapeErrors).toEqual([]);
+  expect(services.standIn.calls).toContain('SecretsManager.GetSecretValue');
+  expect(services.standIn.calls).toContain('RDSData.ExecuteStatement');
 }
 
 /** The routes a project describes: IAM projects connect only the way their schema.sql allows. */

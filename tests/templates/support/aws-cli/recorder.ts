@@ -5,6 +5,7 @@
  * script takes its "create" path: a role, proxy, function or table does not exist until created.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { closeServer, listenOnLoopback } from '../../../support/loopback-http.ts';
 
 export interface RecordedCall {
   service: string;
@@ -134,19 +135,16 @@ export async function startRecorder(): Promise<Recorder> {
     return reply(200, 'application/x-amz-json-1.0', '{}');
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     calls,
     reset() {
       calls.length = 0;
       created = new Set();
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
     },
   };
 }
