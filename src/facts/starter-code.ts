@@ -87,8 +87,10 @@ export const clientSettings = {
     calibrate: 'statement_timeout plus a few seconds of network margin; keep connect + query bounds well under the function timeout.',
   },
   /**
-   * TCP keepalives on the Python connection (libpq keepalives_idle / _interval / _count): a peer that
-   * vanished while a query was in flight is noticed after idle + interval x count seconds.
+   * TCP keepalives: a peer that vanished while a query was in flight is noticed after idle + interval x
+   * count seconds. Python sets all three (libpq keepalives_idle / _interval / _count); Node's pg sets
+   * only the idle delay (keepAliveInitialDelayMillis), because Node fixes the rest at 10 probes 1 s apart
+   * (https://nodejs.org/api/net.html#socketsetkeepaliveenable-initialdelay).
    */
   tcpKeepalives: {
     value: { idle: 10, interval: 5, count: 3 },

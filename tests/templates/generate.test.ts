@@ -200,6 +200,8 @@ describe('logins, secrets and timeouts of connecting projects', () => {
         expect(handler, where).toContain('connectionTimeoutMillis: 5000,');
         expect(handler, where).toContain('query_timeout: 8000,');
         expect(handler, where).toContain('keepAlive: true,');
+        // Without a delay Node keeps the OS default: the first probe 2 hours after the last packet.
+        expect(handler, where).toContain('keepAliveInitialDelayMillis: 10000,');
         for (const text of ["'ECONNRESET'", 'Connection terminated unexpectedly', 'Connection terminated due to connection timeout']) expect(handler, where).toContain(text);
         // A client that failed under a query goes back to the pool with the error, so the pool destroys it.
         expect(handler, where).toMatch(/broken = error( as Error)?;/);
