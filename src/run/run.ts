@@ -4,7 +4,7 @@
  */
 import type { EngineHost, PgSources } from '../engine/host/host.ts';
 import { Scheduler } from '../engine/clock/scheduler.ts';
-import { Network } from '../engine/postgres/network.ts';
+import { Network } from '../engine/net/network.ts';
 import { VirtualPostgres } from '../engine/postgres/server.ts';
 import { LambdaFunction, type InvocationOutcome } from '../engine/lambda/function.ts';
 import { compileCommonJs, compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';

@@ -8,7 +8,7 @@
  * `pg` for the Data API's pool, its own timers for latencies and timeouts.
  */
 import type { Scheduler } from '../engine/clock/scheduler.ts';
-import type { Network } from '../engine/postgres/network.ts';
+import type { Network } from '../engine/net/network.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { LambdaFunction } from '../engine/lambda/function.ts';
 import { compileHandler, instantiate, instantiateShared, requireFor, type CompiledModule } from '../engine/lambda/modules.ts';

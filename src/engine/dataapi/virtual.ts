@@ -4,7 +4,8 @@
  * and connect to the virtual PostgreSQL like any client.
  */
 import type { Environment } from '../lambda/environment.ts';
-import type { DataApiCluster, DataApiTimers, PgPoolLike } from './emulator.ts';
+import type { Timers } from '../clock/timers.ts';
+import type { DataApiCluster, PgPoolLike } from './emulator.ts';
 
 export interface VirtualClusterOptions {
   /** The `pg` module instantiated for the Data API's process. */
@@ -45,7 +46,7 @@ function missingDatabase(database: string): PgPoolLike {
   return { connect: () => Promise.reject(error), end: () => Promise.resolve(), totalCount: 0, idleCount: 0 };
 }
 
-export function processTimers(process: Environment, random: () => number): DataApiTimers {
+export function processTimers(process: Environment, random: () => number): Timers {
   const globals = process.globals as unknown as { setTimeout: (run: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; performance: { now(): number } };
   return {
     now: () => globals.performance.now(),

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { SHARED_PG_PACKAGES, type EngineHost, type PgSources } from './host.ts';
-import { bundleSigner } from '../proxy/signer-bundle.ts';
+import { bundleSigner } from './signer-bundle.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cacheDir = join(root, '.cache', 'connlab');

@@ -12,7 +12,7 @@
  *   environment's process (the kernel closes its sockets).
  */
 import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
-import type { Network } from '../postgres/network.ts';
+import type { Network } from '../net/network.ts';
 import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
 import { instantiate, instantiateShared, requireFor, type CompiledModule } from './modules.ts';
 import { freezeSurfaces, hardenShared } from './isolation.ts';

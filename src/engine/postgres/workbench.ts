@@ -9,7 +9,7 @@ import { Scheduler } from '../clock/scheduler.ts';
 import { Environment } from '../lambda/environment.ts';
 import { compileCommonJs, instantiate, instantiateShared, requireFor } from '../lambda/modules.ts';
 import { rdsKeepalives, reservedForOrdinaryRoles, reservedSlotError, serverCosts } from '../../facts/postgres.ts';
-import { Network } from './network.ts';
+import { Network } from '../net/network.ts';
 import { VirtualPostgres, type VirtualPostgresOptions } from './server.ts';
 
 export interface Workbench {

@@ -9,7 +9,7 @@
 import type { Buffer } from 'buffer';
 import type { EventOwner, Scheduler } from '../clock/scheduler.ts';
 import { VIRTUAL_EPOCH } from '../lambda/environment.ts';
-import { ClientSocket, type Listener, type Network, type ServerSide } from '../postgres/network.ts';
+import { ClientSocket, type Listener, type Network, type ServerSide } from '../net/network.ts';
 import { RdsProxy, type DatabaseConnector, type ProxyClock, type ProxyObserver, type ProxyOptions } from './proxy.ts';
 
 /** The proxy fleet: always running, never frozen. */
