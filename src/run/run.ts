@@ -2,12 +2,10 @@
  * Runs a sandbox on the engine and returns its RunReport. The CLI, the tests and the page's Worker
  * all come through here; nothing else drives the engine.
  */
-import type { EngineHost, PgSources } from '../engine/host/host.ts';
-import { Scheduler } from '../engine/clock/scheduler.ts';
-import { Network } from '../engine/net/network.ts';
-import { VirtualPostgres } from '../engine/postgres/server.ts';
+import type { EngineHost } from '../engine/host/host.ts';
+import { factServerCosts, openWorld } from '../engine/world/world.ts';
 import { LambdaFunction, type InvocationOutcome } from '../engine/lambda/function.ts';
-import { compileCommonJs, compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
+import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { startTraffic } from '../engine/traffic/traffic.ts';
 import { Metrics, percentile, round3, type LogEvent, type Sample } from '../engine/metrics/metrics.ts';
@@ -47,8 +45,6 @@ const EVENTS_PER_KIND = 100;
 const FIRST_LOGS = 5;
 const LOG_LIMIT = 25;
 
-let pgCache: { sources: PgSources; driver: CompiledModule; shared: CompiledModule; signer: CompiledModule } | null = null;
-
 export async function runSandbox(host: EngineHost, request: RunRequest, callbacks: RunCallbacks = {}): Promise<RunReport> {
   const wallStart = host.wallClock();
   const { definition, files } = request.sandbox;
@@ -68,70 +64,58 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   } catch (error) {
     throw new RunSetupError(`${variant.handler} does not compile: ${(error as Error).message}`);
   }
-  const sources = await host.pgSource();
-  if (pgCache?.sources !== sources) pgCache = { sources, driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signer: compileCommonJs(sources.signer) };
-  const pgModules = pgCache;
+  const metrics = new Metrics(() => world.scheduler.now, {
+    eventLogLimit: EVENT_LOG_LIMIT,
+    ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
+    ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
+  });
+  const perKind = new Map<string, number>();
+  const event = (source: LogEvent['source'], kind: string, text: string) => {
+    const seen = perKind.get(kind) ?? 0;
+    perKind.set(kind, seen + 1);
+    if (seen < EVENTS_PER_KIND) metrics.event(source, kind, text);
+    else metrics.eventsDropped++;
+  };
 
-  const db = await host.createDatabase();
+  // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
+  const maxConnectionsNominal = !config.database.maxConnections;
+  const maxConnections = config.database.maxConnections || nominalMaxConnections(instance);
+  const reservedConnections = reservedForOrdinaryRoles();
+  callbacks.signal?.throwIfAborted();
+  const world = await openWorld(host, {
+    seed,
+    setupSql: config.database.setupSql,
+    server: {
+      maxConnections,
+      reservedConnections,
+      reservedSlotError: reservedSlotError(config.database.engineVersion),
+      vcpus: instance.vcpus,
+      users: { postgres: 'postgres', ...config.database.users },
+      superusers: ['postgres'],
+      idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
+      keepalives: config.database.tcpKeepalives,
+      sessionWaitLimitMs: config.database.sessionWaitLimitMs,
+      costs: factServerCosts,
+    },
+    observer: {
+      connectionsChanged(active, zombies) {
+        metrics.gauge('DatabaseConnections', active);
+        metrics.gauge('ZombieConnections', zombies);
+      },
+      event(kind, text, code) {
+        if (kind === 'accept') return;
+        if (kind === 'close' && !code && !/dead-client|idle/.test(text)) return;
+        event('database', code ? `${kind}:${code}` : kind, code ? `${code} ${text}` : text);
+      },
+    },
+    address: { host: config.database.host, port: config.database.port },
+    oneWayMs: (scheduler) => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2),
+  });
   try {
-    callbacks.signal?.throwIfAborted();
-    await db.exec(config.database.setupSql);
-    const scheduler = new Scheduler({ seed, yieldMacrotask: () => host.yieldMacrotask() });
-    const metrics = new Metrics(() => scheduler.now, {
-      eventLogLimit: EVENT_LOG_LIMIT,
-      ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
-      ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
-    });
-    const perKind = new Map<string, number>();
-    const event = (source: LogEvent['source'], kind: string, text: string) => {
-      const seen = perKind.get(kind) ?? 0;
-      perKind.set(kind, seen + 1);
-      if (seen < EVENTS_PER_KIND) metrics.event(source, kind, text);
-      else metrics.eventsDropped++;
-    };
-
-    // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
-    const maxConnectionsNominal = !config.database.maxConnections;
-    const maxConnections = config.database.maxConnections || nominalMaxConnections(instance);
-    const reservedConnections = reservedForOrdinaryRoles();
-    const network = new Network(scheduler, () => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2));
-    const server = await VirtualPostgres.start(
-      scheduler,
-      db,
-      {
-        maxConnections,
-        reservedConnections,
-        reservedSlotError: reservedSlotError(config.database.engineVersion),
-        vcpus: instance.vcpus,
-        users: { postgres: 'postgres', ...config.database.users },
-        superusers: ['postgres'],
-        idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
-        keepalives: config.database.tcpKeepalives,
-        sessionWaitLimitMs: config.database.sessionWaitLimitMs,
-        costs: {
-          backendStartMs: serverCosts.backendStart.value,
-          authenticationMs: serverCosts.authentication.value,
-          tlsHandshakeMs: serverCosts.tlsHandshake.value,
-          rejectionMs: serverCosts.rejection.value,
-          queryServiceMs: serverCosts.queryService.value,
-        },
-      },
-      {
-        connectionsChanged(active, zombies) {
-          metrics.gauge('DatabaseConnections', active);
-          metrics.gauge('ZombieConnections', zombies);
-        },
-        event(kind, text, code) {
-          if (kind === 'accept') return;
-          if (kind === 'close' && !code && !/dead-client|idle/.test(text)) return;
-          event('database', code ? `${kind}:${code}` : kind, code ? `${code} ${text}` : text);
-        },
-      },
-    );
-    network.listen(config.database.host, config.database.port, server);
+    const { scheduler, network, server } = world;
     const proxy = attachProxy(scheduler, network, config, maxConnections, (kind, text) => event('proxy', kind, text));
     // The Data API, DynamoDB tables and an SQS queue with its consumer, when the sandbox has them.
-    const services = await attachServices({ scheduler, network, config, instanceClass: instance.id, pg: pgModules, files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
+    const services = await attachServices({ world, config, instanceClass: instance.id, files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
       throw error instanceof ServicesSetupError ? new RunSetupError(error.message) : error;
     });
 
@@ -141,7 +125,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     const fn = new LambdaFunction(
       scheduler,
       network,
-      { driver: pgModules.driver, shared: pgModules.shared, signer: pgModules.signer, packages: services.packages },
+      { ...world.pgModules, packages: services.packages },
       handlerModule,
       {
         name: config.lambda.name,
@@ -288,6 +272,6 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     report.wallMs = Math.round(host.wallClock() - wallStart);
     return report;
   } finally {
-    await db.close().catch(() => {});
+    await world.close().catch(() => {});
   }
 }

@@ -8,12 +8,11 @@
  * `pg` for the Data API's pool, its own timers for latencies and timeouts.
  */
 import type { Scheduler } from '../engine/clock/scheduler.ts';
-import type { Network } from '../engine/net/network.ts';
-import { Environment } from '../engine/lambda/environment.ts';
+import type { Timers } from '../engine/clock/timers.ts';
 import { LambdaFunction } from '../engine/lambda/function.ts';
-import { compileHandler, instantiate, instantiateShared, requireFor, type CompiledModule } from '../engine/lambda/modules.ts';
+import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import type { DataApiEmulator } from '../engine/dataapi/emulator.ts';
-import { processTimers, virtualCluster } from '../engine/dataapi/virtual.ts';
+import { virtualCluster } from '../engine/dataapi/virtual.ts';
 import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
 import type { SqsEmulator } from '../engine/sqs/emulator.ts';
 import type { EventSourceMapping as Mapping } from '../engine/sqs/event-source-mapping.ts';
@@ -23,6 +22,7 @@ import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
 import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import { sqs as sqsFacts } from '../facts/sqs.ts';
 import { dataApi as dataApiFacts } from '../facts/data-api.ts';
+import type { World } from '../engine/world/world.ts';
 import type { Sandbox } from '../sandboxes/schema.ts';
 import type { RunReport } from './report.ts';
 
@@ -31,11 +31,9 @@ export class ServicesSetupError extends Error {
 }
 
 export interface ServicesContext {
-  scheduler: Scheduler;
-  network: Network;
+  world: World;
   config: Sandbox;
   instanceClass: string;
-  pg: { driver: CompiledModule; shared: CompiledModule };
   /** Source text of every handler file of the sandbox that may run (the variant's, the consumer's). */
   files: Readonly<Record<string, string>>;
   /** The variant's handler source (edited or not). */
@@ -55,7 +53,8 @@ const NO_SERVICES: SandboxServices = { packages: {}, report: () => ({}) };
 const jitter = (scheduler: Scheduler, mean: number) => mean * scheduler.rng.uniform(0.7, 1.3);
 
 export async function attachServices(ctx: ServicesContext): Promise<SandboxServices> {
-  const { scheduler, network, config } = ctx;
+  const { world, config } = ctx;
+  const { scheduler } = world;
   const consumerSource = config.sqs ? ctx.files[config.sqs.consumer.handler] : undefined;
   if (config.sqs && consumerSource === undefined) throw new ServicesSetupError(`consumer handler file ${config.sqs.consumer.handler} is missing`);
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
@@ -68,20 +67,12 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     import('../engine/aws/sdk-modules.ts'),
   ]);
 
-  const process = new Environment(scheduler, {
-    id: 'aws-services',
-    envVars: {},
-    onUncaught: (_env, error) => ctx.event('services-error', `aws-services: ${(error as Error)?.message ?? String(error)}`),
-    onConsole: () => {},
-  });
-  const timers = processTimers(process, () => scheduler.rng.next());
-  const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+  const process = world.spawn('aws-services', (error) => ctx.event('services-error', `aws-services: ${(error as Error)?.message ?? String(error)}`));
+  const { timers, sleep } = process;
   const services: EmulatedServices = {};
 
   let dataApi: DataApiEmulator | null = null;
   if (config.dataApi) {
-    const shared = instantiateShared(ctx.pg.shared);
-    const pg = instantiate(ctx.pg.driver, process.globals, requireFor({ ...shared, net: network.netModuleFor(process) })) as Record<string, unknown>;
     const secrets: Record<string, { username: string; password: string }> = {};
     for (const [arn, user] of Object.entries(config.dataApi.secrets)) {
       const password = config.database.users[user];
@@ -91,7 +82,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     dataApi = new DataApiEmulator({
       timers,
       cluster: virtualCluster({
-        pg,
+        pg: process.pg,
         host: config.database.host,
         port: config.database.port,
         resourceArn: config.dataApi.resourceArn,
@@ -163,8 +154,9 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   };
 }
 
-function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, EventSourceMapping: typeof Mapping, timers: ReturnType<typeof processTimers>, packages: Record<string, unknown>, consumerSource: string) {
-  const { scheduler, network, config } = ctx;
+function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, EventSourceMapping: typeof Mapping, timers: Timers, packages: Record<string, unknown>, consumerSource: string) {
+  const { world, config } = ctx;
+  const { scheduler, network } = world;
   const url = queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs });
   let handler: CompiledModule;
   try {
@@ -187,7 +179,7 @@ function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>,
   const consumer = new LambdaFunction(
     scheduler,
     network,
-    { driver: ctx.pg.driver, shared: ctx.pg.shared, packages },
+    { driver: world.pgModules.driver, shared: world.pgModules.shared, packages },
     handler,
     {
       name: settings.consumer.name,
