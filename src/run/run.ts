@@ -4,7 +4,7 @@
  */
 import type { EngineHost } from '../engine/host/host.ts';
 import { factServerCosts, openWorld } from '../engine/world/world.ts';
-import { LambdaFunction, type InvocationOutcome } from '../engine/lambda/function.ts';
+import { functionConfig, LambdaFunction } from '../engine/lambda/function.ts';
 import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { startTraffic } from '../engine/traffic/traffic.ts';
@@ -66,6 +66,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   }
   const metrics = new Metrics(() => world.scheduler.now, {
     eventLogLimit: EVENT_LOG_LIMIT,
+    logs: { first: FIRST_LOGS, limit: LOG_LIMIT },
     ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
     ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
   });
@@ -119,28 +120,20 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       throw error instanceof ServicesSetupError ? new RunSetupError(error.message) : error;
     });
 
-    let invocationsLogged = 0;
-    const loggedCodes = new Set<string>();
-    const logs: RunReport['logs'] = [];
     const fn = new LambdaFunction(
       scheduler,
       network,
       { ...world.pgModules, packages: services.packages },
       handlerModule,
-      {
+      functionConfig({
         name: config.lambda.name,
         memoryMb: config.lambda.memoryMb,
         timeoutMs: config.lambda.timeoutMs,
         reservedConcurrency: config.lambda.reservedConcurrency,
         accountConcurrency: config.lambda.accountConcurrency,
-        scalingEnvironments: lambdaFacts.scalingEnvironments.value,
-        scalingWindowMs: lambdaFacts.scalingWindow.value,
-        initLimitMs: lambdaFacts.initLimit.value,
-        coldStartMs: lambdaFacts.coldStartPlatform.value,
         idleLifetimeMs: config.lambda.idleLifetimeMs,
         envVars: config.lambda.env,
-        handlerExport: 'handler',
-      },
+      }),
       {
         concurrencyChanged(busy, alive) {
           metrics.gauge('ConcurrentExecutions', busy);
@@ -150,19 +143,12 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
           if (kind === 'cold-start') metrics.count('ColdStarts');
           event('lambda', kind, text);
         },
-        wantsLogs: () => logs.length < LOG_LIMIT,
-        invocationLog(requestId, lines, environment) {
-          const failure = lines.find((line) => line.includes('\tERROR\t'));
-          const code = failure ? (failure.match(/"code":"([^"]+)"/)?.[1] ?? 'error') : null;
-          const keep = invocationsLogged < FIRST_LOGS || (code !== null && !loggedCodes.has(code));
-          invocationsLogged++;
-          if (code) loggedCodes.add(code);
-          if (keep && logs.length < LOG_LIMIT) logs.push({ requestId, environment, lines: [...lines] });
-        },
+        wantsLogs: () => metrics.wantsLogs(),
+        invocationLog: (outcome, lines) => metrics.invocationLog(outcome, lines),
       },
     );
 
-    const counts = { total: 0, succeeded: 0, failed: 0, throttled: 0, inFlight: 0 };
+    let inFlight = 0;
     const template = config.lambda.event;
     const makeEvent = () => {
       const out: Record<string, unknown> = {};
@@ -172,32 +158,15 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       }
       return out;
     };
-    const record = (outcome: InvocationOutcome) => {
-      counts.inFlight--;
-      counts.total++;
-      if (outcome.throttled) {
-        counts.throttled++;
-        metrics.count('Throttles');
-      } else {
-        metrics.count('Invocations');
-        if (outcome.ok) {
-          counts.succeeded++;
-          metrics.latency(outcome.finishedAt - outcome.receivedAt);
-        } else {
-          counts.failed++;
-          metrics.count('Errors');
-        }
-      }
-      if (outcome.error) metrics.error(outcome.error.code, outcome.error.message);
-    };
     // Callers reach the function, and get their answer, through the front end: never in zero time.
     const overhead = lambdaFacts.invokeOverhead.value;
     startTraffic(scheduler, config.traffic, {
       invoke(answered) {
-        counts.inFlight++;
+        inFlight++;
         scheduler.after(overhead, () =>
           fn.invoke(makeEvent(), (outcome) => {
-            record(outcome);
+            inFlight--;
+            metrics.invocation(outcome);
             scheduler.after(overhead, () => answered(outcome.ok));
           }),
         );
@@ -238,7 +207,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       seed,
       parameters: values,
       virtualMs: config.durationMs,
-      invocations: { total: counts.total, succeeded: counts.succeeded, failed: counts.failed, throttled: counts.throttled, inFlightAtEnd: counts.inFlight },
+      invocations: { ...metrics.invocations, inFlightAtEnd: inFlight },
       errors,
       database: {
         instanceClass: instance.id,
@@ -266,7 +235,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       lambda: { concurrencyLimit: fn.concurrencyLimit, peakConcurrency: fn.stats.peakConcurrency },
       series: { intervalMs: 1000, ...metrics.series },
       events: { entries: metrics.events, dropped: metrics.eventsDropped },
-      logs,
+      logs: metrics.logs,
       wallMs: 0,
     };
     report.wallMs = Math.round(host.wallClock() - wallStart);

@@ -9,17 +9,16 @@
  */
 import type { Scheduler } from '../engine/clock/scheduler.ts';
 import type { Timers } from '../engine/clock/timers.ts';
-import { LambdaFunction } from '../engine/lambda/function.ts';
+import { functionConfig } from '../engine/lambda/function.ts';
 import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import type { DataApiEmulator } from '../engine/dataapi/emulator.ts';
 import { virtualCluster } from '../engine/dataapi/virtual.ts';
 import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
 import type { SqsEmulator } from '../engine/sqs/emulator.ts';
-import type { EventSourceMapping as Mapping } from '../engine/sqs/event-source-mapping.ts';
+import type { QueueConsumer, startConsumer } from '../engine/sqs/consumer.ts';
 import { sdkPackagesUsed } from '../engine/aws/packages.ts';
 import type { EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
-import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import { sqs as sqsFacts } from '../facts/sqs.ts';
 import { dataApi as dataApiFacts } from '../facts/data-api.ts';
 import type { World } from '../engine/world/world.ts';
@@ -60,7 +59,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
   if (!config.dataApi && !config.dynamodb && !config.sqs && packages.length === 0) return NO_SERVICES;
   // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
-  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }] = await Promise.all([
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, startConsumer }, { sdkModules }] = await Promise.all([
     config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
     config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
     config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
@@ -109,7 +108,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     services.dynamodb = { emulator: dynamodb, latency: () => sleep(jitter(scheduler, dynamodbFacts.requestLatency.value)) };
   }
 
-  let sqs: ReturnType<typeof startQueue> | null = null;
+  let sqs: QueueConsumer | null = null;
   let queue: SqsEmulator | null = null;
   if (config.sqs) {
     queue = new SqsEmulator(timers);
@@ -117,7 +116,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   }
 
   const modules = await sdkModules(packages, services);
-  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, EventSourceMapping, timers, modules, consumerSource!);
+  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, consumerSource!);
 
   return {
     packages: modules,
@@ -154,119 +153,36 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   };
 }
 
-function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, EventSourceMapping: typeof Mapping, timers: Timers, packages: Record<string, unknown>, consumerSource: string) {
-  const { world, config } = ctx;
-  const { scheduler, network } = world;
-  const url = queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs });
+function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, start: typeof startConsumer, timers: Timers, packages: Record<string, unknown>, consumerSource: string): QueueConsumer {
   let handler: CompiledModule;
   try {
     handler = compileHandler(consumerSource, settings.consumer.handler);
   } catch (error) {
     throw new ServicesSetupError(`${settings.consumer.handler} does not compile: ${(error as Error).message}`);
   }
-  const concurrency: number[] = [0];
-  const depth: number[] = [0];
-  const second = () => Math.floor(scheduler.now / 1000);
-  let currentBusy = 0;
-  /** Each second's maximum; seconds without a change carry the value on. */
-  const track = (column: number[], value: number, carry: number) => {
-    const s = second();
-    while (column.length <= s) column.push(carry);
-    if (value > column[s]!) column[s] = value;
-  };
-  const counts = { invocations: 0, succeeded: 0, failed: 0, throttled: 0 };
-  const errors = new Map<string, { code: string; message: string; count: number }>();
-  const consumer = new LambdaFunction(
-    scheduler,
-    network,
-    { driver: world.pgModules.driver, shared: world.pgModules.shared, packages },
-    handler,
-    {
-      name: settings.consumer.name,
-      memoryMb: settings.consumer.memoryMb,
-      timeoutMs: settings.consumer.timeoutMs,
-      reservedConcurrency: settings.consumer.reservedConcurrency,
-      accountConcurrency: config.lambda.accountConcurrency,
-      scalingEnvironments: lambdaFacts.scalingEnvironments.value,
-      scalingWindowMs: lambdaFacts.scalingWindow.value,
-      initLimitMs: lambdaFacts.initLimit.value,
-      coldStartMs: lambdaFacts.coldStartPlatform.value,
-      idleLifetimeMs: config.lambda.idleLifetimeMs,
-      envVars: { QUEUE_URL: url, ...settings.consumer.env },
-      handlerExport: 'handler',
-    },
-    {
-      concurrencyChanged(busy) {
-        track(concurrency, busy, currentBusy);
-        currentBusy = busy;
-      },
-      environmentEvent(kind, _environment, text) {
-        ctx.event(`consumer-${kind}`, `${settings.consumer.name}: ${text}`);
-      },
-      wantsLogs: () => false,
-      invocationLog() {},
-    },
-  );
-  const overhead = lambdaFacts.invokeOverhead.value;
-  const mapping = new EventSourceMapping(
+  const { consumer, eventSourceMapping } = settings;
+  return start({
+    world: ctx.world,
     timers,
     queue,
-    {
-      queueUrl: url,
-      batchSize: settings.eventSourceMapping.batchSize,
-      maximumBatchingWindowMs: settings.eventSourceMapping.maximumBatchingWindowMs,
-      maximumConcurrency: settings.eventSourceMapping.maximumConcurrency,
-      reportBatchItemFailures: settings.eventSourceMapping.reportBatchItemFailures,
+    queueUrl: queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs }),
+    handler,
+    function: functionConfig({
+      name: consumer.name,
+      memoryMb: consumer.memoryMb,
+      timeoutMs: consumer.timeoutMs,
+      reservedConcurrency: consumer.reservedConcurrency,
+      accountConcurrency: ctx.config.lambda.accountConcurrency,
+      idleLifetimeMs: ctx.config.lambda.idleLifetimeMs,
+      envVars: consumer.env,
+    }),
+    mapping: {
+      batchSize: eventSourceMapping.batchSize,
+      maximumBatchingWindowMs: eventSourceMapping.maximumBatchingWindowMs,
+      maximumConcurrency: eventSourceMapping.maximumConcurrency,
+      reportBatchItemFailures: eventSourceMapping.reportBatchItemFailures,
     },
-    (event, done) => {
-      scheduler.after(overhead, () =>
-        consumer.invoke(event, (outcome) => {
-          if (outcome.throttled) counts.throttled++;
-          else {
-            counts.invocations++;
-            if (outcome.ok) counts.succeeded++;
-            else counts.failed++;
-          }
-          if (outcome.error) {
-            const key = `${outcome.error.code}\0${outcome.error.message}`;
-            const entry = errors.get(key) ?? { code: outcome.error.code, message: outcome.error.message, count: 0 };
-            entry.count++;
-            errors.set(key, entry);
-          }
-          scheduler.after(overhead, () => done({ ok: outcome.ok, throttled: outcome.throttled, result: outcome.result }));
-        }),
-      );
-    },
-  );
-  // Sample the queue depth ten times a virtual second; the series keeps each second's maximum.
-  const sample = () => {
-    track(depth, queue.depth(url).visible, 0);
-    scheduler.after(100, sample);
-  };
-  sample();
-  return {
-    report(durationMs: number): NonNullable<RunReport['sqs']> {
-      const seconds = Math.max(1, Math.round(durationMs / 1000));
-      const fit = (column: number[]) => Array.from({ length: seconds }, (_, i) => column[i] ?? (column === concurrency ? currentBusy : 0));
-      const stats = queue.stats(url);
-      const now = queue.depth(url);
-      return {
-        sent: stats.sent,
-        deleted: stats.deleted,
-        redelivered: stats.redelivered,
-        peakDepth: stats.peakDepth,
-        depthAtEnd: now.visible + now.inFlight,
-        drainedAtMs: now.visible + now.inFlight === 0 ? mapping.stats.drainedAt : null,
-        batches: mapping.stats.batches,
-        messagesInvoked: mapping.stats.messagesInvoked,
-        failedBatches: mapping.stats.failedBatches,
-        throttledBatches: mapping.stats.throttledBatches,
-        partialFailures: mapping.stats.partialFailures,
-        peakConcurrentBatches: mapping.stats.peakConcurrentBatches,
-        maximumConcurrency: settings.eventSourceMapping.maximumConcurrency,
-        consumer: { ...counts, coldStarts: consumer.stats.coldStarts, peakConcurrency: consumer.stats.peakConcurrency, errors: [...errors.values()].sort((a, b) => b.count - a.count) },
-        series: { ApproximateNumberOfMessagesVisible: fit(depth), ConsumerConcurrency: fit(concurrency) },
-      };
-    },
-  };
+    packages,
+    event: ctx.event,
+  });
 }

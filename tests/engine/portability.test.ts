@@ -11,7 +11,7 @@ const files = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
 
 const NODE_ADAPTERS = new Set(['src/engine/host/node.ts', 'src/engine/host/browser-assets.ts', 'src/engine/net/http-endpoint.ts']);
-const ENGINE_DIRS = ['clock', 'host', 'net', 'postgres', 'lambda', 'traffic', 'metrics'];
+const ENGINE_DIRS = ['clock', 'host', 'net', 'postgres', 'lambda', 'traffic', 'metrics', 'world'];
 const builtin = /from\s+['"](node:[\w/]+|fs|path|net|tls|crypto|os|child_process|util|perf_hooks|url|zlib|http|https|stream|dns)['"]/;
 
 describe('portability of the engine', () => {
