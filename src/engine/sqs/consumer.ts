@@ -11,7 +11,7 @@ import { Metrics } from '../metrics/metrics.ts';
 import type { World } from '../world/world.ts';
 import { lambda as lambdaFacts } from '../../facts/lambda.ts';
 import type { SqsEmulator } from './emulator.ts';
-import { EventSourceMapping, type EventSourceMappingConfig } from './event-source-mapping.ts';
+import { EventSourceMapping, type EventSourceMappingConfig, type EventSourceMappingStats } from './event-source-mapping.ts';
 
 const CONSUMER_SERIES = { ApproximateNumberOfMessagesVisible: 'sample', ConsumerConcurrency: 'gauge' } as const;
 const DEPTH_SAMPLE_MS = 100;
@@ -32,19 +32,14 @@ export interface QueueConsumerOptions {
   event(kind: string, text: string): void;
 }
 
-export interface ConsumerReport {
+/** The queue's figures, the mapping's, and the consumer's. */
+export interface ConsumerReport extends Omit<EventSourceMappingStats, 'drainedAt'> {
   sent: number;
   deleted: number;
   redelivered: number;
   peakDepth: number;
   depthAtEnd: number;
   drainedAtMs: number | null;
-  batches: number;
-  messagesInvoked: number;
-  failedBatches: number;
-  throttledBatches: number;
-  partialFailures: number;
-  peakConcurrentBatches: number;
   maximumConcurrency: number | null;
   consumer: { invocations: number; succeeded: number; failed: number; throttled: number; coldStarts: number; peakConcurrency: number; errors: Array<{ code: string; message: string; count: number }> };
   series: Record<keyof typeof CONSUMER_SERIES, number[]>;
