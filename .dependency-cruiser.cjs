@@ -21,38 +21,6 @@ const builtinsWithBrowserPackage = '^(buffer|events)$';
 /** The sandbox Worker and the page's side of its protocol: the one door from the page to the engine. */
 const workerClient = '^src/components/sandbox/(engine[.]worker|engine-client|worker-messages|protocol)[.]ts$';
 
-/**
- * Violations that other branches remove while this rule set lands. Each one is left out of the rule
- * it breaks and reported as a warning under its own name instead, so `npm test` stays green and the
- * debt stays visible. Delete an entry once the change that removes it is merged.
- */
-const temporary = [
-  {
-    name: 'temporary-postgres-lambda-cycle',
-    rule: 'no-folder-cycles',
-    from: '^src/engine/(postgres|lambda)$',
-    comment: 'postgres/workbench.ts builds Lambda environments and lambda/function.ts types its network from postgres/network.ts; src/engine/net/ and src/engine/world.ts take both.',
-  },
-  {
-    name: 'temporary-sqs-imports-dataapi',
-    rule: 'aws-emulators-stand-alone',
-    from: '^src/engine/(sqs)/(emulator|event-source-mapping|request-handler)[.]ts$',
-    comment: "SQS borrows the Data API's timer type and HTTP plumbing; both move to src/engine/net/.",
-  },
-];
-
-/** The rule with this name, less its temporary exceptions. */
-function withExceptions(rule) {
-  const exempt = temporary.filter((exception) => exception.rule === rule.name).map((exception) => exception.from);
-  return exempt.length === 0 ? rule : { ...rule, from: { ...rule.from, pathNot: [...[rule.from.pathNot ?? []].flat(), ...exempt] } };
-}
-
-/** The exception, as a warning: what it leaves out of its rule, still reported. */
-function asWarning(exception, rules) {
-  const rule = rules.find((candidate) => candidate.name === exception.rule);
-  return { ...rule, name: exception.name, comment: `${exception.comment} (temporary exception to ${exception.rule})`, severity: 'warn', from: { path: exception.from } };
-}
-
 const rules = [
   {
     name: 'no-cycles',
@@ -147,7 +115,7 @@ const rules = [
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-  forbidden: [...rules.map(withExceptions), ...temporary.map((exception) => asWarning(exception, rules))],
+  forbidden: rules,
   options: {
     doNotFollow: { path: 'node_modules' },
     // Type-only imports are edges of the architecture too: a cycle through types is still a cycle.

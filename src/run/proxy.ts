@@ -3,7 +3,7 @@
  * of the instance, and summarised into the RunReport's `proxy` field.
  */
 import type { Scheduler } from '../engine/clock/scheduler.ts';
-import type { Network } from '../engine/postgres/network.ts';
+import type { Network } from '../engine/net/network.ts';
 import { percentile, round3 } from '../engine/metrics/metrics.ts';
 import { VirtualRdsProxy } from '../engine/proxy/virtual.ts';
 import { proxyCosts, proxySettings } from '../facts/rds-proxy.ts';

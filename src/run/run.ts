@@ -2,12 +2,10 @@
  * Runs a sandbox on the engine and returns its RunReport. The CLI, the tests and the page's Worker
  * all come through here; nothing else drives the engine.
  */
-import type { EngineHost, PgSources } from '../engine/host/host.ts';
-import { Scheduler } from '../engine/clock/scheduler.ts';
-import { Network } from '../engine/postgres/network.ts';
-import { VirtualPostgres } from '../engine/postgres/server.ts';
-import { LambdaFunction, type InvocationOutcome } from '../engine/lambda/function.ts';
-import { compileCommonJs, compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
+import type { EngineHost } from '../engine/host/host.ts';
+import { factServerCosts, openWorld } from '../engine/world/world.ts';
+import { functionConfig, LambdaFunction } from '../engine/lambda/function.ts';
+import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { startTraffic } from '../engine/traffic/traffic.ts';
 import { Metrics, percentile, round3, type LogEvent, type Sample } from '../engine/metrics/metrics.ts';
@@ -47,8 +45,6 @@ const EVENTS_PER_KIND = 100;
 const FIRST_LOGS = 5;
 const LOG_LIMIT = 25;
 
-let pgCache: { sources: PgSources; driver: CompiledModule; shared: CompiledModule; signer: CompiledModule } | null = null;
-
 export async function runSandbox(host: EngineHost, request: RunRequest, callbacks: RunCallbacks = {}): Promise<RunReport> {
   const wallStart = host.wallClock();
   const { definition, files } = request.sandbox;
@@ -68,95 +64,76 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   } catch (error) {
     throw new RunSetupError(`${variant.handler} does not compile: ${(error as Error).message}`);
   }
-  const sources = await host.pgSource();
-  if (pgCache?.sources !== sources) pgCache = { sources, driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signer: compileCommonJs(sources.signer) };
-  const pgModules = pgCache;
+  const metrics = new Metrics(() => world.scheduler.now, {
+    eventLogLimit: EVENT_LOG_LIMIT,
+    logs: { first: FIRST_LOGS, limit: LOG_LIMIT },
+    ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
+    ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
+  });
+  const perKind = new Map<string, number>();
+  const event = (source: LogEvent['source'], kind: string, text: string) => {
+    const seen = perKind.get(kind) ?? 0;
+    perKind.set(kind, seen + 1);
+    if (seen < EVENTS_PER_KIND) metrics.event(source, kind, text);
+    else metrics.eventsDropped++;
+  };
 
-  const db = await host.createDatabase();
+  // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
+  const maxConnectionsNominal = !config.database.maxConnections;
+  const maxConnections = config.database.maxConnections || nominalMaxConnections(instance);
+  const reservedConnections = reservedForOrdinaryRoles();
+  callbacks.signal?.throwIfAborted();
+  const world = await openWorld(host, {
+    seed,
+    setupSql: config.database.setupSql,
+    server: {
+      maxConnections,
+      reservedConnections,
+      reservedSlotError: reservedSlotError(config.database.engineVersion),
+      vcpus: instance.vcpus,
+      users: { postgres: 'postgres', ...config.database.users },
+      superusers: ['postgres'],
+      idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
+      keepalives: config.database.tcpKeepalives,
+      sessionWaitLimitMs: config.database.sessionWaitLimitMs,
+      costs: factServerCosts,
+    },
+    observer: {
+      connectionsChanged(active, zombies) {
+        metrics.gauge('DatabaseConnections', active);
+        metrics.gauge('ZombieConnections', zombies);
+      },
+      event(kind, text, code) {
+        if (kind === 'accept') return;
+        if (kind === 'close' && !code && !/dead-client|idle/.test(text)) return;
+        event('database', code ? `${kind}:${code}` : kind, code ? `${code} ${text}` : text);
+      },
+    },
+    address: { host: config.database.host, port: config.database.port },
+    oneWayMs: (scheduler) => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2),
+  });
   try {
-    callbacks.signal?.throwIfAborted();
-    await db.exec(config.database.setupSql);
-    const scheduler = new Scheduler({ seed, yieldMacrotask: () => host.yieldMacrotask() });
-    const metrics = new Metrics(() => scheduler.now, {
-      eventLogLimit: EVENT_LOG_LIMIT,
-      ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
-      ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
-    });
-    const perKind = new Map<string, number>();
-    const event = (source: LogEvent['source'], kind: string, text: string) => {
-      const seen = perKind.get(kind) ?? 0;
-      perKind.set(kind, seen + 1);
-      if (seen < EVENTS_PER_KIND) metrics.event(source, kind, text);
-      else metrics.eventsDropped++;
-    };
-
-    // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
-    const maxConnectionsNominal = !config.database.maxConnections;
-    const maxConnections = config.database.maxConnections || nominalMaxConnections(instance);
-    const reservedConnections = reservedForOrdinaryRoles();
-    const network = new Network(scheduler, () => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2));
-    const server = await VirtualPostgres.start(
-      scheduler,
-      db,
-      {
-        maxConnections,
-        reservedConnections,
-        reservedSlotError: reservedSlotError(config.database.engineVersion),
-        vcpus: instance.vcpus,
-        users: { postgres: 'postgres', ...config.database.users },
-        superusers: ['postgres'],
-        idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
-        keepalives: config.database.tcpKeepalives,
-        sessionWaitLimitMs: config.database.sessionWaitLimitMs,
-        costs: {
-          backendStartMs: serverCosts.backendStart.value,
-          authenticationMs: serverCosts.authentication.value,
-          tlsHandshakeMs: serverCosts.tlsHandshake.value,
-          rejectionMs: serverCosts.rejection.value,
-          queryServiceMs: serverCosts.queryService.value,
-        },
-      },
-      {
-        connectionsChanged(active, zombies) {
-          metrics.gauge('DatabaseConnections', active);
-          metrics.gauge('ZombieConnections', zombies);
-        },
-        event(kind, text, code) {
-          if (kind === 'accept') return;
-          if (kind === 'close' && !code && !/dead-client|idle/.test(text)) return;
-          event('database', code ? `${kind}:${code}` : kind, code ? `${code} ${text}` : text);
-        },
-      },
-    );
-    network.listen(config.database.host, config.database.port, server);
+    const { scheduler, network, server } = world;
     const proxy = attachProxy(scheduler, network, config, maxConnections, (kind, text) => event('proxy', kind, text));
     // The Data API, DynamoDB tables and an SQS queue with its consumer, when the sandbox has them.
-    const services = await attachServices({ scheduler, network, config, instanceClass: instance.id, pg: pgModules, sdkSource: (bundle) => host.sdkSource(bundle), files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
+    const services = await attachServices({ world, config, instanceClass: instance.id, sdkSource: (bundle) => host.sdkSource(bundle), files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
       throw error instanceof ServicesSetupError ? new RunSetupError(error.message) : error;
     });
 
-    let invocationsLogged = 0;
-    const loggedCodes = new Set<string>();
-    const logs: RunReport['logs'] = [];
     const fn = new LambdaFunction(
       scheduler,
       network,
-      { driver: pgModules.driver, shared: pgModules.shared, signer: pgModules.signer, packages: services.packages },
+      { ...world.pgModules, packages: services.packages },
       handlerModule,
-      {
+      functionConfig({
         name: config.lambda.name,
         memoryMb: config.lambda.memoryMb,
         timeoutMs: config.lambda.timeoutMs,
         reservedConcurrency: config.lambda.reservedConcurrency,
         accountConcurrency: config.lambda.accountConcurrency,
-        scalingEnvironments: lambdaFacts.scalingEnvironments.value,
-        scalingWindowMs: lambdaFacts.scalingWindow.value,
-        initLimitMs: lambdaFacts.initLimit.value,
-        coldStartMs: lambdaFacts.coldStartPlatform.value,
         idleLifetimeMs: config.lambda.idleLifetimeMs,
         envVars: config.lambda.env,
-        handlerExport: 'handler',
-      },
+      }),
       {
         concurrencyChanged(busy, alive) {
           metrics.gauge('ConcurrentExecutions', busy);
@@ -166,19 +143,12 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
           if (kind === 'cold-start') metrics.count('ColdStarts');
           event('lambda', kind, text);
         },
-        wantsLogs: () => logs.length < LOG_LIMIT,
-        invocationLog(requestId, lines, environment) {
-          const failure = lines.find((line) => line.includes('\tERROR\t'));
-          const code = failure ? (failure.match(/"code":"([^"]+)"/)?.[1] ?? 'error') : null;
-          const keep = invocationsLogged < FIRST_LOGS || (code !== null && !loggedCodes.has(code));
-          invocationsLogged++;
-          if (code) loggedCodes.add(code);
-          if (keep && logs.length < LOG_LIMIT) logs.push({ requestId, environment, lines: [...lines] });
-        },
+        wantsLogs: () => metrics.wantsLogs(),
+        invocationLog: (outcome, lines) => metrics.invocationLog(outcome, lines),
       },
     );
 
-    const counts = { total: 0, succeeded: 0, failed: 0, throttled: 0, inFlight: 0 };
+    let inFlight = 0;
     const template = config.lambda.event;
     const makeEvent = () => {
       const out: Record<string, unknown> = {};
@@ -188,32 +158,15 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       }
       return out;
     };
-    const record = (outcome: InvocationOutcome) => {
-      counts.inFlight--;
-      counts.total++;
-      if (outcome.throttled) {
-        counts.throttled++;
-        metrics.count('Throttles');
-      } else {
-        metrics.count('Invocations');
-        if (outcome.ok) {
-          counts.succeeded++;
-          metrics.latency(outcome.finishedAt - outcome.receivedAt);
-        } else {
-          counts.failed++;
-          metrics.count('Errors');
-        }
-      }
-      if (outcome.error) metrics.error(outcome.error.code, outcome.error.message);
-    };
     // Callers reach the function, and get their answer, through the front end: never in zero time.
     const overhead = lambdaFacts.invokeOverhead.value;
     startTraffic(scheduler, config.traffic, {
       invoke(answered) {
-        counts.inFlight++;
+        inFlight++;
         scheduler.after(overhead, () =>
           fn.invoke(makeEvent(), (outcome) => {
-            record(outcome);
+            inFlight--;
+            metrics.invocation(outcome);
             scheduler.after(overhead, () => answered(outcome.ok));
           }),
         );
@@ -254,7 +207,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       seed,
       parameters: values,
       virtualMs: config.durationMs,
-      invocations: { total: counts.total, succeeded: counts.succeeded, failed: counts.failed, throttled: counts.throttled, inFlightAtEnd: counts.inFlight },
+      invocations: { ...metrics.invocations, inFlightAtEnd: inFlight },
       errors,
       database: {
         instanceClass: instance.id,
@@ -282,12 +235,12 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       lambda: { concurrencyLimit: fn.concurrencyLimit, peakConcurrency: fn.stats.peakConcurrency },
       series: { intervalMs: 1000, ...metrics.series },
       events: { entries: metrics.events, dropped: metrics.eventsDropped },
-      logs,
+      logs: metrics.logs,
       wallMs: 0,
     };
     report.wallMs = Math.round(host.wallClock() - wallStart);
     return report;
   } finally {
-    await db.close().catch(() => {});
+    await world.close().catch(() => {});
   }
 }

@@ -8,21 +8,20 @@
  * `pg` for the Data API's pool, its own timers for latencies and timeouts.
  */
 import type { Scheduler } from '../engine/clock/scheduler.ts';
-import type { Network } from '../engine/postgres/network.ts';
-import { Environment } from '../engine/lambda/environment.ts';
-import { LambdaFunction } from '../engine/lambda/function.ts';
-import { compileHandler, instantiate, instantiateShared, requireFor, type CompiledModule } from '../engine/lambda/modules.ts';
+import type { Timers } from '../engine/clock/timers.ts';
+import { functionConfig } from '../engine/lambda/function.ts';
+import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import type { DataApiEmulator } from '../engine/dataapi/emulator.ts';
-import { processTimers, virtualCluster } from '../engine/dataapi/virtual.ts';
+import { virtualCluster } from '../engine/dataapi/virtual.ts';
 import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
 import type { SqsEmulator } from '../engine/sqs/emulator.ts';
-import type { EventSourceMapping as Mapping } from '../engine/sqs/event-source-mapping.ts';
+import type { QueueConsumer, startConsumer } from '../engine/sqs/consumer.ts';
 import { sdkPackagesUsed, type SdkBundle } from '../engine/host/sdk-packages.ts';
 import type { EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
-import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import { sqs as sqsFacts } from '../facts/sqs.ts';
 import { dataApi as dataApiFacts } from '../facts/data-api.ts';
+import type { World } from '../engine/world/world.ts';
 import type { Sandbox } from '../sandboxes/schema.ts';
 import type { RunReport } from './report.ts';
 
@@ -31,11 +30,9 @@ export class ServicesSetupError extends Error {
 }
 
 export interface ServicesContext {
-  scheduler: Scheduler;
-  network: Network;
+  world: World;
   config: Sandbox;
   instanceClass: string;
-  pg: { driver: CompiledModule; shared: CompiledModule };
   /** The host's AWS SDK bundle texts (EngineHost.sdkSource). */
   sdkSource(bundle: SdkBundle): Promise<string>;
   /** Source text of every handler file of the sandbox that may run (the variant's, the consumer's). */
@@ -57,13 +54,14 @@ const NO_SERVICES: SandboxServices = { packages: {}, report: () => ({}) };
 const jitter = (scheduler: Scheduler, mean: number) => mean * scheduler.rng.uniform(0.7, 1.3);
 
 export async function attachServices(ctx: ServicesContext): Promise<SandboxServices> {
-  const { scheduler, network, config } = ctx;
+  const { world, config } = ctx;
+  const { scheduler } = world;
   const consumerSource = config.sqs ? ctx.files[config.sqs.consumer.handler] : undefined;
   if (config.sqs && consumerSource === undefined) throw new ServicesSetupError(`consumer handler file ${config.sqs.consumer.handler} is missing`);
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
   if (!config.dataApi && !config.dynamodb && !config.sqs && packages.length === 0) return NO_SERVICES;
   // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
-  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, EventSourceMapping }, { sdkModules }, { sdkInstance }] = await Promise.all([
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, startConsumer }, { sdkModules }, { sdkInstance }] = await Promise.all([
     config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
     config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
     config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
@@ -71,20 +69,12 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     import('../engine/aws/sdk-instance.ts'),
   ]);
 
-  const process = new Environment(scheduler, {
-    id: 'aws-services',
-    envVars: {},
-    onUncaught: (_env, error) => ctx.event('services-error', `aws-services: ${(error as Error)?.message ?? String(error)}`),
-    onConsole: () => {},
-  });
-  const timers = processTimers(process, () => scheduler.rng.next());
-  const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+  const process = world.spawn('aws-services', (error) => ctx.event('services-error', `aws-services: ${(error as Error)?.message ?? String(error)}`));
+  const { timers, sleep } = process;
   const services: EmulatedServices = {};
 
   let dataApi: DataApiEmulator | null = null;
   if (config.dataApi) {
-    const shared = instantiateShared(ctx.pg.shared);
-    const pg = instantiate(ctx.pg.driver, process.globals, requireFor({ ...shared, net: network.netModuleFor(process) })) as Record<string, unknown>;
     const secrets: Record<string, { username: string; password: string }> = {};
     for (const [arn, user] of Object.entries(config.dataApi.secrets)) {
       const password = config.database.users[user];
@@ -94,7 +84,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     dataApi = new DataApiEmulator({
       timers,
       cluster: virtualCluster({
-        pg,
+        pg: process.pg,
         host: config.database.host,
         port: config.database.port,
         resourceArn: config.dataApi.resourceArn,
@@ -121,7 +111,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     services.dynamodb = { emulator: dynamodb, latency: () => sleep(jitter(scheduler, dynamodbFacts.requestLatency.value)) };
   }
 
-  let sqs: ReturnType<typeof startQueue> | null = null;
+  let sqs: QueueConsumer | null = null;
   let queue: SqsEmulator | null = null;
   if (config.sqs) {
     queue = new SqsEmulator(timers);
@@ -129,7 +119,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   }
 
   const modules = await sdkModules(packages, services, (bundle) => sdkInstance(bundle, ctx.sdkSource));
-  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, EventSourceMapping, timers, modules, consumerSource!);
+  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, consumerSource!);
 
   return {
     packages: modules,
@@ -166,118 +156,36 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   };
 }
 
-function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, EventSourceMapping: typeof Mapping, timers: ReturnType<typeof processTimers>, packages: Record<string, unknown>, consumerSource: string) {
-  const { scheduler, network, config } = ctx;
-  const url = queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs });
+function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, start: typeof startConsumer, timers: Timers, packages: Record<string, unknown>, consumerSource: string): QueueConsumer {
   let handler: CompiledModule;
   try {
     handler = compileHandler(consumerSource, settings.consumer.handler);
   } catch (error) {
     throw new ServicesSetupError(`${settings.consumer.handler} does not compile: ${(error as Error).message}`);
   }
-  const concurrency: number[] = [0];
-  const depth: number[] = [0];
-  const second = () => Math.floor(scheduler.now / 1000);
-  let currentBusy = 0;
-  /** Each second's maximum; seconds without a change carry the value on. */
-  const track = (column: number[], value: number, carry: number) => {
-    const s = second();
-    while (column.length <= s) column.push(carry);
-    if (value > column[s]!) column[s] = value;
-  };
-  const counts = { invocations: 0, succeeded: 0, failed: 0, throttled: 0 };
-  const errors = new Map<string, { code: string; message: string; count: number }>();
-  const consumer = new LambdaFunction(
-    scheduler,
-    network,
-    { driver: ctx.pg.driver, shared: ctx.pg.shared, packages },
-    handler,
-    {
-      name: settings.consumer.name,
-      memoryMb: settings.consumer.memoryMb,
-      timeoutMs: settings.consumer.timeoutMs,
-      reservedConcurrency: settings.consumer.reservedConcurrency,
-      accountConcurrency: config.lambda.accountConcurrency,
-      scalingEnvironments: lambdaFacts.scalingEnvironments.value,
-      scalingWindowMs: lambdaFacts.scalingWindow.value,
-      initLimitMs: lambdaFacts.initLimit.value,
-      coldStartMs: lambdaFacts.coldStartPlatform.value,
-      idleLifetimeMs: config.lambda.idleLifetimeMs,
-      envVars: { QUEUE_URL: url, ...settings.consumer.env },
-      handlerExport: 'handler',
-    },
-    {
-      concurrencyChanged(busy) {
-        track(concurrency, busy, currentBusy);
-        currentBusy = busy;
-      },
-      environmentEvent(kind, _environment, text) {
-        ctx.event(`consumer-${kind}`, `${settings.consumer.name}: ${text}`);
-      },
-      wantsLogs: () => false,
-      invocationLog() {},
-    },
-  );
-  const overhead = lambdaFacts.invokeOverhead.value;
-  const mapping = new EventSourceMapping(
+  const { consumer, eventSourceMapping } = settings;
+  return start({
+    world: ctx.world,
     timers,
     queue,
-    {
-      queueUrl: url,
-      batchSize: settings.eventSourceMapping.batchSize,
-      maximumBatchingWindowMs: settings.eventSourceMapping.maximumBatchingWindowMs,
-      maximumConcurrency: settings.eventSourceMapping.maximumConcurrency,
-      reportBatchItemFailures: settings.eventSourceMapping.reportBatchItemFailures,
+    queueUrl: queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs }),
+    handler,
+    function: functionConfig({
+      name: consumer.name,
+      memoryMb: consumer.memoryMb,
+      timeoutMs: consumer.timeoutMs,
+      reservedConcurrency: consumer.reservedConcurrency,
+      accountConcurrency: ctx.config.lambda.accountConcurrency,
+      idleLifetimeMs: ctx.config.lambda.idleLifetimeMs,
+      envVars: consumer.env,
+    }),
+    mapping: {
+      batchSize: eventSourceMapping.batchSize,
+      maximumBatchingWindowMs: eventSourceMapping.maximumBatchingWindowMs,
+      maximumConcurrency: eventSourceMapping.maximumConcurrency,
+      reportBatchItemFailures: eventSourceMapping.reportBatchItemFailures,
     },
-    (event, done) => {
-      scheduler.after(overhead, () =>
-        consumer.invoke(event, (outcome) => {
-          if (outcome.throttled) counts.throttled++;
-          else {
-            counts.invocations++;
-            if (outcome.ok) counts.succeeded++;
-            else counts.failed++;
-          }
-          if (outcome.error) {
-            const key = `${outcome.error.code}\0${outcome.error.message}`;
-            const entry = errors.get(key) ?? { code: outcome.error.code, message: outcome.error.message, count: 0 };
-            entry.count++;
-            errors.set(key, entry);
-          }
-          scheduler.after(overhead, () => done({ ok: outcome.ok, throttled: outcome.throttled, result: outcome.result }));
-        }),
-      );
-    },
-  );
-  // Sample the queue depth ten times a virtual second; the series keeps each second's maximum.
-  const sample = () => {
-    track(depth, queue.depth(url).visible, 0);
-    scheduler.after(100, sample);
-  };
-  sample();
-  return {
-    report(durationMs: number): NonNullable<RunReport['sqs']> {
-      const seconds = Math.max(1, Math.round(durationMs / 1000));
-      const fit = (column: number[]) => Array.from({ length: seconds }, (_, i) => column[i] ?? (column === concurrency ? currentBusy : 0));
-      const stats = queue.stats(url);
-      const now = queue.depth(url);
-      return {
-        sent: stats.sent,
-        deleted: stats.deleted,
-        redelivered: stats.redelivered,
-        peakDepth: stats.peakDepth,
-        depthAtEnd: now.visible + now.inFlight,
-        drainedAtMs: now.visible + now.inFlight === 0 ? mapping.stats.drainedAt : null,
-        batches: mapping.stats.batches,
-        messagesInvoked: mapping.stats.messagesInvoked,
-        failedBatches: mapping.stats.failedBatches,
-        throttledBatches: mapping.stats.throttledBatches,
-        partialFailures: mapping.stats.partialFailures,
-        peakConcurrentBatches: mapping.stats.peakConcurrentBatches,
-        maximumConcurrency: settings.eventSourceMapping.maximumConcurrency,
-        consumer: { ...counts, coldStarts: consumer.stats.coldStarts, peakConcurrency: consumer.stats.peakConcurrency, errors: [...errors.values()].sort((a, b) => b.count - a.count) },
-        series: { ApproximateNumberOfMessagesVisible: fit(depth), ConsumerConcurrency: fit(concurrency) },
-      };
-    },
-  };
+    packages,
+    event: ctx.event,
+  });
 }

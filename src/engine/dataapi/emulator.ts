@@ -4,17 +4,9 @@
  * why a spike of callers cannot exhaust max_connections, and why each call pays the service's hop.
  */
 import { dataApi as facts } from '../../facts/data-api.ts';
+import type { Timers } from '../clock/timers.ts';
 import { DataApiError, fromPostgres, QUERY_CANCELED, UNKNOWN_DATABASE, unknownDatabase } from './errors.ts';
 import { columnMetadata, toField, toJsonValue, toPositional, type ColumnMetadata, type Field, type ResultField, type SqlParameter } from './sql.ts';
-
-/** Time as the emulator sees it: virtual in a run, the wall clock for `connlab serve`. */
-export interface DataApiTimers {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  /** Uniform in [0, 1): the seeded generator in a run. */
-  random(): number;
-}
 
 export interface PgQueryResult {
   rows: unknown[][];
@@ -50,7 +42,7 @@ export interface DataApiCluster {
 }
 
 export interface DataApiOptions {
-  timers: DataApiTimers;
+  timers: Timers;
   cluster: DataApiCluster;
   /** Charge `requestOverhead` per call (off for `connlab serve`, where the network is real). */
   latency: boolean;
@@ -110,7 +102,7 @@ const utf8Length = (text: string) => encoder.encode(text).length;
 
 export class DataApiEmulator {
   readonly stats: DataApiStats = { requests: 0, byOperation: {}, errors: {}, inFlight: 0, peakInFlight: 0, responsesTooLarge: 0, statementTimeouts: 0, transactionsExpired: 0, peakConnectionsInUse: 0 };
-  readonly #timers: DataApiTimers;
+  readonly #timers: Timers;
   readonly #cluster: DataApiCluster;
   readonly #latency: boolean;
   readonly #poolConnections: number;

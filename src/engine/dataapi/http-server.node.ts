@@ -12,12 +12,12 @@
  * continuedStatementLimit. Meanwhile a GET still answers, and later calls wait their turn.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { dataApi as facts } from '../../facts/data-api.ts';
+import type { EmulatorAnswer } from '../net/emulated-http.ts';
+import { listenEmulator, type HttpEndpoint } from '../net/http-endpoint.node.ts';
 import { DataApiError } from './errors.ts';
 import type { FromWorker, ServeWorkerData, ToWorker } from './serve-worker.node.ts';
 
@@ -28,21 +28,12 @@ export const SERVED_CLUSTER = {
   database: 'postgres',
 } as const;
 
-export interface HttpEndpoint {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type { HttpEndpoint };
 
-interface Answer {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-function errorAnswer(error: DataApiError): Answer {
+function errorAnswer(error: DataApiError): EmulatorAnswer {
   return { statusCode: error.statusCode, headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.type }, body: error.toBody() };
 }
 
@@ -51,7 +42,7 @@ class DatabaseWorker {
   readonly #data: ServeWorkerData;
   #worker!: Worker;
   #ready!: Promise<void>;
-  readonly #waiting = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>();
+  readonly #waiting = new Map<number, { resolve: (answer: EmulatorAnswer) => void; reject: (error: Error) => void }>();
   #nextId = 1;
   /** Set while this side ends the worker on purpose, so its exit does not start another. */
   #stopping = false;
@@ -89,9 +80,9 @@ class DatabaseWorker {
     return this.#ready;
   }
 
-  request(path: string, body: string): Promise<Answer> {
+  request(path: string, body: string): Promise<EmulatorAnswer> {
     const id = this.#nextId++;
-    return new Promise<Answer>((resolve, reject) => {
+    return new Promise<EmulatorAnswer>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       this.#worker.postMessage({ kind: 'request', id, path, body } satisfies ToWorker);
     });
@@ -136,7 +127,7 @@ export async function listenDataApi(options: { port: number; host?: string; stat
   });
 
   /** Answers one call (through `reply`) and resolves when the database is free for the next. */
-  async function serveOne(path: string, body: string, reply: (answer: Answer) => void): Promise<void> {
+  async function serveOne(path: string, body: string, reply: (answer: EmulatorAnswer) => void): Promise<void> {
     try {
       await database.ready;
     } catch (error) {
@@ -163,56 +154,34 @@ export async function listenDataApi(options: { port: number; host?: string; stat
 
   let queue: Promise<void> = Promise.resolve();
   const answer = (path: string, body: string) =>
-    new Promise<Answer>((resolve) => {
+    new Promise<EmulatorAnswer>((resolve) => {
       queue = queue.then(() => serveOne(path, body, resolve));
     });
 
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (size > MAX_REQUEST_BYTES) {
-        response.writeHead(413).end();
-        return;
-      }
-      if (request.method !== 'POST') {
-        response.writeHead(200, { 'content-type': 'text/plain' }).end('healthy: connlab RDS Data API emulator\n');
-        return;
-      }
-      void answer(request.url ?? '/', Buffer.concat(chunks).toString('utf8')).then((out) => {
-        if (!response.destroyed) response.writeHead(out.statusCode, { ...out.headers, 'content-length': Buffer.byteLength(out.body) }).end(out.body);
-      });
-    });
-  });
-  const host = options.host ?? '127.0.0.1';
   const shutDown = async () => {
     await database.close().catch(() => {});
     rmSync(folder, { recursive: true, force: true });
   };
+  let endpoint: HttpEndpoint;
   try {
     // The endpoint is announced once it can answer: the database first, then the port.
     await database.ready;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, host, () => resolve());
+    endpoint = await listenEmulator({
+      port: options.port,
+      ...(options.host ? { host: options.host } : {}),
+      maxRequestBytes: MAX_REQUEST_BYTES,
+      healthLine: 'healthy: connlab RDS Data API emulator',
+      answer: ({ path, body }) => answer(path, body),
     });
   } catch (error) {
     await shutDown();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${port}`,
-    port,
+    url: endpoint.url,
+    port: endpoint.port,
     async close() {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await endpoint.close();
       await shutDown();
     },
   };

@@ -15,7 +15,7 @@
  * returned as strings), resultSetOptions, column nullability and precision in columnMetadata, Aurora
  * MySQL, Serverless v1's request quotas, IAM authorization of the caller.
  */
-export { DataApiEmulator, DATA_API_OPERATIONS, OPERATION_PATHS, RESPONSE_TOO_LARGE, type DataApiCluster, type DataApiOperation, type DataApiOptions, type DataApiStats, type DataApiTimers, type PgPoolLike } from './emulator.ts';
-export { dataApiRequestHandler, type EmulatorRequestHandler } from './request-handler.ts';
+export { DataApiEmulator, DATA_API_OPERATIONS, OPERATION_PATHS, RESPONSE_TOO_LARGE, type DataApiCluster, type DataApiOperation, type DataApiOptions, type DataApiStats, type PgPoolLike } from './emulator.ts';
+export { dataApiRequestHandler } from './request-handler.ts';
 export { DataApiError, type DataApiErrorName } from './errors.ts';
 export { toPositional, type Field, type SqlParameter, type TypeHint } from './sql.ts';

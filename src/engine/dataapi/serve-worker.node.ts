@@ -13,9 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { initialisedDataDir, nodeHost } from '../host/host.node.ts';
-import { openWorkbench } from '../postgres/workbench.ts';
+import { openWorkbench } from '../world/workbench.ts';
 import { DataApiEmulator } from './emulator.ts';
-import { processTimers, virtualCluster } from './virtual.ts';
+import { virtualCluster } from './virtual.ts';
 
 export interface ServeWorkerData {
   dataDir: string;
@@ -36,7 +36,7 @@ async function start(): Promise<void> {
   const host = { ...nodeHost, createDatabase: () => PGlite.create({ dataDir: options.dataDir, ...(seed ? { loadDataDir: seed } : {}) }) };
   const bench = await openWorkbench(host, { maxConnections: 100 });
   const emulator = new DataApiEmulator({
-    timers: processTimers(bench.client, () => bench.scheduler.rng.next()),
+    timers: bench.timers,
     cluster: virtualCluster({ pg: bench.pg, host: bench.host, port: bench.port, resourceArn: options.resourceArn, secrets: options.secrets, endpointUnavailable: null }),
     latency: false,
   });

@@ -1,10 +1,9 @@
 /**
- * The Data API as a process on the virtual network: its pools use a `pg` instance of their own
- * (instantiated in a never-frozen Environment, so its sockets and timers run on the virtual clock),
- * and connect to the virtual PostgreSQL like any client.
+ * The Data API as a process on the virtual network: its pools use the `pg` of a process spawned in
+ * the world (engine/world), so its sockets and timers run on the virtual clock, and connect to the
+ * virtual PostgreSQL like any client.
  */
-import type { Environment } from '../lambda/environment.ts';
-import type { DataApiCluster, DataApiTimers, PgPoolLike } from './emulator.ts';
+import type { DataApiCluster, PgPoolLike } from './emulator.ts';
 
 export interface VirtualClusterOptions {
   /** The `pg` module instantiated for the Data API's process. */
@@ -43,16 +42,4 @@ export function virtualCluster(options: VirtualClusterOptions): DataApiCluster {
 function missingDatabase(database: string): PgPoolLike {
   const error = Object.assign(new Error(`database "${database}" does not exist`), { code: '3D000', severity: 'FATAL' });
   return { connect: () => Promise.reject(error), end: () => Promise.resolve(), totalCount: 0, idleCount: 0 };
-}
-
-export function processTimers(process: Environment, random: () => number): DataApiTimers {
-  const globals = process.globals as unknown as { setTimeout: (run: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void; performance: { now(): number } };
-  return {
-    now: () => globals.performance.now(),
-    setTimeout: (run, ms) => globals.setTimeout(run, ms),
-    clearTimeout: (handle) => {
-      if (handle !== null && handle !== undefined) globals.clearTimeout(handle);
-    },
-    random,
-  };
 }

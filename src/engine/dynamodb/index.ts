@@ -14,7 +14,7 @@
  * doubling rule, transaction conflicts between concurrent requests (requests run one at a time).
  */
 export { DynamoDBEmulator, SUPPORTED_OPERATIONS, type DynamoDBEmulatorOptions, type Operation, type TableThroughputReport } from './emulator.ts';
-export { dynamoDBRequestHandler, type EmulatorRequestHandler, type RequestHandlerOptions } from './request-handler.ts';
+export { dynamoDBRequestHandler, type RequestHandlerOptions } from './request-handler.ts';
 export { type Clock, type Refusal, realClock, readUnits, writeUnits } from './capacity.ts';
 export { DynamoDBError, type DynamoDBErrorName } from './errors.ts';
 export { itemSize, type AttributeValue, type Item } from './values.ts';

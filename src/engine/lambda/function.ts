@@ -12,10 +12,11 @@
  *   environment's process (the kernel closes its sockets).
  */
 import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
-import type { Network } from '../postgres/network.ts';
+import type { Network } from '../net/network.ts';
 import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
 import { instantiate, instantiateShared, requireFor, type CompiledModule } from './modules.ts';
 import { freezeSurfaces, hardenShared } from './isolation.ts';
+import { lambda as facts } from '../../facts/lambda.ts';
 
 export interface FunctionConfig {
   name: string;
@@ -32,6 +33,21 @@ export interface FunctionConfig {
   envVars: Readonly<Record<string, string>>;
   /** The handler's export, e.g. `handler` of `index.handler`. */
   handlerExport: string;
+}
+
+/** What a sandbox sets of a function; the rest is the platform's (src/facts). */
+export type FunctionSettings = Pick<FunctionConfig, 'name' | 'memoryMb' | 'timeoutMs' | 'reservedConcurrency' | 'accountConcurrency' | 'idleLifetimeMs' | 'envVars'>;
+
+/** A function's configuration: its settings, Lambda's scaling rate, INIT limit and cold start, and the `handler` export. */
+export function functionConfig(settings: FunctionSettings): FunctionConfig {
+  return {
+    ...settings,
+    scalingEnvironments: facts.scalingEnvironments.value,
+    scalingWindowMs: facts.scalingWindow.value,
+    initLimitMs: facts.initLimit.value,
+    coldStartMs: facts.coldStartPlatform.value,
+    handlerExport: 'handler',
+  };
 }
 
 export interface InvocationError {
@@ -60,9 +76,10 @@ export interface InvocationOutcome {
 export interface FunctionObserver {
   concurrencyChanged(busy: number, alive: number): void;
   environmentEvent(kind: 'cold-start' | 'reclaimed' | 'crashed' | 'init-timeout', environment: string, text: string): void;
-  /** CloudWatch-style lines of one invocation (START … REPORT); asked first so unwanted lines are never built. */
+  /** Whether the next invocation's CloudWatch-style lines are wanted; asked first so unwanted lines are never built. */
   wantsLogs(): boolean;
-  invocationLog(requestId: string, lines: readonly string[], environment: string): void;
+  /** An invocation's outcome with its lines (START … REPORT), when they were wanted; before its caller hears of it. */
+  invocationLog(outcome: InvocationOutcome, lines: readonly string[]): void;
 }
 
 interface Invocation {
@@ -321,22 +338,7 @@ export class LambdaFunction {
       state.busy = null;
       this.#busy--;
     }
-    if (invocation.lines) {
-      const lines = invocation.lines;
-      if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
-      lines.push(`END RequestId: ${invocation.requestId}`);
-      const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
-      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${this.config.memoryMb} MB${init}`);
-      if (end === 'exit' && outcome.error) lines.push(`RequestId: ${invocation.requestId} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
-      this.#observer.invocationLog(invocation.requestId, lines, state.environment.id);
-    }
-    if (end === 'exit') this.#end(state, 'exit');
-    else {
-      // Freeze once the microtasks of this turn have run, as the runtime does after posting the response.
-      scheduler.at(scheduler.now, () => this.#park(state), null, 'io');
-    }
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
-    invocation.done({
+    const result: InvocationOutcome = {
       requestId: invocation.requestId,
       ok: outcome.ok,
       throttled: false,
@@ -347,7 +349,23 @@ export class LambdaFunction {
       initMs: invocation.initMs,
       environment: state.environment.id,
       ...(outcome.ok ? { result: outcome.result } : { error: outcome.error! }),
-    });
+    };
+    if (invocation.lines) {
+      const lines = invocation.lines;
+      if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      lines.push(`END RequestId: ${invocation.requestId}`);
+      const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
+      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${this.config.memoryMb} MB${init}`);
+      if (end === 'exit' && outcome.error) lines.push(`RequestId: ${invocation.requestId} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
+      this.#observer.invocationLog(result, lines);
+    }
+    if (end === 'exit') this.#end(state, 'exit');
+    else {
+      // Freeze once the microtasks of this turn have run, as the runtime does after posting the response.
+      scheduler.at(scheduler.now, () => this.#park(state), null, 'io');
+    }
+    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+    invocation.done(result);
   }
 
   #park(state: EnvironmentState): void {

@@ -1,15 +1,47 @@
 /**
- * Per-second series under CloudWatch's names, errors grouped by code and exact message, latency
- * percentiles, and a capped event log. Gauges record the maximum reached within each second (the
- * `Maximum` statistic); counters count within the second.
+ * Per-second series under CloudWatch's names, invocation outcomes (counts, errors grouped by code and
+ * exact message, latency percentiles, a sample of their logs), and a capped event log. Each series
+ * has a kind: a gauge is a level that holds until it changes, and records the maximum reached within
+ * each second (the `Maximum` statistic); a sample is a reading taken now and then, the maximum of a
+ * second's readings and 0 in a second without one; a counter counts within the second.
  */
+export type SeriesKind = 'gauge' | 'sample' | 'counter';
+
+/** The run's series: the function's, the instance's. */
 export const SERIES = ['ConcurrentExecutions', 'Invocations', 'Errors', 'Throttles', 'DatabaseConnections', 'ZombieConnections', 'EnvironmentsAlive', 'ColdStarts'] as const;
 export type SeriesName = (typeof SERIES)[number];
-const GAUGES: ReadonlySet<SeriesName> = new Set(['ConcurrentExecutions', 'DatabaseConnections', 'ZombieConnections', 'EnvironmentsAlive']);
+const RUN_SERIES: Readonly<Record<SeriesName, SeriesKind>> = {
+  ConcurrentExecutions: 'gauge',
+  Invocations: 'counter',
+  Errors: 'counter',
+  Throttles: 'counter',
+  DatabaseConnections: 'gauge',
+  ZombieConnections: 'gauge',
+  EnvironmentsAlive: 'gauge',
+  ColdStarts: 'counter',
+};
 
-export interface Sample {
+export interface Sample<Name extends string = SeriesName> {
   second: number;
-  values: Record<SeriesName, number>;
+  values: Record<Name, number>;
+}
+
+/** One invocation's outcome as metrics read it (the Lambda model's InvocationOutcome has this shape). */
+export interface InvocationRecord {
+  requestId: string;
+  ok: boolean;
+  throttled: boolean;
+  receivedAt: number;
+  finishedAt: number;
+  /** null for a throttled invocation, which no environment ran. */
+  environment: string | null;
+  error?: { code: string; message: string };
+}
+
+export interface InvocationLog {
+  requestId: string;
+  environment: string;
+  lines: string[];
 }
 
 export interface LogEvent {
@@ -19,40 +51,98 @@ export interface LogEvent {
   text: string;
 }
 
-export interface MetricsOptions {
+export interface MetricsOptions<Name extends string = SeriesName> {
   eventLogLimit: number;
-  onSample?: (sample: Sample) => void;
+  /** The series kept, by name; the run's by default. */
+  series?: Readonly<Record<Name, SeriesKind>>;
+  /** Invocation logs kept: those of the first `first` invocations, then the first of each error code, up to `limit`. */
+  logs?: { first: number; limit: number };
+  onSample?: (sample: Sample<Name>) => void;
   onEvent?: (event: LogEvent) => void;
 }
 
-export class Metrics {
-  readonly series: Record<SeriesName, number[]>;
+export class Metrics<Name extends string = SeriesName> {
+  readonly series: Record<Name, number[]>;
   readonly events: LogEvent[] = [];
   eventsDropped = 0;
   readonly errors = new Map<string, { code: string; message: string; count: number }>();
   readonly latencies: number[] = [];
-  readonly #current: Record<SeriesName, number>;
+  /** Invocations by outcome; `total` counts the throttled ones too. */
+  readonly invocations = { total: 0, succeeded: 0, failed: 0, throttled: 0 };
+  readonly logs: InvocationLog[] = [];
+  readonly #kinds: Readonly<Record<Name, SeriesKind>>;
+  readonly #names: readonly Name[];
+  readonly #current: Record<Name, number>;
   #second = 0;
-  readonly #options: MetricsOptions;
+  #logged = 0;
+  readonly #loggedCodes = new Set<string>();
+  readonly #options: MetricsOptions<Name>;
   readonly #now: () => number;
 
-  constructor(now: () => number, options: MetricsOptions) {
+  constructor(now: () => number, options: MetricsOptions<Name>) {
     this.#now = now;
     this.#options = options;
-    this.series = Object.fromEntries(SERIES.map((name) => [name, [0]])) as Record<SeriesName, number[]>;
-    this.#current = Object.fromEntries(SERIES.map((name) => [name, 0])) as Record<SeriesName, number>;
+    this.#kinds = options.series ?? (RUN_SERIES as Record<string, SeriesKind> as Record<Name, SeriesKind>);
+    this.#names = Object.keys(this.#kinds) as Name[];
+    this.series = Object.fromEntries(this.#names.map((name) => [name, [0]])) as Record<Name, number[]>;
+    this.#current = Object.fromEntries(this.#names.map((name) => [name, 0])) as Record<Name, number>;
   }
 
-  gauge(name: SeriesName, value: number): void {
+  /** A gauge's new level, or a sample's reading. */
+  gauge(name: Name, value: number): void {
     this.#advance();
     this.#current[name] = value;
     const column = this.series[name];
     if (value > column[this.#second]!) column[this.#second] = value;
   }
 
-  count(name: SeriesName, by = 1): void {
+  count(name: Name, by = 1): void {
     this.#advance();
     this.series[name][this.#second]! += by;
+  }
+
+  /**
+   * One invocation's outcome: counted (in the Invocations, Errors and Throttles series when they are
+   * kept), its latency when it succeeded, its error grouped.
+   */
+  invocation(outcome: InvocationRecord): void {
+    const counts = this.invocations;
+    counts.total++;
+    if (outcome.throttled) {
+      counts.throttled++;
+      this.#countKept('Throttles');
+    } else {
+      this.#countKept('Invocations');
+      if (outcome.ok) {
+        counts.succeeded++;
+        this.latency(outcome.finishedAt - outcome.receivedAt);
+      } else {
+        counts.failed++;
+        this.#countKept('Errors');
+      }
+    }
+    if (outcome.error) this.error(outcome.error.code, outcome.error.message);
+  }
+
+  /** Whether an invocation's log lines would be kept: asked first, so unwanted lines are never built. */
+  wantsLogs(): boolean {
+    return this.logs.length < (this.#options.logs?.limit ?? 0);
+  }
+
+  /** An invocation's log lines, kept if among the first, or the first to fail with its error code. */
+  invocationLog(outcome: InvocationRecord, lines: readonly string[]): void {
+    const policy = this.#options.logs;
+    if (!policy) return;
+    const code = outcome.ok ? null : (outcome.error?.code ?? null);
+    const keep = this.#logged < policy.first || (code !== null && !this.#loggedCodes.has(code));
+    this.#logged++;
+    if (code !== null) this.#loggedCodes.add(code);
+    // Throttled invocations never ran, so every logged outcome names its environment.
+    if (keep && this.logs.length < policy.limit) this.logs.push({ requestId: outcome.requestId, environment: outcome.environment ?? '', lines: [...lines] });
+  }
+
+  #countKept(name: string): void {
+    if (name in this.#kinds) this.count(name as Name);
   }
 
   error(code: string, message: string): void {
@@ -83,13 +173,13 @@ export class Metrics {
     while (this.#second < to) {
       this.#emit(this.#second);
       this.#second++;
-      for (const name of SERIES) this.series[name].push(GAUGES.has(name) ? this.#current[name] : 0);
+      for (const name of this.#names) this.series[name].push(this.#kinds[name] === 'gauge' ? this.#current[name] : 0);
     }
   }
 
   #emit(second: number): void {
     if (!this.#options.onSample) return;
-    const values = Object.fromEntries(SERIES.map((name) => [name, this.series[name][second]!])) as Record<SeriesName, number>;
+    const values = Object.fromEntries(this.#names.map((name) => [name, this.series[name][second]!])) as Record<Name, number>;
     this.#options.onSample({ second, values });
   }
 }

@@ -13,7 +13,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
 import type { ErrorFields, KeepaliveSettings } from '../../facts/postgres.ts';
 import { deadClientAfterMs, postgresErrors } from '../../facts/postgres.ts';
-import type { ClientSocket, Listener, ServerSide } from './network.ts';
+import type { ClientSocket, Listener, ServerSide } from '../net/network.ts';
 import { SessionLock } from './session.ts';
 import * as wire from './wire.ts';
 

@@ -9,7 +9,7 @@
 import type { Buffer } from 'buffer';
 import type { EventOwner, Scheduler } from '../clock/scheduler.ts';
 import { VIRTUAL_EPOCH } from '../lambda/environment.ts';
-import { ClientSocket, type Listener, type Network, type ServerSide } from '../postgres/network.ts';
+import { ClientSocket, type Listener, type Network, type ServerSide } from '../net/network.ts';
 import type { ProxyObserver, ProxyOptions } from './options.ts';
 import { RdsProxy } from './proxy.ts';
 import type { DatabaseConnector, ProxyClock } from './transport.ts';

@@ -7,7 +7,7 @@
  * back until it is deleted), message attributes, long polling by callers (the mapping's pollers
  * are modelled in event-source-mapping.ts), MD5 digests, at-least-once duplicates, retention.
  */
-import type { DataApiTimers } from '../dataapi/emulator.ts';
+import type { Timers } from '../clock/timers.ts';
 
 export interface SqsMessage {
   messageId: string;
@@ -51,12 +51,12 @@ const MAX_BODY_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
 
 export class SqsEmulator {
-  readonly #timers: DataApiTimers;
+  readonly #timers: Timers;
   readonly #queues = new Map<string, Queue>();
   readonly #stats = new Map<string, QueueStats>();
   #nextId = 0;
 
-  constructor(timers: DataApiTimers) {
+  constructor(timers: Timers) {
     this.#timers = timers;
   }
 

@@ -9,7 +9,7 @@
  * runs out. With ReportBatchItemFailures, only the messages the function lists come back.
  */
 import { sqs as facts } from '../../facts/sqs.ts';
-import type { DataApiTimers } from '../dataapi/emulator.ts';
+import type { Timers } from '../clock/timers.ts';
 import type { SqsEmulator, SqsMessage } from './emulator.ts';
 
 export interface EventSourceMappingConfig {
@@ -49,7 +49,7 @@ export function validateMapping(config: EventSourceMappingConfig): string | null
 
 export class EventSourceMapping {
   readonly stats: EventSourceMappingStats = { batches: 0, messagesInvoked: 0, failedBatches: 0, throttledBatches: 0, partialFailures: 0, peakConcurrentBatches: 0, drainedAt: null };
-  readonly #timers: DataApiTimers;
+  readonly #timers: Timers;
   readonly #queue: SqsEmulator;
   readonly #config: EventSourceMappingConfig;
   readonly #invoke: (event: unknown, done: (outcome: BatchOutcome) => void) => void;
@@ -60,7 +60,7 @@ export class EventSourceMapping {
   #pumpDue = 0;
   #pumpHandle: unknown = null;
 
-  constructor(timers: DataApiTimers, queue: SqsEmulator, config: EventSourceMappingConfig, invoke: (event: unknown, done: (outcome: BatchOutcome) => void) => void) {
+  constructor(timers: Timers, queue: SqsEmulator, config: EventSourceMappingConfig, invoke: (event: unknown, done: (outcome: BatchOutcome) => void) => void) {
     const invalid = validateMapping(config);
     if (invalid) throw new Error(`InvalidParameterValueException: ${invalid}`);
     this.#timers = timers;

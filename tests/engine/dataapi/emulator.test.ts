@@ -5,9 +5,9 @@
 import { type RDSDataClientConfig, BatchExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand } from '@aws-sdk/client-rds-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataApiEmulator, dataApiRequestHandler, RESPONSE_TOO_LARGE } from '../../../src/engine/dataapi/index.ts';
-import { processTimers, virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
+import { virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
-import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 import { dataApi as facts } from '../../../src/facts/data-api.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from '../../../src/engine/aws/client-defaults.ts';
 import { warmSdk } from '../../../src/engine/aws/warm-sdk.ts';
@@ -38,7 +38,7 @@ beforeAll(async () => {
     INSERT INTO orders (status, total, paid, ratio, placed, ref, doc, raw) VALUES ('paid', 12.50, true, 0.25, '2026-01-01 10:00:00', '6f1c2a4e-1b2c-4d5e-8f90-0a1b2c3d4e5f', '{"a":1}', '\\x0102ff'), ('shipped', NULL, false, NULL, NULL, NULL, NULL, NULL);
     `);
   emulator = new DataApiEmulator({
-    timers: processTimers(bench.client, () => bench.scheduler.rng.next()),
+    timers: bench.timers,
     cluster: virtualCluster({ pg: bench.pg, host: bench.host, port: bench.port, resourceArn, secrets: { [secretArn]: { username: 'app', password: 'app-password' } }, endpointUnavailable: null }),
     latency: true,
   });
@@ -118,7 +118,7 @@ describe('ExecuteStatement', () => {
 
   it('times out after 45 s with StatementTimeoutException (here: waiting for a connection of a full pool)', async () => {
     const narrow = new DataApiEmulator({
-      timers: processTimers(bench.client, () => bench.scheduler.rng.next()),
+      timers: bench.timers,
       cluster: virtualCluster({ pg: bench.pg, host: bench.host, port: bench.port, resourceArn, secrets: { [secretArn]: { username: 'app', password: 'app-password' } }, endpointUnavailable: null }),
       latency: false,
       poolConnections: 1,
@@ -138,7 +138,7 @@ describe('ExecuteStatement', () => {
 describe('transactions', () => {
   const narrowEmulator = () =>
     new DataApiEmulator({
-      timers: processTimers(bench.client, () => bench.scheduler.rng.next()),
+      timers: bench.timers,
       cluster: virtualCluster({ pg: bench.pg, host: bench.host, port: bench.port, resourceArn, secrets: { [secretArn]: { username: 'app', password: 'app-password' } }, endpointUnavailable: null }),
       latency: false,
       poolConnections: 1,

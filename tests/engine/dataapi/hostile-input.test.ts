@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataApiEmulator } from '../../../src/engine/dataapi/index.ts';
-import { processTimers, virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
+import { virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
-import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 
 const resourceArn = 'arn:aws:rds:us-east-1:123456789012:cluster:orders';
 const appSecret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-app';
@@ -23,7 +23,7 @@ afterAll(() => bench.close());
 
 const emulatorWith = (poolConnections: number) =>
   new DataApiEmulator({
-    timers: processTimers(bench.client, () => bench.scheduler.rng.next()),
+    timers: bench.timers,
     cluster: virtualCluster({
       pg: bench.pg,
       host: bench.host,

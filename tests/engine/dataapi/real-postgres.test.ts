@@ -6,14 +6,15 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataApiEmulator, type DataApiTimers } from '../../../src/engine/dataapi/index.ts';
+import { DataApiEmulator } from '../../../src/engine/dataapi/index.ts';
+import type { Timers } from '../../../src/engine/clock/timers.ts';
 import { virtualCluster } from '../../../src/engine/dataapi/virtual.ts';
 import { startRealPostgres, type RealPostgres } from '../../support/postgres.ts';
 
 const resourceArn = 'arn:aws:rds:us-east-1:123456789012:cluster:orders';
 const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-admin';
 const base = { resourceArn, secretArn, database: 'postgres' };
-const wallClock: DataApiTimers = { now: () => performance.now(), setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout), random: Math.random };
+const wallClock: Timers = { now: () => performance.now(), setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout), random: Math.random };
 
 let postgres: RealPostgres;
 let emulator: DataApiEmulator;

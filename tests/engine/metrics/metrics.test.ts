@@ -39,6 +39,40 @@ describe('metrics', () => {
     expect(m.eventsDropped).toBe(3);
   });
 
+  it('starts a sample series at 0 each second, where a gauge carries its level', () => {
+    let now = 0;
+    const m = new Metrics(() => now, { eventLogLimit: 0, series: { Depth: 'sample', Busy: 'gauge' } });
+    m.gauge('Depth', 50);
+    m.gauge('Busy', 4);
+    now = 1000;
+    m.gauge('Depth', 10);
+    now = 2500;
+    m.finish(4000);
+    expect(m.series.Depth).toEqual([50, 10, 0, 0]);
+    expect(m.series.Busy).toEqual([4, 4, 4, 4]);
+  });
+
+  it('counts invocation outcomes, and keeps the logs of the first invocations and of the first failure of each code', () => {
+    let now = 0;
+    const m = new Metrics(() => now, { eventLogLimit: 0, logs: { first: 1, limit: 3 } });
+    const outcome = (requestId: string, error?: { code: string; message: string }) => ({ requestId, ok: !error, throttled: false, receivedAt: now, finishedAt: now + 5, environment: 'env-0001', ...(error ? { error } : {}) });
+    const runs = [outcome('a'), outcome('b'), outcome('c', { code: '53300', message: 'sorry, too many clients already' }), outcome('d', { code: '53300', message: 'sorry, too many clients already' }), outcome('e', { code: 'Sandbox.Timedout', message: 'Task timed out after 3.00 seconds' })];
+    for (const run of runs) {
+      m.invocation(run);
+      if (m.wantsLogs()) m.invocationLog(run, [`START RequestId: ${run.requestId}`]);
+    }
+    m.invocation({ requestId: 'f', ok: false, throttled: true, receivedAt: now, finishedAt: now, environment: null, error: { code: 'TooManyRequestsException', message: 'Rate Exceeded.' } });
+    m.finish(1000);
+    expect(m.logs.map((log) => log.requestId)).toEqual(['a', 'c', 'e']);
+    expect(m.wantsLogs()).toBe(false);
+    expect(m.invocations).toEqual({ total: 6, succeeded: 2, failed: 3, throttled: 1 });
+    expect(m.series.Invocations).toEqual([5]);
+    expect(m.series.Errors).toEqual([3]);
+    expect(m.series.Throttles).toEqual([1]);
+    expect(m.latencies).toEqual([5, 5]);
+    expect([...m.errors.values()].map((e) => [e.code, e.count])).toEqual([['53300', 2], ['Sandbox.Timedout', 1], ['TooManyRequestsException', 1]]);
+  });
+
   it('computes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(percentile(values, 50)).toBe(50);

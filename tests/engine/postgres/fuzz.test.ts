@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
-import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 import { protocolLimits } from '../../../src/facts/postgres.ts';
 import { startConnlabProxy, type RunningProxy } from '../../support/connlab-proxy.ts';
 import { exchange, frontendFuzzCases, int32, message, passwordMessage, PROTOCOL_3, replyTypes, startupPacket, type Exchange, type FuzzCase } from '../../support/frontend-fuzz.ts';

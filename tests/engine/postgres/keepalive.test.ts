@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
-import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Pg = { Client: new (config: object) => any };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
-import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
 import { reservedSlotError } from '../../../src/facts/postgres.ts';
 

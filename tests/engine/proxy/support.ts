@@ -3,7 +3,7 @@
  * in front of the server, for driving the real driver through the proxy.
  */
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
-import { openWorkbench, type Workbench } from '../../../src/engine/postgres/workbench.ts';
+import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
 import { VirtualRdsProxy } from '../../../src/engine/proxy/virtual.ts';
 import type { ProxyOptions } from '../../../src/engine/proxy/options.ts';

@@ -6,7 +6,7 @@
 import { SendMessageCommand, SQSClient, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../../src/engine/clock/scheduler.ts';
-import type { DataApiTimers } from '../../../src/engine/dataapi/emulator.ts';
+import type { Timers } from '../../../src/engine/clock/timers.ts';
 import { EventSourceMapping, SqsEmulator, sqsRequestHandler, validateMapping, type BatchOutcome } from '../../../src/engine/sqs/index.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from '../../../src/engine/aws/client-defaults.ts';
 import { warmSdk } from '../../../src/engine/aws/warm-sdk.ts';
@@ -14,7 +14,7 @@ import { sqs as facts } from '../../../src/facts/sqs.ts';
 
 function clock() {
   const scheduler = new Scheduler({ seed: 1, yieldMacrotask: () => new Promise<void>((resolve) => setImmediate(resolve)) });
-  const timers: DataApiTimers = { now: () => scheduler.now, setTimeout: (run, ms) => scheduler.after(ms, run), clearTimeout: (h) => scheduler.cancel(h as never), random: () => scheduler.rng.next() };
+  const timers: Timers = { now: () => scheduler.now, setTimeout: (run, ms) => scheduler.after(ms, run), clearTimeout: (h) => scheduler.cancel(h as never), random: () => scheduler.rng.next() };
   return { scheduler, timers };
 }
 
