@@ -19,7 +19,7 @@ describe('AWS emulators and SDK clients in a Worker', () => {
   it('bundle for the browser and answer SDK calls with web globals only', async () => {
     const entry = `
       import { sdkModules } from ${JSON.stringify(src('engine', 'aws', 'sdk-modules.ts'))};
-      import { SqsEmulator } from ${JSON.stringify(src('engine', 'sqs', 'index.ts'))};
+      import { SqsEmulator } from ${JSON.stringify(src('engine', 'sqs', 'emulator.ts'))};
       import { DataApiEmulator } from ${JSON.stringify(src('engine', 'dataapi', 'emulator.ts'))};
       export async function demo(sources) {
         // Short delays run at once; the 45 s call timeout never comes in this demo.
