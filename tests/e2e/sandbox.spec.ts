@@ -4,7 +4,7 @@
  * that never returns. The engine runs in a Web Worker; every page is watched for console errors and
  * foreign requests by the fixtures.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
 import { openSandbox, runAndWait as runUntilFinished, scrollToSandbox, setCode } from './sandbox-steps.ts';
 

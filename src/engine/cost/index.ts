@@ -8,7 +8,6 @@
  * over the month's requests for every pattern that uses it.
  */
 import * as z from 'zod/mini';
-import type { Fact } from '../../facts/fact.ts';
 import { pricing } from '../../facts/pricing.ts';
 import { dynamodb } from '../../facts/dynamodb.ts';
 import { finish, proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
