@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, expectAccessible, expectNoHorizontalScroll, screenshot, test } from './fixtures.ts';
+import { scrollToSandbox } from './sandbox-steps.ts';
 
 const widths = [1280, 360] as const;
 
@@ -75,12 +76,67 @@ test('reading a chapter to its end marks it as read, and the mark survives a rel
 test('search finds chapter 1 by a term it explains', async ({ page }) => {
   await page.goto('/search/');
   await page.getByLabel('Search terms').fill('max_connections');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   const result = page.locator('[data-search-results] a', { hasText: 'The problem' });
   await expect(result).toBeVisible();
-  await expect(page.getByRole('status')).toContainText('max_connections');
+  await expect(page.getByRole('status').filter({ hasText: 'results for' })).toContainText('max_connections');
   await result.click();
   await expect(page).toHaveURL(/\/guide\/the-problem\/$/);
+});
+
+test('search opens from any page with / or Ctrl+K and answers as the reader types', async ({ page }) => {
+  await page.goto('/guide/pinning/');
+  const dialog = page.getByRole('dialog', { name: 'Search' });
+  await expect(dialog).toBeHidden();
+
+  // Typing "/" in the sandbox editor types it; it does not open search.
+  const editor = (await scrollToSandbox(page, 'proxy-pinning')).locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('/');
+  await expect(dialog).toBeHidden();
+  await editor.press('Control+z');
+
+  await page.locator('h1').click();
+  await page.keyboard.press('/');
+  await expect(dialog).toBeVisible();
+  const input = dialog.getByLabel('Search the guide');
+  await expect(input).toBeFocused();
+  await page.keyboard.type('max_connections');
+  const first = dialog.getByRole('link').first();
+  await expect(first).toBeVisible();
+  await expect(dialog.getByRole('status')).toContainText('for “max_connections”');
+  await expectAccessible(page);
+  await page.keyboard.press('ArrowDown');
+  await expect(first).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await page.keyboard.press('Control+k');
+  await expect(dialog).toBeVisible();
+  await expect(input).toHaveValue('max_connections');
+  const target = (await first.getAttribute('href')) ?? '';
+  await input.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`${target.replaceAll('/', '\\/')}$`));
+});
+
+test('the header search link opens the dialog, and leads to the search page when opened in a new tab', async ({ page }) => {
+  await page.goto('/wizard/');
+  const link = page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Search' });
+  await expect(link).toHaveAttribute('href', '/search/');
+  await link.click();
+  await expect(page.getByRole('dialog', { name: 'Search' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByRole('dialog', { name: 'Search' })).toBeHidden();
+});
+
+test('the on-page contents mark the section the reader is in', async ({ page }) => {
+  await page.goto('/guide/the-problem/');
+  const contents = page.getByRole('complementary', { name: 'On this page' });
+  await expect(contents.locator('a[aria-current]')).toHaveCount(0);
+  await page.locator('#the-error-your-function-gets-back').evaluate((heading) => heading.scrollIntoView());
+  await expect(contents.locator('a[aria-current="location"]')).toHaveText('The error your function gets back');
+  await page.locator('#how-many-connections-can-the-database-take').evaluate((heading) => heading.scrollIntoView());
+  await expect(contents.locator('a[aria-current="location"]')).toHaveText('How many connections can the database take?');
 });
 
 test('the theme switch changes the theme and remembers it', async ({ page }) => {
@@ -153,13 +209,13 @@ test('pages are served with a strict Content-Security-Policy, as header and as m
   expect(header).toContain("frame-ancestors 'none'");
   expect(header).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   expect(header).not.toMatch(/script-src[^;]*'unsafe-eval'/);
-  await page.goto('/guide/');
-  const meta = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
-  expect(meta).toContain("default-src 'self'");
-  // Only pages that compile WebAssembly may.
-  expect(meta).not.toContain('wasm-unsafe-eval');
-  await page.goto('/search/');
-  expect(await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content')).toContain('wasm-unsafe-eval');
+  // No page compiles WebAssembly itself: PostgreSQL runs in the engine Worker and search in Pagefind's.
+  for (const path of ['/guide/', '/search/', '/guide/the-problem/']) {
+    await page.goto(path);
+    const meta = await page.locator('meta[http-equiv="content-security-policy"]').getAttribute('content');
+    expect(meta).toContain("default-src 'self'");
+    expect(meta).not.toContain('wasm-unsafe-eval');
+  }
 });
 
 test('built assets, PostgreSQL included, are cached by the browser after the first download', async ({ request }) => {

@@ -1,4 +1,8 @@
-/** A thin, typed door onto Pagefind's browser API, loaded only when the reader searches. */
+/**
+ * A thin, typed door onto Pagefind's browser API, loaded only when the reader searches. Pagefind
+ * compiles its WebAssembly in its own Worker (pagefind-worker.js), so no page needs
+ * 'wasm-unsafe-eval' for search.
+ */
 export interface SearchResult {
   url: string;
   title: string;
@@ -30,9 +34,48 @@ function load(): Promise<Pagefind> {
   return pagefind;
 }
 
+/** Starts loading the index before the first keystroke (when the search box opens). */
+export function prepareSearch(): void {
+  load().catch(() => {
+    // The first search reports the failure with a message; a warm-up has nobody to tell.
+    pagefind = undefined;
+  });
+}
+
 export async function searchGuide(query: string, limit = 10): Promise<SearchResult[]> {
   const engine = await load();
   const { results } = await engine.search(query);
   const data = await Promise.all(results.slice(0, limit).map((result) => result.data()));
   return data.map((d) => ({ url: d.url, title: d.meta.title ?? d.url, excerpt: d.excerpt }));
+}
+
+/** One list item per result: the title as a link, the excerpt built from text so no markup is trusted. */
+export function resultItems(results: readonly SearchResult[]): HTMLLIElement[] {
+  return results.map((result) => {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = result.url;
+    link.textContent = result.title;
+    const excerpt = document.createElement('p');
+    for (const [index, part] of result.excerpt.split(/<\/?mark>/).entries()) {
+      if (index % 2) {
+        const mark = document.createElement('mark');
+        mark.textContent = part;
+        excerpt.append(mark);
+      } else {
+        excerpt.append(part);
+      }
+    }
+    item.append(link, excerpt);
+    return item;
+  });
+}
+
+/** The status line after a search: how many results, or that there were none. */
+export function resultCount(query: string, count: number): string {
+  return count ? `${count} result${count === 1 ? '' : 's'} for “${query}”.` : `Nothing found for “${query}”.`;
+}
+
+export function unavailable(error: unknown): string {
+  return `Search is unavailable: ${error instanceof Error ? error.message : String(error)}. It works on the built site (npm start).`;
 }
