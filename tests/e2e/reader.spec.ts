@@ -139,6 +139,33 @@ test('the on-page contents mark the section the reader is in', async ({ page }) 
   await expect(contents.locator('a[aria-current="location"]')).toHaveText('How many connections can the database take?');
 });
 
+test('chapter 1 opens with a picture of the problem that follows its slider and the keyboard', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/guide/the-problem/');
+  const figure = page.locator('[data-slots-figure]');
+  // Reduced motion: the end state from the start, no filling up.
+  await expect(figure.locator('figcaption')).toContainText('150 concurrent invocations: 107 hold a connection, 43 refused with FATAL 53300');
+  const slider = figure.getByRole('slider', { name: 'Concurrent invocations' });
+  await slider.focus();
+  await page.keyboard.press('End');
+  await expect(figure.locator('figcaption')).toContainText('200 concurrent invocations: 107 hold a connection, 93 refused');
+  await expect(figure.locator('circle.refused')).toHaveCount(93);
+  await expect(figure.locator('rect.used')).toHaveCount(107);
+  await page.keyboard.press('Home');
+  await expect(figure.locator('figcaption')).toHaveText('1 concurrent invocation: each holds one of the 112 slots; 106 usable slots left.');
+  await expect(figure.locator('circle.refused')).toHaveCount(0);
+  await slider.fill('108');
+  await expect(figure.locator('figcaption')).toContainText('107 hold a connection, 1 refused');
+  expect(await figure.locator('circle.refused').evaluate((circle) => getComputedStyle(circle).animationName)).toBe('none');
+
+  // With motion allowed, refused environments flash, and the home page carries the small version.
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await page.goto('/');
+  const small = page.locator('[data-slots-figure]');
+  await expect(small.locator('circle.refused')).toHaveCount(43, { timeout: 10_000 });
+  expect(await small.locator('circle.refused').first().evaluate((circle) => getComputedStyle(circle).animationName)).toMatch(/refused-flash/);
+});
+
 test('the theme switch changes the theme and remembers it', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/guide/the-problem/');
