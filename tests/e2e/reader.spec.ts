@@ -166,6 +166,25 @@ test('chapter 1 opens with a picture of the problem that follows its slider and 
   expect(await small.locator('circle.refused').first().evaluate((circle) => getComputedStyle(circle).animationName)).toMatch(/refused-flash/);
 });
 
+test('the proxy, Data API and queue chapters draw their pattern where they introduce it', async ({ page }) => {
+  const flows: Array<[string, string[]]> = [
+    ['/guide/rds-proxy/', ['Lambda function', 'RDS Proxy', 'PostgreSQL']],
+    ['/guide/data-api/', ['Lambda function', 'RDS Data API', 'Aurora PostgreSQL']],
+    ['/guide/queues-and-batching/', ['API function', 'SQS queue', 'Consumer function', 'PostgreSQL']],
+  ];
+  for (const [path, nodes] of flows) {
+    await page.goto(path);
+    const diagram = page.locator('.pattern-diagram');
+    await expect(diagram.locator('.node strong')).toHaveText(nodes);
+    // The picture comes with the pattern, before the chapter asks the reader to run it.
+    const [diagramTop, sandboxTop] = await Promise.all([
+      diagram.evaluate((element) => element.getBoundingClientRect().top),
+      page.locator('connlab-sandbox').first().evaluate((element) => element.getBoundingClientRect().top),
+    ]);
+    expect(diagramTop).toBeLessThan(sandboxTop);
+  }
+});
+
 test('the theme switch changes the theme and remembers it', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('/guide/the-problem/');
