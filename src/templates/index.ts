@@ -17,6 +17,7 @@ import { awsCliFiles } from './iac/aws-cli.ts';
 export type { GeneratedFile } from './project.ts';
 export * from './options.ts';
 export { zipProject } from './zip.ts';
+export { deployInstructions, projectFiles, type ProjectFile } from './readme.ts';
 
 const infrastructureFiles: Record<Iac, (options: GenerateOptions) => GeneratedFile[]> = { sam: samFiles, cdk: cdkFiles, terraform: terraformFiles, 'aws-cli': awsCliFiles };
 

@@ -18,8 +18,6 @@ const CA_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pe
 export function readme(options: GenerateOptions): string {
   const p = plan(options);
   const node = isNodeRuntime(options.runtime);
-  const ts = options.language === 'typescript';
-  const caDir = node ? '.' : 'app';
   const lines: string[] = [htmlHeader(options, ['pattern', 'runtime', 'language', 'auth', 'iac', 'database']).trimEnd(), ''];
   lines.push(`# Orders function: ${titles[options.pattern]}`, '');
   lines.push(
@@ -28,14 +26,7 @@ export function readme(options: GenerateOptions): string {
     '',
   );
   lines.push('## Files', '');
-  const handlerPath = node ? (ts ? 'src/handler.ts' : 'src/handler.mjs') : 'app/handler.py';
-  lines.push(`- \`${handlerPath}\`: the handler.`);
-  lines.push(node ? '- `package.json`: pinned dependencies.' : '- `app/requirements.txt`: pinned dependencies.');
-  if (ts) lines.push('- `tsconfig.json`: compiles `src/` to `dist/`, which is what Lambda runs.');
-  lines.push(node ? '- `test/handler.test.mjs`: the local test.' : '- `tests/test_handler.py`: the local test.');
-  lines.push('- `events/event.json`: a sample event.');
-  if (options.pattern !== 'dynamodb') lines.push('- `schema.sql`: the table and the database user.');
-  for (const file of iacFiles(options)) lines.push(`- \`${file}\`: infrastructure.`);
+  for (const file of projectFiles(options)) lines.push(`- \`${file.path}\`: ${file.purpose}`);
   lines.push('');
 
   lines.push('## What the code does about connections', '');
@@ -77,18 +68,7 @@ export function readme(options: GenerateOptions): string {
   lines.push('');
 
   lines.push('## Deploy', '');
-  let step = 1;
-  if (usesConnection(options.pattern) || options.pattern === 'data-api') {
-    const asks = options.pattern === 'data-api' || options.auth === 'secrets-manager' || options.pattern === 'rds-proxy';
-    lines.push(
-      `${step++}. Create the table and the user as the master user: \`psql "host=… dbname=… sslmode=verify-full sslrootcert=global-bundle.pem" -f schema.sql\`${asks ? " (psql asks for the user's password: type the one stored in the secret)" : ''}.`,
-    );
-  }
-  if (usesConnection(options.pattern)) {
-    lines.push(`${step++}. Download the RDS CA bundle next to the handler: \`curl -o ${caDir}/global-bundle.pem ${CA_URL}\`.`);
-  }
-  if (node) lines.push(`${step++}. Install${ts ? ' and build' : ''}: \`npm ci${ts ? ' && npm run build' : ''}\`.`);
-  for (const command of deploySteps(options)) lines.push(`${step++}. ${command}`);
+  for (const [index, step] of deployInstructions(options).entries()) lines.push(`${index + 1}. ${step}`);
   lines.push('');
 
   lines.push('## Test locally', '');
@@ -132,16 +112,52 @@ function iacName(iac: GenerateOptions['iac']): string {
   return { sam: 'AWS SAM', cdk: 'the AWS CDK (TypeScript)', terraform: 'Terraform', 'aws-cli': 'an AWS CLI script' }[iac];
 }
 
-export function iacFiles(options: GenerateOptions): string[] {
+/** One line per file of the project: what it is for. The README lists them, and so does the wizard's file tree. */
+export interface ProjectFile {
+  readonly path: string;
+  readonly purpose: string;
+}
+
+export function projectFiles(options: GenerateOptions): ProjectFile[] {
+  const node = isNodeRuntime(options.runtime);
+  const ts = options.language === 'typescript';
+  const handlerPath = node ? (ts ? 'src/handler.ts' : 'src/handler.mjs') : 'app/handler.py';
+  return [
+    { path: 'README.md', purpose: 'what the code does about connections, the parameters, and how to deploy and test.' },
+    { path: handlerPath, purpose: 'the handler.' },
+    node ? { path: 'package.json', purpose: 'pinned dependencies.' } : { path: 'app/requirements.txt', purpose: 'pinned dependencies.' },
+    ...(ts ? [{ path: 'tsconfig.json', purpose: 'compiles `src/` to `dist/`, which is what Lambda runs.' }] : []),
+    node ? { path: 'test/handler.test.mjs', purpose: 'the local test.' } : { path: 'tests/test_handler.py', purpose: 'the local test.' },
+    { path: 'events/event.json', purpose: 'a sample event.' },
+    ...(options.pattern !== 'dynamodb' ? [{ path: 'schema.sql', purpose: 'the table and the database user.' }] : []),
+    ...iacFiles(options),
+    { path: '.gitignore', purpose: 'keeps dependencies and build output out of version control.' },
+  ];
+}
+
+function iacFiles(options: GenerateOptions): ProjectFile[] {
   switch (options.iac) {
     case 'sam':
-      return ['template.yaml', 'samconfig.toml'];
+      return [
+        { path: 'template.yaml', purpose: 'infrastructure: the AWS SAM template.' },
+        { path: 'samconfig.toml', purpose: 'defaults for `sam deploy`.' },
+      ];
     case 'cdk':
-      return ['infra/package.json', 'infra/tsconfig.json', 'infra/cdk.json', 'infra/bin/app.ts', 'infra/lib/orders-stack.ts'];
+      return [
+        { path: 'infra/package.json', purpose: 'the CDK app\'s dependencies.' },
+        { path: 'infra/tsconfig.json', purpose: 'compiler settings for the CDK app.' },
+        { path: 'infra/cdk.json', purpose: 'tells the CDK CLI how to run the app.' },
+        { path: 'infra/bin/app.ts', purpose: 'the CDK app: reads the context values and creates the stack.' },
+        { path: 'infra/lib/orders-stack.ts', purpose: 'infrastructure: the stack.' },
+      ];
     case 'terraform':
-      return ['infra/main.tf', 'infra/variables.tf', 'infra/outputs.tf'];
+      return [
+        { path: 'infra/main.tf', purpose: 'infrastructure: the resources.' },
+        { path: 'infra/variables.tf', purpose: 'the inputs.' },
+        { path: 'infra/outputs.tf', purpose: 'the outputs.' },
+      ];
     case 'aws-cli':
-      return ['deploy.sh'];
+      return [{ path: 'deploy.sh', purpose: 'infrastructure: creates or updates everything with the AWS CLI.' }];
   }
 }
 
@@ -156,6 +172,26 @@ function paramName(options: GenerateOptions, id: string): string {
     case 'aws-cli':
       return shout(id);
   }
+}
+
+/** Every step from the generated files to a deployed function, in Markdown (commands in backticks): the README's Deploy list and the wizard's next steps. */
+export function deployInstructions(options: GenerateOptions): string[] {
+  const node = isNodeRuntime(options.runtime);
+  const ts = options.language === 'typescript';
+  const caDir = node ? '.' : 'app';
+  const steps: string[] = [];
+  if (usesConnection(options.pattern) || options.pattern === 'data-api') {
+    const asks = options.pattern === 'data-api' || options.auth === 'secrets-manager' || options.pattern === 'rds-proxy';
+    steps.push(
+      `Create the table and the user as the master user: \`psql "host=… dbname=… sslmode=verify-full sslrootcert=global-bundle.pem" -f schema.sql\`${asks ? " (psql asks for the user's password: type the one stored in the secret)" : ''}.`,
+    );
+  }
+  if (usesConnection(options.pattern)) {
+    steps.push(`Download the RDS CA bundle next to the handler: \`curl -o ${caDir}/global-bundle.pem ${CA_URL}\`.`);
+  }
+  if (node) steps.push(`Install${ts ? ' and build' : ''}: \`npm ci${ts ? ' && npm run build' : ''}\`.`);
+  steps.push(...deploySteps(options));
+  return steps;
 }
 
 function deploySteps(options: GenerateOptions): string[] {

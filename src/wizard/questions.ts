@@ -291,3 +291,14 @@ export function fitToConstraints(record: Record<string, unknown>): Record<string
   }
   return fitted;
 }
+
+/** How the page groups the questions: the database, the workload, the project to generate. Every question is in one group. */
+export const questionGroups: ReadonlyArray<{ readonly id: string; readonly title: string; readonly questions: ReadonlyArray<keyof Answers> }> = [
+  { id: 'database', title: 'Your database', questions: ['database', 'instanceClass', 'minAcu', 'maxAcu', 'existingDatabase', 'otherConnections'] },
+  {
+    id: 'workload',
+    title: 'Your workload',
+    questions: ['needsRelational', 'peakConcurrency', 'traffic', 'latencyBudgetMs', 'dataModelCanChange', 'asyncWritesOk', 'synchronousReads'],
+  },
+  { id: 'project', title: 'Your project', questions: ['monthlySpendUsd', 'runtime', 'language', 'auth', 'iac'] },
+];

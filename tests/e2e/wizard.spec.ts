@@ -80,6 +80,25 @@ test('from the home page to a downloaded project that matches `connlab generate`
   expect(Buffer.compare(downloaded, readFileSync(fromCli))).toBe(0);
 });
 
+test('the recommendation stays beside the questions, and each file and the next steps say what they are for', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/wizard/');
+  await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+  for (const group of ['Your database', 'Your workload', 'Your project']) await expect(page.getByRole('heading', { level: 2, name: group })).toBeVisible();
+
+  // Answering the last questions, the reader still sees the recommendation.
+  await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM').check();
+  await expect(page.getByRole('heading', { name: 'Recommendation' })).toBeInViewport();
+
+  const tree = page.getByRole('list', { name: 'Files' });
+  await expect(tree.getByRole('button', { name: 'schema.sql' })).toHaveAccessibleDescription('the table and the database user.');
+  await tree.getByRole('button', { name: 'template.yaml' }).click();
+  await expect(page.locator('[data-wizard-file-purpose]')).toHaveText('infrastructure: the AWS SAM template.');
+  const steps = page.getByRole('region', { name: 'Next steps' }).getByRole('listitem');
+  await expect(steps.last()).toContainText('sam build && sam deploy --guided');
+  await expect(steps.first()).toContainText('-f schema.sql');
+});
+
 test('a share link restores the answers in a fresh browser, and the answers survive a reload', async ({ page, browser }) => {
   await page.goto('/wizard/?peakConcurrency=5000&traffic=spiky&runtime=nodejs24.x&language=javascript&iac=cdk');
   await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
@@ -165,5 +184,22 @@ test.describe('on a phone', () => {
     await expectNoHorizontalScroll(page);
     await expectAccessible(page);
     await screenshot(page, 'wizard');
+  });
+
+  test('a bar names the recommendation while the reader answers, marks a change, and leads to it', async ({ page }) => {
+    await page.goto('/wizard/');
+    await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+    const bar = page.getByRole('link', { name: /^Recommendation:/ });
+    await page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton').fill('20');
+    await expect(bar).toBeVisible();
+    const before = (await bar.textContent()) ?? '';
+    await page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton').fill('1000');
+    await expect(bar).not.toHaveText(before);
+    await expect(bar).toContainText('changed');
+    await bar.click();
+    await expect(page.locator('[data-wizard-result]')).toBeFocused();
+    await expect(page.getByRole('heading', { name: 'Recommendation' })).toBeInViewport();
+    await expect(bar).toBeHidden();
+    await expectAccessible(page);
   });
 });

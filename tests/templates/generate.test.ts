@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
-import { generate, InvalidOptionsError, parseGenerateOptions, validCombinations, zipProject, type GenerateOptions, type GeneratedFile } from '../../src/templates/index.ts';
+import { generate, InvalidOptionsError, parseGenerateOptions, projectFiles, validCombinations, zipProject, type GenerateOptions, type GeneratedFile } from '../../src/templates/index.ts';
 import { allProjects } from './support/projects.ts';
 
 const projects = allProjects();
@@ -80,6 +80,15 @@ describe('every file of every combination', () => {
       }
     }
     expect(named).toBeGreaterThan(everyFile.length * 0.75);
+  });
+
+  it('has a one-line purpose, listed in the README and shown by the wizard, for exactly the files generated', () => {
+    for (const { options, files } of projects) {
+      const listed = projectFiles(options);
+      expect(listed.map((file) => file.path).sort()).toEqual(files.map((file) => file.path).sort());
+      const readme = files.find((file) => file.path === 'README.md')?.contents ?? '';
+      for (const file of listed) expect(readme).toContain(`- \`${file.path}\`: ${file.purpose}`);
+    }
   });
 
   it('holds no password, key, secret or insecure placeholder', () => {

@@ -9,6 +9,7 @@ import {
   fitToConstraints,
   isAsked,
   parseAnswers,
+  questionGroups,
   questions,
   type Answers,
 } from '../../src/wizard/index.ts';
@@ -108,5 +109,13 @@ describe('fitToConstraints: a new engine or runtime moves the answers it rules o
   ];
   it.each(table)('%s', (_name, patch, expected) => {
     expect(fitToConstraints({ ...defaultAnswers, ...patch })).toMatchObject(expected);
+  });
+});
+
+describe('the page\'s question groups', () => {
+  it('hold every question exactly once', () => {
+    const grouped = questionGroups.flatMap((group) => group.questions);
+    expect([...grouped].sort()).toEqual(questions.map((question) => question.id).sort());
+    expect(new Set(grouped).size).toBe(grouped.length);
   });
 });

@@ -19,7 +19,7 @@ import {
   type Reason,
   type Recommendation,
 } from '../../wizard/index.ts';
-import { generate, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
+import { deployInstructions, generate, projectFiles, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
 import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
 
@@ -36,6 +36,11 @@ function make<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, clas
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
   return node;
+}
+
+/** Markdown's inline code, and nothing else of it: the README's steps put commands in backticks. */
+function withCode(text: string): Node[] {
+  return text.split('`').map((part, index) => (index % 2 ? make('code', part) : document.createTextNode(part)));
 }
 
 function storedAnswers(): Answers | undefined {
@@ -66,11 +71,17 @@ export function mountWizard(root: HTMLElement): void {
   const tree = element<HTMLUListElement>(root, '[data-wizard-tree]');
   const preview = element<HTMLElement>(root, '[data-wizard-preview]');
   const fileName = element<HTMLElement>(root, '[data-wizard-file-name]');
+  const filePurpose = element<HTMLElement>(root, '[data-wizard-file-purpose]');
+  const nextSteps = element<HTMLOListElement>(root, '[data-wizard-next]');
+  const bar = element<HTMLAnchorElement>(root, '[data-wizard-bar]');
+  const barPattern = element<HTMLElement>(root, '[data-wizard-bar-pattern]');
+  const barChanged = element<HTMLElement>(root, '[data-wizard-bar-changed]');
   const sandboxHomes: Record<string, { href: string; accepts: Record<string, { max?: number; choices?: string[] }> }> = JSON.parse(
     root.dataset.sandboxHomes ?? '{}',
   );
 
   let files: GeneratedFile[] = [];
+  let purposes = new Map<string, string>();
   let selectedPath = '';
   let lastPattern = '';
   let shown: GenerateOptions | undefined;
@@ -182,7 +193,7 @@ export function mountWizard(root: HTMLElement): void {
         ? `max_connections for ${values.minAcu}–${values.maxAcu} ACUs (Aurora's table): ${count(budget.maxConnections)}.`
         : `max_connections for ${values.instanceClass}: ${count(budget.maxConnections)} (nominal: the formula on the class's full memory; RDS keeps some for itself, so SHOW max_connections on yours says less).`,
       ...(budget.otherConnections > 0 ? [`Held by other clients: ${count(budget.otherConnections)}.`] : []),
-      `Direct connections you can budget for: ${count(budget.directBudget)}. At your peak a direct design opens ${count(budget.connectionsAtPeak)}.`,
+      `Direct connections you can budget for: ${count(budget.directBudget)}, half of what the ${count(budget.reservedConnections)} reserved slots${budget.otherConnections > 0 ? ' and the other clients' : ''} leave: during a deploy old and new execution environments hold connections side by side, and frozen environments keep theirs. At your peak a direct design opens ${count(budget.connectionsAtPeak)}.`,
       ...(recommendation.reservedConcurrency !== undefined ? [`Reserved concurrency to set: ${count(recommendation.reservedConcurrency)}.`] : []),
       ...(values.auth === 'iam' ? [`New connections per second when a burst starts: about ${count(recommendation.newConnectionsPerSecond)} (AWS advises fewer than 200 with IAM authentication).`] : []),
       `RDS Proxy's minimum charge: about ${dollars(recommendation.proxyMinimumMonthlyUsd)} a month; you can spend ${dollars(values.monthlySpendUsd)}.`,
@@ -232,6 +243,7 @@ export function mountWizard(root: HTMLElement): void {
       button.setAttribute('aria-current', String(button.dataset.path === file.path));
     }
     fileName.textContent = file.path;
+    filePurpose.replaceChildren(...withCode(purposes.get(file.path) ?? ''));
     const fallback = make('pre');
     fallback.textContent = file.contents;
     preview.replaceChildren(fallback);
@@ -239,19 +251,29 @@ export function mountWizard(root: HTMLElement): void {
     if (highlighted && selectedPath === file.path) preview.replaceChildren(highlighted);
   }
 
-  function renderFiles(generated: GeneratedFile[]): void {
-    files = generated;
+  function renderFiles(options: GenerateOptions): void {
+    files = generate(options);
+    purposes = new Map(projectFiles(options).map((file) => [file.path, file.purpose]));
     tree.replaceChildren(
-      ...files.map((file) => {
+      ...files.map((file, index) => {
         const item = make('li');
         const button = make('button', file.path) as HTMLButtonElement;
         button.type = 'button';
         button.dataset.path = file.path;
         button.addEventListener('click', () => void showFile(file.path));
-        item.append(button);
+        const purpose = make('span', undefined, 'purpose');
+        purpose.id = `wizard-file-purpose-${index}`;
+        purpose.append(...withCode(purposes.get(file.path) ?? ''));
+        button.setAttribute('aria-describedby', purpose.id);
+        item.append(button, purpose);
         return item;
       }),
     );
+    nextSteps.replaceChildren(...deployInstructions(options).map((step) => {
+      const item = make('li');
+      item.append(...withCode(step));
+      return item;
+    }));
     filesSection.hidden = false;
     void showFile(files.some((file) => file.path === selectedPath) ? selectedPath : (files.find((file) => /handler\.(ts|mjs|py)$/.test(file.path))?.path ?? files[0]?.path ?? ''));
   }
@@ -270,7 +292,7 @@ export function mountWizard(root: HTMLElement): void {
       if (readsLabel && recommendation.reads) readsLabel.textContent = `Reads: ${patternNames[recommendation.reads.pattern]}`;
       const wantsReads = partChoice.querySelector<HTMLInputElement>('input[value="reads"]')?.checked === true;
       shown = recommendation.reads && wantsReads ? recommendation.reads.generate : recommendation.generate;
-      renderFiles(generate(shown));
+      renderFiles(shown);
     } catch (error) {
       filesSection.hidden = true;
       message.hidden = false;
@@ -282,9 +304,35 @@ export function mountWizard(root: HTMLElement): void {
     remember(answers);
     if (recommendation.pattern !== lastPattern) {
       announce.textContent = `Recommendation: ${patternNames[recommendation.pattern]}.`;
+      // On a phone the recommendation is below the questions: the bar says it changed.
+      barChanged.hidden = source === 'load';
+      barPattern.textContent = patternNames[recommendation.pattern];
       lastPattern = recommendation.pattern;
     }
   }
+
+  // The bar shows while the reader answers and the recommendation itself is out of view (phones only, by CSS).
+  let formInView = false;
+  let resultInView = false;
+  const placeBar = () => {
+    bar.hidden = !formInView || resultInView;
+    if (resultInView) barChanged.hidden = true;
+  };
+  new IntersectionObserver((entries) => {
+    formInView = entries.some((entry) => entry.isIntersecting);
+    placeBar();
+  }).observe(form);
+  new IntersectionObserver((entries) => {
+    resultInView = entries.some((entry) => entry.isIntersecting);
+    placeBar();
+  }).observe(result);
+  bar.addEventListener('click', (event) => {
+    // Focus moves with the view, so keyboard and screen-reader users land on the recommendation too.
+    event.preventDefault();
+    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    result.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+    result.focus({ preventScroll: true });
+  });
 
   element<HTMLButtonElement>(root, '[data-wizard-download]').addEventListener('click', () => {
     const zip = zipProject(files);
