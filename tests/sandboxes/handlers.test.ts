@@ -72,7 +72,7 @@ describe('sandbox handlers', () => {
       const borrowMs = parameter?.kind === 'number' ? parameter.default * parameter.scale : definition.proxy.connectionBorrowTimeoutMs;
       if (borrowMs < queryTimeout.value * 1000) {
         // Beyond the default, the reader is told where query_timeout takes over.
-        if (parameter) expect(parameter.description, id).toContain(`From ${queryTimeout.value} s up, the handler's query_timeout gives up first`);
+        if (parameter) expect(parameter.description, id).toContain(`From ${queryTimeout.value} s up, a wait that reaches ${queryTimeout.value} s ends with the handler's query_timeout instead`);
       } else {
         expect(
           definition.notModelled.some((line) => line.includes('ConnectionBorrowTimeout') && line.includes(`query_timeout (${queryTimeout.value} s`)),
