@@ -84,7 +84,8 @@ export const clientSettings = {
     value: 8,
     unit: 's',
     source: 'assumption',
-    calibrate: 'statement_timeout plus a few seconds of network margin; keep connect + query bounds well under the function timeout.',
+    calibrate:
+      "statement_timeout plus a few seconds of network margin, and behind RDS Proxy above ConnectionBorrowTimeout + statement_timeout; keep connect + query bounds under the function timeout (the generated projects' test checks this order).",
   },
   /**
    * TCP keepalives: a peer that vanished while a query was in flight is noticed after idle + interval x
@@ -93,11 +94,11 @@ export const clientSettings = {
    * (https://nodejs.org/api/net.html#socketsetkeepaliveenable-initialdelay).
    */
   tcpKeepalives: {
-    value: { idle: 10, interval: 5, count: 3 },
+    value: { idle: 10, interval: 5, count: 2 },
     unit: 's, s, probes',
     source: 'assumption',
     calibrate:
-      'idle + interval x count (25 s) must stay under the function timeout; libpq otherwise uses the operating system defaults (2 hours idle on Linux): https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-KEEPALIVES',
+      "connect_timeout + idle + interval x count (5 + 20 s) must stay under the function timeout, since for psycopg this is the only client-side bound on a query whose server vanished; 2 probes, as RDS's own tcp_keepalives_count. libpq otherwise uses the operating system defaults (2 hours idle on Linux): https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-KEEPALIVES",
   },
 } satisfies Record<string, Fact<unknown>>;
 
@@ -122,7 +123,18 @@ export const serverIdleSessionTimeout: Fact = {
 
 /** What the generated function is given, the same in every infrastructure flavour. */
 export const functionSettings = {
-  timeout: { value: 30, unit: 's', source: 'assumption', calibrate: 'Set to a few times the observed p99 duration; at most 900 s.' },
+  /**
+   * Above every bound the client sets (connect + query, or connect + keepalive detection in Python), so an
+   * invocation that meets a dead or saturated database reports the database's or the proxy's error, not
+   * "Task timed out". Lambda allows 1 to 900 s (default 3 s): https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+   */
+  timeout: {
+    value: 30,
+    unit: 's',
+    source: 'assumption',
+    calibrate:
+      'Set to a few times the observed p99 duration, and above connectTimeout + queryTimeout. Behind API Gateway keep it at or below the integration timeout (29 s by default for REST APIs, 30 s at most for HTTP APIs: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), or the caller gets a 504 while the function still runs.',
+  },
   memory: { value: 512, unit: 'MB', source: 'assumption', calibrate: 'Tune with observed duration and cost (AWS Lambda Power Tuning).' },
 } satisfies Record<string, Fact>;
 
@@ -150,12 +162,17 @@ export const proxyConfiguration = {
     factSheet: 'A1',
     note: 'Default is half of MaxConnectionsPercent; a cap on how many idle connections the pool keeps, not a time.',
   },
+  /**
+   * A statement that waits in the borrow queue is, for the driver, a query without an answer: the proxy's
+   * own error reaches the function only if the borrow wait plus the statement's own bound (the role's
+   * statement_timeout) end before pg's query_timeout, and all of them before the function timeout.
+   */
   connectionBorrowTimeout: {
-    value: 10,
+    value: 2,
     unit: 's',
     source: PROXY_MANAGING,
     factSheet: 'A1',
-    note: 'Default 120 s (0 to 300). Shorter than the function timeout so a saturated pool fails inside the invocation.',
+    note: "Default 120 s (0 to 300). Lowered so that ConnectionBorrowTimeout + statement_timeout (2 + 5 s) stays below the driver's query_timeout (8 s): a saturated pool ends with the proxy's \"Timed-out waiting to acquire database connection.\", not with pg's \"Query read timeout\", and well inside the function timeout. A borrowed connection is held for one short transaction, so a wait of seconds already means the pool is saturated.",
   },
 } satisfies Record<string, Fact>;
 

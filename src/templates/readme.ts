@@ -3,7 +3,7 @@ import { isNodeRuntime, type GenerateOptions } from '../vocabulary/choices.ts';
 import { usesConnection } from './options.ts';
 import { htmlHeader } from './project.ts';
 import { inputs, plan, pascal, snake, shout } from './iac/model.ts';
-import { clientSettings, proxyConfiguration, sqsEventSource, statementTimeout } from '../facts/starter-code.ts';
+import { clientSettings, functionSettings, proxyConfiguration, sqsEventSource, statementTimeout } from '../facts/starter-code.ts';
 
 const titles: Record<GenerateOptions['pattern'], string> = {
   'module-pool': 'a module-level pool connecting directly to PostgreSQL',
@@ -40,6 +40,7 @@ export function readme(options: GenerateOptions): string {
       node
         ? `- Nothing waits without a bound: \`connectionTimeoutMillis\` ${clientSettings.connectTimeout.value * 1000} ms to open a connection, \`query_timeout\` ${clientSettings.queryTimeout.value * 1000} ms for an answer, \`keepAlive\` on the socket, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`
         : `- Nothing waits without a bound: \`connect_timeout\` ${clientSettings.connectTimeout.value} s to open a connection, TCP keepalives (${clientSettings.tcpKeepalives.value.idle} s idle, then ${clientSettings.tcpKeepalives.value.count} probes ${clientSettings.tcpKeepalives.value.interval} s apart) to notice a vanished server, and the server cancels any statement after \`statement_timeout\` (${statementTimeout.value} s).`,
+      waitOrder(options),
       `- \`statement_timeout\` is set on the database user in schema.sql (\`ALTER ROLE … SET\`), not by the code: behind RDS Proxy a session \`SET\` pins the client to one database connection (no more multiplexing), and a startup \`options\` parameter (libpq's \`options=-c statement_timeout=…\`) is refused by the proxy ("RDS Proxy currently doesn't support command-line options"). The role setting applies to every session of the user, including the proxy's.`,
       options.auth === 'iam'
         ? p.proxy
@@ -106,6 +107,29 @@ export function readme(options: GenerateOptions): string {
   }
   lines.push('', '```sh', node ? 'npm test' : 'python -m pip install -r app/requirements.txt && python -m unittest discover -s tests', '```', '');
   return lines.join('\n');
+}
+
+/**
+ * Why the bounds have the values they have: each wait ends before the one that would hide its error, so
+ * the function reports the proxy's or the database's error, never "Task timed out".
+ */
+function waitOrder(options: GenerateOptions): string {
+  const { proxy } = plan(options);
+  const connect = clientSettings.connectTimeout.value;
+  const statement = statementTimeout.value;
+  const fn = functionSettings.timeout.value;
+  const borrow = proxyConfiguration.connectionBorrowTimeout.value;
+  if (isNodeRuntime(options.runtime)) {
+    const query = clientSettings.queryTimeout.value;
+    const inQuery = proxy
+      ? `a statement waits at most ConnectionBorrowTimeout (${borrow} s) in the proxy's queue and then runs at most \`statement_timeout\` (${statement} s), so the proxy's "Timed-out waiting to acquire database connection." or the server's cancellation arrives before \`query_timeout\` (${borrow} + ${statement} < ${query} s); with the proxy's default of 120 s, pg would give up first with "Query read timeout" and the proxy's error would never reach the function`
+      : `the server cancels a statement after \`statement_timeout\` (${statement} s), before \`query_timeout\` (${query} s), so a slow query ends with PostgreSQL's error and \`query_timeout\` only fires on a dead socket`;
+    return `- The bounds are ordered so that the error that ends a wait is the one that explains it: ${inQuery}; and opening a connection plus one query (${connect} + ${query} s) ends before the function timeout (${fn} s), so the function reports the database's error, not "Task timed out".`;
+  }
+  const { idle, interval, count } = clientSettings.tcpKeepalives.value;
+  const dead = idle + interval * count;
+  const inQuery = proxy ? `a statement waits at most ConnectionBorrowTimeout (${borrow} s) in the proxy's queue and then runs at most \`statement_timeout\` (${statement} s)` : `the server cancels a statement after \`statement_timeout\` (${statement} s)`;
+  return `- The bounds are ordered so that the error that ends a wait is the one that explains it: ${inQuery}; psycopg has no client-side query timeout, so a server that vanished is noticed by the keepalives after ${idle} + ${count} × ${interval} = ${dead} s, and opening a connection plus that (${connect} + ${dead} s) ends before the function timeout (${fn} s), so the function reports the database's error, not "Task timed out".`;
 }
 
 function iacName(iac: GenerateOptions['iac']): string {

@@ -75,6 +75,20 @@ describe('chapter code examples', () => {
     }
   });
 
+  // A statement queued at the proxy is, for node-postgres, a query without an answer: the proxy's error only
+  // reaches the function if the borrow wait plus the role's statement_timeout end before query_timeout.
+  it("keep every ConnectionBorrowTimeout shown, plus the role's statement_timeout, below that chapter's query_timeout", () => {
+    const ms = (text: string) => Number(text.replaceAll('_', ''));
+    const roleStatementMs = Math.max(...blocks.flatMap((b) => [...b.code.matchAll(/ALTER ROLE \w+ SET statement_timeout = '(\d+)s'/g)].map((m) => ms(m[1]!) * 1000)));
+    const borrows = blocks.flatMap((block) => [...block.code.matchAll(/ConnectionBorrowTimeout=(\d+)/g)].map((m) => ({ block, borrowMs: ms(m[1]!) * 1000 })));
+    expect(borrows.length).toBeGreaterThan(0);
+    for (const { block, borrowMs } of borrows) {
+      const queryTimeouts = javascript.filter((b) => b.chapter === block.chapter).flatMap((b) => [...b.code.matchAll(/query_timeout: ([\d_]+)/g)].map((m) => ms(m[1]!)));
+      expect(queryTimeouts.length, block.chapter).toBeGreaterThan(0);
+      for (const queryMs of queryTimeouts) expect(borrowMs + roleStatementMs, `${where(block)} against query_timeout ${queryMs}`).toBeLessThan(queryMs);
+    }
+  });
+
   it('recognise every way node-postgres reports a dead connection wherever they match one', () => {
     const matchers = blocks.filter((block) => block.code.includes('Connection terminated unexpectedly'));
     expect(matchers.length).toBeGreaterThan(0);

@@ -49,6 +49,39 @@ describe('sandbox handlers', () => {
     }
   });
 
+  // The bounds only help if they fire inside the invocation: a connect that stalls to its bound and then a
+  // query that stalls to its own must still end with pg's error, not with Lambda's "Task timed out".
+  it('end a stalled connect plus a stalled query before the function timeout that runs them', () => {
+    for (const { id, file, code, definition } of pgHandlers) {
+      const consumer = definition.sqs?.consumer;
+      const timeoutMs = consumer?.handler === file ? consumer.timeoutMs : definition.lambda.timeoutMs;
+      for (const options of constructorOptions(code)) {
+        const bounds = numberOption(options, 'connectionTimeoutMillis')! + numberOption(options, 'query_timeout')!;
+        expect(bounds, `${id}/${file}: connect + query bounds against the ${timeoutMs} ms function timeout`).toBeLessThan(timeoutMs);
+      }
+    }
+  });
+
+  // A statement queued in the proxy's borrow queue is, for pg, a query without an answer: with a borrow
+  // timeout at or above query_timeout, pg gives up first and the proxy's own error never reaches the handler.
+  it("wait less in the proxy's borrow queue than query_timeout, or say why not", () => {
+    for (const id of new Set(pgHandlers.map((h) => h.id))) {
+      const { definition } = loadSandbox(id);
+      if (!definition.proxy) continue;
+      const parameter = definition.parameters.find((p) => p.binds.includes('proxy.connectionBorrowTimeoutMs'));
+      const borrowMs = parameter?.kind === 'number' ? parameter.default * parameter.scale : definition.proxy.connectionBorrowTimeoutMs;
+      if (borrowMs < queryTimeout.value * 1000) {
+        // Beyond the default, the reader is told where query_timeout takes over.
+        if (parameter) expect(parameter.description, id).toContain(`From ${queryTimeout.value} s up, a wait that reaches ${queryTimeout.value} s ends with the handler's query_timeout instead`);
+      } else {
+        expect(
+          definition.notModelled.some((line) => line.includes('ConnectionBorrowTimeout') && line.includes(`query_timeout (${queryTimeout.value} s`)),
+          `${id}: borrow timeout ${borrowMs} ms is not below query_timeout, and notModelled does not say what ends the wait`,
+        ).toBe(true);
+      }
+    }
+  });
+
   it('give a client that failed inside a checked-out transaction back with its error', () => {
     for (const { id, file, code } of pgHandlers.filter((h) => h.code.includes('pool.connect()'))) {
       expect(code, `${id}/${file}`).toMatch(/client\.release\((\w+)\)/);

@@ -126,7 +126,7 @@ describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.l
       expect(proxy['Auth.member.1.IAMAuth']).toBe(options.auth === 'iam' ? 'REQUIRED' : 'DISABLED');
       expect(Object.keys(proxy).filter((k) => /ConnectionPool|MaxConnections|SessionPinning/.test(k))).toEqual([]);
       const pool = find(calls, 'ModifyDBProxyTargetGroup')[0]!.params;
-      expect(pool).toMatchObject({ TargetGroupName: 'default', 'ConnectionPoolConfig.MaxConnectionsPercent': '80', 'ConnectionPoolConfig.MaxIdleConnectionsPercent': '10', 'ConnectionPoolConfig.ConnectionBorrowTimeout': '10' });
+      expect(pool).toMatchObject({ TargetGroupName: 'default', 'ConnectionPoolConfig.MaxConnectionsPercent': '80', 'ConnectionPoolConfig.MaxIdleConnectionsPercent': '10', 'ConnectionPoolConfig.ConnectionBorrowTimeout': '2' });
       const targets = find(calls, 'RegisterDBProxyTargets')[0]!.params;
       expect(targets[options.database === 'rds-postgresql' ? 'DBInstanceIdentifiers.member.1' : 'DBClusterIdentifiers.member.1']).toBeDefined();
       expect(create.Environment.Variables.DB_HOST).toMatch(/\.proxy-[a-z]+\.us-east-1\.rds\.amazonaws\.com$/);

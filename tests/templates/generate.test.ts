@@ -204,7 +204,7 @@ describe('logins, secrets and timeouts of connecting projects', () => {
       expect(file(files, 'README.md'), where).toMatch(/a session `SET` pins[^]*startup `options` parameter[^]*refused/);
       if (options.language === 'python') {
         expect(handler, where).toContain('connect_timeout=5,');
-        expect(handler, where).toMatch(/keepalives=1,\n\s+keepalives_idle=10,\n\s+keepalives_interval=5,\n\s+keepalives_count=3,/);
+        expect(handler, where).toMatch(/keepalives=1,\n\s+keepalives_idle=10,\n\s+keepalives_interval=5,\n\s+keepalives_count=2,/);
       } else {
         expect(handler, where).toContain('connectionTimeoutMillis: 5000,');
         expect(handler, where).toContain('query_timeout: 8000,');
@@ -216,6 +216,33 @@ describe('logins, secrets and timeouts of connecting projects', () => {
         expect(handler, where).toMatch(/broken = error( as Error)?;/);
         expect(handler, where).toContain('client.release(broken);');
       }
+    }
+  });
+
+  // Each wait must end before the one that would hide its error: behind the proxy, a statement waits in the
+  // borrow queue and then runs under statement_timeout, all before pg's query_timeout; and a stalled connect
+  // plus a stalled query (in Python: the keepalives noticing a vanished server) end before the function timeout.
+  it('orders its waits: borrow + statement_timeout < query_timeout, and connect + query bound < function timeout', () => {
+    const numbers = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((match) => Number(match[1]));
+    for (const { options, files } of connecting) {
+      const where = JSON.stringify(options);
+      const handler = handlerOf(files);
+      const iac = files.filter((f) => /^(template\.yaml|infra\/main\.tf|deploy\.sh|infra\/lib\/orders-stack\.ts)$/.test(f.path)).map((f) => f.contents).join('\n');
+      const functionTimeouts = numbers(iac, /(?:^\s*Timeout: |^\s*timeout\s*= |--timeout |\btimeout: Duration\.seconds\()(\d+)/gm);
+      expect(new Set(functionTimeouts).size, `${where}: one function timeout`).toBe(1);
+      const functionMs = functionTimeouts[0]! * 1000;
+      const statementMs = numbers(file(files, 'schema.sql'), /SET statement_timeout = '(\d+)s'/g)[0]! * 1000;
+      const borrowTimeouts = numbers(iac, /connection_?borrow_?timeout\s*[:=]\s*(\d+)/gi);
+      expect(borrowTimeouts.length > 0, where).toBe(options.pattern === 'rds-proxy');
+      const borrowMs = options.pattern === 'rds-proxy' ? borrowTimeouts[0]! * 1000 : 0;
+      const connectMs = options.language === 'python' ? numbers(handler, /connect_timeout=(\d+),/g)[0]! * 1000 : numbers(handler, /connectionTimeoutMillis: (\d+),/g)[0]!;
+      // psycopg has no client-side query timeout: a vanished server is noticed after idle + count x interval.
+      const [idle, interval, count] = ['idle', 'interval', 'count'].map((k) => numbers(handler, new RegExp(`keepalives_${k}=(\\d+),`, 'g'))[0]!);
+      const queryMs = options.language === 'python' ? (idle! + interval! * count!) * 1000 : numbers(handler, /query_timeout: (\d+),/g)[0]!;
+      for (const n of [functionMs, statementMs, connectMs, queryMs]) expect(n, where).toBeGreaterThan(0);
+      expect(borrowMs + statementMs, `${where}: borrow + statement_timeout before the query bound`).toBeLessThan(queryMs);
+      expect(connectMs + queryMs, `${where}: connect + query bound before the function timeout`).toBeLessThan(functionMs);
+      expect(file(files, 'README.md'), where).toContain('- The bounds are ordered so that the error that ends a wait is the one that explains it:');
     }
   });
 

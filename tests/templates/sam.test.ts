@@ -48,7 +48,7 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
       expect(proxy.EngineFamily).toBe('POSTGRESQL');
       expect(Object.keys(proxy)).not.toContain('ConnectionPoolConfigurationInfo');
       const pool = t.Resources.ProxyTargetGroup!.Properties.ConnectionPoolConfigurationInfo as Record<string, unknown>;
-      expect(pool).toMatchObject({ MaxConnectionsPercent: 80, MaxIdleConnectionsPercent: 10, ConnectionBorrowTimeout: 10 });
+      expect(pool).toMatchObject({ MaxConnectionsPercent: 80, MaxIdleConnectionsPercent: 10, ConnectionBorrowTimeout: 2 });
       expect(pool).not.toHaveProperty('SessionPinningFilters');
       expect((proxy.Auth as Array<Record<string, unknown>>)[0]!.IAMAuth).toBe(options.auth === 'iam' ? 'REQUIRED' : 'DISABLED');
     }

@@ -60,7 +60,7 @@ describe(`Terraform configurations (${terraformProjects.length} combinations, ${
       expect(proxy.engine_family).toBe('POSTGRESQL');
       expect(proxy).not.toHaveProperty('connection_pool_config');
       const pool = (resource.aws_db_proxy_default_target_group!.this![0]!.connection_pool_config as Array<Record<string, unknown>>)[0];
-      expect(pool).toEqual({ max_connections_percent: 80, max_idle_connections_percent: 10, connection_borrow_timeout: 10 });
+      expect(pool).toEqual({ max_connections_percent: 80, max_idle_connections_percent: 10, connection_borrow_timeout: 2 });
       const main = group.files.find((f) => f.path === 'infra/main.tf')!.contents;
       if (group.members[0]!.auth === 'iam') expect(main).toContain(':rds-db:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:dbuser:${local.proxy_resource_id}/${var.db_user}');
     }
