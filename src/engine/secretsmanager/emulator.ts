@@ -186,8 +186,8 @@ export class SecretsManagerEmulator {
 
   #describeSecret(input: Input): Record<string, unknown> {
     const secret = this.#secret(input);
-    const versions: Record<string, string[]> = {};
-    for (const version of secret.versions.values()) if (version.stages.length > 0) versions[version.id] = [...version.stages];
+    // fromEntries defines own properties: a version id `__proto__` stays a key, not a prototype.
+    const versions = Object.fromEntries([...secret.versions.values()].filter((version) => version.stages.length > 0).map((version) => [version.id, [...version.stages]]));
     return { ARN: secret.arn, Name: secret.name, RotationEnabled: secret.rotationEnabled, CreatedDate: secret.createdAtMs / 1000, VersionIdsToStages: versions };
   }
 
