@@ -12,7 +12,11 @@ import { RUN_TIMEOUT_MS } from '../support/runs.ts';
 
 const ID = 'secret-rotation';
 const sandbox = loadSandbox(ID);
-const [, secondBurst, thirdBurst] = sandbox.definition.traffic;
+/** The three bursts of callers: before the rotation, just after it, and after the quiet period. */
+const [, secondBurst, thirdBurst] = sandbox.definition.traffic.map((phase) => {
+  if (phase.kind !== 'spike') throw new Error(`${ID}: the test reads spike phases, not ${phase.kind}`);
+  return phase;
+});
 
 /** When the server refused a password, in virtual ms. */
 const refusals = (report: RunReport) => report.events.entries.filter((e) => e.kind === 'reject:28P01').map((e) => e.t);

@@ -23,7 +23,7 @@ describe('single-user rotation', () => {
     const emulator = new SecretsManagerEmulator({ now: () => b.scheduler.now });
     emulator.createSecret('app', JSON.stringify({ engine: 'postgres', host: b.host, port: b.port, username: 'app', password: 'app-password', dbname: 'postgres' }), { rotationEnabled: true });
     const current = () => JSON.parse(emulator.execute('GetSecretValue', { SecretId: 'app' }).SecretString as string) as { password: string };
-    const login = (password: string) => {
+    const login = (password: string): Promise<string> => {
       const client = new pg.Client({ host: b.host, port: b.port, user: 'app', password, database: 'postgres' });
       return client.connect().then(
         () => client.end().then(() => 'ok'),
@@ -46,7 +46,7 @@ describe('single-user rotation', () => {
           const entry: { step: string; at: number; currentLogsIn?: string } = { step, at: b.scheduler.now };
           steps.push(entry);
           // What a function that fetches AWSCURRENT now and logs in gets.
-          if (step === 'setSecret') probe = login(current().password).then((outcome) => (entry.currentLogsIn = outcome as string));
+          if (step === 'setSecret') probe = login(current().password).then((outcome) => (entry.currentLogsIn = outcome));
         },
       } satisfies RotationOptions);
       await probe;
