@@ -53,11 +53,11 @@ const rules = [
   {
     name: 'aws-emulators-stand-alone',
     comment:
-      'Each AWS service emulator (Data API, DynamoDB, SQS) models one service with its own limits; what they share (the emulated HTTP plumbing, timers) ' +
+      'Each AWS service emulator (Data API, DynamoDB, SQS, Secrets Manager) models one service with its own limits; what they share (the emulated HTTP plumbing, timers) ' +
       'lives in src/engine/net, so one emulator can change without moving another.',
     severity: 'error',
-    from: { path: '^src/engine/(dataapi|dynamodb|sqs)/' },
-    to: { path: '^src/engine/(dataapi|dynamodb|sqs)/', pathNot: '^src/engine/$1/' },
+    from: { path: '^src/engine/(dataapi|dynamodb|sqs|secretsmanager)/' },
+    to: { path: '^src/engine/(dataapi|dynamodb|sqs|secretsmanager)/', pathNot: '^src/engine/$1/' },
   },
   {
     name: 'pure-generators-need-no-engine',

@@ -13,6 +13,7 @@ const PG_ERRCODES = 'https://www.postgresql.org/docs/current/errcodes-appendix.h
 const PG_POSTINIT = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/utils/init/postinit.c';
 const PG_PROC = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/storage/lmgr/proc.c';
 const PG_POSTGRES_C = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/tcop/postgres.c';
+const PG_USER_C = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/commands/user.c';
 const PG_AUTH_C = 'https://github.com/postgres/postgres/blob/REL_16_STABLE/src/backend/libpq/auth.c';
 const PG15_PQCOMM_H = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/include/libpq/pqcomm.h';
 const PG15_LIBPQ_H = 'https://github.com/postgres/postgres/blob/REL_15_STABLE/src/include/libpq/libpq.h';
@@ -188,6 +189,10 @@ export interface ErrorFields {
 }
 
 export const postgresErrors = {
+  /** ALTER ROLE/USER on a role that does not exist. */
+  roleDoesNotExist: errorResponse('ERROR', '42704', 'role "%s" does not exist', 'user.c', 'AlterRole', PG_USER_C),
+  /** A role without superuser changing another role's password (PostgreSQL 16 adds a DETAIL naming CREATEROLE and ADMIN, not sent here). */
+  alterRoleDenied: errorResponse('ERROR', '42501', 'permission denied to alter role', 'user.c', 'AlterRole', PG_USER_C),
   tooManyClients: errorResponse('FATAL', '53300', 'sorry, too many clients already', 'proc.c', 'InitProcess', PG_PROC, { factSheet: 'C', note: 'Sent before any authentication request.' }),
   idleSessionTimeout: errorResponse('FATAL', '57P05', 'terminating connection due to idle-session timeout', 'postgres.c', 'ProcessInterrupts', PG_POSTGRES_C),
   passwordFailed: errorResponse('FATAL', '28P01', 'password authentication failed for user "%s"', 'auth.c', 'auth_failed', PG_AUTH_C),

@@ -138,6 +138,23 @@ export const runReportSchema = z.object({
     })
     .optional()
     .describe('Present when the sandbox has an SQS queue and a consumer.'),
+  secretsManager: z
+    .object({
+      requests: count.describe('Secrets Manager calls received from handlers.'),
+      byOperation: z.record(z.string(), count),
+      errors: z.record(z.string(), count).describe('Error responses by exception name.'),
+      rotation: z
+        .object({
+          startedAtMs: z.number().describe('When Secrets Manager started the rotation (createSecret).'),
+          passwordChangedAtMs: z.number().nullable().describe('When setSecret changed the password in the database; from then on the old password fails new logins.'),
+          finishedAtMs: z.number().nullable().describe('When finishSecret moved AWSCURRENT to the new version; null if the rotation did not finish.'),
+          failure: z.string().nullable().describe('The error that stopped the rotation, if one did.'),
+        })
+        .nullable()
+        .describe('The rotation of the run, or null when none started.'),
+    })
+    .optional()
+    .describe('Present when the sandbox has secrets in Secrets Manager.'),
   latencyMs: z
     .object({ p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() })
     .describe('Nearest-rank percentiles of succeeded invocations, from the request reaching Lambda to the response (cold starts included).'),

@@ -1,7 +1,7 @@
 /**
- * A sandbox's AWS services besides Lambda and the instance: the Data API, DynamoDB tables, and an SQS
- * queue with its consumer function. Built from the sandbox's `dataApi`, `dynamodb` and `sqs`
- * sections, reached by handlers through the real AWS SDK clients (src/engine/aws), and summarised
+ * A sandbox's AWS services besides Lambda and the instance: the Data API, DynamoDB tables, an SQS
+ * queue with its consumer function, and secrets in Secrets Manager with their rotation. Built from
+ * the sandbox's `dataApi`, `dynamodb`, `sqs` and `secretsManager` sections, reached by handlers through the real AWS SDK clients (src/engine/aws), and summarised
  * into the RunReport's sections of the same names.
  *
  * The services run as one process on the virtual network ("aws-services"): never frozen, its own
@@ -11,16 +11,20 @@ import type { Scheduler } from '../engine/clock/scheduler.ts';
 import type { Timers } from '../engine/clock/timers.ts';
 import { functionConfig } from '../engine/lambda/function.ts';
 import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
+import { VIRTUAL_EPOCH } from '../engine/lambda/environment.ts';
 import type { DataApiEmulator } from '../engine/dataapi/emulator.ts';
 import { virtualCluster } from '../engine/dataapi/virtual.ts';
 import type { DynamoDBEmulator } from '../engine/dynamodb/emulator.ts';
 import type { SqsEmulator } from '../engine/sqs/emulator.ts';
+import type { SecretsManagerEmulator } from '../engine/secretsmanager/emulator.ts';
 import type { QueueConsumer, startConsumer } from '../engine/sqs/consumer.ts';
+import type { rotateSingleUser } from '../engine/secretsmanager/rotation.ts';
 import { sdkPackagesUsed, type SdkBundle } from '../engine/host/sdk-packages.ts';
 import type { EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
 import { sqs as sqsFacts } from '../facts/sqs.ts';
 import { dataApi as dataApiFacts } from '../facts/data-api.ts';
+import { secretsManager as secretsManagerFacts } from '../facts/secrets-manager.ts';
 import type { World } from '../engine/world/world.ts';
 import type { Sandbox } from '../sandboxes/schema.ts';
 import type { RunReport } from './report.ts';
@@ -45,7 +49,7 @@ export interface ServicesContext {
 export interface SandboxServices {
   /** The packages every environment of the run gets (emulated AWS SDK clients). */
   readonly packages: Readonly<Record<string, unknown>>;
-  report(durationMs: number): Pick<RunReport, 'dataApi' | 'dynamodb' | 'sqs'>;
+  report(durationMs: number): Pick<RunReport, 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager'>;
 }
 
 const NO_SERVICES: SandboxServices = { packages: {}, report: () => ({}) };
@@ -59,12 +63,13 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   const consumerSource = config.sqs ? ctx.files[config.sqs.consumer.handler] : undefined;
   if (config.sqs && consumerSource === undefined) throw new ServicesSetupError(`consumer handler file ${config.sqs.consumer.handler} is missing`);
   const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
-  if (!config.dataApi && !config.dynamodb && !config.sqs && packages.length === 0) return NO_SERVICES;
+  if (!config.dataApi && !config.dynamodb && !config.sqs && !config.secretsManager && packages.length === 0) return NO_SERVICES;
   // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
-  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, startConsumer }, { sdkModules }, { sdkInstance }] = await Promise.all([
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, startConsumer }, secretsModules, { sdkModules }, { sdkInstance }] = await Promise.all([
     config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
     config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
     config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
+    config.secretsManager ? Promise.all([import('../engine/secretsmanager/emulator.ts'), import('../engine/secretsmanager/rotation.ts')]) : null,
     import('../engine/aws/sdk-modules.ts'),
     import('../engine/aws/sdk-instance.ts'),
   ]);
@@ -118,13 +123,33 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     services.sqs = { emulator: queue, latency: () => sleep(jitter(scheduler, sqsFacts.requestLatency.value)) };
   }
 
+  let secrets: SecretsManagerEmulator | null = null;
+  let rotation: { record: Rotation | null } | null = null;
+  if (config.secretsManager && secretsModules) {
+    const [{ SecretsManagerEmulator }, { rotateSingleUser }] = secretsModules;
+    // Dates as the handlers' own clock reads them (2026-01-01 at the start of the run).
+    secrets = new SecretsManagerEmulator({ now: () => VIRTUAL_EPOCH + scheduler.now });
+    for (const [name, user] of Object.entries(config.secretsManager.secrets)) {
+      const password = config.database.users[user];
+      if (password === undefined) throw new ServicesSetupError(`secretsManager.secrets: ${name} names role ${user}, which database.users does not define`);
+      // The JSON structure of an RDS for PostgreSQL secret, as the rotation templates expect it.
+      secrets.createSecret(name, JSON.stringify({ engine: 'postgres', host: config.database.host, port: config.database.port, username: user, password, dbname: 'postgres' }), { rotationEnabled: config.secretsManager.rotation?.secret === name });
+    }
+    services.secretsManager = { emulator: secrets, latency: () => sleep(jitter(scheduler, secretsManagerFacts.requestLatency.value)) };
+    const settings = config.secretsManager.rotation;
+    if (settings) {
+      if (!Object.hasOwn(config.secretsManager.secrets, settings.secret)) throw new ServicesSetupError(`secretsManager.rotation: secret ${settings.secret} is not in secretsManager.secrets`);
+      rotation = scheduleRotation(ctx, secrets, settings, rotateSingleUser);
+    }
+  }
+
   const modules = await sdkModules(packages, services, (bundle) => sdkInstance(bundle, ctx.sdkSource));
   if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, consumerSource!);
 
   return {
     packages: modules,
     report(durationMs) {
-      const out: Pick<RunReport, 'dataApi' | 'dynamodb' | 'sqs'> = {};
+      const out: Pick<RunReport, 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager'> = {};
       if (dataApi) {
         const s = dataApi.stats;
         out.dataApi = {
@@ -151,9 +176,45 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
         out.dynamodb = { tables, throttledRequests: throttled };
       }
       if (sqs) out.sqs = sqs.report(durationMs);
+      if (secrets) out.secretsManager = { ...structuredClone(secrets.stats), rotation: rotation?.record ? { ...rotation.record } : null };
       return out;
     },
   };
+}
+
+type Rotation = NonNullable<NonNullable<RunReport['secretsManager']>['rotation']>;
+
+/**
+ * The rotation function runs as a process of its own on the virtual network (never frozen, its own
+ * `pg`), started by Secrets Manager at the configured time; its steps are logged as `rotation` events.
+ */
+function scheduleRotation(ctx: ServicesContext, emulator: SecretsManagerEmulator, settings: NonNullable<NonNullable<Sandbox['secretsManager']>['rotation']>, rotate: typeof rotateSingleUser): { record: Rotation | null } {
+  const { world } = ctx;
+  const rotation: { record: Rotation | null } = { record: null };
+  const process = world.spawn('secrets-rotation', (error) => ctx.event('rotation-error', `rotation function: ${(error as Error)?.message ?? String(error)}`));
+  process.timers.setTimeout(() => {
+    const record: Rotation = (rotation.record = { startedAtMs: world.scheduler.now, passwordChangedAtMs: null, finishedAtMs: null, failure: null });
+    // A password drawn from the run's seed, so that runs repeat; the alphabet avoids quotes, as the templates' ExcludeCharacters do.
+    const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+    const newPassword = Array.from({ length: 32 }, () => alphabet[world.scheduler.rng.int(0, alphabet.length - 1)]).join('');
+    rotate({
+      emulator,
+      secretId: settings.secret,
+      pg: process.pg as Parameters<typeof rotate>[0]['pg'],
+      sleep: process.sleep,
+      stepGapMs: secretsManagerFacts.rotationStepGapMs.value,
+      newPassword,
+      log(step, text) {
+        if (step === 'setSecret') record.passwordChangedAtMs = world.scheduler.now;
+        if (step === 'finishSecret') record.finishedAtMs = world.scheduler.now;
+        ctx.event('rotation', `${settings.secret} ${step}: ${text}`);
+      },
+    }).catch((error: unknown) => {
+      record.failure = (error as Error)?.message ?? String(error);
+      ctx.event('rotation-error', `${settings.secret}: rotation failed: ${record.failure}`);
+    });
+  }, settings.atMs);
+  return rotation;
 }
 
 function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, start: typeof startConsumer, timers: Timers, packages: Record<string, unknown>, consumerSource: string): QueueConsumer {

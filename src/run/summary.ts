@@ -6,7 +6,7 @@
  */
 import type { RunReport } from './report.ts';
 
-export type SummaryService = 'lambda' | 'database' | 'proxy' | 'dataApi' | 'dynamodb' | 'sqs';
+export type SummaryService = 'lambda' | 'database' | 'proxy' | 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager';
 
 export interface SummaryRow {
   label: string;
@@ -38,6 +38,7 @@ export const SERVICE_TITLES: Readonly<Record<SummaryService, string>> = {
   dataApi: 'Data API',
   dynamodb: 'DynamoDB',
   sqs: 'SQS',
+  secretsManager: 'Secrets Manager',
 };
 const SERVICES = Object.keys(SERVICE_TITLES) as SummaryService[];
 
@@ -76,12 +77,13 @@ function peakAt(values: readonly number[]): { peak: number; second: number } {
  */
 export function servicesUsed(report: RunReport): Set<SummaryService> {
   const used = new Set<SummaryService>(['lambda']);
-  const { database: db, proxy, dataApi, dynamodb, sqs } = report;
+  const { database: db, proxy, dataApi, dynamodb, sqs, secretsManager } = report;
   if (db.accepted + db.queries + db.rejectedTooManyClients + db.rejectedReservedSlots + db.authFailures + db.sessionWaitFailures > 0) used.add('database');
   if (proxy && proxy.peakClientConnections + proxy.clientConnectionsSetupFailedAuth + proxy.borrows > 0) used.add('proxy');
   if (dataApi && dataApi.requests > 0) used.add('dataApi');
   if (dynamodb && (dynamodb.throttledRequests > 0 || Object.values(dynamodb.tables).some((t) => t.consumedReadUnits + t.consumedWriteUnits > 0))) used.add('dynamodb');
   if (sqs && sqs.sent + sqs.batches > 0) used.add('sqs');
+  if (secretsManager && (secretsManager.requests > 0 || secretsManager.rotation)) used.add('secretsManager');
   return used;
 }
 
@@ -199,6 +201,18 @@ function sqsRows(sqs: NonNullable<RunReport['sqs']>): Array<[string, string]> {
   ];
 }
 
+function secretsManagerRows(secrets: NonNullable<RunReport['secretsManager']>): Array<[string, string]> {
+  const rotation = secrets.rotation;
+  const rows: Array<[string, string]> = [['Requests', secrets.requests ? `${n(secrets.requests)}: ${byCount(secrets.byOperation)}` : '0']];
+  if (Object.keys(secrets.errors).length > 0) rows.push(['Errors', byCount(secrets.errors)]);
+  if (rotation) {
+    const changed = rotation.passwordChangedAtMs === null ? 'password not changed' : `password changed at ${seconds(rotation.passwordChangedAtMs)}`;
+    const finished = rotation.finishedAtMs === null ? (rotation.failure ? `failed: ${rotation.failure}` : 'not finished') : `AWSCURRENT moved at ${seconds(rotation.finishedAtMs)}`;
+    rows.push(['Rotation (single user)', `started at ${seconds(rotation.startedAtMs)}, ${changed}, ${finished}`]);
+  }
+  return rows;
+}
+
 /** The summary of one run. `label` is the variant's label as the page shows it. */
 export function summarizeRun(report: RunReport, label: string): RunSummary {
   const used = servicesUsed(report);
@@ -209,6 +223,7 @@ export function summarizeRun(report: RunReport, label: string): RunSummary {
     dataApi: () => dataApiRows(report.dataApi!),
     dynamodb: () => dynamodbRows(report.dynamodb!),
     sqs: () => sqsRows(report.sqs!),
+    secretsManager: () => secretsManagerRows(report.secretsManager!),
   };
   const sections = SERVICES.filter((service) => used.has(service)).map((service) => ({
     service,

@@ -222,6 +222,22 @@ export const sandboxSchema = z
       })
       .optional()
       .describe('An SQS queue drained by a consumer function (src/engine/sqs); producers send with @aws-sdk/client-sqs.'),
+    secretsManager: z
+      .object({
+        secrets: z
+          .record(z.string(), z.string())
+          .describe('Secret name -> login role in `database.users`: the secret holds that role\'s credentials as RDS stores them (engine, host, port, username, password, dbname).'),
+        rotation: z
+          .object({
+            secret: z.string().describe('The secret to rotate (a name in `secrets`).'),
+            strategy: z.literal('single-user').describe('The rotation strategy: single user changes the one user\'s password, with no overlap between the old and the new one.'),
+            atMs: z.number().nonnegative().describe('Virtual time at which Secrets Manager starts the rotation.'),
+          })
+          .optional()
+          .describe('One rotation during the run, by the rotation function AWS\'s template for PostgreSQL describes (src/engine/secretsmanager/rotation.ts).'),
+      })
+      .optional()
+      .describe('Secrets in AWS Secrets Manager (src/engine/secretsmanager), read with @aws-sdk/client-secrets-manager.'),
     lambda: z
       .object({
         name: z.string().describe('Function name, as in the logs.'),

@@ -31,7 +31,7 @@ function numberOption(options: string, name: string): number | undefined {
 describe('sandbox handlers', () => {
   it('are found: every PostgreSQL pattern has node-postgres handlers', () => {
     expect(new Set(pgHandlers.map((h) => h.id))).toEqual(
-      new Set(['arena', 'data-api', 'direct-connection', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
+      new Set(['arena', 'data-api', 'direct-connection', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'secret-rotation', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
     );
   });
 

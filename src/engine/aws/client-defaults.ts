@@ -26,4 +26,5 @@ export const SERVICE_ENDPOINTS = {
   'rds-data': 'https://rds-data.us-east-1.amazonaws.com',
   dynamodb: 'https://dynamodb.us-east-1.amazonaws.com',
   sqs: 'https://sqs.us-east-1.amazonaws.com',
+  secretsmanager: 'https://secretsmanager.us-east-1.amazonaws.com',
 } as const;

@@ -18,6 +18,8 @@ import type { DynamoDBEmulator } from '../dynamodb/emulator.ts';
 import { dynamoDBRequestHandler } from '../dynamodb/request-handler.ts';
 import type { SqsEmulator } from '../sqs/emulator.ts';
 import { sqsRequestHandler } from '../sqs/request-handler.ts';
+import type { SecretsManagerEmulator } from '../secretsmanager/emulator.ts';
+import { secretsManagerRequestHandler } from '../secretsmanager/request-handler.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from './client-defaults.ts';
 import { bundleOf, type SdkBundle, type SdkPackage } from '../host/sdk-packages.ts';
 import type { SdkModule } from './sdk-instance.ts';
@@ -28,6 +30,7 @@ export interface EmulatedServices {
   dataApi?: DataApiEmulator;
   dynamodb?: { emulator: DynamoDBEmulator; latency?: (operation: string) => Promise<void> };
   sqs?: { emulator: SqsEmulator; latency?: () => Promise<void> };
+  secretsManager?: { emulator: SecretsManagerEmulator; latency?: () => Promise<void> };
 }
 
 type ClientClass = new (config?: Record<string, unknown>) => { send(command: unknown): Promise<unknown> };
@@ -88,6 +91,14 @@ export async function sdkModules(packages: readonly SdkPackage[], services: Emul
         const fail = missing('SQS queue', name);
         // md5: the emulator sends no MD5 digests, so the client must not check them.
         modules[name] = { ...sdk, SQSClient: withDefaults(sdk.SQSClient as ClientClass, () => ({ endpoint: SERVICE_ENDPOINTS.sqs, md5: false, requestHandler: handler ?? fail() })) };
+        break;
+      }
+      case '@aws-sdk/client-secrets-manager': {
+        const sdk = loaded[name]!;
+        const secrets = services.secretsManager;
+        const handler = secrets ? secretsManagerRequestHandler(secrets.emulator, secrets.latency ? { latency: secrets.latency } : {}) : null;
+        const fail = missing('secret in Secrets Manager', name);
+        modules[name] = { ...sdk, SecretsManagerClient: withDefaults(sdk.SecretsManagerClient as ClientClass, () => ({ endpoint: SERVICE_ENDPOINTS.secretsmanager, requestHandler: handler ?? fail() })) };
         break;
       }
     }

@@ -2,7 +2,7 @@
  * Which AWS SDK packages handlers may import, and which ones a handler does: cheap to load, so a
  * run decides whether it needs the SDK before fetching any of it.
  */
-export const SDK_PACKAGES = ['@aws-sdk/client-rds-data', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sqs'] as const;
+export const SDK_PACKAGES = ['@aws-sdk/client-rds-data', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-secrets-manager'] as const;
 export type SdkPackage = (typeof SDK_PACKAGES)[number];
 
 /**
@@ -15,6 +15,7 @@ export const SDK_BUNDLES = {
   'rds-data': ['@aws-sdk/client-rds-data'],
   dynamodb: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
   sqs: ['@aws-sdk/client-sqs'],
+  'secrets-manager': ['@aws-sdk/client-secrets-manager'],
 } as const satisfies Record<string, readonly SdkPackage[]>;
 export type SdkBundle = keyof typeof SDK_BUNDLES;
 

@@ -72,6 +72,8 @@ async function sdkSource(bundle: SdkBundle): Promise<string> {
       return (await import('virtual:connlab/aws-sdk/dynamodb')).default;
     case 'sqs':
       return (await import('virtual:connlab/aws-sdk/sqs')).default;
+    case 'secrets-manager':
+      return (await import('virtual:connlab/aws-sdk/secrets-manager')).default;
   }
 }
 

@@ -3,7 +3,8 @@
  * driver over the virtual network.
  *
  * It does itself what one PGlite session cannot: the startup handshake (SSLRequest answered `N`,
- * cleartext password authentication with 28P01 on a wrong password, its own backend pids),
+ * cleartext password authentication with 28P01 on a wrong password, `ALTER ROLE … PASSWORD` on
+ * the passwords it checks, its own backend pids),
  * admission control with PostgreSQL's exact errors, Terminate, server-side timeouts, per-connection
  * `SET` state, and the time everything takes on the instance's vCPUs. Queries and their results are
  * PGlite's, byte for byte.
@@ -33,7 +34,7 @@ export interface VirtualPostgresOptions {
   /** What an ordinary role gets when only reserved slots are left (the wording depends on the engine version). */
   reservedSlotError: ErrorFields;
   vcpus: number;
-  /** user -> password. Users not listed fail authentication like a wrong password does. */
+  /** user -> password at start-up (ALTER ROLE … PASSWORD changes them). Users not listed fail authentication like a wrong password does. */
   users: Readonly<Record<string, string>>;
   superusers: readonly string[];
   /** 0 disables it, like PostgreSQL's default. */
@@ -65,6 +66,12 @@ export interface ServerStats {
   queries: number;
 }
 
+/**
+ * `ALTER ROLE name [WITH] PASSWORD 'literal'` (or ALTER USER) as one simple-query statement: what a
+ * rotation function sends. The server answers it itself, since it, not PGlite, checks passwords.
+ */
+const ALTER_PASSWORD = /^\s*alter\s+(?:role|user)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))\s+(?:with\s+)?password\s+'((?:[^']|'')*)'\s*;?\s*$/i;
+
 /** A statement that may change session settings: SET/RESET at the start of a statement, or set_config(). */
 const SETTINGS_CHANGE = /(^|;)\s*(set|reset)\b|set_config\s*\(/i;
 
@@ -93,6 +100,8 @@ export class VirtualPostgres implements Listener {
   #cores: number[];
   #nextPid = 1000;
   #parameterStatus: Buffer = Buffer.alloc(0);
+  /** Login role -> the password authentication checks now. */
+  readonly #passwords: Map<string, string>;
 
   private constructor(scheduler: Scheduler, db: PGlite, options: VirtualPostgresOptions, observer: ServerObserver | null) {
     this.scheduler = scheduler;
@@ -101,6 +110,24 @@ export class VirtualPostgres implements Listener {
     this.#observer = observer;
     this.#cores = new Array<number>(Math.max(1, options.vcpus)).fill(0);
     this.session = new SessionLock(scheduler, options.sessionWaitLimitMs);
+    this.#passwords = new Map(Object.entries(options.users));
+  }
+
+  /** Whether `password` logs `user` in. */
+  checksPassword(user: string, password: string): boolean {
+    return this.#passwords.get(user) === password;
+  }
+
+  /**
+   * ALTER ROLE … PASSWORD by `sessionUser`: a role may change its own password, a superuser any
+   * role's. Open connections are untouched; only later logins see the new password.
+   */
+  alterPassword(sessionUser: string, role: string, password: string): ErrorFields | null {
+    const fields = postgresErrors.roleDoesNotExist.value;
+    if (!this.#passwords.has(role)) return { ...fields, M: fields.M.replace('%s', role) };
+    if (role !== sessionUser && !this.options.superusers.includes(sessionUser)) return postgresErrors.alterRoleDenied.value;
+    this.#passwords.set(role, password);
+    return null;
   }
 
   /** Opens PGlite's session once and keeps its ParameterStatus messages for every later handshake. */
@@ -330,11 +357,11 @@ class ServerConnection implements ServerSide {
 
   #password(message: Buffer): void {
     const server = this.#server;
-    const { costs, users, superusers, maxConnections, reservedConnections, reservedSlotError } = server.options;
+    const { costs, superusers, maxConnections, reservedConnections, reservedSlotError } = server.options;
     const given = message.subarray(5, message.length - 1).toString('utf8');
     const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), costs.authenticationMs);
     this.#freeAt = ready;
-    if (!Object.hasOwn(users, this.#user) || users[this.#user] !== given) {
+    if (!server.checksPassword(this.#user, given)) {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
       server.event('reject', fields.M, '28P01');
@@ -381,7 +408,7 @@ class ServerConnection implements ServerSide {
       await this.#takeSettings();
     }
     const bytes = Buffer.concat(messages.map((m) => this.#renameStatements(m)));
-    const reply = await server.exec(bytes);
+    const reply = this.#alterPassword(messages) ?? (await server.exec(bytes));
     if (changesSettings) {
       this.settingsDirty = true;
       server.sessionHasSettings = true;
@@ -397,6 +424,16 @@ class ServerConnection implements ServerSide {
       server.session.release(this);
       this.#armIdleTimer(ready);
     }
+  }
+
+  /** The reply to a lone `ALTER ROLE … PASSWORD` outside a transaction, or null for any other batch (PGlite's). */
+  #alterPassword(messages: Buffer[]): Buffer | null {
+    if (messages.length !== 1 || messages[0]![0] !== 0x51 /* Q */ || this.#txStatus !== 'I') return null;
+    const match = ALTER_PASSWORD.exec(wire.statementText(messages[0]!)?.sql ?? '');
+    if (!match) return null;
+    const role = match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]!.toLowerCase();
+    const refused = this.#server.alterPassword(this.#user, role, match[3]!.replaceAll("''", "'"));
+    return Buffer.concat([refused ? errorBytes(refused) : wire.commandComplete('ALTER ROLE'), wire.readyForQuery('I')]);
   }
 
   /** Make PGlite's session carry this connection's `SET` values, saving the previous holder's. */

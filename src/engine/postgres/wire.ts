@@ -33,6 +33,7 @@ export const authenticationCleartextPassword = (): Buffer => message('R', int32(
 export const readyForQuery = (status: 'I' | 'T' | 'E'): Buffer => message('Z', Buffer.from(status, 'latin1'));
 export const sync = (): Buffer => message('S');
 export const simpleQuery = (sql: string): Buffer => message('Q', Buffer.from(`${sql}\0`, 'utf8'));
+export const commandComplete = (tag: string): Buffer => message('C', Buffer.from(`${tag}\0`, 'utf8'));
 
 export function backendKeyData(pid: number, secret: number): Buffer {
   const body = Buffer.alloc(8);

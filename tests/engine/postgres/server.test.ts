@@ -248,3 +248,49 @@ describe('virtual PostgreSQL: cost model', () => {
     expect(eight).toBeLessThan(20);
   });
 });
+
+describe('virtual PostgreSQL: ALTER ROLE … PASSWORD', () => {
+  it('a role changes its own password: open connections carry on, new logins need the new password', async () => {
+    const { bench, pg, config } = await open();
+    const result = await bench.run(async () => {
+      const open = new pg.Client(config());
+      await open.connect();
+      const changer = new pg.Client(config());
+      await changer.connect();
+      const altered = await changer.query(`ALTER USER app WITH PASSWORD 'it''s new'`);
+      await changer.end();
+      const stillOpen = (await open.query('SELECT 1 AS one')).rows[0].one;
+      const old = await new pg.Client(config('app', 'app-password')).connect().catch((e: unknown) => e);
+      const fresh = new pg.Client(config('app', "it's new"));
+      await fresh.connect();
+      const answered = (await fresh.query('SELECT 2 AS two')).rows[0].two;
+      await fresh.end();
+      await open.end();
+      return { command: altered.command, stillOpen, old, answered };
+    });
+    expect(result).toMatchObject({ command: 'ALTER', stillOpen: 1, answered: 2 });
+    expect(fields(result.old)).toMatchObject({ code: '28P01', severity: 'FATAL', message: 'password authentication failed for user "app"' });
+    expect(bench.server.stats.authFailures).toBe(1);
+  });
+
+  it('answers 42704 for a role that does not exist and 42501 for another role\'s password; a superuser may change it', async () => {
+    const { bench, pg, config } = await open({ users: { postgres: 'postgres', app: 'app-password', reporting: 'r' } });
+    const result = await bench.run(async () => {
+      const app = new pg.Client(config());
+      await app.connect();
+      const missing = await app.query(`ALTER ROLE ghost PASSWORD 'x'`).catch((e: unknown) => e);
+      const denied = await app.query(`ALTER ROLE reporting PASSWORD 'x'`).catch((e: unknown) => e);
+      await app.end();
+      const admin = new pg.Client(config('postgres', 'postgres'));
+      await admin.connect();
+      await admin.query(`ALTER ROLE "reporting" WITH PASSWORD 'by-admin'`);
+      await admin.end();
+      const reporting = new pg.Client(config('reporting', 'by-admin'));
+      await reporting.connect();
+      await reporting.end();
+      return { missing, denied };
+    });
+    expect(fields(result.missing)).toMatchObject({ code: '42704', severity: 'ERROR', message: 'role "ghost" does not exist' });
+    expect(fields(result.denied)).toMatchObject({ code: '42501', severity: 'ERROR', message: 'permission denied to alter role' });
+  });
+});
