@@ -177,18 +177,6 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
     });
     return writes;
   };
-  const perInvocation = new Set<SyntaxNode>();
-  const pending = handlerNode ? [handlerNode] : [];
-  while (pending.length) {
-    const fn = pending.pop()!;
-    if (perInvocation.has(fn)) continue;
-    perInvocation.add(fn);
-    descendants(fn, (node) => {
-      if (node.name !== 'CallExpression' || node.firstChild?.name !== 'VariableName') return;
-      const callee = functions.get(of(node.firstChild));
-      if (callee && !perInvocation.has(callee) && !writesModuleVariable(callee)) pending.push(callee);
-    });
-  }
   const sameNode = (a: SyntaxNode, b: SyntaxNode) => a.from === b.from && a.to === b.to && a.name === b.name;
 
   /** Where an expression's value ends up: the variable it is assigned to, through await and parentheses. */
@@ -218,6 +206,20 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
     }
     return false;
   };
+  const perInvocation = new Set<SyntaxNode>();
+  const pending = handlerNode ? [handlerNode] : [];
+  while (pending.length) {
+    const fn = pending.pop()!;
+    if (perInvocation.has(fn)) continue;
+    perInvocation.add(fn);
+    descendants(fn, (node) => {
+      if (node.name !== 'CallExpression' || node.firstChild?.name !== 'VariableName') return;
+      const callee = functions.get(of(node.firstChild));
+      // `pool = makePool()` into a module variable: the function fills a cache, once per environment.
+      if (assignedTo(node)?.module) return;
+      if (callee && !perInvocation.has(callee) && !writesModuleVariable(callee)) pending.push(callee);
+    });
+  }
   const scopeOf = (node: SyntaxNode): Scope => {
     const enclosing = ancestors(node).filter((a) => FUNCTION.has(a.name));
     if (enclosing.length === 0) return 'init';
@@ -345,7 +347,7 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
         });
       } else if (DATA_API_STATEMENTS.has(name)) {
         const sql = lookup(argumentOptions(first), 'sql');
-        if (sql) facts.queries.push({ sql: sql.value, place: sql.place, scope: scopeOf(node), named: false });
+        if (sql) facts.queries.push({ sql: sql.value, place: sql.place, scope: scopeOf(node), named: undefined });
       }
     } else if (node.name === 'CallExpression') {
       const callee = node.firstChild;
@@ -359,7 +361,7 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
       if (name === 'query' && usesPg && argList[0]) {
         const config = valueOf(argList[0]);
         const sql = config.kind === 'object' ? (lookup(config.options, 'text')?.value ?? { kind: 'unknown' as const }) : config;
-        const named = config.kind === 'object' && config.options.entries.has('name');
+        const named = config.kind === 'object' ? config.options.entries.get('name')?.place : undefined;
         facts.queries.push({ sql, place: source.place(argList[0]), scope: scopeOf(node), named });
       } else if ((name === 'on' || name === 'once') && receiver.name === 'VariableName' && argList[0] && valueOf(argList[0]).kind === 'string') {
         const event = valueOf(argList[0]);

@@ -70,8 +70,8 @@ export interface Query {
   sql: Value;
   place: Place;
   scope: Scope;
-  /** pg's query config with a `name`: a named, server-side prepared statement. */
-  named: boolean;
+  /** Where pg's query config gives a `name`: a named, server-side prepared statement. */
+  named: Place | undefined;
 }
 
 /** A call that signs an IAM authentication token (Signer.getAuthToken, generate_db_auth_token). */

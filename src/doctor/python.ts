@@ -105,6 +105,13 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     });
     return out;
   };
+  const assignedTo = (node: SyntaxNode): string | undefined => {
+    let current = node;
+    while (current.parent && (current.parent.name === 'AwaitExpression' || current.parent.name === 'ParenthesizedExpression')) current = current.parent;
+    const parent = current.parent;
+    if (parent?.name === 'AssignStatement' && parent.firstChild?.name === 'VariableName') return of(parent.firstChild);
+    return undefined;
+  };
   const perInvocation: SyntaxNode[] = [];
   const pending = handlerNode ? [handlerNode] : [];
   while (pending.length) {
@@ -114,17 +121,13 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     descendants(fn, (node) => {
       if (node.name !== 'CallExpression' || node.firstChild?.name !== 'VariableName') return;
       const callee = functions.get(of(node.firstChild));
+      // `conn = _connect()` into a global: the function fills a cache, once per environment.
+      const target = assignedTo(node);
+      if (target && globalsOf(fn).has(target)) return;
       if (callee && globalsOf(callee).size === 0) pending.push(callee);
     });
   }
 
-  const assignedTo = (node: SyntaxNode): string | undefined => {
-    let current = node;
-    while (current.parent && (current.parent.name === 'AwaitExpression' || current.parent.name === 'ParenthesizedExpression')) current = current.parent;
-    const parent = current.parent;
-    if (parent?.name === 'AssignStatement' && parent.firstChild?.name === 'VariableName') return of(parent.firstChild);
-    return undefined;
-  };
   const scopeOf = (node: SyntaxNode): Scope => {
     const enclosing = ancestors(node).filter((a) => a.name === 'FunctionDefinition' || a.name === 'LambdaExpression');
     if (enclosing.length === 0) return 'init';
@@ -301,10 +304,10 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     const args = argumentsOf(node);
     if (methodName === 'execute' || methodName === 'executemany' || (methodName === 'text' && name === 'sqlalchemy.text')) {
       const first = args.positionalNodes[0];
-      if (first) facts.queries.push({ sql: args.positional[0]!, place: source.place(first), scope: scopeOf(node), named: false });
+      if (first) facts.queries.push({ sql: args.positional[0]!, place: source.place(first), scope: scopeOf(node), named: undefined });
     } else if (methodName === 'execute_statement' || methodName === 'batch_execute_statement') {
       const sql = args.options.entries.get('sql');
-      if (sql) facts.queries.push({ sql: sql.value, place: sql.place, scope: scopeOf(node), named: false });
+      if (sql) facts.queries.push({ sql: sql.value, place: sql.place, scope: scopeOf(node), named: undefined });
     } else if (methodName === 'generate_db_auth_token') {
       // Made inside any function, a token is fresh when that function runs; only a module-level
       // statement or a global variable keeps one for the environment's life.

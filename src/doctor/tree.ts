@@ -29,9 +29,12 @@ export class SourceText {
   }
 }
 
+const COMMENTS = new Set(['Comment', 'LineComment', 'BlockComment']);
+
+/** A node's children, comments left out: a comment between arguments is not an argument. */
 export function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) out.push(child);
+  for (let child = node.firstChild; child; child = child.nextSibling) if (!COMMENTS.has(child.name)) out.push(child);
   return out;
 }
 

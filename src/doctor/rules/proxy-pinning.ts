@@ -27,7 +27,7 @@ export const rule: Rule = {
     if (!deployment.proxy) return [];
     const hits: RuleHit[] = [];
     for (const query of facts.queries) {
-      if (query.named) hits.push({ place: query.place, message: `a named prepared statement pins the session (${pinReasons.value.namedStatement.split(' (')[0]})` });
+      if (query.named) hits.push({ place: query.named, message: `a named prepared statement pins the session (${pinReasons.value.namedStatement.split(' (')[0]})` });
       if (query.sql.kind !== 'string') continue;
       const sql = query.sql.value;
       const reason = PINNING_SQL.find(([pattern]) => pattern.test(sql))?.[1];
