@@ -7,10 +7,12 @@
 
 export type Language = 'javascript' | 'typescript' | 'python';
 
-/** A position in the file: 1-based line and column, and the character range it covers. */
+/** A range in the file: 1-based lines and columns where it starts and ends, and its character offsets. */
 export interface Place {
   line: number;
   column: number;
+  endLine: number;
+  endColumn: number;
   from: number;
   to: number;
 }

@@ -14,14 +14,21 @@ export class SourceText {
   }
 
   place(node: { from: number; to: number }): Place {
+    const start = this.lineOf(node.from);
+    const end = this.lineOf(node.to);
+    return { line: start + 1, column: node.from - this.lineStarts[start]! + 1, endLine: end + 1, endColumn: node.to - this.lineStarts[end]! + 1, from: node.from, to: node.to };
+  }
+
+  /** The 0-based line of a character offset. */
+  private lineOf(offset: number): number {
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle]! <= node.from) low = middle;
+      if (this.lineStarts[middle]! <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low + 1, column: node.from - this.lineStarts[low]! + 1, from: node.from, to: node.to };
+    return low;
   }
 
   of(node: SyntaxNode): string {
