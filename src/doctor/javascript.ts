@@ -10,6 +10,9 @@ import { ancestors, children, descendants, emptyOptions, join, lookup, SourceTex
 
 const FUNCTION = new Set(['ArrowFunction', 'FunctionDeclaration', 'FunctionExpression', 'MethodDeclaration']);
 
+/** What a call calls: `pool.query` also in TypeScript's `pool.query<Row>(…)`. */
+const calleeOf = (call: SyntaxNode): SyntaxNode | null => (call.firstChild?.name === 'InstantiationExpression' ? call.firstChild.firstChild : call.firstChild);
+
 const CREATIONS: Record<string, { shape: Creation['shape'] }> = {
   'pg.Pool': { shape: 'pool' },
   'pg.Client': { shape: 'client' },
@@ -213,8 +216,8 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
     if (perInvocation.has(fn)) continue;
     perInvocation.add(fn);
     descendants(fn, (node) => {
-      if (node.name !== 'CallExpression' || node.firstChild?.name !== 'VariableName') return;
-      const callee = functions.get(of(node.firstChild));
+      if (node.name !== 'CallExpression' || calleeOf(node)?.name !== 'VariableName') return;
+      const callee = functions.get(of(calleeOf(node)!));
       // `pool = makePool()` into a module variable: the function fills a cache, once per environment.
       if (assignedTo(node)?.module) return;
       if (callee && !perInvocation.has(callee) && !writesModuleVariable(callee)) pending.push(callee);
@@ -350,7 +353,7 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
         if (sql) facts.queries.push({ sql: sql.value, place: sql.place, scope: scopeOf(node), named: undefined });
       }
     } else if (node.name === 'CallExpression') {
-      const callee = node.firstChild;
+      const callee = calleeOf(node);
       if (callee?.name !== 'MemberExpression') return;
       const method = callee.getChild('PropertyName');
       const receiver = callee.firstChild;

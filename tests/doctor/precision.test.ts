@@ -31,6 +31,7 @@ describe('every generated project', () => {
           // Not vacuous: the doctor found the handler, and the connection patterns' pool or connection.
           if (!facts.handler) found.push(`${JSON.stringify(options)} ${file.path}: no handler found`);
           if (['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern) && facts.creations.length === 0) found.push(`${JSON.stringify(options)} ${file.path}: no connection found`);
+          if (options.pattern !== 'dynamodb' && facts.queries.length === 0) found.push(`${JSON.stringify(options)} ${file.path}: no SQL found`);
         }
         for (const finding of findings) found.push(`${JSON.stringify(options)} ${file.path}:${finding.place.line} ${finding.rule} ${finding.message}`);
       }
