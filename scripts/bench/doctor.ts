@@ -30,7 +30,7 @@ export default async function bench() {
     rows,
     notes: [
       'Each corpus file is modelled on a public issue report and marks on its lines what a reviewer would flag (expect), what the doctor misses (missed) and what it reports wrongly (spurious).',
-      'The misses are drivers the doctor does not read (Knex, postgres.js, asyncpg) and a slow call inside a transaction, which no rule covers yet.',
+      'The misses are drivers the doctor does not read (Knex, postgres.js, asyncpg).',
       'The corpus was written with the rules, so these figures bound the doctor on patterns it was meant to find, not on code in the wild.',
     ],
   };

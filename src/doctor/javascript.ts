@@ -324,6 +324,7 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
     closings: [],
     errorListeners: new Set(),
     caught: [],
+    transactionWaits: [],
   };
   const usesPg = [...aliases.values()].some((module) => module === 'pg' || module.startsWith('pg.'));
 
@@ -380,6 +381,32 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
         facts.closings.push(closing);
       }
     }
+  });
+  // Transactions: in each function, from a BEGIN sent on a client to its COMMIT or ROLLBACK, every
+  // await that is neither a query nor work handed that client (a callback given the client) waits
+  // for something else while the transaction, and its connection, stay open.
+  const TRANSACTION_START = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
+  const TRANSACTION_END = /^\s*(COMMIT|ROLLBACK|END)\b/i;
+  descendants(top, (fn) => {
+    if (!FUNCTION.has(fn.name)) return;
+    let open: string | undefined;
+    descendants(fn, (node) => {
+      if (node.name !== 'AwaitExpression') return;
+      const nearest = ancestors(node).find((a) => FUNCTION.has(a.name));
+      if (!nearest || !sameNode(nearest, fn)) return;
+      const awaited = children(node)[1];
+      const callee = awaited?.name === 'CallExpression' ? calleeOf(awaited) : null;
+      const args = awaited?.name === 'CallExpression' ? children(awaited.getChild('ArgList')!).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',') : [];
+      if (callee?.name === 'MemberExpression' && callee.getChild('PropertyName') && of(callee.getChild('PropertyName')!) === 'query') {
+        const sql = args[0] ? valueOf(args[0]) : { kind: 'unknown' as const };
+        if (sql.kind === 'string' && TRANSACTION_START.test(sql.value)) open = callee.firstChild ? of(callee.firstChild) : undefined;
+        else if (sql.kind === 'string' && TRANSACTION_END.test(sql.value)) open = undefined;
+        return;
+      }
+      if (open === undefined) return;
+      if (args.some((arg) => arg.name === 'VariableName' && of(arg) === open)) return;
+      facts.transactionWaits.push(source.place(node));
+    });
   });
   return facts;
 }

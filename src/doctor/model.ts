@@ -102,4 +102,6 @@ export interface HandlerFacts {
   errorListeners: Set<string>;
   /** The exception classes the file catches, as written (Python: `psycopg2.OperationalError`). */
   caught: string[];
+  /** Awaits of something other than the database between BEGIN and COMMIT on the same client (JavaScript). */
+  transactionWaits: Place[];
 }

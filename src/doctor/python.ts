@@ -260,6 +260,9 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     closings: [],
     errorListeners: new Set(),
     caught: [],
+    // A slow call inside a transaction is read in JavaScript only: Python drivers block, and their
+    // transactions are `with` blocks the reader does not follow yet.
+    transactionWaits: [],
   };
 
   descendants(top, (node) => {

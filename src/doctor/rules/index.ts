@@ -15,6 +15,7 @@ import { rule as tlsUnverified } from './tls-unverified.ts';
 import { rule as credentialsInCode } from './credentials-in-code.ts';
 import { rule as passwordFromEnv } from './password-from-env.ts';
 import { rule as sqlBuiltFromStrings } from './sql-built-from-strings.ts';
+import { rule as transactionHeldOpen } from './transaction-held-open.ts';
 
 export const rules: readonly Rule[] = [
   perInvocationConnection,
@@ -28,6 +29,7 @@ export const rules: readonly Rule[] = [
   pythonNoReconnect,
   iamTokenAtInit,
   proxyPinning,
+  transactionHeldOpen,
   tlsUnverified,
   credentialsInCode,
   passwordFromEnv,
