@@ -5,8 +5,8 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
-import type { Closing, Creation, HandlerFacts, Options, Scope, TokenSigning, Value } from './model.ts';
-import { ancestors, children, descendants, emptyOptions, join, lookup, SourceText, unknownOptions, unquote } from './tree.ts';
+import { noFacts, type Closing, type Creation, type HandlerFacts, type Options, type Scope, type TokenSigning, type Value } from './model.ts';
+import { ancestors, children, descendants, emptyOptions, join, literal, lookup, SourceText, unknownOptions, unquote } from './tree.ts';
 
 const FUNCTION = new Set(['ArrowFunction', 'FunctionDeclaration', 'FunctionExpression', 'MethodDeclaration']);
 
@@ -232,11 +232,9 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
 
   const valueOf = (node: SyntaxNode | null | undefined, depth = 0): Value => {
     if (!node || depth > 8) return { kind: 'unknown' };
+    const known = literal(node, of(node));
+    if (known) return known;
     switch (node.name) {
-      case 'Number':
-        return { kind: 'number', value: Number(of(node).replace(/_/g, '')) };
-      case 'String':
-        return { kind: 'string', value: unquote(of(node)) };
       case 'BooleanLiteral':
         return { kind: 'boolean', value: of(node) === 'true' };
       case 'null':
@@ -315,17 +313,7 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
     return value.kind === 'object' ? value.options : unknownOptions();
   };
 
-  const facts: HandlerFacts = {
-    language: typescript ? 'typescript' : 'javascript',
-    handler: handlerAt ? { name: handlerName, place: source.place(handlerAt) } : undefined,
-    creations: [],
-    queries: [],
-    tokenSignings: [],
-    closings: [],
-    errorListeners: new Set(),
-    caught: [],
-    transactionWaits: [],
-  };
+  const facts = noFacts(typescript ? 'typescript' : 'javascript', handlerAt ? { name: handlerName, place: source.place(handlerAt) } : undefined);
   const usesPg = [...aliases.values()].some((module) => module === 'pg' || module.startsWith('pg.'));
 
   descendants(top, (node) => {

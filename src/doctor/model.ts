@@ -105,3 +105,16 @@ export interface HandlerFacts {
   /** Awaits of something other than the database between BEGIN and COMMIT on the same client (JavaScript). */
   transactionWaits: Place[];
 }
+
+/** A file's facts before its reader has found any. */
+export const noFacts = (language: Language, handler: HandlerFacts['handler']): HandlerFacts => ({
+  language,
+  handler,
+  creations: [],
+  queries: [],
+  tokenSignings: [],
+  closings: [],
+  errorListeners: new Set(),
+  caught: [],
+  transactionWaits: [],
+});

@@ -6,8 +6,8 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
-import type { Creation, Driver, HandlerFacts, Options, Scope, Value } from './model.ts';
-import { ancestors, children, descendants, emptyOptions, join, SourceText, unquote } from './tree.ts';
+import { noFacts, type Creation, type Driver, type HandlerFacts, type Options, type Scope, type Value } from './model.ts';
+import { ancestors, children, descendants, emptyOptions, join, literal, SourceText, unquote } from './tree.ts';
 
 const CREATIONS: Record<string, { driver: Driver; shape: Creation['shape'] }> = {
   'psycopg2.connect': { driver: 'psycopg2', shape: 'client' },
@@ -140,11 +140,9 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
 
   const valueOf = (node: SyntaxNode | null | undefined, depth = 0): Value => {
     if (!node || depth > 8) return { kind: 'unknown' };
+    const known = literal(node, of(node));
+    if (known) return known;
     switch (node.name) {
-      case 'Number':
-        return { kind: 'number', value: Number(of(node).replace(/_/g, '')) };
-      case 'String':
-        return { kind: 'string', value: unquote(of(node)) };
       case 'FormatString': {
         const replacements = node.getChildren('FormatReplacement');
         if (replacements.length === 0) return { kind: 'string', value: unquote(of(node).replace(/^[fF]/, '')) };
@@ -251,19 +249,9 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     return { positional, positionalNodes, options };
   }
 
-  const facts: HandlerFacts = {
-    language: 'python',
-    handler: handlerName_ && handlerNode ? { name: handlerName_, place: source.place(handlerNode.getChild('VariableName') ?? handlerNode) } : undefined,
-    creations: [],
-    queries: [],
-    tokenSignings: [],
-    closings: [],
-    errorListeners: new Set(),
-    caught: [],
-    // A slow call inside a transaction is read in JavaScript only: Python drivers block, and their
-    // transactions are `with` blocks the reader does not follow yet.
-    transactionWaits: [],
-  };
+  // transactionWaits stay empty: a slow call inside a transaction is read in JavaScript only (Python
+  // drivers block, and their transactions are `with` blocks this reader does not follow yet).
+  const facts = noFacts('python', handlerName_ && handlerNode ? { name: handlerName_, place: source.place(handlerNode.getChild('VariableName') ?? handlerNode) } : undefined);
 
   descendants(top, (node) => {
     if (node.name === 'TryStatement') {

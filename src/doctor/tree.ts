@@ -67,6 +67,13 @@ export function unquote(literal: string): string {
   return body.slice(quote, body.length - quote).replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
 }
 
+/** A number or string literal's value: both grammars name these nodes alike. */
+export function literal(node: SyntaxNode, text: string): Value | undefined {
+  if (node.name === 'Number') return { kind: 'number', value: Number(text.replace(/_/g, '')) };
+  if (node.name === 'String') return { kind: 'string', value: unquote(text) };
+  return undefined;
+}
+
 export const emptyOptions = (): Options => ({ entries: new Map(), open: false });
 export const unknownOptions = (): Options => ({ entries: new Map(), open: true });
 
