@@ -223,11 +223,38 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
       if (callee && !perInvocation.has(callee) && !writesModuleVariable(callee)) pending.push(callee);
     });
   }
+  /** Returned from its function: `return new Pool()`, or an arrow function's body, through await and parentheses. */
+  const returned = (node: SyntaxNode): boolean => {
+    let current = node;
+    while (current.parent && (current.parent.name === 'AwaitExpression' || current.parent.name === 'ParenthesizedExpression')) current = current.parent;
+    return current.parent?.name === 'ReturnStatement' || current.parent?.name === 'ArrowFunction';
+  };
+  const nameOf = (fn: SyntaxNode): string | undefined => [...functions].find(([, node]) => sameNode(node, fn))?.[0];
+  // Factories whose result ends up in a module variable, directly or through another factory's return.
+  const factories = new Set<string>();
+  descendants(top, (node) => {
+    const callee = node.name === 'CallExpression' ? calleeOf(node) : null;
+    if (callee?.name === 'VariableName' && functions.has(of(callee)) && assignedTo(node)?.module) factories.add(of(callee));
+  });
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of [...factories]) {
+      descendants(functions.get(name)!, (node) => {
+        const callee = node.name === 'CallExpression' ? calleeOf(node) : null;
+        if (callee?.name === 'VariableName' && functions.has(of(callee)) && returned(node) && !factories.has(of(callee))) {
+          factories.add(of(callee));
+          grew = true;
+        }
+      });
+    }
+  }
+
   const scopeOf = (node: SyntaxNode): Scope => {
     const enclosing = ancestors(node).filter((a) => FUNCTION.has(a.name));
-    if (enclosing.length === 0) return 'init';
-    if (!enclosing.some((fn) => [...perInvocation].some((p) => sameNode(p, fn)))) return 'init';
-    return assignedTo(node)?.module ? 'init' : 'invocation';
+    if (enclosing.length === 0 || assignedTo(node)?.module) return 'init';
+    const factory = nameOf(enclosing[0]!);
+    if (returned(node) && factory && factories.has(factory)) return 'init';
+    return enclosing.some((fn) => [...perInvocation].some((p) => sameNode(p, fn))) ? 'invocation' : 'elsewhere';
   };
 
   const valueOf = (node: SyntaxNode | null | undefined, depth = 0): Value => {

@@ -44,8 +44,12 @@ export interface Options {
   open: boolean;
 }
 
-/** When code runs: once per execution environment (INIT, or a cache filled on first use), or per invocation. */
-export type Scope = 'init' | 'invocation';
+/**
+ * When code runs: once per execution environment (INIT, or a cache filled on first use), per
+ * invocation (the handler and what it calls), or elsewhere: in a function the handler does not reach
+ * (a factory a cache calls, a helper of a file without a handler), about which the doctor claims nothing.
+ */
+export type Scope = 'init' | 'invocation' | 'elsewhere';
 
 export type Driver = 'pg' | 'psycopg2' | 'psycopg' | 'pg8000' | 'sqlalchemy';
 

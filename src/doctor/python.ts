@@ -128,14 +128,37 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     });
   }
 
+  /** Stored in a variable the enclosing function declares global (or assigned at module level): kept for the environment's life. */
+  const cached = (node: SyntaxNode): boolean => {
+    const target = assignedTo(node);
+    const enclosing = ancestors(node).filter((a) => a.name === 'FunctionDefinition');
+    return target !== undefined && (enclosing.length === 0 || enclosing.some((fn) => globalsOf(fn).has(target)));
+  };
+  const returned = (node: SyntaxNode): boolean => node.parent?.name === 'ReturnStatement';
+  // Factories whose result ends up in such a cache, directly or through another factory's return.
+  const factories = new Set<string>();
+  descendants(top, (node) => {
+    if (node.name === 'CallExpression' && node.firstChild?.name === 'VariableName' && functions.has(of(node.firstChild)) && cached(node)) factories.add(of(node.firstChild));
+  });
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of [...factories]) {
+      descendants(functions.get(name)!, (node) => {
+        const callee = node.name === 'CallExpression' && node.firstChild?.name === 'VariableName' ? of(node.firstChild) : undefined;
+        if (callee && functions.has(callee) && returned(node) && !factories.has(callee)) {
+          factories.add(callee);
+          grew = true;
+        }
+      });
+    }
+  }
+
   const scopeOf = (node: SyntaxNode): Scope => {
     const enclosing = ancestors(node).filter((a) => a.name === 'FunctionDefinition' || a.name === 'LambdaExpression');
-    if (enclosing.length === 0) return 'init';
-    if (!enclosing.some((fn) => perInvocation.some((p) => p.from === fn.from && p.to === fn.to))) return 'init';
-    // Stored in a module variable the function declares global: kept for the environment's life.
-    const target = assignedTo(node);
-    if (target && enclosing.some((fn) => globalsOf(fn).has(target))) return 'init';
-    return 'invocation';
+    if (enclosing.length === 0 || cached(node)) return 'init';
+    const nearest = enclosing[0]!.getChild('VariableName');
+    if (returned(node) && nearest && factories.has(of(nearest)) && functions.get(of(nearest))?.from === enclosing[0]!.from) return 'init';
+    return enclosing.some((fn) => perInvocation.some((p) => p.from === fn.from && p.to === fn.to)) ? 'invocation' : 'elsewhere';
   };
 
   const valueOf = (node: SyntaxNode | null | undefined, depth = 0): Value => {

@@ -4,7 +4,8 @@
  * @microsoft/jest-sarif package); bad input is one line and exit 2, with nothing printed before it.
  */
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -61,6 +62,21 @@ describe('connlab doctor', () => {
     const { stdout } = await doctor([at('pool-max-twenty.mjs'), '--instance', 'db.t3.micro', '--concurrency', '6', '--format', 'json']);
     const budget = (JSON.parse(stdout) as { findings: Array<{ rule: string; message: string }> }).findings.find((f) => f.rule === 'connection-budget');
     expect(budget?.message).toBe('6 environments × 20 (max: 20) = 120 connections, above the 107 the database allows');
+  });
+
+  it('takes the handler a SAM template names in a folder: a connection in main() is per invocation', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'connlab-doctor-sam-'));
+    mkdirSync(join(folder, 'app'));
+    writeFileSync(join(folder, 'app', 'app.py'), 'import psycopg2\n\n\ndef main(event, context):\n    conn = psycopg2.connect(host="db", connect_timeout=5)\n');
+    const without = await doctor([folder, '--format', 'json']);
+    expect((JSON.parse(without.stdout) as { findings: Array<{ rule: string }> }).findings.map((f) => f.rule)).toEqual([]);
+    writeFileSync(join(folder, 'template.yaml'), 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: app/\n      Handler: app.main\n      Runtime: python3.13\n');
+    const named = await doctor([folder, '--format', 'json']);
+    expect((JSON.parse(named.stdout) as { findings: Array<{ rule: string; path: string }> }).findings.map((f) => f.rule)).toEqual(['per-invocation-connection']);
+    writeFileSync(join(folder, 'template.yaml'), 'Resources: [unclosed');
+    const broken = await doctor([folder]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('is not valid YAML');
   });
 
   it('writes SARIF 2.1.0 that the official schema accepts, with rules, levels and regions', async () => {

@@ -77,19 +77,24 @@ e = ThreadedConnectionPool(1, 1)
     ]);
   });
 
-  it('counts a connection stored in a global, directly or through a factory, as once per environment', () => {
+  it('counts a connection stored in a global, directly or from a factory, as once per environment, and claims nothing about an unreached function', () => {
     const code = `import psycopg2
-conn = None
+conn = other = None
 
 def _open():
     return psycopg2.connect(host="h")
 
 def lambda_handler(event, context):
-    global conn
+    global conn, other
     if conn is None:
         conn = _open()
+    if other is None:
+        other = psycopg2.connect(host="h")
     local = psycopg2.connect(host="h")
+
+def unused():
+    return psycopg2.connect(host="h")
 `;
-    expect(readFacts(code, 'python').creations.map((c) => `${c.place.line} ${c.scope}`)).toEqual(['5 init', '11 invocation']);
+    expect(readFacts(code, 'python').creations.map((c) => `${c.place.line} ${c.scope}`)).toEqual(['5 init', '12 init', '13 invocation', '16 elsewhere']);
   });
 });

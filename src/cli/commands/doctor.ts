@@ -2,7 +2,8 @@
  * `connlab doctor <file|dir>…`: the connection doctor (src/doctor) over the reader's handler files,
  * printed as text, JSON or SARIF. Every path is read and checked before anything is printed, so a bad
  * input is one line on stderr and exit 2, and a run either reports on everything or on nothing.
- * Exit 1 when a finding reaches --fail-on.
+ * Exit 1 when a finding reaches --fail-on. In a folder with a SAM template, each function's Handler
+ * tells which export of which file is the handler.
  */
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -11,6 +12,7 @@ import { numberOption, quote, UsageError } from '../arguments.ts';
 import { analyze, languageOf } from '../../doctor/analyze.ts';
 import type { Language } from '../../doctor/model.ts';
 import { formatJson, formatSarif, formatText, type FileFindings } from '../../doctor/report.ts';
+import { exportNameFor, samHandlers, type NamedHandler } from '../../doctor/sam.ts';
 import type { Severity } from '../../doctor/rule.ts';
 import { findInstanceClass, instanceClasses, nominalMaxConnections, reservedForOrdinaryRoles } from '../../facts/postgres.ts';
 import { languagesFor, runtimes, type Runtime } from '../../vocabulary/choices.ts';
@@ -80,6 +82,27 @@ function readHandler(path: string, given: string): string {
   }
 }
 
+/** The handlers named by a SAM template at the folder's root (template.yaml or template.yml), if there is one. */
+function templateHandlers(folder: string): NamedHandler[] {
+  for (const name of ['template.yaml', 'template.yml']) {
+    const path = join(folder, name);
+    let text: string;
+    try {
+      if (!statSync(path).isFile()) continue;
+      text = readHandler(path, path);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      continue;
+    }
+    try {
+      return samHandlers(text);
+    } catch {
+      throw new UsageError(`${quote(path)} is not valid YAML, so the handlers it names are unknown`);
+    }
+  }
+  return [];
+}
+
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
@@ -114,13 +137,18 @@ export const command: Command = {
     }
 
     // Read everything first: a bad path stops the run before a single finding is printed.
-    const inputs: Array<{ path: string; language: Language; text: string }> = [];
+    const inputs: Array<{ path: string; language: Language; text: string; handlerName?: string }> = [];
     for (const given of positionals) {
       const info = stat(given, given);
       if (info.isDirectory()) {
         const found = filesUnder(given, languages);
         if (found.length === 0) throw new UsageError(`no ${languages.join(' or ')} files under ${quote(given)}`);
-        for (const path of found) inputs.push({ path, language: languageOf(path)!, text: readHandler(path, path) });
+        const handlers = templateHandlers(given);
+        const modules = found.map((path) => relative(given, path).split(sep).join('/').replace(/\.[^./]+$/, ''));
+        found.forEach((path, i) => {
+          const handlerName = exportNameFor(modules[i]!, handlers, modules);
+          inputs.push({ path, language: languageOf(path)!, text: readHandler(path, path), ...(handlerName ? { handlerName } : {}) });
+        });
         continue;
       }
       const language = languageOf(given);
@@ -129,9 +157,14 @@ export const command: Command = {
       inputs.push({ path: given, language, text: readHandler(given, given) });
     }
 
-    const files: FileFindings[] = inputs.map(({ path, language, text }) => ({
+    const files: FileFindings[] = inputs.map(({ path, language, text, handlerName }) => ({
       path: shown(path),
-      findings: analyze(text, language, { proxy: values.proxy === true, ...(concurrency !== undefined ? { concurrency } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) }).findings,
+      findings: analyze(text, language, {
+        proxy: values.proxy === true,
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        ...(maxConnections !== undefined ? { maxConnections } : {}),
+        ...(handlerName ? { handlerName } : {}),
+      }).findings,
     }));
     io.stdout(format === 'json' ? formatJson(files) : format === 'sarif' ? formatSarif(files, packageVersion()) : formatText(files));
     const failing: Severity[] = failOn === 'error' ? ['error'] : failOn === 'warning' ? ['error', 'warning'] : [];
