@@ -201,7 +201,7 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
       case 'CallExpression': {
         const callee = node.firstChild;
         const written = callee ? of(callee).replace(/\s/g, '') : '';
-        const args = argumentsOf(node);
+        const args = argumentsOf(node, depth + 1);
         if (written === 'os.environ.get' || written === 'os.getenv') {
           const name = args.positional[0];
           return { kind: 'env', name: name?.kind === 'string' ? name.value : undefined };
@@ -248,7 +248,8 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
     return options;
   };
 
-  function argumentsOf(call: SyntaxNode): { positional: Value[]; positionalNodes: SyntaxNode[]; options: Options } {
+  /** A call's arguments; `depth` bounds the resolution of names, which may refer back to the call itself. */
+  function argumentsOf(call: SyntaxNode, depth = 0): { positional: Value[]; positionalNodes: SyntaxNode[]; options: Options } {
     const list = call.getChild('ArgList');
     const parts = list ? children(list).filter((c) => !SEPARATORS.has(c.name)) : [];
     const positional: Value[] = [];
@@ -262,11 +263,11 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
         continue;
       }
       if (part.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
-        options.entries.set(of(part), { value: valueOf(parts[i + 2]), place: source.place(part) });
+        options.entries.set(of(part), { value: valueOf(parts[i + 2], depth), place: source.place(part) });
         i += 2;
         continue;
       }
-      positional.push(valueOf(part));
+      positional.push(valueOf(part, depth));
       positionalNodes.push(part);
     }
     return { positional, positionalNodes, options };
