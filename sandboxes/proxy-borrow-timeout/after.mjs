@@ -17,6 +17,12 @@ const pool = new pg.Pool({
   keepAliveInitialDelayMillis: 10_000,
 });
 
+// The proxy closes a client connection idle past its IdleClientTimeout, possibly while the environment
+// is frozen; pg reports that on thaw, and without a listener the runtime exits (stale-after-freeze).
+pool.on('error', (err) => {
+  console.warn('idle connection closed:', err.message);
+});
+
 export const handler = async (event) => {
   const { rows } = await pool.query('SELECT id, status, total FROM orders WHERE id = $1', [event.orderId]);
   // The payment provider answers in WORK_MS; no transaction is open meanwhile.

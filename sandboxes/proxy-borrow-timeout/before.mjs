@@ -17,6 +17,12 @@ const pool = new pg.Pool({
   keepAliveInitialDelayMillis: 10_000,
 });
 
+// The proxy closes a client connection idle past its IdleClientTimeout, possibly while the environment
+// is frozen; pg reports that on thaw, and without a listener the runtime exits (stale-after-freeze).
+pool.on('error', (err) => {
+  console.warn('idle connection closed:', err.message);
+});
+
 export const handler = async (event) => {
   const client = await pool.connect();
   let failure;

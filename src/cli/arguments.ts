@@ -49,7 +49,9 @@ export function parseCommandLine(args: readonly string[], options: CliOptions, p
     // parseArgs' own errors (unknown option, missing value) are usage errors; they quote the argument.
     throw new UsageError((error as Error).message);
   }
-  if (parsed.positionals.length > positionals.length) throw new UsageError(`unexpected argument ${quote(parsed.positionals[positionals.length]!)}`);
+  // A last positional named `paths...` takes any number of arguments.
+  const variadic = positionals.at(-1)?.endsWith('...') === true;
+  if (!variadic && parsed.positionals.length > positionals.length) throw new UsageError(`unexpected argument ${quote(parsed.positionals[positionals.length]!)}`);
   for (const [name, value] of Object.entries(parsed.values)) {
     const option = options[name]!;
     for (const one of Array.isArray(value) ? value : [value]) {

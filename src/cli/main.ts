@@ -16,6 +16,7 @@ const commands = new Map<string, () => Promise<{ command: Command }>>([
   ['serve', () => import('./commands/serve.ts')],
   ['arena', () => import('./commands/arena.ts')],
   ['proxy', () => import('./commands/proxy.ts')],
+  ['doctor', () => import('./commands/doctor.ts')],
 ]);
 
 /** Every command with its definition (for `--help` and the tests that walk the options). */

@@ -48,6 +48,10 @@ describe('hostile command lines', () => {
     [['arena', '--set', '__proto__=1'], "unknown parameter '__proto__'"],
     [['simulate', 'direct-connection', '--set', 'constructor=1'], "unknown parameter 'constructor'"],
     [['simulate', 'toString'], "unknown sandbox 'toString'"],
+    [['doctor', '__proto__'], "cannot read '__proto__': no such file or folder"],
+    [['doctor', '/proc/self/status'], "'/proc/self/status' is in no language the doctor reads"],
+    [['doctor', join(import.meta.dirname, '../doctor/corpus/clean-module-pool.mjs'), '--fail-on', 'toString'], "--fail-on must be one of error, warning, never, got 'toString'"],
+    [['doctor', join(import.meta.dirname, '../doctor/corpus/clean-module-pool.mjs'), '--concurrency', '1e309'], "--concurrency must be an integer from 1 to 1000000, got '1e309'"],
   ])('connlab %j exits 2 with one line', async (args, contains) => {
     expectUsageError(await connlab(args), contains);
   });

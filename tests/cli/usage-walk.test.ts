@@ -72,6 +72,8 @@ function runnable(name: string): string[] {
     // Port 1 refuses the connection at once, should a hostile value ever be accepted.
     proxy: ['--target=postgres://u:p@127.0.0.1:1/db'],
     generate: ['--pattern=rds-proxy', '--runtime=nodejs24.x', '--language=typescript', '--auth=iam', '--iac=aws-cli', '--out=fresh-project'],
+    // A handler with no findings: the run would exit 0, so only the hostile value can make it fail.
+    doctor: [join(import.meta.dirname, '../doctor/corpus/clean-module-pool.mjs')],
   };
   return Object.hasOwn(baselines, name) ? baselines[name]! : [];
 }
