@@ -345,7 +345,7 @@ export class LambdaFunction {
     const seconds = ((this.#scheduler.now - invocation.startedAt) / 1000).toFixed(2);
     const { errorType, errorMessage } = facts.timeoutMessage.value;
     this.stats.timeouts++;
-    this.#finish(state, invocation, { ok: false, error: { code: errorType, type: errorType, message: errorMessage.replace('%s', seconds) } }, 'exit');
+    this.#finish(state, invocation, { ok: false, error: { code: errorType, type: errorType, message: errorMessage.replace('%s', seconds) } }, 'timeout');
   }
 
   /** An uncaught exception ends the process; the invocation in flight fails with the error. */
@@ -366,7 +366,8 @@ export class LambdaFunction {
     } else this.#end(state, 'exit');
   }
 
-  #finish(state: EnvironmentState, invocation: Invocation, outcome: { ok: boolean; result?: unknown; error?: InvocationError }, end?: 'exit'): void {
+  /** exit: the process ended (a crash, a failed INIT); timeout: Lambda ended it at the function timeout. Either way the environment goes. */
+  #finish(state: EnvironmentState, invocation: Invocation, outcome: { ok: boolean; result?: unknown; error?: InvocationError }, end?: 'exit' | 'timeout'): void {
     if (invocation.finished) return;
     invocation.finished = true;
     const scheduler = this.#scheduler;
@@ -392,14 +393,16 @@ export class LambdaFunction {
     };
     if (invocation.lines) {
       const lines = invocation.lines;
-      if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      // The platform's own line for a timeout, with no level; CloudWatch shows it before END.
+      if (end === 'timeout') lines.push(`${new Date(VIRTUAL_EPOCH + scheduler.now).toISOString()} ${invocation.requestId} ${outcome.error!.message}`);
+      else if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
       lines.push(`END RequestId: ${invocation.requestId}`);
       const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
-      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB${init}`);
+      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB${init}${end === 'timeout' ? '\tStatus: timeout' : ''}`);
       if (end === 'exit' && outcome.error) lines.push(`RequestId: ${invocation.requestId} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
       this.#observer.invocationLog(result, lines);
     }
-    if (end === 'exit') this.#end(state, 'exit');
+    if (end) this.#end(state, 'exit');
     else {
       // Freeze once the microtasks of this turn have run, as the runtime does after posting the response.
       scheduler.at(scheduler.now, () => this.#park(state), null, 'io');
