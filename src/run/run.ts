@@ -134,7 +134,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         accountConcurrency: config.lambda.accountConcurrency,
         idleLifetimeMs: config.lambda.idleLifetimeMs,
         envVars: config.lambda.env,
-        extension: config.lambda.extension,
+        extension: variant.extension ?? config.lambda.extension,
       }),
       {
         concurrencyChanged(busy, alive) {
@@ -228,6 +228,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         deadClientsReaped: server.stats.deadClientsReaped,
         sessionWaitFailures: server.stats.sessionWaitFailures,
         queries: server.stats.queries,
+        ...(config.detailedReport ? { closesByReason: { ...server.stats.closesByReason } } : {}),
         ...(config.database.unavailable
           ? { unavailable: { ...config.database.unavailable, unansweredStartups: server.stats.unansweredStartups, resetConnections: server.stats.failoverResets } }
           : {}),
@@ -240,7 +241,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       lambda: {
         concurrencyLimit: fn.concurrencyLimit,
         peakConcurrency: fn.stats.peakConcurrency,
-        ...(config.lambda.detailedReport ? { timeouts: fn.stats.timeouts, sigterms: fn.stats.sigterms, billedDurationMs: fn.stats.billedMs } : {}),
+        ...(config.detailedReport ? { timeouts: fn.stats.timeouts, sigterms: fn.stats.sigterms, billedDurationMs: fn.stats.billedMs } : {}),
       },
       series: { intervalMs: 1000, ...metrics.series },
       events: { entries: metrics.events, dropped: metrics.eventsDropped },

@@ -115,7 +115,7 @@ function lambdaRows(report: RunReport): Array<[string, string]> {
   ];
 }
 
-/** The rows a sandbox with `lambda.detailedReport` adds: timeouts, SIGTERMs and what the invocations were billed. */
+/** The rows a sandbox with `detailedReport` adds: timeouts, SIGTERMs and what the invocations were billed. */
 function lifecycleRows(lambda: RunReport['lambda'], ran: number): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (lambda.timeouts !== undefined) rows.push(['Timed out (function timeout)', n(lambda.timeouts)]);
@@ -149,6 +149,7 @@ function databaseRows(report: RunReport): Array<[string, string]> {
     ['Connections opened', n(db.accepted)],
     ['Zombie connections (peak)', `${n(zombies.peak)}; ${n(db.deadClientsReaped)} reaped by TCP keepalive, ${seconds(db.deadClientAfterMs)} after the last traffic`],
     ['Idle-session timeouts', n(db.idleSessionTimeouts)],
+    ...(db.closesByReason ? [['Connections closed, by reason', byCount(db.closesByReason) || 'none'] as [string, string]] : []),
   ];
 }
 

@@ -128,6 +128,10 @@ export const variantSchema = z
     label: z.string().describe('Tab label in the page.'),
     handler: z.string().regex(/^[\w.-]+\.(m?js|ts)$/).describe('Handler file in the sandbox folder (JavaScript or TypeScript).'),
     description: z.string().describe('What this version of the code does differently.'),
+    extension: z
+      .enum(['none', 'internal', 'external'])
+      .optional()
+      .describe('The extension this version of the function registers, in place of `lambda.extension`: registering one is part of the deployment (a layer, or code the runtime starts), not of the handler.'),
   })
   .describe('One version of the handler code.');
 
@@ -243,15 +247,15 @@ export const sandboxSchema = z
           .enum(['none', 'internal', 'external'])
           .default('none')
           .describe('The extension the function registers. With one, a reclaimed environment\'s runtime gets SIGTERM and 500 ms (internal) or 300 ms (external) before SIGKILL; with none, no shutdown code runs.'),
-        detailedReport: z
-          .boolean()
-          .default(false)
-          .describe('Adds the function\'s timeouts, SIGTERMs and billed duration to the report (`lambda.timeouts`, `lambda.sigterms`, `lambda.billedDurationMs`) and the summary. Off in the sandboxes recorded before these fields existed, so their recordings stand.'),
         env: z.record(z.string(), z.string()).describe('Environment variables (`process.env`).'),
         event: z.record(z.string(), z.unknown()).default({}).describe('The event each invocation receives; `{"randomInt": [lo, hi]}` values are drawn per invocation.'),
       })
       .describe('The function.'),
     traffic: z.array(trafficPhaseSchema).min(1).describe('Who calls the function, and when.'),
+    detailedReport: z
+      .boolean()
+      .default(false)
+      .describe('Adds the function\'s timeouts, SIGTERMs and billed duration (`lambda.timeouts`, `lambda.sigterms`, `lambda.billedDurationMs`) and the database\'s closed connections by reason (`database.closesByReason`) to the report and the summary. Off in the sandboxes recorded before these fields existed, so their recordings stand.'),
     variants: z.array(variantSchema).min(1).describe('Versions of the handler; the first is the default.'),
     expectations: z.array(expectationSchema).describe('What the tests assert.'),
     notModelled: z.array(z.string()).describe('What this sandbox does not model, so nobody over-reads it.'),

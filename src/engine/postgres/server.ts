@@ -73,6 +73,8 @@ export interface ServerStats {
   unansweredStartups: number;
   /** Open connections reset when the instance became unavailable. */
   failoverResets: number;
+  /** Connections that had a backend, by the reason they closed. */
+  closesByReason: Partial<Record<CloseReason, number>>;
 }
 
 /** A statement that may change session settings: SET/RESET at the start of a statement, or set_config(). */
@@ -95,6 +97,7 @@ export class VirtualPostgres implements Listener {
     queries: 0,
     unansweredStartups: 0,
     failoverResets: 0,
+    closesByReason: {},
   };
   active = 0;
   zombies = 0;
@@ -526,6 +529,7 @@ class ServerConnection implements ServerSide {
     this.#counted = false;
     server.closed(this);
     server.active--;
+    server.stats.closesByReason[reason] = (server.stats.closesByReason[reason] ?? 0) + 1;
     if (this.#vanished) server.zombies--;
     server.changed();
     if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event('close', `pid ${this.pid} (${reason})`, reason === 'idle-session-timeout' ? '57P05' : undefined);
