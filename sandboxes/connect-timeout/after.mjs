@@ -11,7 +11,11 @@ const pool = new Pool({
   connectionTimeoutMillis: 2_000,
   // The client's own bound on an answer. The server's statement_timeout cannot help here: a server
   // that does not answer does not time its statements out either.
-  query_timeout: 5_000,
+  query_timeout: 8_000,
+  // Keepalive probes after 10 s of silence notice a server that vanished under an open connection
+  // (with no delay given, Node keeps the operating system's: 2 hours on Linux).
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
 });
 pool.on('error', (err) => console.warn('idle connection closed:', err.message));
 

@@ -5,7 +5,16 @@ import { Pool } from 'pg';
 // Host, user, password and database come from PGHOST, PGUSER, PGPASSWORD and PGDATABASE, which the
 // simulator sets. In production the password is never an environment variable: read it from Secrets
 // Manager once at INIT, or sign an IAM token per connection, as the projects `connlab generate` writes do.
-const pool = new Pool({ max: 1, connectionTimeoutMillis: 2_000, query_timeout: 5_000 });
+const pool = new Pool({
+  max: 1,
+  // Nothing waits without a bound: 5 s to open a connection, 8 s for any answer; keepalive probes
+  // after 10 s of silence. All of them are the client's: once the environment is gone, only the
+  // server's own timeouts, or the client's goodbye before it goes, can close its connection.
+  connectionTimeoutMillis: 5_000,
+  query_timeout: 8_000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+});
 pool.on('error', (err) => console.warn('idle connection closed:', err.message));
 
 export const handler = async (event) => {
