@@ -10,6 +10,7 @@ const RESERVED = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-con
 const CONFIGURATION = 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html';
 const BILLING = 'https://aws.amazon.com/lambda/pricing/';
 const THROTTLE = 'https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html';
+const TIMEOUT_MESSAGE = 'https://repost.aws/questions/QUqSBe4pqiQ86dYtOX0ydtEg/redshift-connection-error';
 
 export const lambda = {
   accountConcurrency: { value: 1000, unit: 'concurrent executions per Region', source: LIMITS, factSheet: 'D' },
@@ -20,6 +21,17 @@ export const lambda = {
   defaultTimeout: { value: 3_000, unit: 'ms', source: CONFIGURATION },
   maxTimeout: { value: 900_000, unit: 'ms', source: LIMITS, factSheet: 'D' },
   billingGranularity: { value: 1, unit: 'ms', source: BILLING },
+  /**
+   * The error an invocation that outlives its function timeout ends with, N the seconds it ran to two decimals
+   * (the REPORT line then says `Status: timeout`). AWS's own pages name the message ("Task timed out") without the
+   * format; the format is what CloudWatch shows, as quoted there.
+   */
+  timeoutMessage: {
+    value: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after %s seconds' },
+    unit: 'error (%s: seconds with two decimals, e.g. 6.00)',
+    source: TIMEOUT_MESSAGE,
+    note: 'AWS re:Post names the message; https://fixdevs.com/blog/aws-lambda-timeout quotes the full log line and REPORT.',
+  },
   /** What the Invoke API answers when concurrency is exhausted: HTTP 429. */
   throttle: {
     value: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
@@ -85,6 +97,9 @@ export const shutdown = {
     source: GRACEFUL_SHUTDOWN,
     factSheet: 'I',
   },
+  /** The runtime's time between SIGTERM and SIGKILL, by the kind of extension the function registers (none: no SIGTERM at all). */
+  runtimeGraceInternalExtension: { value: 500, unit: 'ms between SIGTERM and SIGKILL when the runtime registers an internal extension', source: GRACEFUL_SHUTDOWN, factSheet: 'I' },
+  runtimeGraceExternalExtension: { value: 300, unit: 'ms between SIGTERM and SIGKILL when only external extensions are registered', source: GRACEFUL_SHUTDOWN, factSheet: 'I' },
 } satisfies Record<string, Fact>;
 
 /** The AWS Parameters and Secrets Lambda Extension, the alternative to reading a secret with the SDK. */

@@ -47,6 +47,19 @@ export const runReportSchema = z.object({
     deadClientsReaped: count.describe('Connections of vanished clients closed by keepalive.'),
     sessionWaitFailures: count.describe('Simulator limit hits (55P03 connlab: …).'),
     queries: count.describe('Round trips executed by PGlite.'),
+    closesByReason: z
+      .record(z.string(), count)
+      .optional()
+      .describe('Connections that had a backend, by why they closed: terminate (the client said goodbye), client-fin or client-reset (its socket closed without a goodbye, e.g. a killed process), dead-client (keepalive gave up on a vanished client), idle-session-timeout, failover. With the sandbox\'s `detailedReport`.'),
+    unavailable: z
+      .object({
+        startMs: z.number(),
+        endMs: z.number(),
+        unansweredStartups: count.describe('Connections whose start-up packet came in the window and was never answered.'),
+        resetConnections: count.describe('Open connections reset when the window began.'),
+      })
+      .optional()
+      .describe('Present when the sandbox makes the instance unavailable for a window (a failover).'),
   }),
   proxy: z
     .object({
@@ -167,6 +180,9 @@ export const runReportSchema = z.object({
   lambda: z.object({
     concurrencyLimit: count.describe('Reserved concurrency, or the account quota.'),
     peakConcurrency: count.describe('ConcurrentExecutions maximum.'),
+    timeouts: count.optional().describe('Invocations ended by the function timeout ("Task timed out after N.NN seconds"). With the sandbox\'s `detailedReport`.'),
+    sigterms: count.optional().describe('Reclaimed environments whose runtime got SIGTERM (an extension was registered). With the sandbox\'s `detailedReport`.'),
+    billedDurationMs: count.optional().describe('Billed Duration summed over the invocations that ran (1 ms granularity), as the REPORT lines give it. With the sandbox\'s `detailedReport`.'),
   }),
   series: z
     .object({

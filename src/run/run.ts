@@ -96,6 +96,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,
       keepalives: config.database.tcpKeepalives,
       sessionWaitLimitMs: config.database.sessionWaitLimitMs,
+      unavailable: config.database.unavailable,
       costs: factServerCosts,
     },
     observer: {
@@ -133,6 +134,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         accountConcurrency: config.lambda.accountConcurrency,
         idleLifetimeMs: config.lambda.idleLifetimeMs,
         envVars: config.lambda.env,
+        extension: variant.extension ?? config.lambda.extension,
       }),
       {
         concurrencyChanged(busy, alive) {
@@ -226,13 +228,21 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         deadClientsReaped: server.stats.deadClientsReaped,
         sessionWaitFailures: server.stats.sessionWaitFailures,
         queries: server.stats.queries,
+        ...(config.detailedReport ? { closesByReason: { ...server.stats.closesByReason } } : {}),
+        ...(config.database.unavailable
+          ? { unavailable: { ...config.database.unavailable, unansweredStartups: server.stats.unansweredStartups, resetConnections: server.stats.failoverResets } }
+          : {}),
       },
       ...(proxy ? { proxy: proxy.report(config.durationMs) } : {}),
       ...services.report(config.durationMs),
       latencyMs: { p50: round3(percentile(sorted, 50, true)), p95: round3(percentile(sorted, 95, true)), p99: round3(percentile(sorted, 99, true)), max: round3(sorted.at(-1) ?? 0) },
       coldStarts: fn.stats.coldStarts,
       environments: { peak: fn.stats.peakEnvironments, reclaimed: fn.stats.reclaimed, crashed: fn.stats.crashes },
-      lambda: { concurrencyLimit: fn.concurrencyLimit, peakConcurrency: fn.stats.peakConcurrency },
+      lambda: {
+        concurrencyLimit: fn.concurrencyLimit,
+        peakConcurrency: fn.stats.peakConcurrency,
+        ...(config.detailedReport ? { timeouts: fn.stats.timeouts, sigterms: fn.stats.sigterms, billedDurationMs: fn.stats.billedMs } : {}),
+      },
       series: { intervalMs: 1000, ...metrics.series },
       events: { entries: metrics.events, dropped: metrics.eventsDropped },
       logs: metrics.logs,

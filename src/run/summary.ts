@@ -113,15 +113,36 @@ function lambdaRows(report: RunReport): Array<[string, string]> {
     ['Cold starts', n(report.coldStarts)],
     ['Peak concurrent executions', `${n(report.lambda.peakConcurrency)} of ${n(report.lambda.concurrencyLimit)}${concurrency.peak ? `, at ${concurrency.second} s` : ''}`],
     ['Execution environments', `peak ${n(report.environments.peak)}, ${n(report.environments.reclaimed)} reclaimed, ${n(report.environments.crashed)} crashed`],
+    ...lifecycleRows(report.lambda, i.total - i.throttled),
   ];
+}
+
+/** The rows a sandbox with `detailedReport` adds: timeouts, SIGTERMs and what the invocations were billed. */
+function lifecycleRows(lambda: RunReport['lambda'], ran: number): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  if (lambda.timeouts !== undefined) rows.push(['Timed out (function timeout)', n(lambda.timeouts)]);
+  if (lambda.sigterms !== undefined) rows.push(['SIGTERM before reclaim', n(lambda.sigterms)]);
+  if (lambda.billedDurationMs !== undefined) {
+    rows.push(['Billed duration', `${seconds(lambda.billedDurationMs)}${ran ? `, ${ms(lambda.billedDurationMs / ran)} per invocation that ran` : ''}`]);
+  }
+  return rows;
 }
 
 function databaseRows(report: RunReport): Array<[string, string]> {
   const db = report.database;
   const connections = peakAt(report.series.DatabaseConnections);
   const zombies = peakAt(report.series.ZombieConnections);
+  const outage = db.unavailable;
   return [
     ['Instance', `${db.instanceClass}, ${plural(db.vcpus, 'vCPU', 'vCPUs')}, PostgreSQL ${db.engineVersion}`],
+    ...(outage
+      ? [
+          [
+            'Unavailable (failover)',
+            `${seconds(outage.startMs)} to ${seconds(outage.endMs)}: ${plural(outage.resetConnections, 'open connection', 'open connections')} reset, ${plural(outage.unansweredStartups, 'start-up packet', 'start-up packets')} never answered`,
+          ] as [string, string],
+        ]
+      : []),
     ['Reserved slots', `${n(db.reservedConnections)} for superusers and rds_superuser`],
     [
       'Peak database connections',
@@ -130,6 +151,7 @@ function databaseRows(report: RunReport): Array<[string, string]> {
     ['Connections opened', n(db.accepted)],
     ['Zombie connections (peak)', `${n(zombies.peak)}; ${n(db.deadClientsReaped)} reaped by TCP keepalive, ${seconds(db.deadClientAfterMs)} after the last traffic`],
     ['Idle-session timeouts', n(db.idleSessionTimeouts)],
+    ...(db.closesByReason ? [['Connections closed, by reason', byCount(db.closesByReason) || 'none'] as [string, string]] : []),
   ];
 }
 

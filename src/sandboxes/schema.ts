@@ -128,6 +128,10 @@ export const variantSchema = z
     label: z.string().describe('Tab label in the page.'),
     handler: z.string().regex(/^[\w.-]+\.(m?js|ts)$/).describe('Handler file in the sandbox folder (JavaScript or TypeScript).'),
     description: z.string().describe('What this version of the code does differently.'),
+    extension: z
+      .enum(['none', 'internal', 'external'])
+      .optional()
+      .describe('The extension this version of the function registers, in place of `lambda.extension`: registering one is part of the deployment (a layer, or code the runtime starts), not of the handler.'),
   })
   .describe('One version of the handler code.');
 
@@ -163,6 +167,15 @@ export const sandboxSchema = z
           })
           .default(rdsKeepalives)
           .describe('The server\'s TCP keepalives (RDS defaults 300 s, 30 s, 2): a vanished client\'s connection is dropped idle + interval × count after its last traffic.'),
+        unavailable: z
+          .object({
+            startMs: duration.describe('When the instance stops answering, virtual ms: its open connections are reset.'),
+            endMs: duration.describe('When it answers new connections again, virtual ms.'),
+          })
+          .refine((w) => w.endMs > w.startMs, { message: 'unavailable.endMs must come after startMs' })
+          .nullable()
+          .default(null)
+          .describe('A failover (or an instance too saturated to start a backend): from startMs to endMs, new connections complete TCP but their start-up packet is never answered. null: always available.'),
         sessionWaitLimitMs: z.number().positive().default(5_000).describe('Simulator limit: how long a connection waits for another connection\'s open transaction.'),
         users: z.record(z.string(), z.string()).describe('Login roles and their passwords (`postgres` is the superuser).'),
         setupSql: z.string().describe('SQL run before the traffic starts (tables, rows).'),
@@ -246,11 +259,19 @@ export const sandboxSchema = z
         reservedConcurrency: z.number().int().nonnegative().nullable().default(null).describe('Reserved concurrency, or null for the account pool.'),
         accountConcurrency: z.number().int().positive().default(1000).describe('Account concurrency quota in the Region.'),
         idleLifetimeMs: z.number().positive().describe('How long an idle environment lives before Lambda reclaims it (AWS publishes no value).'),
+        extension: z
+          .enum(['none', 'internal', 'external'])
+          .default('none')
+          .describe('The extension the function registers. With one, a reclaimed environment\'s runtime gets SIGTERM and 500 ms (internal) or 300 ms (external) before SIGKILL; with none, no shutdown code runs.'),
         env: z.record(z.string(), z.string()).describe('Environment variables (`process.env`).'),
         event: z.record(z.string(), z.unknown()).default({}).describe('The event each invocation receives; `{"randomInt": [lo, hi]}` values are drawn per invocation.'),
       })
       .describe('The function.'),
     traffic: z.array(trafficPhaseSchema).min(1).describe('Who calls the function, and when.'),
+    detailedReport: z
+      .boolean()
+      .default(false)
+      .describe('Adds the function\'s timeouts, SIGTERMs and billed duration (`lambda.timeouts`, `lambda.sigterms`, `lambda.billedDurationMs`) and the database\'s closed connections by reason (`database.closesByReason`) to the report and the summary. Off in the sandboxes recorded before these fields existed, so their recordings stand.'),
     variants: z.array(variantSchema).min(1).describe('Versions of the handler; the first is the default.'),
     expectations: z.array(expectationSchema).describe('What the tests assert.'),
     notModelled: z.array(z.string()).describe('What this sandbox does not model, so nobody over-reads it.'),

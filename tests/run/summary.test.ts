@@ -75,6 +75,32 @@ describe('summarizeRun', () => {
   });
 });
 
+describe('summarizeRun: timeouts, billing, failover and shutdown (sandboxes with detailedReport)', () => {
+  it('shows the function timeouts, the peak against the limit and the billed duration of a run that hung', () => {
+    const before = summarizeRun(recorded('connect-timeout/hangs-until-function-timeout'), 'before');
+    const after = summarizeRun(recorded('connect-timeout/fails-fast'), 'after');
+    expect(row(before, 'Timed out (function timeout)')?.value).toBe('200');
+    expect(row(before, 'Peak concurrent executions')?.value).toMatch(/^100 of 100, at \d+ s$/);
+    // 1,410 invocations ran (2,429 less 1,019 throttled): 6,062,221 ms billed.
+    expect(row(before, 'Billed duration')?.value).toBe('6,062.2 s, 4,299.4 ms per invocation that ran');
+    expect(row(after, 'Timed out (function timeout)')?.value).toBe('0');
+    expect(row(after, 'Billed duration')?.value).toBe('1,751.1 s, 726.3 ms per invocation that ran');
+    expect(row(after, 'Unavailable (failover)')?.value).toBe('20 s to 60 s: 6 open connections reset, 835 start-up packets never answered');
+  });
+
+  it('shows SIGTERMs and how connections closed', () => {
+    const summary = summarizeRun(recorded('graceful-shutdown/sigterm-closes-the-pool'), 'after');
+    expect(row(summary, 'SIGTERM before reclaim')?.value).toBe('42');
+    expect(row(summary, 'Connections closed, by reason')?.value).toBe('42 terminate, 34 client-fin');
+    expect(row(summary, 'Unavailable (failover)')).toBeUndefined();
+  });
+
+  it('adds none of these rows for a sandbox without the detailed report', () => {
+    const summary = summarizeRun(recorded('zombie-connections/connections-outlive-environments'), 'x');
+    for (const label of ['Timed out (function timeout)', 'SIGTERM before reclaim', 'Billed duration', 'Connections closed, by reason', 'Unavailable (failover)']) expect(row(summary, label)).toBeUndefined();
+  });
+});
+
 describe('compareSummaries', () => {
   it('lines the arena\'s five runs up by row, leaving a cell empty where a run did not use the service', () => {
     const comparison = compareSummaries(ARENA.map((name, index) => summarizeRun(recorded(`arena/${name}`), ARENA_LABELS[index]!)));

@@ -8,13 +8,24 @@
 import { describe, expect, it } from 'vitest';
 import { listSandboxIds, loadSandbox } from '../../src/sandboxes/load.node.ts';
 import { clientSettings } from '../../src/facts/starter-code.ts';
+import { failoverClient } from '../../src/facts/failover.ts';
 
 const { connectTimeout, queryTimeout, tcpKeepalives } = clientSettings;
+
+/**
+ * Handlers whose lesson is a connect bound itself: the broken one has pg's defaults (no bound at
+ * all), the fixed one the bound its sandbox teaches. Every other option follows the rule below.
+ */
+const CONNECT_BOUND_LESSONS: Readonly<Record<string, number | undefined>> = {
+  'connect-timeout/before.mjs': undefined,
+  'connect-timeout/after.mjs': failoverClient.connectTimeout.value * 1000,
+};
 
 const handlers = listSandboxIds().flatMap((id) => {
   const { definition, files } = loadSandbox(id);
   return Object.entries(files).map(([file, code]) => ({ id, file, code, definition }));
 });
+const handlerCode = (path: string): string => handlers.find((h) => `${h.id}/${h.file}` === path)!.code;
 const pgHandlers = handlers.filter(({ code }) => /new (pg\.)?(Pool|Client)\(/.test(code));
 
 /** The options object of each `new Pool({ … })` / `new pg.Client({ … })` in the file. */
@@ -31,12 +42,12 @@ function numberOption(options: string, name: string): number | undefined {
 describe('sandbox handlers', () => {
   it('are found: every PostgreSQL pattern has node-postgres handlers', () => {
     expect(new Set(pgHandlers.map((h) => h.id))).toEqual(
-      new Set(['arena', 'data-api', 'direct-connection', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'secret-rotation', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
+      new Set(['arena', 'connect-timeout', 'data-api', 'direct-connection', 'graceful-shutdown', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'secret-rotation', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
     );
   });
 
   it('bound the connection attempt and the query, and turn on keepalive with a delay, as the generated projects do', () => {
-    for (const { id, file, code } of pgHandlers) {
+    for (const { id, file, code } of pgHandlers.filter((h) => !Object.hasOwn(CONNECT_BOUND_LESSONS, `${h.id}/${h.file}`))) {
       const all = constructorOptions(code);
       expect(all.length, `${id}/${file}`).toBeGreaterThan(0);
       for (const options of all) {
@@ -52,7 +63,9 @@ describe('sandbox handlers', () => {
   // The bounds only help if they fire inside the invocation: a connect that stalls to its bound and then a
   // query that stalls to its own must still end with pg's error, not with Lambda's "Task timed out".
   it('end a stalled connect plus a stalled query before the function timeout that runs them', () => {
-    for (const { id, file, code, definition } of pgHandlers) {
+    // "Task timed out" is the lesson of two: connect-timeout's before handler has no bounds at all, and in
+    // graceful-shutdown the orders that outrun the function timeout show that a timed-out environment gets no SIGTERM.
+    for (const { id, file, code, definition } of pgHandlers.filter((h) => `${h.id}/${h.file}` !== 'connect-timeout/before.mjs' && h.id !== 'graceful-shutdown')) {
       const consumer = definition.sqs?.consumer;
       const timeoutMs = consumer?.handler === file ? consumer.timeoutMs : definition.lambda.timeoutMs;
       for (const options of constructorOptions(code)) {
@@ -80,6 +93,16 @@ describe('sandbox handlers', () => {
         ).toBe(true);
       }
     }
+  });
+
+  it('where the lesson is the connect bound: none before, the lesson\'s after, and the usual bounds otherwise', () => {
+    const before = constructorOptions(handlerCode('connect-timeout/before.mjs')).join('');
+    expect(before).not.toMatch(/connectionTimeoutMillis|query_timeout|keepAlive/);
+    const after = constructorOptions(handlerCode('connect-timeout/after.mjs'));
+    expect(after).toHaveLength(1);
+    expect(numberOption(after[0]!, 'connectionTimeoutMillis')).toBe(CONNECT_BOUND_LESSONS['connect-timeout/after.mjs']);
+    expect(numberOption(after[0]!, 'query_timeout')).toBe(queryTimeout.value * 1000);
+    expect(numberOption(after[0]!, 'keepAliveInitialDelayMillis')).toBe(tcpKeepalives.value.idle * 1000);
   });
 
   it('give a client that failed inside a checked-out transaction back with its error', () => {

@@ -122,6 +122,19 @@ export class Environment implements EventOwner {
     this.#parkedMicrotasks = [];
   }
 
+  /** Delivers a signal to the process: whether a listener took it (else the signal's default action is the caller's to apply). */
+  signal(name: 'SIGTERM'): boolean {
+    if (this.dead) return false;
+    const process = this.globals.process as EventEmitter;
+    if (process.listenerCount(name) === 0) return false;
+    try {
+      process.emit(name, name);
+    } catch (error) {
+      this.uncaught(error);
+    }
+    return true;
+  }
+
   uncaught(error: unknown): void {
     if (this.dead) return;
     const process = this.globals.process as EventEmitter;

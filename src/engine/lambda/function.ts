@@ -6,8 +6,9 @@
  *   already started its quota of new environments in the scaling window.
  * - A new environment runs INIT (the platform's start plus the module's top-level code, limited to
  *   10 s) and then the invocation. Between invocations it is FROZEN: its timers and I/O wait.
- * - An idle environment is reclaimed after its lifetime, with no shutdown hook: its sockets just
- *   vanish, and the database notices only through its own timeouts.
+ * - An idle environment is reclaimed after its lifetime. Without an extension there is no shutdown
+ *   hook: its sockets just vanish, and the database notices only through its own timeouts. With one
+ *   registered, the runtime first gets SIGTERM and a short grace (src/facts `shutdown`) before SIGKILL.
  * - A handler that throws fails its invocation; an uncaught exception, or a timeout, ends the
  *   environment's process (the kernel closes its sockets).
  */
@@ -16,7 +17,7 @@ import type { Network } from '../net/network.ts';
 import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
 import { instantiate, instantiateShared, requireFor, type CompiledModule } from './modules.ts';
 import { freezeSurfaces, hardenShared } from './isolation.ts';
-import { lambda as facts } from '../../facts/lambda.ts';
+import { lambda as facts, shutdown as shutdownFacts } from '../../facts/lambda.ts';
 
 export interface FunctionConfig {
   name: string;
@@ -33,15 +34,30 @@ export interface FunctionConfig {
   envVars: Readonly<Record<string, string>>;
   /** The handler's export, e.g. `handler` of `index.handler`. */
   handlerExport: string;
+  /** Which extension the function registers: with one, the runtime gets SIGTERM before its environment is reclaimed. */
+  extension: Extension;
+  /** SIGTERM to SIGKILL for the runtime, by `extension`; 0 when no SIGTERM comes. */
+  shutdownGraceMs: number;
 }
 
+/** none: no Shutdown phase for the runtime; internal: the runtime registered one itself; external: a layer's process. */
+export type Extension = 'none' | 'internal' | 'external';
+
 /** What a sandbox sets of a function; the rest is the platform's (src/facts). */
-export type FunctionSettings = Pick<FunctionConfig, 'name' | 'memoryMb' | 'timeoutMs' | 'reservedConcurrency' | 'accountConcurrency' | 'idleLifetimeMs' | 'envVars'>;
+export type FunctionSettings = Pick<FunctionConfig, 'name' | 'memoryMb' | 'timeoutMs' | 'reservedConcurrency' | 'accountConcurrency' | 'idleLifetimeMs' | 'envVars'> & { extension?: Extension };
+
+const SHUTDOWN_GRACE: Readonly<Record<Extension, number>> = {
+  none: 0,
+  internal: shutdownFacts.runtimeGraceInternalExtension.value,
+  external: shutdownFacts.runtimeGraceExternalExtension.value,
+};
 
 /** A function's configuration: its settings, Lambda's scaling rate, INIT limit and cold start, and the `handler` export. */
-export function functionConfig(settings: FunctionSettings): FunctionConfig {
+export function functionConfig({ extension = 'none', ...settings }: FunctionSettings): FunctionConfig {
   return {
     ...settings,
+    extension,
+    shutdownGraceMs: SHUTDOWN_GRACE[extension],
     scalingEnvironments: facts.scalingEnvironments.value,
     scalingWindowMs: facts.scalingWindow.value,
     initLimitMs: facts.initLimit.value,
@@ -75,7 +91,7 @@ export interface InvocationOutcome {
 /** What the function tells metrics and the logs. */
 export interface FunctionObserver {
   concurrencyChanged(busy: number, alive: number): void;
-  environmentEvent(kind: 'cold-start' | 'reclaimed' | 'crashed' | 'init-timeout', environment: string, text: string): void;
+  environmentEvent(kind: 'cold-start' | 'reclaimed' | 'crashed' | 'init-timeout' | 'sigterm', environment: string, text: string): void;
   /** Whether the next invocation's CloudWatch-style lines are wanted; asked first so unwanted lines are never built. */
   wantsLogs(): boolean;
   /** An invocation's outcome with its lines (START … REPORT), when they were wanted; before its caller hears of it. */
@@ -105,6 +121,8 @@ interface EnvironmentState {
   waiting: Invocation | null;
   busy: Invocation | null;
   reclaim: ScheduledEvent | null;
+  /** Sent SIGTERM: in its Shutdown phase. */
+  shuttingDown: boolean;
 }
 
 export class LambdaFunction {
@@ -120,7 +138,20 @@ export class LambdaFunction {
   readonly #createdAt: number[] = [];
   #busy = 0;
   #nextEnvironment = 0;
-  readonly stats = { coldStarts: 0, throttles: 0, crashes: 0, reclaimed: 0, peakEnvironments: 0, peakConcurrency: 0 };
+  readonly stats = {
+    coldStarts: 0,
+    throttles: 0,
+    crashes: 0,
+    reclaimed: 0,
+    peakEnvironments: 0,
+    peakConcurrency: 0,
+    /** Invocations ended by the function timeout. */
+    timeouts: 0,
+    /** Billed Duration summed over every invocation that ran, as the REPORT lines give it. */
+    billedMs: 0,
+    /** Reclaimed environments whose runtime was sent SIGTERM (with an extension registered). */
+    sigterms: 0,
+  };
 
   readonly #signer: CompiledModule | null;
   /** Packages shared by every environment of the run (the emulated AWS SDK clients, src/engine/aws), evaluated for this run. */
@@ -205,7 +236,7 @@ export class LambdaFunction {
       onUncaught: (env, error) => this.#crash(env, error),
       onConsole: (env, level, text) => this.#console(env, level, text),
     });
-    const state: EnvironmentState = { environment, handler: null, initError: null, initDone: false, initStarted: scheduler.now, initMs: null, waiting: null, busy: null, reclaim: null };
+    const state: EnvironmentState = { environment, handler: null, initError: null, initDone: false, initStarted: scheduler.now, initMs: null, waiting: null, busy: null, reclaim: null, shuttingDown: false };
     this.#alive.set(environment, state);
     this.#createdAt.push(scheduler.now);
     this.stats.coldStarts++;
@@ -312,13 +343,20 @@ export class LambdaFunction {
 
   #timedOut(state: EnvironmentState, invocation: Invocation): void {
     const seconds = ((this.#scheduler.now - invocation.startedAt) / 1000).toFixed(2);
-    this.#finish(state, invocation, { ok: false, error: { code: 'Sandbox.Timedout', type: 'Sandbox.Timedout', message: `Task timed out after ${seconds} seconds` } }, 'exit');
+    const { errorType, errorMessage } = facts.timeoutMessage.value;
+    this.stats.timeouts++;
+    this.#finish(state, invocation, { ok: false, error: { code: errorType, type: errorType, message: errorMessage.replace('%s', seconds) } }, 'timeout');
   }
 
   /** An uncaught exception ends the process; the invocation in flight fails with the error. */
   #crash(environment: Environment, error: unknown): void {
     const state = this.#alive.get(environment);
     if (!state) return;
+    // A SIGTERM listener ending with process.exit() (or failing) only ends a process that was going anyway.
+    if (state.shuttingDown) {
+      this.#end(state, 'exit');
+      return;
+    }
     this.stats.crashes++;
     this.#observer.environmentEvent('crashed', environment.id, `${environment.id} uncaught exception: ${describe(error).message}`);
     const invocation = state.busy ?? state.waiting;
@@ -328,12 +366,15 @@ export class LambdaFunction {
     } else this.#end(state, 'exit');
   }
 
-  #finish(state: EnvironmentState, invocation: Invocation, outcome: { ok: boolean; result?: unknown; error?: InvocationError }, end?: 'exit'): void {
+  /** exit: the process ended (a crash, a failed INIT); timeout: Lambda ended it at the function timeout. Either way the environment goes. */
+  #finish(state: EnvironmentState, invocation: Invocation, outcome: { ok: boolean; result?: unknown; error?: InvocationError }, end?: 'exit' | 'timeout'): void {
     if (invocation.finished) return;
     invocation.finished = true;
     const scheduler = this.#scheduler;
     scheduler.cancel(invocation.timeout);
     const durationMs = scheduler.now - invocation.startedAt;
+    const billedMs = billedDuration(durationMs);
+    this.stats.billedMs += billedMs;
     if (state.busy === invocation) {
       state.busy = null;
       this.#busy--;
@@ -352,14 +393,16 @@ export class LambdaFunction {
     };
     if (invocation.lines) {
       const lines = invocation.lines;
-      if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      // The platform's own line for a timeout, with no level; CloudWatch shows it before END.
+      if (end === 'timeout') lines.push(`${new Date(VIRTUAL_EPOCH + scheduler.now).toISOString()} ${invocation.requestId} ${outcome.error!.message}`);
+      else if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
       lines.push(`END RequestId: ${invocation.requestId}`);
       const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
-      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${this.config.memoryMb} MB${init}`);
+      lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB${init}${end === 'timeout' ? '\tStatus: timeout' : ''}`);
       if (end === 'exit' && outcome.error) lines.push(`RequestId: ${invocation.requestId} Error: Runtime exited with error: exit status 1\nRuntime.ExitError`);
       this.#observer.invocationLog(result, lines);
     }
-    if (end === 'exit') this.#end(state, 'exit');
+    if (end) this.#end(state, 'exit');
     else {
       // Freeze once the microtasks of this turn have run, as the runtime does after posting the response.
       scheduler.at(scheduler.now, () => this.#park(state), null, 'io');
@@ -377,7 +420,36 @@ export class LambdaFunction {
     state.reclaim = this.#scheduler.after(lifetime, () => {
       state.reclaim = null;
       this.stats.reclaimed++;
+      if (this.config.extension !== 'none') {
+        this.#shutdown(state, lifetime);
+        return;
+      }
       this.#observer.environmentEvent('reclaimed', environment.id, `${environment.id} reclaimed after ${(lifetime / 1000).toFixed(1)} s idle (no shutdown hook; ${this.#network.openSockets(environment)} sockets left open)`);
+      this.#end(state, 'vanish');
+    });
+  }
+
+  /**
+   * The Shutdown phase with an extension registered: the runtime is thawed and sent SIGTERM, then
+   * SIGKILL after its grace, and the microVM goes. Node's default action for SIGTERM exits the
+   * process at once (the kernel closes its sockets); a `process.on('SIGTERM')` listener replaces
+   * it (https://nodejs.org/api/process.html#signal-events) and has the grace to close them itself.
+   * The environment leaves the idle list first, so no invocation lands on a dying one.
+   */
+  #shutdown(state: EnvironmentState, lifetime: number): void {
+    const { environment } = state;
+    const index = this.#idle.indexOf(state);
+    if (index >= 0) this.#idle.splice(index, 1);
+    this.stats.sigterms++;
+    state.shuttingDown = true;
+    const grace = this.config.shutdownGraceMs;
+    this.#observer.environmentEvent('sigterm', environment.id, `${environment.id} reclaimed after ${(lifetime / 1000).toFixed(1)} s idle: SIGTERM to the runtime (${this.config.extension} extension), SIGKILL ${grace} ms later`);
+    environment.thaw(() => {
+      if (!environment.signal('SIGTERM')) this.#end(state, 'exit');
+    });
+    this.#scheduler.after(grace, () => {
+      if (environment.dead) return;
+      this.#observer.environmentEvent('reclaimed', environment.id, `${environment.id} SIGKILL after the shutdown grace (${this.#network.openSockets(environment)} sockets left open)`);
       this.#end(state, 'vanish');
     });
   }
@@ -405,6 +477,12 @@ export class LambdaFunction {
     const invocation = state?.busy;
     if (invocation?.lines) invocation.lines.push(logLine(this.#scheduler.now, state!.initDone ? invocation.requestId : 'undefined', level, text));
   }
+}
+
+/** Duration rounded up to the billing granularity (1 ms), at least one unit. */
+export function billedDuration(durationMs: number): number {
+  const unit = facts.billingGranularity.value;
+  return Math.max(unit, Math.ceil(durationMs / unit) * unit);
 }
 
 export function describe(error: unknown): InvocationError {

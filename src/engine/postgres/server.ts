@@ -44,14 +44,20 @@ export interface VirtualPostgresOptions {
   /** How long a connection waits for another connection's open transaction before giving up. */
   sessionWaitLimitMs: number;
   costs: ServerCosts;
+  /**
+   * A window of virtual time, [startMs, endMs), in which the instance is failing over (or too
+   * saturated to start a backend): at its start every open connection is reset, and during it a new
+   * connection gets its TCP handshake but never an answer to its start-up packet. Absent: always up.
+   */
+  unavailable?: { startMs: number; endMs: number } | null;
 }
 
-export type CloseReason = 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
+export type CloseReason = 'failover' | 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
 
 /** What the server reports to metrics and the event log. */
 export interface ServerObserver {
   connectionsChanged(active: number, zombies: number): void;
-  event(kind: 'accept' | 'reject' | 'close', text: string, code?: string): void;
+  event(kind: 'accept' | 'reject' | 'close' | 'unavailable' | 'available', text: string, code?: string): void;
 }
 
 export interface ServerStats {
@@ -64,6 +70,12 @@ export interface ServerStats {
   sessionWaitFailures: number;
   peakConnections: number;
   queries: number;
+  /** Start-up packets left unanswered while the instance was unavailable. */
+  unansweredStartups: number;
+  /** Open connections reset when the instance became unavailable. */
+  failoverResets: number;
+  /** Connections that had a backend, by the reason they closed. */
+  closesByReason: Partial<Record<CloseReason, number>>;
 }
 
 /**
@@ -90,6 +102,9 @@ export class VirtualPostgres implements Listener {
     sessionWaitFailures: 0,
     peakConnections: 0,
     queries: 0,
+    unansweredStartups: 0,
+    failoverResets: 0,
+    closesByReason: {},
   };
   active = 0;
   zombies = 0;
@@ -102,6 +117,8 @@ export class VirtualPostgres implements Listener {
   #parameterStatus: Buffer = Buffer.alloc(0);
   /** Login role -> the password authentication checks now. */
   readonly #passwords: Map<string, string>;
+  /** Connections a failover would reset: those that reached a backend. */
+  readonly #connections = new Set<ServerConnection>();
 
   private constructor(scheduler: Scheduler, db: PGlite, options: VirtualPostgresOptions, observer: ServerObserver | null) {
     this.scheduler = scheduler;
@@ -111,6 +128,14 @@ export class VirtualPostgres implements Listener {
     this.#cores = new Array<number>(Math.max(1, options.vcpus)).fill(0);
     this.session = new SessionLock(scheduler, options.sessionWaitLimitMs);
     this.#passwords = new Map(Object.entries(options.users));
+    const window = options.unavailable;
+    if (window && window.endMs > window.startMs) {
+      scheduler.at(Math.max(scheduler.now, window.startMs), () => {
+        this.event('unavailable', `instance unavailable until ${(window.endMs / 1000).toFixed(1)} s: ${this.#connections.size} open connections reset, new ones get no answer to their start-up packet`);
+        for (const connection of [...this.#connections]) connection.reset();
+      });
+      scheduler.at(window.endMs, () => this.event('available', `instance available again after ${((window.endMs - window.startMs) / 1000).toFixed(1)} s (${this.stats.unansweredStartups} start-up packets left unanswered)`));
+    }
   }
 
   /** Whether `password` logs `user` in. */
@@ -128,6 +153,21 @@ export class VirtualPostgres implements Listener {
     if (role !== sessionUser && !this.options.superusers.includes(sessionUser)) return postgresErrors.alterRoleDenied.value;
     this.#passwords.set(role, password);
     return null;
+  }
+
+  /** Whether a start-up packet arriving now goes unanswered. */
+  unavailableNow(): boolean {
+    const window = this.options.unavailable;
+    const now = this.scheduler.now;
+    return !!window && now >= window.startMs && now < window.endMs;
+  }
+
+  opened(connection: ServerConnection): void {
+    this.#connections.add(connection);
+  }
+
+  closed(connection: ServerConnection): void {
+    this.#connections.delete(connection);
   }
 
   /** Opens PGlite's session once and keeps its ParameterStatus messages for every later handshake. */
@@ -181,7 +221,7 @@ export class VirtualPostgres implements Listener {
     this.#observer?.connectionsChanged(this.active, this.zombies);
   }
 
-  event(kind: 'accept' | 'reject' | 'close', text: string, code?: string): void {
+  event(kind: 'accept' | 'reject' | 'close' | 'unavailable' | 'available', text: string, code?: string): void {
     this.#observer?.event(kind, text, code);
   }
 }
@@ -215,6 +255,8 @@ class ServerConnection implements ServerSide {
   #lastTraffic = 0;
   #idleTimer: ScheduledEvent | null = null;
   #vanished = false;
+  /** Its start-up packet came while the instance was unavailable: nothing it sends is ever answered. */
+  #unanswered = false;
   savedSettings: Array<{ name: string; setting: string }> = [];
   settingsDirty = false;
 
@@ -230,6 +272,7 @@ class ServerConnection implements ServerSide {
       this.#socket.deliverReset(this.#scheduler.now);
       return;
     }
+    if (this.#unanswered) return;
     this.#lastTraffic = this.#scheduler.now;
     this.#scheduler.cancel(this.#idleTimer);
     this.#idleTimer = null;
@@ -272,6 +315,15 @@ class ServerConnection implements ServerSide {
     if (this.#phase === 'closed') return;
     this.#jobs.push({ kind: 'reset' });
     void this.#pump();
+  }
+
+  /** The instance failed over: the connection is reset under its client, who sees ECONNRESET. */
+  reset(): void {
+    if (this.#phase === 'closed') return;
+    this.#server.stats.failoverResets++;
+    this.#socket.deliverReset(this.#scheduler.now);
+    this.#jobs = [];
+    void this.#close('failover', { fin: false });
   }
 
   peerVanished(): void {
@@ -321,6 +373,13 @@ class ServerConnection implements ServerSide {
     const server = this.#server;
     const now = this.#scheduler.now;
     const { code, parameters } = wire.parseStartup(packet);
+    if (server.unavailableNow()) {
+      // TCP was accepted; no backend starts, so neither `N` to an SSLRequest nor an authentication request comes.
+      this.#unanswered = true;
+      this.#jobs = [];
+      server.stats.unansweredStartups++;
+      return;
+    }
     if (code === wire.SSL_REQUEST || code === wire.GSSENC_REQUEST) {
       this.#send(Buffer.from('N', 'latin1'));
       return;
@@ -347,6 +406,7 @@ class ServerConnection implements ServerSide {
     }
     this.pid = server.nextPid();
     this.#counted = true;
+    server.opened(this);
     server.active++;
     server.changed();
     this.#phase = 'auth';
@@ -504,7 +564,9 @@ class ServerConnection implements ServerSide {
     if (options.fin ?? true) this.#socket.deliverFin(Math.max(options.at ?? this.#scheduler.now, this.#freeAt));
     if (!this.#counted) return;
     this.#counted = false;
+    server.closed(this);
     server.active--;
+    server.stats.closesByReason[reason] = (server.stats.closesByReason[reason] ?? 0) + 1;
     if (this.#vanished) server.zombies--;
     server.changed();
     if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event('close', `pid ${this.pid} (${reason})`, reason === 'idle-session-timeout' ? '57P05' : undefined);

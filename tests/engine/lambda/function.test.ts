@@ -7,7 +7,7 @@ import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../../src/run/run.ts';
 import { sandboxSchema, type SandboxSource } from '../../../src/sandboxes/schema.ts';
 
-function sandbox(handler: string, overrides: { lambda?: object; traffic?: object[]; durationMs?: number; file?: string } = {}): SandboxSource {
+function sandbox(handler: string, overrides: { lambda?: object; traffic?: object[]; durationMs?: number; file?: string; extension?: string; detailedReport?: boolean } = {}): SandboxSource {
   const file = overrides.file ?? 'handler.mjs';
   const definition = sandboxSchema.parse({
     id: 'test',
@@ -20,7 +20,8 @@ function sandbox(handler: string, overrides: { lambda?: object; traffic?: object
     database: { host: 'db.test', port: 5432, instanceClass: 'db.t3.micro', users: { app: 'pw' }, setupSql: 'SELECT 1' },
     lambda: { name: 'fn', memoryMb: 256, timeoutMs: 3000, idleLifetimeMs: 600_000, env: { PGHOST: 'db.test', PGUSER: 'app', PGPASSWORD: 'pw', PGDATABASE: 'postgres', GREETING: 'hello' }, ...overrides.lambda },
     traffic: overrides.traffic ?? [{ kind: 'spike', startMs: 0, durationMs: 1, concurrency: 1, rampMs: 0, thinkMs: 0, retryDelayMs: 0 }],
-    variants: [{ id: 'v', label: 'v', handler: file, description: 'v' }],
+    variants: [{ id: 'v', label: 'v', handler: file, description: 'v', ...(overrides.extension ? { extension: overrides.extension } : {}) }],
+    detailedReport: overrides.detailedReport ?? false,
     expectations: [],
     notModelled: ['tests'],
   });
@@ -102,6 +103,28 @@ describe('virtual Lambda: the environment lifecycle', () => {
     const report = await runSandbox(nodeHost, { sandbox: sandbox(sleepHandler, { lambda: { timeoutMs: 1000, env: { SLEEP_MS: '5000' } }, traffic: [once(0), once(3000)] }) });
     expect(report.errors).toEqual([{ code: 'Sandbox.Timedout', message: 'Task timed out after 1.00 seconds', count: 2 }]);
     expect(report.coldStarts).toBe(2);
+    // CloudWatch's lines for a timeout: the platform's message (no level) before END, and Status: timeout in REPORT.
+    const [log] = report.logs;
+    expect(log!.lines.at(-3)).toMatch(new RegExp(`^2026-01-01T00:00:01\\.\\d{3}Z ${log!.requestId} Task timed out after 1\\.00 seconds$`));
+    expect(log!.lines.at(-1)).toMatch(/\tDuration: 1000\.00 ms\tBilled Duration: 1000 ms\tMemory Size: 256 MB\tInit Duration: \d+\.\d\d ms\tStatus: timeout$/);
+    expect(log!.lines.join('\n')).not.toContain('Runtime.ExitError');
+    expect(report.lambda.timeouts).toBeUndefined();
+  });
+
+  it('counts timeouts and the billed duration when the sandbox asks for the detailed report', async () => {
+    const report = await runSandbox(nodeHost, {
+      sandbox: sandbox(sleepHandler, { detailedReport: true, lambda: { timeoutMs: 1000, env: { SLEEP_MS: '5000' } }, traffic: [once(0), once(3000)] }),
+    });
+    // Two invocations billed their full second each: the timeout, rounded to the 1 ms granularity.
+    expect(report.lambda).toMatchObject({ timeouts: 2, billedDurationMs: 2000, sigterms: 0 });
+  });
+
+  it('bills a run of short invocations as the sum of their REPORT lines', async () => {
+    const report = await runSandbox(nodeHost, { sandbox: sandbox(sleepHandler, { detailedReport: true, lambda: { env: { SLEEP_MS: '20' } }, traffic: [once(0), once(1000), once(2000)] }) });
+    const billed = report.logs.map((log) => Number(/Billed Duration: (\d+) ms/.exec(log.lines.at(-1)!)![1]));
+    expect(billed).toHaveLength(3);
+    expect(report.lambda.billedDurationMs).toBe(billed.reduce((a, b) => a + b, 0));
+    expect(report.lambda.timeouts).toBe(0);
   });
 
   it('reports an INIT phase longer than 10 s', async () => {
@@ -142,5 +165,48 @@ describe('virtual Lambda: handler loading', () => {
     const report = await runSandbox(nodeHost, { sandbox: sandbox(`export const handler = async () => { throw Object.assign(new Error('nope'), { name: 'ValidationError' }); };`, { traffic: [once(0), once(1000)] }) });
     expect(report.errors).toEqual([{ code: 'ValidationError', message: 'nope', count: 2 }]);
     expect(report.coldStarts).toBe(1);
+  });
+});
+
+describe('virtual Lambda: the Shutdown phase', () => {
+  // A pool at INIT; the listener closes it DELAY_MS after SIGTERM (0: at once).
+  const poolHandler = (listener: boolean) => `
+    import { Pool } from 'pg';
+    const pool = new Pool({ max: 1 });
+    ${listener ? `process.on('SIGTERM', async () => { await new Promise((r) => setTimeout(r, Number(process.env.DELAY_MS))); await pool.end(); });` : ''}
+    export const handler = async () => (await pool.query('SELECT 1 AS one')).rows[0].one;`;
+  const reclaimed = (handler: string, extension: string, delayMs = 0) =>
+    runSandbox(nodeHost, { sandbox: sandbox(handler, { extension, detailedReport: true, lambda: { idleLifetimeMs: 5000, env: { PGHOST: 'db.test', PGUSER: 'app', PGPASSWORD: 'pw', PGDATABASE: 'postgres', DELAY_MS: String(delayMs) } }, traffic: [once(0)], durationMs: 10_000 }) });
+
+  it('sends no SIGTERM without an extension: the reclaimed environment leaves its connection open', async () => {
+    const report = await reclaimed(poolHandler(true), 'none');
+    expect(report.lambda.sigterms).toBe(0);
+    expect(report.series.ZombieConnections.at(-1)).toBe(1);
+    expect(report.database.closesByReason).toEqual({});
+  });
+
+  it('with an internal extension, runs the SIGTERM listener before SIGKILL: pool.end() closes the connection with Terminate', async () => {
+    const report = await reclaimed(poolHandler(true), 'internal');
+    expect(report.lambda.sigterms).toBe(1);
+    expect(report.database.closesByReason).toEqual({ terminate: 1 });
+    expect(report.series.ZombieConnections.at(-1)).toBe(0);
+    expect(report.events.entries.map((e) => e.kind)).toEqual(['cold-start', 'sigterm', 'reclaimed']);
+    expect(report.events.entries[1]!.text).toMatch(/SIGTERM to the runtime \(internal extension\), SIGKILL 500 ms later$/);
+  });
+
+  it('gives the runtime 500 ms with an internal extension and 300 ms with an external one, then SIGKILL', async () => {
+    const internal = await reclaimed(poolHandler(true), 'internal', 400);
+    const external = await reclaimed(poolHandler(true), 'external', 400);
+    expect(internal.database.closesByReason).toEqual({ terminate: 1 });
+    // 400 ms is past the external grace: the microVM is gone before pool.end() runs.
+    expect(external.database.closesByReason).toEqual({});
+    expect(external.series.ZombieConnections.at(-1)).toBe(1);
+  });
+
+  it("without a listener, SIGTERM's default action ends the process: the kernel closes the socket, without Terminate", async () => {
+    const report = await reclaimed(poolHandler(false), 'internal');
+    expect(report.lambda.sigterms).toBe(1);
+    expect(report.database.closesByReason).toEqual({ 'client-fin': 1 });
+    expect(report.series.ZombieConnections.at(-1)).toBe(0);
   });
 });
