@@ -47,10 +47,16 @@ export interface VirtualPostgresOptions {
 
 export type CloseReason = 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
 
+/** A connection accepted, refused (with its SQLSTATE) or closed (with why, and the SQLSTATE a client was sent, if any). */
+export type ServerEvent =
+  | { kind: 'accept'; text: string }
+  | { kind: 'reject'; text: string; code: string }
+  | { kind: 'close'; text: string; reason: CloseReason; code?: string };
+
 /** What the server reports to metrics and the event log. */
 export interface ServerObserver {
   connectionsChanged(active: number, zombies: number): void;
-  event(kind: 'accept' | 'reject' | 'close', text: string, code?: string): void;
+  event(event: ServerEvent): void;
 }
 
 export interface ServerStats {
@@ -154,8 +160,8 @@ export class VirtualPostgres implements Listener {
     this.#observer?.connectionsChanged(this.active, this.zombies);
   }
 
-  event(kind: 'accept' | 'reject' | 'close', text: string, code?: string): void {
-    this.#observer?.event(kind, text, code);
+  event(event: ServerEvent): void {
+    this.#observer?.event(event);
   }
 }
 
@@ -313,7 +319,7 @@ class ServerConnection implements ServerSide {
       // InitProcess found no free slot: the error comes before any authentication request.
       const ready = server.serve(now, costs.rejectionMs);
       server.stats.rejectedTooManyClients++;
-      server.event('reject', `${postgresErrors.tooManyClients.value.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      server.event({ kind: 'reject', text: `${postgresErrors.tooManyClients.value.M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
       this.#send(errorBytes(postgresErrors.tooManyClients.value), ready);
       void this.#close('too-many-clients', { at: ready });
       return;
@@ -337,7 +343,7 @@ class ServerConnection implements ServerSide {
     if (!Object.hasOwn(users, this.#user) || users[this.#user] !== given) {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
-      server.event('reject', fields.M, '28P01');
+      server.event({ kind: 'reject', text: fields.M, code: '28P01' });
       this.#send(errorBytes(fields), ready);
       void this.#close('auth-failed', { at: ready });
       return;
@@ -345,14 +351,14 @@ class ServerConnection implements ServerSide {
     if (!superusers.includes(this.#user) && maxConnections - server.active < reservedConnections) {
       // InitPostgres: checked after authentication, so AuthenticationOk comes first.
       server.stats.rejectedReserved++;
-      server.event('reject', `${reservedSlotError.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      server.event({ kind: 'reject', text: `${reservedSlotError.M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
       this.#send(Buffer.concat([wire.authenticationOk(), errorBytes(reservedSlotError)]), ready);
       void this.#close('reserved-slots', { at: ready });
       return;
     }
     this.#phase = 'ready';
     server.stats.accepted++;
-    server.event('accept', `pid ${this.pid} user ${this.#user} (${server.active} of ${maxConnections} in use)`);
+    server.event({ kind: 'accept', text: `pid ${this.pid} user ${this.#user} (${server.active} of ${maxConnections} in use)` });
     this.#send(server.startupReply(this.pid), ready);
     this.#armIdleTimer(ready);
   }
@@ -470,7 +476,7 @@ class ServerConnection implements ServerSide {
     server.active--;
     if (this.#vanished) server.zombies--;
     server.changed();
-    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event('close', `pid ${this.pid} (${reason})`, reason === 'idle-session-timeout' ? '57P05' : undefined);
+    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event({ kind: 'close', text: `pid ${this.pid} (${reason})`, reason, ...(reason === 'idle-session-timeout' ? { code: '57P05' } : {}) });
     if (server.settingsOwner === this) server.settingsOwner = null;
     // What a backend's exit does: abort its open transaction and forget its prepared statements.
     if (this.#txStatus !== 'I' || this.#statements.size > 0 || this.#holdsSession) {
