@@ -7,16 +7,14 @@
  * included, into a world-readable temp folder, and `nobody` runs that copy.
  * (File/folder mix-ups, /proc and an existing zip are refused for any user: hostile-arguments.test.ts.)
  */
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectUsageError, runNode, type Finished } from '../support/connlab-process.ts';
 
 const NOBODY = 65534;
-const run = promisify(execFile);
 
 /** Every folder from `path` up to `/` must let others through, or `nobody` cannot reach the bundle. */
 function assertOthersCanEnter(path: string): void {
@@ -30,24 +28,11 @@ let root: string;
 let cli: string;
 
 /** The bundled CLI as `nobody` (or as the current user, when that is not root): Node switches user before it loads the CLI. */
-async function connlabAsNobody(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function connlabAsNobody(args: string[]): Promise<Finished> {
   const start = `if (process.getuid() === 0) { process.setgid(${NOBODY}); process.setuid(${NOBODY}); }
     process.argv = [process.argv[0], ${JSON.stringify(cli)}, ...${JSON.stringify(args)}];
     await import(${JSON.stringify(cli)});`;
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', start], { encoding: 'utf8', timeout: 90_000, cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number | string; stdout: string; stderr: string; killed?: boolean };
-    return { code: failed.killed ? -1 : Number(failed.code), stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-function expectRefused(result: { code: number; stderr: string }, contains: string): void {
-  expect(result.code, result.stderr).toBe(2);
-  expect(result.stderr).not.toMatch(/^ {4}at /m);
-  expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-  expect(result.stderr).toContain(contains);
+  return runNode(['--input-type=module', '-e', start], root);
 }
 
 const generateFlags = ['generate', '--pattern', 'module-pool', '--runtime', 'nodejs24.x', '--language', 'javascript', '--auth', 'secrets-manager', '--iac', 'aws-cli'];
@@ -109,7 +94,7 @@ describe('connlab generate: an output path it cannot write', () => {
     ['--out --force under a file (ENOTDIR)', ['--out', 'notes.txt/project', '--force'], '{dir}/notes.txt is a file, not a folder'],
   ])('refuses %s with exit 2, one line, nothing changed', async (_name, args, message) => {
     const absolute = args.map((arg) => (arg.startsWith('--') ? arg : join(dir, arg)));
-    expectRefused(await connlabAsNobody([...generateFlags, ...absolute]), message.replaceAll('{dir}', dir));
+    expectUsageError(await connlabAsNobody([...generateFlags, ...absolute]), message.replaceAll('{dir}', dir));
     const outsideControl = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([file]) => !file.startsWith(join(dir, 'writable'))));
     expect(outsideControl(snapshot(dir))).toEqual(outsideControl(before));
   });
