@@ -44,13 +44,9 @@ describe('RunawayWatch', () => {
     expect(stopped!.wallSeconds).toBeLessThanOrEqual(1);
   });
 
-  it.each([
-    ['1 ms', 1],
-    ['2 ms', 2],
-    ['5 ms', 5],
-  ])('stops a spinning 1 ms timer (0.7 ms a tick) by the budget when the engine takes %s between ticks (the share stays under 60 %%)', (_between, engineMs) => {
+  it.each([1, 2, 5])('stops a spinning 1 ms timer (0.7 ms a tick) by the budget when the engine takes %s ms between ticks (its share of the wall time stays under the bound)', (engineMs) => {
     const stopped = simulate(0.7, engineMs);
-    expect(stopped?.reason).toMatch(/own timers took \d+\.\d s of computing in \d+ s of simulated time \(allowed: 250 ms per simulated second\)/);
+    expect(stopped?.reason).toMatch(/own timers took \d+\.\d s of computing, more than the 1\.0 s allowed plus 250 ms per simulated second \(\d+ s completed so far\)/);
     // Within a few virtual seconds however slow each of them is: the wall time is bounded by the load, not by luck.
     expect(stopped!.virtualSeconds).toBeLessThanOrEqual(3);
   });

@@ -55,7 +55,11 @@ export class RunawayWatch {
     this.#beatWork = handlerWork;
   }
 
-  /** A virtual second of the run is over: its budget becomes available. */
+  /**
+   * A virtual second of the run is over: its budget becomes available. The Worker calls this on each
+   * sample, which the metrics emit when something changes after the second, so the budget may come
+   * late in a quiet stretch (stricter, never looser); a quiet stretch has few handler timers.
+   */
   virtualSecondDone(): void {
     this.#virtualSeconds++;
   }
@@ -78,7 +82,7 @@ export class RunawayWatch {
     }
     const spent = handlerWork - this.#startWork;
     if (spent > limits.timerAllowanceMs + limits.timerMsPerVirtualSecond * this.#virtualSeconds) {
-      return `The run was stopped: the handler's own timers took ${seconds(spent)} s of computing in ${this.#virtualSeconds} s of simulated time (allowed: ${limits.timerMsPerVirtualSecond} ms per simulated second), as a handler that spins or allocates in a fast setInterval does. ${READY_AGAIN}`;
+      return `The run was stopped: the handler's own timers took ${seconds(spent)} s of computing, more than the ${seconds(limits.timerAllowanceMs)} s allowed plus ${limits.timerMsPerVirtualSecond} ms per simulated second (${this.#virtualSeconds} s completed so far), as a handler that spins or allocates in a fast setInterval does. ${READY_AGAIN}`;
     }
     return undefined;
   }
