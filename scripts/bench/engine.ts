@@ -11,17 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { nodeHost } from '../../src/engine/host/host.node.ts';
 import { runSandbox } from '../../src/run/run.ts';
 import { loadSandbox } from '../../src/sandboxes/load.node.ts';
+import type { Section } from '../lib/bench-section.ts';
 
 /** The sandboxes of the engine issue (each has an `orders` table the floor reads); the service sandboxes have their own benches. */
 const SANDBOXES = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];
 const REPEATS = 3;
-
-interface Section {
-  title: string;
-  columns: string[];
-  rows: Array<Array<string | number>>;
-  notes?: string[];
-}
 
 interface Timing {
   wallMs: number;

@@ -27,6 +27,7 @@ import { sdkInstance } from '../../src/engine/aws/sdk-instance.ts';
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from '../../src/engine/aws/client-defaults.ts';
 import type { SdkBundle } from '../../src/engine/host/sdk-packages.ts';
 import { loadSandbox } from '../../src/sandboxes/load.node.ts';
+import type { Section } from '../lib/bench-section.ts';
 
 const SANDBOXES = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zombie-connections'];
 /** A sandbox per SDK bundle, and one call its handlers make. */
@@ -37,13 +38,6 @@ const SDK_SANDBOXES: Array<{ id: string; bundle: SdkBundle; client: string; comm
 ];
 const SDK_SAMPLES = 15;
 const SAMPLES = 400;
-
-interface Section {
-  title: string;
-  columns: string[];
-  rows: Array<Array<string | number>>;
-  notes?: string[];
-}
 
 /** Median wall time of `work`, in microseconds, over SAMPLES calls after a warm-up. */
 function medianUs(work: () => unknown): number {

@@ -9,6 +9,7 @@ import { runSandbox } from '../../src/run/run.ts';
 import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 import type { SandboxSource } from '../../src/sandboxes/schema.ts';
 import type { RunReport } from '../../src/run/report.ts';
+import type { Section } from '../lib/bench-section.ts';
 
 /** The rds-proxy sandbox with the proxy removed: PGHOST names the instance. */
 function direct(source: SandboxSource): SandboxSource {
@@ -23,11 +24,11 @@ async function timed(sandbox: SandboxSource, concurrency: number): Promise<{ rep
   return { report, ms: performance.now() - start };
 }
 
-export default async function bench() {
+export default async function bench(): Promise<Section> {
   const proxied = loadSandbox('rds-proxy');
   const plain = direct(proxied);
   await runSandbox(nodeHost, { sandbox: plain, parameters: { concurrency: 10 } }); // warm: pg bundle, data directory
-  const rows: Array<Array<string | number>> = [];
+  const rows: Section['rows'] = [];
   const ratios: number[] = [];
   for (const concurrency of [100, 1000]) {
     const a = await timed(plain, concurrency);
@@ -63,5 +64,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(section.title);
   console.log(section.columns.join('\t'));
   for (const row of section.rows) console.log(row.join('\t'));
-  for (const note of section.notes) console.log(`  ${note}`);
+  for (const note of section.notes ?? []) console.log(`  ${note}`);
 }

@@ -104,10 +104,12 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         metrics.gauge('DatabaseConnections', active);
         metrics.gauge('ZombieConnections', zombies);
       },
-      event(kind, text, code) {
-        if (kind === 'accept') return;
-        if (kind === 'close' && !code && !/dead-client|idle/.test(text)) return;
-        event('database', code ? `${kind}:${code}` : kind, code ? `${code} ${text}` : text);
+      event(happened) {
+        // A reader learns from the server dropping a connection, not from ordinary accepts and closes.
+        if (happened.kind === 'accept') return;
+        if (happened.kind === 'close' && happened.reason !== 'dead-client' && happened.reason !== 'idle-session-timeout') return;
+        const code = 'code' in happened ? happened.code : undefined;
+        event('database', code ? `${happened.kind}:${code}` : happened.kind, code ? `${code} ${happened.text}` : happened.text);
       },
     },
     address: { host: config.database.host, port: config.database.port },

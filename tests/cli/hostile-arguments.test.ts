@@ -2,34 +2,15 @@
  * The probes of issue 11 (points 7 and 8), run as a reader runs them (`node bin/connlab.mjs`): every
  * one exits 2 with one line on stderr and no stack trace, and no file is lost.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { expectUsageError, runNode } from '../support/connlab-process.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/connlab.mjs');
-const run = promisify(execFile);
-
-async function connlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 90_000, cwd: tmpdir() });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number | string; stdout: string; stderr: string; killed?: boolean };
-    // A hang shows up as a kill after the timeout, not as a passing exit code.
-    return { code: failed.killed ? -1 : Number(failed.code), stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-function expectUsageError(result: { code: number; stderr: string }, contains: string): void {
-  expect(result.code, result.stderr).toBe(2);
-  expect(result.stderr).not.toMatch(/^ {4}at /m);
-  expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-  expect(result.stderr).toContain(contains);
-}
+const connlab = (args: string[]) => runNode([BIN, ...args], tmpdir());
 
 const generateFlags = ['generate', '--pattern', 'rds-proxy', '--runtime', 'nodejs24.x', '--language', 'typescript', '--auth', 'iam', '--iac', 'aws-cli'];
 

@@ -4,15 +4,15 @@
  * can tell a long run from a handler stuck in an endless loop. Handler code never runs on this
  * global object (lambda/isolation.ts): it cannot reach `postMessage` below.
  *
- * The heartbeat also watches memory. A handler that allocates while it keeps yielding
- * (`setInterval(() => hog.push(new Array(2e5).fill(1.5)), 1)`) keeps the heartbeat going while the
- * tab heads for a crash, so the run is stopped, with the reason, when the heap passes a bound where
- * the browser reports it, or else (Chromium tells a Worker nothing about its heap) when the
- * handler's own timers keep the engine busy for most of several beats in a row.
+ * The heartbeat also watches for a handler that keeps yielding while it threatens the tab: one that
+ * allocates (`setInterval(() => hog.push(new Array(2e5).fill(1.5)), 1)`) or spins in a fast timer
+ * keeps the heartbeat going while the tab heads for a crash or the run for hours. runaway-watch.ts
+ * says when to stop such a run, and why.
  */
 import { runSandbox } from '../../run/run.ts';
 import { compileHandler } from '../../engine/lambda/modules.ts';
 import { handlerTimerWork } from '../../engine/lambda/environment.ts';
+import { RunawayWatch } from './runaway-watch.ts';
 import { createWorkerHost } from '../../engine/host/worker.ts';
 import type { LogEvent } from '../../engine/metrics/metrics.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
@@ -22,15 +22,6 @@ const post = (message: FromWorker) => (self as unknown as Worker).postMessage(me
 let current: { id: number; abort: AbortController } | undefined;
 
 const heartbeatMs = 200;
-/** A heap this large (where the browser reports it) stops the run: far below the 3.8 GB a hoarding handler reached before the tab crashed. */
-const heapLimitBytes = 1.5 * 1024 ** 3;
-/**
- * Where it does not: a run whose handler timers took more than this share of the wall time in
- * `busyBeats` beats in a row is stopped. Normal runs spend their time in PostgreSQL and the engine,
- * well under a tenth in handler timers; a hoarding interval spends nearly all of it there.
- */
-const busyShare = 0.6;
-const busyBeats = 3;
 
 /** The Worker's JavaScript heap, where the browser reports it (a non-standard Chromium API, absent in Workers today). */
 function heapBytes(): number | undefined {
@@ -68,28 +59,20 @@ async function run(id: number, request: Extract<ToWorker, { type: 'run' }>['requ
     if (pending.length) post({ type: 'events', id, events: pending });
     pending = [];
   };
-  let lastBeat = performance.now();
-  let lastWork = handlerTimerWork();
-  let busy = 0;
+  const watch = new RunawayWatch(performance.now(), handlerTimerWork());
   const heartbeat = setInterval(() => {
     flush();
     const heap = heapBytes();
     post({ type: 'heartbeat', id, ...(heap !== undefined ? { heapBytes: heap } : {}) });
-    const now = performance.now();
-    const work = handlerTimerWork();
-    busy = (work - lastWork) / Math.max(1, now - lastBeat) > busyShare ? busy + 1 : 0;
-    [lastBeat, lastWork] = [now, work];
-    if (heap !== undefined && heap > heapLimitBytes) {
-      abort.abort(new RunawayError(`The run was stopped: the engine's memory passed ${(heapLimitBytes / 1024 ** 3).toFixed(1)} GB (${(heap / 1024 ** 3).toFixed(1)} GB), as a handler that keeps allocating does. The sandbox is ready to run again.`));
-    } else if (busy >= busyBeats) {
-      abort.abort(new RunawayError(`The run was stopped: the handler's own timers kept the engine busy for ${((busyBeats * heartbeatMs) / 1000).toFixed(1)} s, as a handler that keeps allocating in a fast setInterval does, before it uses up memory. The sandbox is ready to run again.`));
-    }
+    const runaway = watch.beat(performance.now(), handlerTimerWork(), heap);
+    if (runaway) abort.abort(new RunawayError(runaway));
   }, heartbeatMs);
   post({ type: 'started', id });
   try {
     const report = await runSandbox(host, request, {
       signal: abort.signal,
       onSample: (sample) => {
+        watch.virtualSecondDone();
         flush();
         post({ type: 'sample', id, sample });
       },

@@ -54,10 +54,17 @@ export interface VirtualPostgresOptions {
 
 export type CloseReason = 'failover' | 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
 
+/** A connection accepted, refused (with its SQLSTATE) or closed (with why, and the SQLSTATE a client was sent, if any). */
+export type ServerEvent =
+  | { kind: 'accept'; text: string }
+  | { kind: 'reject'; text: string; code: string }
+  | { kind: 'close'; text: string; reason: CloseReason; code?: string }
+  | { kind: 'unavailable' | 'available'; text: string };
+
 /** What the server reports to metrics and the event log. */
 export interface ServerObserver {
   connectionsChanged(active: number, zombies: number): void;
-  event(kind: 'accept' | 'reject' | 'close' | 'unavailable' | 'available', text: string, code?: string): void;
+  event(event: ServerEvent): void;
 }
 
 export interface ServerStats {
@@ -131,10 +138,10 @@ export class VirtualPostgres implements Listener {
     const window = options.unavailable;
     if (window && window.endMs > window.startMs) {
       scheduler.at(Math.max(scheduler.now, window.startMs), () => {
-        this.event('unavailable', `instance unavailable until ${(window.endMs / 1000).toFixed(1)} s: ${this.#connections.size} open connections reset, new ones get no answer to their start-up packet`);
+        this.event({ kind: 'unavailable', text: `instance unavailable until ${(window.endMs / 1000).toFixed(1)} s: ${this.#connections.size} open connections reset, new ones get no answer to their start-up packet` });
         for (const connection of [...this.#connections]) connection.reset();
       });
-      scheduler.at(window.endMs, () => this.event('available', `instance available again after ${((window.endMs - window.startMs) / 1000).toFixed(1)} s (${this.stats.unansweredStartups} start-up packets left unanswered)`));
+      scheduler.at(window.endMs, () => this.event({ kind: 'available', text: `instance available again after ${((window.endMs - window.startMs) / 1000).toFixed(1)} s (${this.stats.unansweredStartups} start-up packets left unanswered)` }));
     }
   }
 
@@ -221,8 +228,8 @@ export class VirtualPostgres implements Listener {
     this.#observer?.connectionsChanged(this.active, this.zombies);
   }
 
-  event(kind: 'accept' | 'reject' | 'close' | 'unavailable' | 'available', text: string, code?: string): void {
-    this.#observer?.event(kind, text, code);
+  event(event: ServerEvent): void {
+    this.#observer?.event(event);
   }
 }
 
@@ -399,7 +406,7 @@ class ServerConnection implements ServerSide {
       // InitProcess found no free slot: the error comes before any authentication request.
       const ready = server.serve(now, costs.rejectionMs);
       server.stats.rejectedTooManyClients++;
-      server.event('reject', `${postgresErrors.tooManyClients.value.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      server.event({ kind: 'reject', text: `${postgresErrors.tooManyClients.value.M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
       this.#send(errorBytes(postgresErrors.tooManyClients.value), ready);
       void this.#close('too-many-clients', { at: ready });
       return;
@@ -424,7 +431,7 @@ class ServerConnection implements ServerSide {
     if (!server.checksPassword(this.#user, given)) {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
-      server.event('reject', fields.M, '28P01');
+      server.event({ kind: 'reject', text: fields.M, code: '28P01' });
       this.#send(errorBytes(fields), ready);
       void this.#close('auth-failed', { at: ready });
       return;
@@ -432,14 +439,14 @@ class ServerConnection implements ServerSide {
     if (!superusers.includes(this.#user) && maxConnections - server.active < reservedConnections) {
       // InitPostgres: checked after authentication, so AuthenticationOk comes first.
       server.stats.rejectedReserved++;
-      server.event('reject', `${reservedSlotError.M} (${server.active} of ${maxConnections} in use)`, '53300');
+      server.event({ kind: 'reject', text: `${reservedSlotError.M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
       this.#send(Buffer.concat([wire.authenticationOk(), errorBytes(reservedSlotError)]), ready);
       void this.#close('reserved-slots', { at: ready });
       return;
     }
     this.#phase = 'ready';
     server.stats.accepted++;
-    server.event('accept', `pid ${this.pid} user ${this.#user} (${server.active} of ${maxConnections} in use)`);
+    server.event({ kind: 'accept', text: `pid ${this.pid} user ${this.#user} (${server.active} of ${maxConnections} in use)` });
     this.#send(server.startupReply(this.pid), ready);
     this.#armIdleTimer(ready);
   }
@@ -569,7 +576,7 @@ class ServerConnection implements ServerSide {
     server.stats.closesByReason[reason] = (server.stats.closesByReason[reason] ?? 0) + 1;
     if (this.#vanished) server.zombies--;
     server.changed();
-    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event('close', `pid ${this.pid} (${reason})`, reason === 'idle-session-timeout' ? '57P05' : undefined);
+    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event({ kind: 'close', text: `pid ${this.pid} (${reason})`, reason, ...(reason === 'idle-session-timeout' ? { code: '57P05' } : {}) });
     if (server.settingsOwner === this) server.settingsOwner = null;
     // What a backend's exit does: abort its open transaction and forget its prepared statements.
     if (this.#txStatus !== 'I' || this.#statements.size > 0 || this.#holdsSession) {

@@ -91,7 +91,7 @@ export class ProxyClient {
       this.#startupTimer = null;
       if (this.phase !== 'startup' && this.phase !== 'auth') return;
       proxy.event('client-startup-timeout', `${this.name} did not log in within ${startupTimeout} ms: closed`);
-      this.close('startup-timeout');
+      this.close();
     });
   }
 
@@ -132,7 +132,7 @@ export class ProxyClient {
   #refuse(violation: wire.FramingViolation): void {
     this.#proxy.event('protocol-violation', `${this.name}: ${violation.reason}: closed`);
     if (violation.reply) this.send(violation.reply);
-    this.close('protocol');
+    this.close();
   }
 
   #startup(packet: Buffer): void {
@@ -149,7 +149,7 @@ export class ProxyClient {
     }
     if (code === wire.CANCEL_REQUEST) {
       this.send(wire.errorResponse({ S: 'FATAL', V: 'FATAL', C: '0A000', M: 'connlab: cancel requests are not modelled' }));
-      this.close('protocol');
+      this.close();
       return;
     }
     const user = parameters.user;
@@ -162,7 +162,7 @@ export class ProxyClient {
           ? postgresErrorBytes(unsupportedProtocol.value, unsupportedProtocol.value.M.replace('%u.%u', version))
           : postgresErrorBytes(terminated ? noUser.value : startupLayout.value),
       );
-      this.close('protocol');
+      this.close();
       return;
     }
     this.user = user;
@@ -179,7 +179,7 @@ export class ProxyClient {
       return;
     }
     if (type === 'X') {
-      this.close('terminate');
+      this.close();
       return;
     }
     // Sent before the login finished (the password is still being checked): queued like any round.
@@ -259,7 +259,7 @@ export class ProxyClient {
 
   #fail(bytes: Buffer, delayMs = 0): void {
     this.send(bytes, delayMs);
-    this.close('auth');
+    this.close();
   }
 
   /** Send what is queued, borrowing a connection first when the client holds none. */
@@ -341,7 +341,7 @@ export class ProxyClient {
     this.connection = null;
     if (this.phase === 'closed') return;
     this.#proxy.event('database-closed', `${this.name} loses its database connection: ${why}`);
-    this.close('database');
+    this.close();
   }
 
   #armIdle(): void {
@@ -356,11 +356,11 @@ export class ProxyClient {
       }
       proxy.stats.clientConnectionsClosedIdle++;
       proxy.event('client-idle-timeout', `${this.name} idle for ${proxy.options.idleClientTimeoutMs} ms (IdleClientTimeout): closed`);
-      this.close('idle');
+      this.close();
     });
   }
 
-  close(why: 'client' | 'terminate' | 'auth' | 'protocol' | 'idle' | 'startup-timeout' | 'database'): void {
+  close(): void {
     if (this.phase === 'closed') return;
     this.#transport.close();
     this.phase = 'closed';

@@ -82,7 +82,7 @@ export class RdsProxy implements ClientHost, ConnectionPool {
     this.clients.add(client);
     this.stats.clientConnectionsReceived++;
     this.gauges();
-    return { receive: (bytes) => client.receive(bytes), closed: () => client.close('client') };
+    return { receive: (bytes) => client.receive(bytes), closed: () => client.close() };
   }
 
   event(kind: ProxyEventKind, text: string): void {
