@@ -2,7 +2,7 @@
  * Bytes a reader downloads for a cold first Run (the page, then the engine Worker, PGlite's
  * WebAssembly and data file and the initialised data directory), with brotli, with gzip and with
  * no compression. Each is a fresh Chromium context (empty cache) loading a sandbox page from the
- * site server (lib/static-server.mjs) and running it to the end; the server is the real one, with
+ * site server (lib/static-server.mjs) and running it to its first chart point; the server is the real one, with
  * the request's Accept-Encoding set to what is measured, and every response body it sends is
  * counted as sent: the bytes a host would transfer, which Chromium decodes to finish the run.
  */
@@ -61,7 +61,8 @@ async function coldFirstRun(browser, acceptEncoding) {
     await page.waitForLoadState('networkidle');
     afterRun = true;
     await sandbox.getByRole('button', { name: /^Run/ }).click();
-    await page.waitForFunction(() => /Run finished/.test(document.querySelector('connlab-sandbox [data-status]')?.textContent ?? ''), null, { timeout: 240_000 });
+    // The first chart point means PostgreSQL is up and the run under way: every file is in.
+    await page.waitForSelector('connlab-sandbox[data-sandbox="direct-connection"][data-first-sample-ms]', { state: 'attached', timeout: 240_000 });
     return sent;
   } finally {
     await context.close();
