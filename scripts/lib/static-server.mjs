@@ -100,7 +100,9 @@ export function createSiteServer(dist) {
     for (const rule of headerRules) {
       if (matches(rule.path, servedPath)) for (const [name, value] of rule.headers) headers[name] = value;
     }
-    response.writeHead(status, headers);
+    // Set one by one (not through writeHead) so a wrapper can read them back with getHeader.
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.writeHead(status);
     if (request.method === 'HEAD') response.end();
     else createReadStream(body).pipe(response);
   });
