@@ -29,7 +29,7 @@ function* htmlFiles(dir) {
 const workerPolicy = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src 'self'";
 
 // Built assets carry a content hash in their names, so browsers may keep them for good: PGlite's
-// files (about 20 MB) download once, on the first Run.
+// files (about 33 MB, 4.4 MB with brotli) download once, on the first Run.
 const immutable = 'Cache-Control: public, max-age=31536000, immutable';
 
 const metaPattern = /<meta http-equiv="content-security-policy" content="([^"]+)"/i;

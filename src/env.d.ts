@@ -12,10 +12,15 @@ declare module 'virtual:connlab/aws-sdk/*' {
   export default source;
 }
 
-declare module 'virtual:connlab/pglite-datadir' {
-  /** URL of an initialised PGlite data directory (tar.gz), or null in the dev server. */
-  const url: string | null;
-  export default url;
+declare module 'virtual:connlab/postgres-files' {
+  /** A file the Worker downloads: its URL and its size as built (the decoded bytes it receives). */
+  export interface PostgresFile {
+    url: string;
+    bytes: number;
+  }
+  /** PGlite's WebAssembly, its file-system bundle, and an initialised data directory (an uncompressed tar; null in the dev server). */
+  const files: { wasm: PostgresFile; fsBundle: PostgresFile; dataDir: PostgresFile | null };
+  export default files;
 }
 
 declare module 'events/events.js' {

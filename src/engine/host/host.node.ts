@@ -11,6 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { SHARED_PG_PACKAGES, type EngineHost, type PgSources } from './host.ts';
 import { bundleSigner } from './signer-bundle.ts';
 import { bundleSdk } from './sdk-bundle.ts';
+import { buildDataDir, dataDirRecipe } from './data-dir.node.ts';
 import type { SdkBundle } from './sdk-packages.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -45,19 +46,20 @@ export async function bundlePg(): Promise<PgSources> {
   return { driver, shared, signer };
 }
 
-/** An initialised data directory (gzip tar): built once with initdb, then read from .cache/. */
+/**
+ * The initialised data directory (an uncompressed tar, see data-dir.node.ts): built once, then read
+ * from .cache/. The name carries the recipe's version, so a changed recipe builds a new one.
+ */
 export async function initialisedDataDir(): Promise<Blob> {
   const version = JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version as string;
-  const file = join(cacheDir, `pglite-${version}.tar.gz`);
+  const file = join(cacheDir, `pglite-${version}-datadir-${dataDirRecipe}.tar`);
   if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const db = await PGlite.create();
-  const dump = await db.dumpDataDir('gzip');
-  await db.close();
+  const tar = await buildDataDir();
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(partial, tar);
   renameSync(partial, file);
-  return dump;
+  return new Blob([tar as BlobPart]);
 }
 
 export const nodeHost: EngineHost = {

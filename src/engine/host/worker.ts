@@ -5,10 +5,8 @@
  * them (and the compiled WebAssembly) for every later run.
  */
 import { PGlite } from '@electric-sql/pglite';
-import pgliteWasmUrl from '@electric-sql/pglite/pglite.wasm?url';
-import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
 import pgSources from 'virtual:connlab/pg-source';
-import dataDirUrl from 'virtual:connlab/pglite-datadir';
+import postgresFiles, { type PostgresFile } from 'virtual:connlab/postgres-files';
 import type { EngineHost } from './host.ts';
 import type { SdkBundle } from './sdk-packages.ts';
 
@@ -30,19 +28,19 @@ interface PostgresFiles {
 
 let files: Promise<PostgresFiles> | undefined;
 
-/** Downloads every file in parallel, reporting the bytes received across all of them. */
-async function downloadAll(urls: string[], onProgress: (progress: LoadProgress) => void): Promise<Blob[]> {
-  const loaded = urls.map(() => 0);
-  const totals = urls.map(() => 0);
-  const report = () => {
-    const totalBytes = totals.every((total) => total > 0) ? totals.reduce((a, b) => a + b, 0) : undefined;
-    onProgress({ phase: 'download', loadedBytes: loaded.reduce((a, b) => a + b, 0), ...(totalBytes ? { totalBytes } : {}) });
-  };
+/**
+ * Downloads every file in parallel, reporting the bytes received across all of them. The bytes
+ * counted are decoded ones, against sizes known at build time: a host that compresses sends a
+ * Content-Length of the compressed body (or none), which the body read here never adds up to.
+ */
+async function downloadAll(files: PostgresFile[], onProgress: (progress: LoadProgress) => void): Promise<Blob[]> {
+  const loaded = files.map(() => 0);
+  const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  const report = () => onProgress({ phase: 'download', loadedBytes: loaded.reduce((a, b) => a + b, 0), totalBytes });
   return Promise.all(
-    urls.map(async (url, index) => {
+    files.map(async ({ url }, index) => {
       const response = await fetch(url);
       if (!response.ok || !response.body) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-      totals[index] = Number(response.headers.get('content-length')) || 0;
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
       for (;;) {
@@ -58,8 +56,8 @@ async function downloadAll(urls: string[], onProgress: (progress: LoadProgress) 
 }
 
 async function loadFiles(onProgress: (progress: LoadProgress) => void): Promise<PostgresFiles> {
-  const urls = [pgliteWasmUrl, pgliteDataUrl, ...(dataDirUrl ? [dataDirUrl] : [])];
-  const [wasm, fsBundle, dataDir] = await downloadAll(urls, onProgress);
+  const { wasm: wasmFile, fsBundle: fsBundleFile, dataDir: dataDirFile } = postgresFiles;
+  const [wasm, fsBundle, dataDir] = await downloadAll([wasmFile, fsBundleFile, ...(dataDirFile ? [dataDirFile] : [])], onProgress);
   return { wasm: await WebAssembly.compile(await wasm!.arrayBuffer()), fsBundle: fsBundle!, dataDir };
 }
 
