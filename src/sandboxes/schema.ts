@@ -116,6 +116,7 @@ export const expectationSchema = z
   .object({
     id: identifier.describe('Stable name, used in test output.'),
     text: z.string().describe('The claim in words, as the chapter states it.'),
+    plain: z.string().optional().describe('The claim in plain words for the page\'s "what to look for" checklist, when `text` uses metric names or jargon; `text` is shown otherwise.'),
     variant: z.string().describe('The variant whose run it is about.'),
     parameters: z.record(z.string(), z.union([z.number(), z.string()])).default({}).describe('Parameter values for this run (others keep their defaults).'),
     checks: z.array(checkSchema).min(1).describe('All must hold.'),
