@@ -15,6 +15,8 @@ import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
+import { expectationsFor } from '../../run/expectations.ts';
+import { createChecklist } from './checklist.ts';
 
 type Values = Record<string, number | string>;
 
@@ -70,6 +72,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   const editedBadge = find<HTMLElement>(root, '[data-edited]');
   const parametersForm = find<HTMLFormElement>(root, '[data-parameters]');
   const results = find<HTMLElement>(root, '[data-results]');
+  const outcome = find<HTMLElement>(root, '[data-outcome]');
+  const checklist = createChecklist(find<HTMLElement>(root, '[data-checklist]'), find<HTMLElement>(root, '[data-checklist-empty]'), find<HTMLElement>(root, '[data-verdict]'));
   const summary = find<HTMLElement>(root, '[data-summary]');
   const logView = find<HTMLElement>(root, '[data-log-view]');
   const logEnvironment = find<HTMLSelectElement>(root, '[data-log-env]');
@@ -281,10 +285,17 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       editor.replace(edits[currentFileKey()] ?? originalText());
       refreshEditedState();
       refreshKeptNotice();
+      refreshChecklist();
     });
   }
   if (variantDescription) variantDescription.textContent = variant.description;
   fileName.textContent = variant.handler;
+
+  // What to look for follows the variant and the values: each expectation is about one of each.
+  const refreshChecklist = () => checklist.show(expectationsFor(definition, variant.id, readValues()));
+  parametersForm.addEventListener('input', refreshChecklist);
+  parametersForm.addEventListener('change', refreshChecklist);
+  refreshChecklist();
 
   resetButton.addEventListener('click', () => {
     closeComparison();
@@ -398,6 +409,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     if (compareAllButton) compareAllButton.disabled = isRunning;
     stopButton.disabled = !isRunning;
     root.dataset.state = isRunning ? 'running' : 'idle';
+    // Progress ("virtual second 3 of 12") is not read aloud; the verdict's live region announces the run once, when it ends.
+    status.setAttribute('aria-live', isRunning ? 'off' : 'polite');
   }
 
   /** One run to its end, as a promise: the report, or undefined if it failed or was stopped. */
@@ -428,6 +441,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     setRunning(true);
     results.hidden = false;
+    checklist.clearVerdict();
+    refreshChecklist();
     chart ??= (await loadChart()).createChart(chartElement);
     const reports: RunReport[] = [];
     for (const [index, each] of definition.variants.entries()) {
@@ -479,6 +494,10 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       }
     }
     results.hidden = false;
+    const expectations = expectationsFor(definition, variant.id, values);
+    checklist.show(expectations);
+    checklist.clearVerdict();
+    outcome.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
     chart ??= (await loadChart()).createChart(chartElement);
     resetChart(values);
     const handlerSource = editor.text();
@@ -503,7 +522,6 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
         },
         onDone: (report) => {
           running = undefined;
-          setRunning(false);
           lastReport = report;
           renderSummary(summary, summarise(report), pinned, showCodeInLog);
           // With errors the log opens on them: the lines that say why are what the reader looks for.
@@ -513,6 +531,9 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           const failures = report.invocations.failed + report.invocations.throttled;
           status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
           root.dataset.lastRunMs = String(Math.round(performance.now() - started));
+          // The status changed while it was silent; the verdict's region is the one announcement.
+          setRunning(false);
+          checklist.judge(expectations, report);
         },
         onFailed: (error) => {
           running = undefined;
