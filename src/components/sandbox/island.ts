@@ -6,10 +6,9 @@
  */
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
-import { resolveParameters } from '../../sandboxes/parameters.ts';
-import { findInstanceClass, nominalMaxConnections } from '../../facts/postgres.ts';
+import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
-import type { RunChart } from './chart.ts';
+import type { RecordedRun, RunChart } from './chart.ts';
 import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
@@ -17,6 +16,7 @@ import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept 
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
 import { expectationsFor } from '../../run/expectations.ts';
 import { createChecklist } from './checklist.ts';
+import { formatRunTime } from '../../run/verdict.ts';
 
 type Values = Record<string, number | string>;
 
@@ -47,13 +47,6 @@ function historyState(): Record<string, unknown> {
 }
 const linkAlreadyOpened = (id: string) => historyState()[openedLinkKey(id)] === true;
 const markLinkOpened = (id: string, url?: URL) => history.replaceState({ ...historyState(), [openedLinkKey(id)]: true }, '', url);
-
-/** The chart's limit line: the reader's own max_connections when given, else the class's nominal figure. */
-const maxConnectionsFor = (instanceClass: string | number | undefined, override: string | number | null | undefined) => {
-  if (Number(override) > 0) return Number(override);
-  const instance = findInstanceClass(String(instanceClass));
-  return instance ? nominalMaxConnections(instance) : 0;
-};
 
 /** The share-link codec and the chart load when first needed, keeping the island small before Run. */
 const loadShare = () => import('../../sandboxes/share.ts');
@@ -101,6 +94,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   let running: { stop(): void } | undefined;
   let lastReport: RunReport | undefined;
   let pinned: RunSummary | undefined;
+  /** The pinned run's chart points, drawn faintly under the next run. */
+  let pinnedRun: RecordedRun | undefined;
   let undoReset: string | undefined;
   let comparing: { button: HTMLButtonElement; idleLabel: string; close(): void } | undefined;
   const logFilter: LogFilter = { environment: '', level: '' };
@@ -371,6 +366,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   pinButton.addEventListener('click', () => {
     if (!lastReport) return;
     pinned = summarise(lastReport);
+    pinnedRun = chart?.recorded();
     pinButton.textContent = 'Pinned: run again to compare';
     renderSummary(summary, pinned, undefined, showCodeInLog);
     status.textContent = 'Run pinned. Change the code or the parameters and run again to see both side by side.';
@@ -395,11 +391,21 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     logView.focus();
   }
 
-  /** A fresh chart whose limit line is the run's max_connections: the reader's own figure when given, else the class's nominal one. */
-  function resetChart(values: Values): void {
-    const limit = maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections);
-    chart!.reset(limit);
-    chartElement.setAttribute('aria-label', `Chart of the run over time against max_connections ${limit.toLocaleString('en-US')}; the table below gives the same figures`);
+  /** A fresh chart for a run of these values (its length may be a parameter), over the pinned run's lines when there is one. */
+  function resetChart(values: Values, ghost?: RecordedRun): void {
+    const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
+    chart!.reset({ ...definition.chart, durationMs }, ghost);
+    chartElement.setAttribute('aria-label', 'Chart of the run over time, drawn as it runs; the table below gives the same figures');
+  }
+
+  /** The chart's text alternative once the run is over: what it shows and its markers. */
+  function describeChart(): void {
+    const found = chart!.markers();
+    const parts = [`Chart of the run over time: ${definition.chart.series.map((series) => series.label).join(', ')}`];
+    if (definition.chart.limit && found.limit) parts.push(`against ${definition.chart.limit.label} ${found.limit.value.toLocaleString('en-US')}`);
+    if (found.limit?.reachedMs !== undefined) parts.push(`limit reached at ${formatRunTime(found.limit.reachedMs)}`);
+    if (found.firstErrorMs !== undefined) parts.push(`first error at ${formatRunTime(found.firstErrorMs)}`);
+    chartElement.setAttribute('aria-label', `${parts.join('; ')}. The table below gives the same figures.`);
   }
 
   const compareAllButton = root.querySelector<HTMLButtonElement>('[data-action="compare-all"]');
@@ -499,7 +505,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     checklist.clearVerdict();
     outcome.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
     chart ??= (await loadChart()).createChart(chartElement);
-    resetChart(values);
+    resetChart(values, pinnedRun);
+    const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
     const handlerSource = editor.text();
     const started = performance.now();
     let firstSampleAt: number | undefined;
@@ -518,7 +525,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           firstSampleAt ??= performance.now() - started;
           root.dataset.firstSampleMs = String(Math.round(firstSampleAt));
           chart!.add(sample);
-          status.textContent = `Running… virtual second ${sample.second + 1} of ${Math.ceil(Number(values.durationMs ?? definition.durationMs) / 1000)}`;
+          status.textContent = `Running… virtual second ${Math.floor(sample.startMs / 1000) + 1} of ${Math.ceil(durationMs / 1000)}`;
         },
         onDone: (report) => {
           running = undefined;
@@ -533,6 +540,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           root.dataset.lastRunMs = String(Math.round(performance.now() - started));
           // The status changed while it was silent; the verdict's region is the one announcement.
           setRunning(false);
+          describeChart();
           checklist.judge(expectations, report);
         },
         onFailed: (error) => {
