@@ -208,7 +208,11 @@ export function createChart(parent: HTMLElement): RunChart {
   function renderMarkers(): void {
     const found = markers();
     const items: HTMLLIElement[] = [];
-    const add = (kind: string, text: string) => items.push(Object.assign(element('li', `marker-${kind}`), { textContent: text, dataset: { marker: kind } }));
+    const add = (kind: string, text: string) => {
+      const item = Object.assign(element('li', `marker-${kind}`), { textContent: text });
+      item.dataset.marker = kind;
+      items.push(item);
+    };
     if (found.limit?.reachedMs !== undefined) add('limit', `Limit reached at ${formatRunTime(found.limit.reachedMs)} (${setup?.limit?.label} ${found.limit.value.toLocaleString('en-US')})`);
     if (found.firstErrorMs !== undefined) add('error', `First error at ${formatRunTime(found.firstErrorMs)}`);
     markerList.replaceChildren(...items);
