@@ -72,7 +72,7 @@ for (const theme of ['light', 'dark'] as const) {
 
       // The chart: the limit as a labelled line, markers with their times, errors in a strip of their own.
       await expect(legend(sandbox).locator('[data-series="limit"]')).toHaveText('proxy cap 21');
-      await expect(legend(sandbox).locator('[data-series="proxy.DatabaseConnectionsCurrentlySessionPinned"]')).toHaveText('Pinned connections');
+      await expect(legend(sandbox).locator('[data-series="proxy.DatabaseConnectionsCurrentlySessionPinned"]')).toHaveText('Pinned');
       await expect(sandbox.locator('[data-marker="limit"]')).toHaveText(/^Limit reached at [\d.]+ s \(proxy cap 21\)$/);
       await expect(sandbox.locator('[data-marker="error"]')).toHaveText(/^First error at [\d.]+ s$/);
       await expect(sandbox.locator('.chart-main canvas')).toBeVisible();
@@ -85,13 +85,16 @@ for (const theme of ['light', 'dark'] as const) {
       await expectAccessible(page);
       await expectNoHorizontalScroll(page);
       await sandbox.screenshot({ path: `test-results/screenshots/verdict-${theme}-1280.png` });
+      await sandbox.locator('[data-outcome]').screenshot({ path: `test-results/screenshots/verdict-outcome-${theme}-1280.png` });
+      await sandbox.locator('[data-chart]').screenshot({ path: `test-results/screenshots/verdict-chart-${theme}-1280.png` });
 
       // A phone: the legend fits in two rows and nothing overflows.
       await page.setViewportSize({ width: 360, height: 800 });
-      await expect.poll(async () => (await legend(sandbox).boundingBox())!.height).toBeLessThanOrEqual(2 * 0.78 * 16 * 1.3 + 4);
+      await expect.poll(async () => (await legend(sandbox).boundingBox())!.height).toBeLessThanOrEqual(2 * 0.75 * 16 * 1.3 + 4);
       await expectNoHorizontalScroll(page);
       await expectAccessible(page);
       await sandbox.screenshot({ path: `test-results/screenshots/verdict-${theme}-360.png` });
+      await sandbox.locator('[data-chart]').screenshot({ path: `test-results/screenshots/verdict-chart-${theme}-360.png` });
     });
   });
 }
@@ -99,8 +102,6 @@ for (const theme of ['light', 'dark'] as const) {
 test('the limit line is the run\'s max_connections; a pinned run is drawn faintly under the next; colours follow a theme change', async ({ page }) => {
   test.setTimeout(240_000);
   const sandbox = await openSandbox(page);
-  await sandbox.getByLabel(/Concurrent callers/).fill('200');
-  await expect(sandbox.locator('[data-checklist-empty]')).toBeVisible();
   await runAndJudge(page, sandbox);
   await expect(legend(sandbox).locator('[data-series="limit"]')).toHaveText('max_connections 112');
   await expect(sandbox.locator('[data-marker="limit"]')).toHaveText(/^Limit reached at [\d.]+ s \(max_connections 112\)$/);
@@ -117,7 +118,7 @@ test('the limit line is the run\'s max_connections; a pinned run is drawn faintl
   await expectAccessible(page);
   await sandbox.screenshot({ path: 'test-results/screenshots/chart-dark-1280.png' });
   await page.setViewportSize({ width: 360, height: 800 });
-  await expect.poll(async () => (await legend(sandbox).boundingBox())!.height).toBeLessThanOrEqual(2 * 0.78 * 16 * 1.3 + 4);
+  await expect.poll(async () => (await legend(sandbox).boundingBox())!.height).toBeLessThanOrEqual(2 * 0.75 * 16 * 1.3 + 4);
   await expectNoHorizontalScroll(page);
   await sandbox.screenshot({ path: 'test-results/screenshots/chart-dark-360.png' });
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
@@ -126,8 +127,10 @@ test('the limit line is the run\'s max_connections; a pinned run is drawn faintl
   await sandbox.screenshot({ path: 'test-results/screenshots/chart-light-360.png' });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  await sandbox.getByLabel(/Concurrent callers/).fill('100');
+  await sandbox.getByLabel(/Concurrent callers/).fill('300');
+  await expect(sandbox.locator('[data-checklist-empty]')).toBeVisible();
   await runAndJudge(page, sandbox);
+  await sandbox.locator('[data-chart]').screenshot({ path: 'test-results/screenshots/chart-pinned-light-1280.png' });
   await expect(legend(sandbox).locator('[data-series="pinned"]')).toHaveText('Pinned run');
   await expectAccessible(page);
 });

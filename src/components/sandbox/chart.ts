@@ -52,8 +52,11 @@ function themeColour(parent: HTMLElement, name: string): string {
   return colour;
 }
 
-/** rgb(r, g, b) at an opacity. */
-const faded = (colour: string, alpha: number) => colour.replace(/^rgba?\(([^)]+?)(,\s*[\d.]+)?\)$/, `rgba($1, ${alpha})`);
+/** A resolved rgb() colour at an opacity. */
+function faded(colour: string, alpha: number): string {
+  const [red, green, blue] = colour.match(/[\d.]+/g) ?? ['0', '0', '0'];
+  return `rgba(${red}, ${green}, ${blue}, ${alpha})`;
+}
 
 interface Colours {
   series: string[];
@@ -200,7 +203,6 @@ export function createChart(parent: HTMLElement): RunChart {
     legend.replaceChildren(
       ...setup.series.map((series, index) => item(series.label, colours.series[index]!, 'solid', series.name)),
       ...(setup.limit ? [item(`${setup.limit.label}${limit !== undefined ? ` ${limit.toLocaleString('en-US')}` : ''}`, colours.limit, 'dashed', 'limit')] : []),
-      item('Errors /s', colours.errors, 'solid', ERRORS),
       ...(ghost ? [item('Pinned run', colours.axis, 'faint', 'pinned')] : []),
     );
   }
@@ -236,34 +238,26 @@ export function createChart(parent: HTMLElement): RunChart {
       ? [{ label: 'limit', stroke: colours.limit, width: 2, dash: [8, 4], points: { show: false }, fill: faded(colours.limit, 0.12), fillTo: (u: uPlot) => u.scales.y!.max ?? 0 }]
       : [];
     const ownSeries = names.map((_, index): uPlot.Series => ({ label: names[index]!, stroke: colours.series[index]!, width: 2, points: { show: false } })).reverse();
-    const main = new uPlot(
-      {
-        width,
-        height: 230,
-        legend: { show: false },
-        cursor: { drag: { x: false, y: false }, sync },
-        scales: { x: { time: false, range }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.08)] } },
-        axes: [{ ...xAxis(), label: undefined, size: 28 }, yAxis(names.some((name) => name.startsWith('dynamodb.')) ? 'per second' : 'count')],
-        series: [{}, ...ghostSeries, ...limitSeries, ...ownSeries],
-        hooks: { draw: [(u) => drawOverlay(u, true)] },
-      },
-      [[]],
-      mainHost,
-    );
-    const strip = new uPlot(
-      {
-        width,
-        height: 110,
-        legend: { show: false },
-        cursor: { drag: { x: false, y: false }, sync },
-        scales: { x: { time: false, range }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [xAxis(), { ...yAxis('errors /s'), stroke: colours.errors }],
-        series: [{}, ...(ghost ? [{ label: 'pinned errors', stroke: faded(colours.errors, 0.4), width: 1.5, points: { show: false } }] : []), { label: ERRORS, stroke: colours.errors, width: 1.5, fill: faded(colours.errors, 0.15), points: { show: false } }],
-        hooks: { draw: [(u) => drawOverlay(u, false)] },
-      },
-      [[]],
-      stripHost,
-    );
+    /** The main plot and the errors strip differ in height, axes, series and labels; time, cursor and scales are shared. */
+    const plot = (host: HTMLElement, height: number, headroom: number, axes: uPlot.Axis[], series: uPlot.Series[], withLabels: boolean) =>
+      new uPlot(
+        {
+          width,
+          height,
+          legend: { show: false },
+          cursor: { drag: { x: false, y: false }, sync },
+          scales: { x: { time: false, range }, y: { range: (_u, _min, max) => [0, Math.max(1, max * headroom)] } },
+          axes,
+          series: [{}, ...series],
+          hooks: { draw: [(u) => drawOverlay(u, withLabels)] },
+        },
+        [[]],
+        host,
+      );
+    const main = plot(mainHost, 230, 1.08, [{ ...xAxis(), label: undefined, size: 28 }, yAxis(names.some((name) => name.startsWith('dynamodb.')) ? 'per second' : 'count')], [...ghostSeries, ...limitSeries, ...ownSeries], true);
+    const errorSeries: uPlot.Series = { label: ERRORS, stroke: colours.errors, width: 1.5, fill: faded(colours.errors, 0.15), points: { show: false } };
+    const pinnedErrors: uPlot.Series[] = ghost ? [{ label: 'pinned errors', stroke: faded(colours.errors, 0.4), width: 1.5, points: { show: false } }] : [];
+    const strip = plot(stripHost, 110, 1.1, [xAxis(), { ...yAxis('errors /s'), stroke: colours.errors }], [...pinnedErrors, errorSeries], false);
     plots = [main, strip];
     draw();
   }

@@ -62,12 +62,12 @@ export function createChecklist(list: HTMLElement, empty: HTMLElement, verdict: 
         textContent: `Run finished. ${expectations.length ? `${met} of ${expectations.length} expectations seen. ` : ''}`,
       });
       verdict.replaceChildren(announcement, Object.assign(document.createElement('span'), { textContent: runVerdict(report) }));
-      verdict.dataset.outcome = failures ? 'failed' : 'passed';
+      verdict.dataset.result = failures ? 'failed' : 'passed';
     },
     clearVerdict() {
       // Emptied, never hidden: a live region must stay in the accessibility tree to be announced when it fills.
       verdict.replaceChildren();
-      delete verdict.dataset.outcome;
+      delete verdict.dataset.result;
     },
   };
 }
