@@ -19,12 +19,12 @@ export function formatRunTime(ms: number): string {
 }
 
 /** When a kind of event first happened (ms), from the run's event log; undefined if it never did or was not logged. */
-export function firstEventAt(report: RunReport, matches: (kind: string) => boolean): number | undefined {
+function firstEventAt(report: RunReport, matches: (kind: string) => boolean): number | undefined {
   return report.events.entries.find((entry) => matches(entry.kind))?.t;
 }
 
 /** The first second in which an invocation failed (ms at its start), from the Errors series. */
-export function firstErrorSecondMs(report: RunReport): number | undefined {
+function firstErrorSecondMs(report: RunReport): number | undefined {
   const index = report.series.Errors.findIndex((count) => count > 0);
   return index < 0 ? undefined : index * report.series.intervalMs;
 }
