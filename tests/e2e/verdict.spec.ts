@@ -26,7 +26,7 @@ async function watchAnnouncements(page: Page): Promise<void> {
 }
 const announcements = (page: Page) => page.evaluate(() => (window as unknown as { announcements: string[] }).announcements);
 
-async function runAndJudge(page: Page, sandbox: Locator): Promise<void> {
+async function runAndJudge(sandbox: Locator): Promise<void> {
   await sandbox.getByRole('button', { name: /^Run/ }).click();
   await expect(sandbox.getByRole('status')).toContainText('Run finished', { timeout: runTimeout });
   await expect(verdict(sandbox)).not.toBeEmpty();
@@ -102,7 +102,7 @@ for (const theme of ['light', 'dark'] as const) {
 test('the limit line is the run\'s max_connections; a pinned run is drawn faintly under the next; colours follow a theme change', async ({ page }) => {
   test.setTimeout(240_000);
   const sandbox = await openSandbox(page);
-  await runAndJudge(page, sandbox);
+  await runAndJudge(sandbox);
   await expect(legend(sandbox).locator('[data-series="limit"]')).toHaveText('max_connections 112');
   await expect(sandbox.locator('[data-marker="limit"]')).toHaveText(/^Limit reached at [\d.]+ s \(max_connections 112\)$/);
   await expect(verdict(sandbox).locator('span:not(.visually-hidden)')).toHaveText(/^[\d,]+ of [\d,]+ invocations failed: connections reached 112 of 112 at [\d.]+ s\.$/);
@@ -129,7 +129,7 @@ test('the limit line is the run\'s max_connections; a pinned run is drawn faintl
 
   await sandbox.getByLabel(/Concurrent callers/).fill('300');
   await expect(sandbox.locator('[data-checklist-empty]')).toBeVisible();
-  await runAndJudge(page, sandbox);
+  await runAndJudge(sandbox);
   await sandbox.locator('[data-chart]').screenshot({ path: 'test-results/screenshots/chart-pinned-light-1280.png' });
   await expect(legend(sandbox).locator('[data-series="pinned"]')).toHaveText('Pinned run');
   await expectAccessible(page);
