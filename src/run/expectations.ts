@@ -2,7 +2,8 @@
  * Evaluating a sandbox's expectations on a RunReport: the same check the tests run, available to
  * the page (to show "what to look for" as passed or not) and to the CLI.
  */
-import type { Expectation, Expression } from '../sandboxes/schema.ts';
+import type { Expectation, Expression, Sandbox } from '../sandboxes/schema.ts';
+import { resolveParameters } from '../sandboxes/parameters.ts';
 import type { RunReport } from './report.ts';
 
 export interface CheckResult {
@@ -59,3 +60,25 @@ export function checkExpectation(expectation: Expectation, report: RunReport): E
   });
   return { id: expectation.id, text: expectation.text, passed: checks.every((c) => c.passed), checks };
 }
+
+/**
+ * The expectations a run of `variant` with these parameter values is about: each expectation holds
+ * for its variant at the defaults overridden by its own `parameters`, so only those whose values all
+ * match apply. Values outside the parameters' ranges match none.
+ */
+export function expectationsFor(sandbox: Sandbox, variant: string, values: Readonly<Record<string, number | string>>): Expectation[] {
+  let given: Record<string, number | string>;
+  try {
+    given = resolveParameters(sandbox, values);
+  } catch {
+    return [];
+  }
+  return sandbox.expectations.filter((expectation) => {
+    if (expectation.variant !== variant) return false;
+    const expected = resolveParameters(sandbox, expectation.parameters);
+    return Object.entries(expected).every(([key, value]) => given[key] === value);
+  });
+}
+
+/** The words the page's checklist shows for an expectation. */
+export const plainWords = (expectation: Expectation): string => expectation.plain ?? expectation.text;

@@ -8,7 +8,8 @@ import { functionConfig, LambdaFunction } from '../engine/lambda/function.ts';
 import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { startTraffic } from '../engine/traffic/traffic.ts';
-import { Metrics, percentile, round3, type LogEvent, type Sample } from '../engine/metrics/metrics.ts';
+import { Metrics, percentile, round3, type LogEvent } from '../engine/metrics/metrics.ts';
+import { ChartSampler, chartIntervalMs, type ChartSample } from '../engine/metrics/sampler.ts';
 import { deadClientAfterMs, findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles, reservedSlotError, serverCosts } from '../facts/postgres.ts';
 import { lambda as lambdaFacts } from '../facts/lambda.ts';
 import type { SandboxSource } from '../sandboxes/schema.ts';
@@ -29,8 +30,8 @@ export interface RunRequest {
 }
 
 export interface RunCallbacks {
-  /** Once per virtual second, as soon as the second is over. */
-  onSample?: (sample: Sample) => void;
+  /** The live chart's points, finer than the report's seconds (engine/metrics/sampler.ts), each as soon as its bucket is over. */
+  onSample?: (sample: ChartSample) => void;
   onEvent?: (event: LogEvent) => void;
   /** Checked between events; an aborted run rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -64,10 +65,11 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   } catch (error) {
     throw new RunSetupError(`${variant.handler} does not compile: ${(error as Error).message}`);
   }
+  const sampler = callbacks.onSample ? new ChartSampler(() => world.scheduler.now, chartIntervalMs(config.durationMs), callbacks.onSample) : undefined;
   const metrics = new Metrics(() => world.scheduler.now, {
     eventLogLimit: EVENT_LOG_LIMIT,
     logs: { first: FIRST_LOGS, limit: LOG_LIMIT },
-    ...(callbacks.onSample ? { onSample: callbacks.onSample } : {}),
+    ...(sampler ? { tap: (name, kind, value) => (kind === 'counter' ? sampler.count(name, value) : sampler.gauge(name, value)) } : {}),
     ...(callbacks.onEvent ? { onEvent: callbacks.onEvent } : {}),
   });
   const perKind = new Map<string, number>();
@@ -118,10 +120,19 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   try {
     const { scheduler, network, server } = world;
     const proxy = attachProxy(scheduler, network, config, maxConnections, (kind, text) => event('proxy', kind, text));
+    // The proxy's series reach the chart as `proxy.<CloudWatch name>`: its DatabaseConnections are not the instance's.
+    if (proxy && sampler) {
+      const core = proxy.proxy.proxy;
+      core.metrics.tap = (name, kind, value) => (kind === 'counter' ? sampler.count(`proxy.${name}`, value) : sampler.gauge(`proxy.${name}`, value));
+      sampler.gauge('proxy.MaxDatabaseConnectionsAllowed', core.maxDatabaseConnections);
+    }
+    // The chart's limit line is the run's own max_connections, whatever the page believes the class allows.
+    sampler?.gauge('max_connections', maxConnections);
     // The Data API, DynamoDB tables and an SQS queue with its consumer, when the sandbox has them.
     const services = await attachServices({ world, config, instanceClass: instance.id, sdkSource: (bundle) => host.sdkSource(bundle), files, handlerSource: source, event: (kind, text) => event('lambda', kind, text) }).catch((error: unknown) => {
       throw error instanceof ServicesSetupError ? new RunSetupError(error.message) : error;
     });
+    if (sampler) for (const probe of services.probes) sampler.probe(probe.name, probe.kind, probe.read);
 
     const fn = new LambdaFunction(
       scheduler,
@@ -199,6 +210,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       untrap?.();
     }
     metrics.finish(config.durationMs);
+    sampler?.finish(config.durationMs);
 
     const sorted = [...metrics.latencies].sort((a, b) => a - b);
     const errors = [...metrics.errors.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));

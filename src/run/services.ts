@@ -50,9 +50,11 @@ export interface SandboxServices {
   /** The packages every environment of the run gets (emulated AWS SDK clients). */
   readonly packages: Readonly<Record<string, unknown>>;
   report(durationMs: number): Pick<RunReport, 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager'>;
+  /** Readings for the live chart (engine/metrics/sampler.ts): a queue's depth, DynamoDB's consumed and throttled writes. */
+  readonly probes: ReadonlyArray<{ name: string; kind: 'level' | 'total'; read: () => number }>;
 }
 
-const NO_SERVICES: SandboxServices = { packages: {}, report: () => ({}) };
+const NO_SERVICES: SandboxServices = { packages: {}, report: () => ({}), probes: [] };
 
 /** Uniform within ±30 % of a mean, as the engine's other latency draws. */
 const jitter = (scheduler: Scheduler, mean: number) => mean * scheduler.rng.uniform(0.7, 1.3);
@@ -144,10 +146,22 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   }
 
   const modules = await sdkModules(packages, services, (bundle) => sdkInstance(bundle, ctx.sdkSource));
-  if (config.sqs && queue) sqs = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, consumerSource!);
+  const probes: Array<SandboxServices['probes'][number]> = [];
+  if (config.sqs && queue) {
+    const started = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, consumerSource!);
+    sqs = started.consumer;
+    const depth = () => queue!.depth(started.queueUrl);
+    probes.push({ name: 'sqs.MessagesInQueue', kind: 'level', read: () => depth().visible + depth().inFlight });
+  }
+  if (dynamodb && config.dynamodb) {
+    const names = config.dynamodb.tables.map((table) => String(table.TableName));
+    const sum = (field: 'consumedWriteUnits' | 'throttledRequests') => () => names.reduce((total, name) => total + dynamodb!.consumed(name)[field], 0);
+    probes.push({ name: 'dynamodb.ConsumedWriteUnits', kind: 'total', read: sum('consumedWriteUnits') }, { name: 'dynamodb.ThrottledRequests', kind: 'total', read: sum('throttledRequests') });
+  }
 
   return {
     packages: modules,
+    probes,
     report(durationMs) {
       const out: Pick<RunReport, 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager'> = {};
       if (dataApi) {
@@ -217,7 +231,15 @@ function scheduleRotation(ctx: ServicesContext, emulator: SecretsManagerEmulator
   return rotation;
 }
 
-function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>, queue: SqsEmulator, start: typeof startConsumer, timers: Timers, packages: Record<string, unknown>, consumerSource: string): QueueConsumer {
+function startQueue(
+  ctx: ServicesContext,
+  settings: NonNullable<Sandbox['sqs']>,
+  queue: SqsEmulator,
+  start: typeof startConsumer,
+  timers: Timers,
+  packages: Record<string, unknown>,
+  consumerSource: string,
+): { consumer: QueueConsumer; queueUrl: string } {
   let handler: CompiledModule;
   try {
     handler = compileHandler(consumerSource, settings.consumer.handler);
@@ -225,11 +247,12 @@ function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>,
     throw new ServicesSetupError(`${settings.consumer.handler} does not compile: ${(error as Error).message}`);
   }
   const { consumer, eventSourceMapping } = settings;
-  return start({
+  const queueUrl = queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs });
+  const started = start({
     world: ctx.world,
     timers,
     queue,
-    queueUrl: queue.createQueue(settings.queueName, { visibilityTimeoutMs: settings.visibilityTimeoutMs }),
+    queueUrl,
     handler,
     function: functionConfig({
       name: consumer.name,
@@ -249,4 +272,5 @@ function startQueue(ctx: ServicesContext, settings: NonNullable<Sandbox['sqs']>,
     packages,
     event: ctx.event,
   });
+  return { consumer: started, queueUrl };
 }

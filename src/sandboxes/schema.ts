@@ -116,11 +116,56 @@ export const expectationSchema = z
   .object({
     id: identifier.describe('Stable name, used in test output.'),
     text: z.string().describe('The claim in words, as the chapter states it.'),
+    plain: z.string().optional().describe('The claim in plain words for the page\'s "what to look for" checklist, when `text` uses metric names or jargon; `text` is shown otherwise.'),
     variant: z.string().describe('The variant whose run it is about.'),
     parameters: z.record(z.string(), z.union([z.number(), z.string()])).default({}).describe('Parameter values for this run (others keep their defaults).'),
     checks: z.array(checkSchema).min(1).describe('All must hold.'),
   })
   .describe('A behaviour the sandbox promises, asserted by its tests.');
+
+/** What the live chart can draw (src/engine/metrics/sampler.ts names them as the run records them). */
+export const CHART_SERIES = [
+  'ConcurrentExecutions',
+  'DatabaseConnections',
+  'EnvironmentsAlive',
+  'ZombieConnections',
+  'proxy.ClientConnections',
+  'proxy.DatabaseConnections',
+  'proxy.DatabaseConnectionsCurrentlySessionPinned',
+  'proxy.BorrowQueueLength',
+  'sqs.MessagesInQueue',
+  'dynamodb.ConsumedWriteUnits',
+  'dynamodb.ThrottledRequests',
+] as const;
+/** Limit lines the run reports: the instance's max_connections, or the proxy's cap on database connections. */
+export const CHART_LIMITS = ['max_connections', 'proxy.MaxDatabaseConnectionsAllowed'] as const;
+
+export const chartSchema = z
+  .object({
+    series: z
+      .array(z.object({ name: z.enum(CHART_SERIES).describe('The series.'), label: z.string().max(24).describe('Short legend label (the legend fits two rows on a phone).') }))
+      .min(1)
+      .max(4)
+      .describe('The lines of the main plot, first drawn on top.'),
+    limit: z
+      .object({
+        name: z.enum(CHART_LIMITS).describe('Which limit.'),
+        label: z.string().describe('Its label; the value follows ("max_connections 112").'),
+        reachedBy: z.enum(CHART_SERIES).describe('The series whose reaching the limit is marked "limit reached".'),
+      })
+      .nullable()
+      .describe('A labelled line with the area above it shaded, or null where no connection limit applies (DynamoDB).'),
+    marks: z.enum(['iam-token-expiry']).optional().describe('Vertical marks at a recurring moment: each IAM token lifetime (15 minutes) from the start.'),
+  })
+  .describe('What the live chart draws; errors always get their own strip below it.');
+
+export const DEFAULT_CHART: z.infer<typeof chartSchema> = {
+  series: [
+    { name: 'DatabaseConnections', label: 'DB connections' },
+    { name: 'ConcurrentExecutions', label: 'Executions' },
+  ],
+  limit: { name: 'max_connections', label: 'max_connections', reachedBy: 'DatabaseConnections' },
+};
 
 export const variantSchema = z
   .object({
@@ -275,6 +320,7 @@ export const sandboxSchema = z
     variants: z.array(variantSchema).min(1).describe('Versions of the handler; the first is the default.'),
     expectations: z.array(expectationSchema).describe('What the tests assert.'),
     notModelled: z.array(z.string()).describe('What this sandbox does not model, so nobody over-reads it.'),
+    chart: chartSchema.default(DEFAULT_CHART).describe('The live chart\'s series and limit; database connections and concurrent executions against max_connections unless told otherwise.'),
   })
   .superRefine((s, ctx) => {
     const variants = new Set(s.variants.map((v) => v.id));

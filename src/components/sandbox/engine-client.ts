@@ -7,7 +7,8 @@
  */
 import type { RunRequest } from '../../run/run.ts';
 import type { RunReport } from '../../run/report.ts';
-import type { LogEvent, Sample } from '../../engine/metrics/metrics.ts';
+import type { LogEvent } from '../../engine/metrics/metrics.ts';
+import type { ChartSample } from '../../engine/metrics/sampler.ts';
 import type { LoadProgress } from '../../engine/host/worker.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
 import type { ReadMessage } from './worker-messages.ts';
@@ -22,7 +23,7 @@ const stopGraceMs = 400;
 export interface RunHandlers {
   onLoading?(progress: LoadProgress): void;
   onStarted?(): void;
-  onSample?(sample: Sample): void;
+  onSample?(sample: ChartSample): void;
   onEvents?(events: LogEvent[]): void;
   onDone(report: RunReport): void;
   onFailed(error: { name: string; message: string; position?: SourcePosition }): void;

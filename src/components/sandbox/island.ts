@@ -6,15 +6,17 @@
  */
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
-import { resolveParameters } from '../../sandboxes/parameters.ts';
-import { findInstanceClass, nominalMaxConnections } from '../../facts/postgres.ts';
+import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createEditor, type HandlerEditor } from './editor.ts';
-import type { RunChart } from './chart.ts';
+import type { RecordedRun, RunChart } from './chart.ts';
 import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
+import { expectationsFor } from '../../run/expectations.ts';
+import { createChecklist } from './checklist.ts';
+import { formatRunTime } from '../../run/verdict.ts';
 
 type Values = Record<string, number | string>;
 
@@ -46,13 +48,6 @@ function historyState(): Record<string, unknown> {
 const linkAlreadyOpened = (id: string) => historyState()[openedLinkKey(id)] === true;
 const markLinkOpened = (id: string, url?: URL) => history.replaceState({ ...historyState(), [openedLinkKey(id)]: true }, '', url);
 
-/** The chart's limit line: the reader's own max_connections when given, else the class's nominal figure. */
-const maxConnectionsFor = (instanceClass: string | number | undefined, override: string | number | null | undefined) => {
-  if (Number(override) > 0) return Number(override);
-  const instance = findInstanceClass(String(instanceClass));
-  return instance ? nominalMaxConnections(instance) : 0;
-};
-
 /** The share-link codec and the chart load when first needed, keeping the island small before Run. */
 const loadShare = () => import('../../sandboxes/share.ts');
 const loadChart = () => import('./chart.ts');
@@ -70,6 +65,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   const editedBadge = find<HTMLElement>(root, '[data-edited]');
   const parametersForm = find<HTMLFormElement>(root, '[data-parameters]');
   const results = find<HTMLElement>(root, '[data-results]');
+  const outcome = find<HTMLElement>(root, '[data-outcome]');
+  const checklist = createChecklist(find<HTMLElement>(root, '[data-checklist]'), find<HTMLElement>(root, '[data-checklist-empty]'), find<HTMLElement>(root, '[data-verdict]'));
   const summary = find<HTMLElement>(root, '[data-summary]');
   const logView = find<HTMLElement>(root, '[data-log-view]');
   const logEnvironment = find<HTMLSelectElement>(root, '[data-log-env]');
@@ -97,6 +94,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   let running: { stop(): void } | undefined;
   let lastReport: RunReport | undefined;
   let pinned: RunSummary | undefined;
+  /** The pinned run's chart points, drawn faintly under the next run. */
+  let pinnedRun: RecordedRun | undefined;
   let undoReset: string | undefined;
   let comparing: { button: HTMLButtonElement; idleLabel: string; close(): void } | undefined;
   const logFilter: LogFilter = { environment: '', level: '' };
@@ -281,10 +280,17 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       editor.replace(edits[currentFileKey()] ?? originalText());
       refreshEditedState();
       refreshKeptNotice();
+      refreshChecklist();
     });
   }
   if (variantDescription) variantDescription.textContent = variant.description;
   fileName.textContent = variant.handler;
+
+  // What to look for follows the variant and the values: each expectation is about one of each.
+  const refreshChecklist = () => checklist.show(expectationsFor(definition, variant.id, readValues()));
+  parametersForm.addEventListener('input', refreshChecklist);
+  parametersForm.addEventListener('change', refreshChecklist);
+  refreshChecklist();
 
   resetButton.addEventListener('click', () => {
     closeComparison();
@@ -360,6 +366,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   pinButton.addEventListener('click', () => {
     if (!lastReport) return;
     pinned = summarise(lastReport);
+    pinnedRun = chart?.recorded();
     pinButton.textContent = 'Pinned: run again to compare';
     renderSummary(summary, pinned, undefined, showCodeInLog);
     status.textContent = 'Run pinned. Change the code or the parameters and run again to see both side by side.';
@@ -384,11 +391,21 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     logView.focus();
   }
 
-  /** A fresh chart whose limit line is the run's max_connections: the reader's own figure when given, else the class's nominal one. */
-  function resetChart(values: Values): void {
-    const limit = maxConnectionsFor(values.instanceClass ?? definition.database.instanceClass, values.maxConnections ?? definition.database.maxConnections);
-    chart!.reset(limit);
-    chartElement.setAttribute('aria-label', `Chart of the run over time against max_connections ${limit.toLocaleString('en-US')}; the table below gives the same figures`);
+  /** A fresh chart for a run of these values (its length may be a parameter), over the pinned run's lines when there is one. */
+  function resetChart(values: Values, ghost?: RecordedRun): void {
+    const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
+    chart!.reset({ ...definition.chart, durationMs }, ghost);
+    chartElement.setAttribute('aria-label', 'Chart of the run over time, drawn as it runs; the table below gives the same figures');
+  }
+
+  /** The chart's text alternative once the run is over: what it shows and its markers. */
+  function describeChart(): void {
+    const found = chart!.markers();
+    const parts = [`Chart of the run over time: ${definition.chart.series.map((series) => series.label).join(', ')}`];
+    if (definition.chart.limit && found.limit) parts.push(`against ${definition.chart.limit.label} ${found.limit.value.toLocaleString('en-US')}`);
+    if (found.limit?.reachedMs !== undefined) parts.push(`limit reached at ${formatRunTime(found.limit.reachedMs)}`);
+    if (found.firstErrorMs !== undefined) parts.push(`first error at ${formatRunTime(found.firstErrorMs)}`);
+    chartElement.setAttribute('aria-label', `${parts.join('; ')}. The table below gives the same figures.`);
   }
 
   const compareAllButton = root.querySelector<HTMLButtonElement>('[data-action="compare-all"]');
@@ -398,6 +415,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     if (compareAllButton) compareAllButton.disabled = isRunning;
     stopButton.disabled = !isRunning;
     root.dataset.state = isRunning ? 'running' : 'idle';
+    // Progress ("virtual second 3 of 12") is not read aloud; the verdict's live region announces the run once, when it ends.
+    status.setAttribute('aria-live', isRunning ? 'off' : 'polite');
   }
 
   /** One run to its end, as a promise: the report, or undefined if it failed or was stopped. */
@@ -428,6 +447,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     setRunning(true);
     results.hidden = false;
+    checklist.clearVerdict();
+    refreshChecklist();
     chart ??= (await loadChart()).createChart(chartElement);
     const reports: RunReport[] = [];
     for (const [index, each] of definition.variants.entries()) {
@@ -479,8 +500,13 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       }
     }
     results.hidden = false;
+    const expectations = expectationsFor(definition, variant.id, values);
+    checklist.show(expectations);
+    checklist.clearVerdict();
+    outcome.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
     chart ??= (await loadChart()).createChart(chartElement);
-    resetChart(values);
+    resetChart(values, pinnedRun);
+    const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
     const handlerSource = editor.text();
     const started = performance.now();
     let firstSampleAt: number | undefined;
@@ -499,11 +525,10 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           firstSampleAt ??= performance.now() - started;
           root.dataset.firstSampleMs = String(Math.round(firstSampleAt));
           chart!.add(sample);
-          status.textContent = `Running… virtual second ${sample.second + 1} of ${Math.ceil(Number(values.durationMs ?? definition.durationMs) / 1000)}`;
+          status.textContent = `Running… virtual second ${Math.floor(sample.startMs / 1000) + 1} of ${Math.ceil(durationMs / 1000)}`;
         },
         onDone: (report) => {
           running = undefined;
-          setRunning(false);
           lastReport = report;
           renderSummary(summary, summarise(report), pinned, showCodeInLog);
           // With errors the log opens on them: the lines that say why are what the reader looks for.
@@ -513,6 +538,10 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           const failures = report.invocations.failed + report.invocations.throttled;
           status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
           root.dataset.lastRunMs = String(Math.round(performance.now() - started));
+          // The status changed while it was silent; the verdict's region is the one announcement.
+          setRunning(false);
+          describeChart();
+          checklist.judge(expectations, report);
         },
         onFailed: (error) => {
           running = undefined;

@@ -4,7 +4,8 @@
  */
 import type { RunRequest } from '../../run/run.ts';
 import type { RunReport } from '../../run/report.ts';
-import type { LogEvent, Sample } from '../../engine/metrics/metrics.ts';
+import type { LogEvent } from '../../engine/metrics/metrics.ts';
+import type { ChartSample } from '../../engine/metrics/sampler.ts';
 import type { LoadProgress } from '../../engine/host/worker.ts';
 
 export interface SourcePosition {
@@ -21,7 +22,7 @@ export type FromWorker =
   | { type: 'checked'; id: number; error?: { message: string; position?: SourcePosition } }
   | { type: 'loading'; id: number; progress: LoadProgress }
   | { type: 'started'; id: number }
-  | { type: 'sample'; id: number; sample: Sample }
+  | { type: 'sample'; id: number; sample: ChartSample }
   | { type: 'events'; id: number; events: LogEvent[] }
   /** heapBytes: the Worker's heap, where the browser reports it. */
   | { type: 'heartbeat'; id: number; heapBytes?: number }

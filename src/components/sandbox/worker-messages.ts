@@ -7,12 +7,14 @@
 import { z } from 'zod';
 import { runReportSchema } from '../../run/report.ts';
 import { SERIES } from '../../engine/metrics/metrics.ts';
+import { CHART_LIMITS, CHART_SERIES } from '../../sandboxes/schema.ts';
 import type { FromWorker } from './protocol.ts';
 
 const id = z.number().int().nonnegative();
 const position = z.object({ line: z.number().int().positive(), column: z.number().int().positive() });
 const progress = z.object({ phase: z.enum(['download', 'start', 'ready']), loadedBytes: z.number().nonnegative().optional(), totalBytes: z.number().nonnegative().optional() });
-const sample = z.object({ second: z.number().int().nonnegative(), values: z.object(Object.fromEntries(SERIES.map((name) => [name, z.number()])) as Record<(typeof SERIES)[number], z.ZodNumber>) });
+const chartNames = z.enum([...new Set([...SERIES, ...CHART_SERIES, ...CHART_LIMITS, 'proxy.DatabaseConnectionsCurrentlyBorrowed', 'proxy.BorrowTimeouts', 'proxy.MaxDatabaseConnectionsAllowed'])]);
+const sample = z.object({ startMs: z.number().nonnegative(), intervalMs: z.number().positive(), values: z.partialRecord(chartNames, z.number()) });
 const logEvent = z.object({ t: z.number(), source: z.enum(['lambda', 'database', 'traffic', 'proxy']), kind: z.string(), text: z.string() });
 
 const fromWorkerSchema = z.discriminatedUnion('type', [

@@ -106,6 +106,11 @@ export class DynamoDBEmulator {
     return this.operations[operation](parseInput(operation, input));
   }
 
+  /** Consumption and throttles so far, without moving the throughput windows (ceilings() does): what a live chart may read mid-run. */
+  consumed(name: string): ThroughputTotals {
+    return { ...this.tables.get(name).throughput.totals };
+  }
+
   /** Consumption, throttles and current ceilings of a table, for metrics and sandboxes. */
   throughput(name: string): TableThroughputReport {
     const table = this.tables.get(name);

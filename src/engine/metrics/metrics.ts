@@ -21,11 +21,6 @@ const RUN_SERIES: Readonly<Record<SeriesName, SeriesKind>> = {
   ColdStarts: 'counter',
 };
 
-export interface Sample<Name extends string = SeriesName> {
-  second: number;
-  values: Record<Name, number>;
-}
-
 /** One invocation's outcome as metrics read it (the Lambda model's InvocationOutcome has this shape). */
 export interface InvocationRecord {
   requestId: string;
@@ -57,7 +52,8 @@ export interface MetricsOptions<Name extends string = SeriesName> {
   series?: Readonly<Record<Name, SeriesKind>>;
   /** Invocation logs kept: those of the first `first` invocations, then the first of each error code, up to `limit`. */
   logs?: { first: number; limit: number };
-  onSample?: (sample: Sample<Name>) => void;
+  /** Told every gauge level and count as it is recorded (the live chart's sampler listens here). */
+  tap?: (name: Name, kind: SeriesKind, value: number) => void;
   onEvent?: (event: LogEvent) => void;
 }
 
@@ -94,11 +90,13 @@ export class Metrics<Name extends string = SeriesName> {
     this.#current[name] = value;
     const column = this.series[name];
     if (value > column[this.#second]!) column[this.#second] = value;
+    this.#options.tap?.(name, this.#kinds[name], value);
   }
 
   count(name: Name, by = 1): void {
     this.#advance();
     this.series[name][this.#second]! += by;
+    this.#options.tap?.(name, 'counter', by);
   }
 
   /**
@@ -166,21 +164,13 @@ export class Metrics<Name extends string = SeriesName> {
   /** Close every second up to `endMs` (the run's end), so the series has one point per virtual second. */
   finish(endMs: number): void {
     this.#advance(Math.ceil(endMs / 1000) - 1);
-    this.#emit(this.#second);
   }
 
   #advance(to = Math.floor(this.#now() / 1000)): void {
     while (this.#second < to) {
-      this.#emit(this.#second);
       this.#second++;
       for (const name of this.#names) this.series[name].push(this.#kinds[name] === 'gauge' ? this.#current[name] : 0);
     }
-  }
-
-  #emit(second: number): void {
-    if (!this.#options.onSample) return;
-    const values = Object.fromEntries(this.#names.map((name) => [name, this.series[name][second]!])) as Record<Name, number>;
-    this.#options.onSample({ second, values });
   }
 }
 

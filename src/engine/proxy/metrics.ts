@@ -21,6 +21,8 @@ export class ProxyMetrics {
   readonly samples = { DatabaseConnectionsBorrowLatency: [] as number[], QueryDatabaseResponseLatency: [] as number[] };
   readonly #now: () => number;
   #second = 0;
+  /** Told every gauge level and count as it is recorded (the live chart's sampler listens here). */
+  tap: ((name: ProxyGauge | ProxyCounter, kind: 'gauge' | 'counter', value: number) => void) | undefined;
 
   constructor(now: () => number) {
     this.#now = now;
@@ -34,11 +36,13 @@ export class ProxyMetrics {
     this.#current[name] = value;
     const column = this.series[name];
     if (value > column[this.#second]!) column[this.#second] = value;
+    this.tap?.(name, 'gauge', value);
   }
 
   count(name: ProxyCounter, by = 1): void {
     this.#advance();
     this.series[name][this.#second]! += by;
+    this.tap?.(name, 'counter', by);
   }
 
   latency(name: ProxyLatency, microseconds: number): void {

@@ -4,8 +4,8 @@ import { Metrics, percentile } from '../../../src/engine/metrics/metrics.ts';
 describe('metrics', () => {
   it('keeps the maximum of a gauge within each second and carries it into quiet seconds', () => {
     let now = 0;
-    const samples: number[] = [];
-    const m = new Metrics(() => now, { eventLogLimit: 10, onSample: (s) => samples.push(s.values.DatabaseConnections) });
+    const tapped: Array<[string, string, number]> = [];
+    const m = new Metrics(() => now, { eventLogLimit: 10, tap: (name, kind, value) => tapped.push([name, kind, value]) });
     m.gauge('DatabaseConnections', 3);
     now = 400;
     m.gauge('DatabaseConnections', 9);
@@ -15,7 +15,7 @@ describe('metrics', () => {
     m.gauge('DatabaseConnections', 1);
     m.finish(5000);
     expect(m.series.DatabaseConnections).toEqual([9, 2, 2, 2, 1]);
-    expect(samples).toEqual([9, 2, 2, 2, 1]);
+    expect(tapped).toEqual([3, 9, 2, 1].map((value) => ['DatabaseConnections', 'gauge', value]));
   });
 
   it('counts per second, groups errors by code and exact message, caps the event log', () => {
