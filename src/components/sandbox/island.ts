@@ -457,6 +457,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       const edited = edits[each.handler];
       const report = await runOnce(each.id, values, edited);
       if (!report) break;
+      // Each variant's chart gets its text alternative before the next one replaces it.
+      describeChart();
       reports.push(report);
     }
     running = undefined;
