@@ -50,7 +50,7 @@ export async function searchGuide(query: string, limit = 10): Promise<SearchResu
 }
 
 /** One list item per result: the title as a link, the excerpt built from text so no markup is trusted. */
-export function resultItems(results: readonly SearchResult[]): HTMLLIElement[] {
+function resultItems(results: readonly SearchResult[]): HTMLLIElement[] {
   return results.map((result) => {
     const item = document.createElement('li');
     const link = document.createElement('a');
@@ -71,11 +71,39 @@ export function resultItems(results: readonly SearchResult[]): HTMLLIElement[] {
   });
 }
 
-/** The status line after a search: how many results, or that there were none. */
-export function resultCount(query: string, count: number): string {
+function resultCount(query: string, count: number): string {
   return count ? `${count} result${count === 1 ? '' : 's'} for “${query}”.` : `Nothing found for “${query}”.`;
 }
 
-export function unavailable(error: unknown): string {
+function unavailable(error: unknown): string {
   return `Search is unavailable: ${error instanceof Error ? error.message : String(error)}. It works on the built site (npm start).`;
+}
+
+export interface ResultsView {
+  /** Searches and renders; an answer to an older query never replaces a newer one. */
+  show(query: string): Promise<void>;
+}
+
+/** The results list and its status line, shared by the search page and the header's dialog. */
+export function resultsView(list: HTMLOListElement, status: HTMLElement): ResultsView {
+  let latest = 0;
+  return {
+    async show(query) {
+      const ticket = ++latest;
+      if (!query.trim()) {
+        list.replaceChildren();
+        status.textContent = '';
+        return;
+      }
+      status.textContent = 'Searching…';
+      try {
+        const results = await searchGuide(query);
+        if (ticket !== latest) return;
+        list.replaceChildren(...resultItems(results));
+        status.textContent = resultCount(query, results.length);
+      } catch (error) {
+        if (ticket === latest) status.textContent = unavailable(error);
+      }
+    },
+  };
 }
