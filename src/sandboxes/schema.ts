@@ -177,6 +177,10 @@ export const variantSchema = z
       .enum(['none', 'internal', 'external'])
       .optional()
       .describe('The extension this version of the function registers, in place of `lambda.extension`: registering one is part of the deployment (a layer, or code the runtime starts), not of the handler.'),
+    timeoutIsTheLesson: z
+      .string()
+      .optional()
+      .describe('Why this version is meant to end in Lambda\'s "Task timed out": its handler\'s connect and query bounds need not end before the function timeout, as every other handler\'s must.'),
   })
   .describe('One version of the handler code.');
 
