@@ -1,6 +1,7 @@
 /**
- * Every end-to-end test page is watched: a console error, an uncaught exception, or a request to any
- * host but the local server fails the test, and `expectAccessible` runs axe on demand.
+ * Every end-to-end test page is watched: a console error, an uncaught exception, a Content Security
+ * Policy violation (even one the page's code catches, as Lighthouse's best-practices audit counts it),
+ * or a request to any host but the local server fails the test, and `expectAccessible` runs axe on demand.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -18,6 +19,13 @@ export const test = base.extend<{ watch: Watch }>({
         if (message.type() === 'error') watch.consoleErrors.push(message.text());
       });
       page.on('pageerror', (error) => watch.consoleErrors.push(`uncaught: ${error.message}`));
+      await page.exposeFunction('__connlabCspViolation', (text: string) => watch.consoleErrors.push(text));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          const report = (window as unknown as { __connlabCspViolation(text: string): void }).__connlabCspViolation;
+          report(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`);
+        });
+      });
       page.on('request', (request) => {
         const url = new URL(request.url());
         if (url.protocol === 'data:' || url.protocol === 'blob:') return;

@@ -37,6 +37,31 @@ for (const width of widths) {
         await screenshot(page, name);
       }
     });
+
+    // Lighthouse's bar is a cumulative layout shift under 0.05. Scripts are held back until the page has
+    // painted, as on a slow phone, so anything a script moves after first paint is counted.
+    test('no page moves under the reader while its scripts load', async ({ page }) => {
+      test.setTimeout(240_000);
+      await page.route(/\/_astro\/.*\.js$/, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await route.continue();
+      });
+      await page.addInitScript(() => {
+        const shifts: number[] = [];
+        (window as unknown as { __layoutShift: number[] }).__layoutShift = shifts;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) {
+            if (!entry.hadRecentInput) shifts.push(entry.value);
+          }
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      for (const [, path] of everyPage) {
+        await page.goto(path, { waitUntil: 'load' });
+        await page.waitForLoadState('networkidle');
+        const shift = await page.evaluate(() => (window as unknown as { __layoutShift: number[] }).__layoutShift.reduce((a, b) => a + b, 0));
+        expect(shift, `cumulative layout shift on ${path} at ${width} px`).toBeLessThan(0.05);
+      }
+    });
   });
 }
 

@@ -10,6 +10,10 @@ import { SERIES } from '../../engine/metrics/metrics.ts';
 import { CHART_LIMITS, CHART_SERIES } from '../../sandboxes/schema.ts';
 import type { FromWorker } from './protocol.ts';
 
+// zod probes for eval before its first parse; the page's CSP forbids it (only the Worker may eval), and
+// Chromium reports the refused probe as a CSP violation.
+z.config({ jitless: true });
+
 const id = z.number().int().nonnegative();
 const position = z.object({ line: z.number().int().positive(), column: z.number().int().positive() });
 const progress = z.object({ phase: z.enum(['download', 'start', 'ready']), loadedBytes: z.number().nonnegative().optional(), totalBytes: z.number().nonnegative().optional() });
