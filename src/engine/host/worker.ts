@@ -29,6 +29,13 @@ interface PostgresFiles {
 let files: Promise<PostgresFiles> | undefined;
 
 /**
+ * PGlite starts downloading initdb's WebAssembly (0.3 MB) unless it is handed a module, even when
+ * it starts from a data directory and never runs initdb. An empty module (the 8-byte header alone)
+ * stands in: it is never instantiated, because the data directory is already initialised.
+ */
+const noInitdb = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+
+/**
  * Downloads every file in parallel, reporting the bytes received across all of them. The bytes
  * counted are decoded ones, against sizes known at build time: a host that compresses sends a
  * Content-Length of the compressed body (or none), which the body read here never adds up to.
@@ -89,7 +96,7 @@ export function createWorkerHost(onProgress: (progress: LoadProgress) => void = 
       });
       const { wasm, fsBundle, dataDir } = await files;
       onProgress({ phase: 'start' });
-      const db = await PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir } : {}) });
+      const db = await PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir, initdbWasmModule: noInitdb } : {}) });
       onProgress({ phase: 'ready' });
       return db;
     },
