@@ -133,6 +133,11 @@ function receive(message: FromWorker): void {
   }
 }
 
+/** Has the page's Worker (created now if need be) start loading PostgreSQL, ahead of a Run. */
+export function prefetchPostgres(): void {
+  send({ type: 'prefetch' });
+}
+
 /** Compiles the handler in the Worker; resolves with the first syntax error, or undefined. */
 export function checkHandler(source: string, fileName: string): Promise<CheckResult | undefined> {
   const id = nextId++;

@@ -113,5 +113,8 @@ self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
     case 'stop':
       if (current?.id === message.id) current.abort.abort(new Error('stopped by the reader'));
       break;
+    case 'prefetch':
+      host.prefetch();
+      break;
   }
 });
