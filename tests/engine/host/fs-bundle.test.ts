@@ -73,7 +73,7 @@ describe("PGlite's file-system bundle as the page downloads it", () => {
 
   it('keeps PL/pgSQL, UTC time and the time zone abbreviations a reader may write', async () => {
     await db.exec('DO $$ BEGIN PERFORM 1; END $$');
-    const [{ rows }] = await db.exec("SET TIME ZONE 'UTC'; SELECT '2024-01-01 10:00 PST'::timestamptz::text AS utc").then((results) => results.slice(1));
-    expect(rows).toEqual([{ utc: '2024-01-01 18:00:00+00' }]);
+    const results = await db.exec("SET TIME ZONE 'UTC'; SELECT '2024-01-01 10:00 PST'::timestamptz::text AS utc");
+    expect(results[1]?.rows).toEqual([{ utc: '2024-01-01 18:00:00+00' }]);
   });
 });
