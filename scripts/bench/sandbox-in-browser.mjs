@@ -1,53 +1,80 @@
 /**
- * The sandbox in Chromium against the same run in Node: time from Run to the first chart point with
- * a cold Worker (PGlite downloads and starts) and a warm one, and the default direct-connection run's
- * wall time in the page against Node's, measured side by side in this process.
+ * The sandbox in Chromium against the same run in Node. In the page: Run → first chart point and
+ * Run → finished for the default direct-connection run, cold without prefetch (Save-Data emulated,
+ * so PostgreSQL loads on Run), cold with prefetch (the reader scrolls to the sandbox, waits 3 s, then
+ * presses Run) and warm (a second Run in the same page); each without throttling and under
+ * Chromium's network emulation at 10 Mbit/s down and 40 ms latency. The site server is the real one
+ * (lib/static-server.mjs, with its precompressed brotli), on 127.0.0.1; every cold run is a fresh
+ * browser context, so an empty cache. Then the warm page run's wall time against Node's.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
+import { createSiteServer } from '../lib/static-server.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
+const pagePath = '/guide/the-problem/';
+const port = Number(process.env.BENCH_PORT ?? 4422);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+const networks = [
+  { label: 'no throttling', conditions: undefined },
+  // Bytes per second, as CDP takes them.
+  { label: '10 Mbit/s, 40 ms', conditions: { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 } },
+];
+
+/** The prefetch (components/sandbox/prefetch.ts) stays off for a reader who saves data. */
+const saveData = () => Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => ({ saveData: true }) });
+
+async function run(page, sandbox) {
+  await sandbox.getByRole('button', { name: /^Run/ }).click();
+  await page.waitForFunction(() => /Run finished/.test(document.querySelector('connlab-sandbox[data-sandbox="direct-connection"] [data-status]')?.textContent ?? ''), null, { timeout: 240_000 });
+  return { firstSampleMs: Number(await sandbox.getAttribute('data-first-sample-ms')), runMs: Number(await sandbox.getAttribute('data-last-run-ms')) };
+}
+
+/** One fresh context: cold Run (with or without prefetch), then a warm Run in the same page. */
+async function coldThenWarm(browser, network, prefetch) {
+  const context = await browser.newContext();
+  try {
+    if (!prefetch) await context.addInitScript(saveData);
+    const page = await context.newPage();
+    if (network.conditions) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', network.conditions);
+    }
+    await page.goto(`http://127.0.0.1:${port}${pagePath}`);
+    const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
+    await sandbox.scrollIntoViewIfNeeded();
+    await page.waitForSelector('connlab-sandbox[data-sandbox="direct-connection"][data-ready="true"]', { timeout: 60_000 });
+    if (prefetch) await page.waitForTimeout(3000);
+    const cold = await run(page, sandbox);
+    const warm = await run(page, sandbox);
+    return { cold, warm };
+  } finally {
+    await context.close();
+  }
+}
 
 async function inBrowser() {
-  const port = await freePort();
-  const server = spawn(process.execPath, [`${root}scripts/serve.mjs`, '--port', String(port)], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const server = createSiteServer(`${root}dist/`);
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  const rows = [];
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/guide/the-problem/`);
-    const sandbox = page.locator('connlab-sandbox[data-sandbox="direct-connection"]');
-    await sandbox.scrollIntoViewIfNeeded();
-    await page.waitForSelector('connlab-sandbox[data-ready="true"]', { timeout: 30_000 });
-    const runs = [];
-    for (const label of ['cold Worker', 'warm Worker']) {
-      await sandbox.getByRole('button', { name: /^Run/ }).click();
-      await page.waitForFunction(() => /Run finished/.test(document.querySelector('connlab-sandbox [data-status]')?.textContent ?? ''), null, { timeout: 120_000 });
-      runs.push({
-        label,
-        firstSampleMs: Number(await sandbox.getAttribute('data-first-sample-ms')),
-        runMs: Number(await sandbox.getAttribute('data-last-run-ms')),
-      });
+    for (const network of networks) {
+      const withoutPrefetch = await coldThenWarm(browser, network, false);
+      const withPrefetch = await coldThenWarm(browser, network, true);
+      rows.push({ network: network.label, scenario: 'cold, no prefetch', ...withoutPrefetch.cold });
+      rows.push({ network: network.label, scenario: 'cold, prefetch (3 s)', ...withPrefetch.cold });
+      rows.push({ network: network.label, scenario: 'warm', ...withPrefetch.warm });
     }
-    return runs;
   } finally {
     await browser.close();
-    server.kill();
+    await new Promise((resolve) => server.close(resolve));
   }
+  return rows;
 }
 
 async function inNode() {
@@ -62,23 +89,24 @@ async function inNode() {
 }
 
 export default async function bench() {
-  if (!existsSync(`${root}dist/guide/the-problem/index.html`)) {
+  if (!existsSync(`${root}dist${pagePath}index.html`)) {
     return { title: 'Sandbox in Chromium: skipped, dist/ is missing (run `npm run build` first)', columns: ['-'], rows: [] };
   }
   const browserRuns = await inBrowser();
   const nodeMs = await inNode();
-  const warm = browserRuns.find((run) => run.label === 'warm Worker');
   const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const warm = browserRuns.find((row) => row.scenario === 'warm' && row.network === networks[0].label);
   return {
-    title: 'Sandbox in the page (Chromium) against Node, default direct-connection run',
-    columns: ['run', 'Run → first chart point', 'whole run', 'page ÷ Node'],
+    title: `Sandbox in the page (Chromium), default direct-connection run, from the site server with brotli`,
+    columns: ['network', 'run', 'Run → first chart point', 'Run → finished', 'page ÷ Node'],
     rows: [
-      ...browserRuns.map((run) => [run.label, seconds(run.firstSampleMs), seconds(run.runMs), (run.runMs / nodeMs).toFixed(2)]),
-      ['Node (warm host)', '-', seconds(nodeMs), '1.00'],
+      ...browserRuns.map((row) => [row.network, row.scenario, seconds(row.firstSampleMs), seconds(row.runMs), (row.runMs / nodeMs).toFixed(2)]),
+      ['-', 'Node (warm host)', '-', seconds(nodeMs), '1.00'],
     ],
     notes: [
-      'A whole run in the page includes the Worker round trips and drawing; Node runs the same engine with the same seed.',
-      warm ? `Warm page run is ${(warm.runMs / nodeMs).toFixed(2)}× Node's wall time.` : '',
+      'cold, no prefetch: Save-Data emulated, so PostgreSQL loads on Run. cold, prefetch: scroll to the sandbox, wait 3 s, press Run. warm: a second Run in the same page.',
+      'Throttling: CDP Network.emulateNetworkConditions (10 Mbit/s down and up, 40 ms latency). Each cold run is a fresh context (empty cache).',
+      warm ? `Warm page run (no throttling) is ${(warm.runMs / nodeMs).toFixed(2)}× Node's wall time.` : '',
     ].filter(Boolean),
   };
 }

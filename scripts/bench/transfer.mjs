@@ -25,6 +25,8 @@ function partOf(path, afterRun) {
   if (path.endsWith('.wasm')) return 'PGlite WebAssembly';
   if (path.endsWith('.data')) return 'PGlite data file';
   if (path.includes('pglite-datadir')) return 'data directory';
+  // The prefetch (components/sandbox/prefetch.ts) fetches the Worker before Run.
+  if (path.includes('engine.worker')) return 'Worker and its chunks';
   return afterRun ? 'Worker and its chunks' : 'page before Run';
 }
 const parts = ['page before Run', 'Worker and its chunks', 'PGlite WebAssembly', 'PGlite data file', 'data directory', 'initdb WebAssembly'];

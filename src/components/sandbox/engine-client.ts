@@ -44,6 +44,7 @@ interface ActiveRun {
 }
 
 let worker: Worker | undefined;
+let reader: Promise<(data: unknown) => ReadMessage> | undefined;
 let nextId = 1;
 let active: ActiveRun | undefined;
 const checks = new Map<number, (result: CheckResult | undefined) => void>();
@@ -57,9 +58,10 @@ function ensureWorker(): Worker {
   if (worker) return worker;
   const created = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'connlab-engine' });
   worker = created;
-  // The checker loads with the Worker (zod stays out of the page until then); messages wait for it in order.
-  const reader = import('./worker-messages.ts').then((module) => module.readWorkerMessage);
+  // The checker loads with the first message from the Worker, so zod stays out of the page until a
+  // Run or a check (a prefetch sends none); messages wait for it in order.
   created.addEventListener('message', (event: MessageEvent<unknown>) => {
+    reader ??= import('./worker-messages.ts').then((module) => module.readWorkerMessage);
     void reader.then((read) => {
       if (worker === created) accept(read(event.data));
     });
@@ -131,6 +133,11 @@ function receive(message: FromWorker): void {
       handlers.onStopped(message.reason ?? 'Stopped.');
       break;
   }
+}
+
+/** Has the page's Worker (created now if need be) start loading PostgreSQL, ahead of a Run. */
+export function prefetchPostgres(): void {
+  send({ type: 'prefetch' });
 }
 
 /** Compiles the handler in the Worker; resolves with the first syntax error, or undefined. */

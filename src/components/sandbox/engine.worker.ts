@@ -32,8 +32,11 @@ function heapBytes(): number | undefined {
 class RunawayError extends Error {
   override name = 'RunawayError';
 }
+/** The run PostgreSQL is loading for; 0 while a prefetch loads it for no run yet, which the page does not hear of. */
 let progressTarget = 0;
-const host = createWorkerHost((progress) => post({ type: 'loading', id: progressTarget, progress }));
+const host = createWorkerHost((progress) => {
+  if (progressTarget) post({ type: 'loading', id: progressTarget, progress });
+});
 
 /** Where a compiler error points, from sucrase's `loc` or its "(line:column)" suffix; both 1-based. */
 function positionOf(error: unknown): SourcePosition | undefined {
@@ -112,6 +115,9 @@ self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
       break;
     case 'stop':
       if (current?.id === message.id) current.abort.abort(new Error('stopped by the reader'));
+      break;
+    case 'prefetch':
+      host.prefetch();
       break;
   }
 });

@@ -12,6 +12,7 @@ import type { RecordedRun, RunChart } from './chart.ts';
 import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
+import { prefetchWhenNear } from './prefetch.ts';
 import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
 import { expectationsFor } from '../../run/expectations.ts';
@@ -53,6 +54,7 @@ const loadShare = () => import('../../sandboxes/share.ts');
 const loadChart = () => import('./chart.ts');
 
 export async function mountSandbox(root: HTMLElement): Promise<void> {
+  prefetchWhenNear(root);
   const source: SandboxSource = JSON.parse(find<HTMLScriptElement>(root, '[data-sandbox-source]').textContent ?? '{}');
   const definition: Sandbox = source.definition;
   const id = definition.id;

@@ -16,7 +16,9 @@ export interface SourcePosition {
 export type ToWorker =
   | { type: 'check'; id: number; source: string; fileName: string }
   | { type: 'run'; id: number; request: RunRequest }
-  | { type: 'stop'; id: number };
+  | { type: 'stop'; id: number }
+  /** Start downloading and compiling PostgreSQL before any Run (prefetch.ts). */
+  | { type: 'prefetch' };
 
 export type FromWorker =
   | { type: 'checked'; id: number; error?: { message: string; position?: SourcePosition } }

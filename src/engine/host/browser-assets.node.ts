@@ -3,12 +3,14 @@
  * host computes at run time. `virtual:connlab/pg-source` is the same pair of `pg` bundle texts (and
  * `virtual:connlab/aws-sdk/*` the same SDK bundle texts), and
  * `virtual:connlab/postgres-files` the URLs and sizes of what the Worker downloads to start PostgreSQL:
- * PGlite's WebAssembly, its file-system bundle and an initialised data directory (so the first Run
- * in a page skips initdb). Runs in Node (Vite's config), never in the page.
+ * PGlite's WebAssembly, its file-system bundle trimmed to what a run reads (fs-bundle.node.ts) and
+ * an initialised data directory (so the first Run in a page skips initdb). Runs in Node (Vite's
+ * config), never in the page.
  */
 import { statSync } from 'node:fs';
 import type { Plugin } from 'vite';
 import { bundlePg, initialisedDataDir, sdkSource } from './host.node.ts';
+import { trimmedFsBundle } from './fs-bundle.node.ts';
 import { SDK_BUNDLES, type SdkBundle } from './sdk-packages.ts';
 
 const pgSourceId = 'virtual:connlab/pg-source';
@@ -34,19 +36,20 @@ export function engineAssets(): Plugin {
       if (id !== `\0${postgresFilesId}`) return undefined;
       // Sizes as built, because a compressed response's Content-Length counts the compressed bytes.
       const sizeOf = async (file: string) => statSync((await this.resolve(`@electric-sql/pglite/${file}`))!.id).size;
-      const [wasmBytes, fsBundleBytes] = await Promise.all([sizeOf('pglite.wasm'), sizeOf('pglite.data')]);
-      // The dev server has nowhere to emit a file: the Worker then runs initdb itself (slower, same result).
+      const emitted = (name: string, source: Uint8Array) => `{ url: import.meta.ROLLUP_FILE_URL_${this.emitFile({ type: 'asset', name, source })}, bytes: ${source.byteLength} }`;
+      const imports = ["import wasmUrl from '@electric-sql/pglite/pglite.wasm?url';"];
+      let fsBundle: string;
       let dataDir = 'null';
-      if (!serving) {
-        const dump = new Uint8Array(await (await initialisedDataDir()).arrayBuffer());
-        const reference = this.emitFile({ type: 'asset', name: 'pglite-datadir.tar', source: dump });
-        dataDir = `{ url: import.meta.ROLLUP_FILE_URL_${reference}, bytes: ${dump.byteLength} }`;
+      if (serving) {
+        // The dev server has nowhere to emit a file: the Worker then takes the package's own bundle
+        // and runs initdb itself (slower, same result).
+        imports.push("import fsBundleUrl from '@electric-sql/pglite/pglite.data?url';");
+        fsBundle = `{ url: fsBundleUrl, bytes: ${await sizeOf('pglite.data')} }`;
+      } else {
+        fsBundle = emitted('pglite.data', trimmedFsBundle());
+        dataDir = emitted('pglite-datadir.tar', new Uint8Array(await (await initialisedDataDir()).arrayBuffer()));
       }
-      return [
-        "import wasmUrl from '@electric-sql/pglite/pglite.wasm?url';",
-        "import fsBundleUrl from '@electric-sql/pglite/pglite.data?url';",
-        `export default { wasm: { url: wasmUrl, bytes: ${wasmBytes} }, fsBundle: { url: fsBundleUrl, bytes: ${fsBundleBytes} }, dataDir: ${dataDir} };`,
-      ].join('\n');
+      return [...imports, `export default { wasm: { url: wasmUrl, bytes: ${await sizeOf('pglite.wasm')} }, fsBundle: ${fsBundle}, dataDir: ${dataDir} };`].join('\n');
     },
   };
 }

@@ -12,6 +12,7 @@ import { SHARED_PG_PACKAGES, type EngineHost, type PgSources } from './host.ts';
 import { bundleSigner } from './signer-bundle.ts';
 import { bundleSdk } from './sdk-bundle.ts';
 import { buildDataDir, dataDirRecipe } from './data-dir.node.ts';
+import { trimmedFsBundle } from './fs-bundle.node.ts';
 import type { SdkBundle } from './sdk-packages.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -19,6 +20,8 @@ const cacheDir = join(root, '.cache', 'connlab');
 
 let pgSources: Promise<PgSources> | null = null;
 let dataDir: Promise<Blob> | null = null;
+/** PGlite's file-system bundle as the page gets it (fs-bundle.node.ts), so a run here reads the same files. */
+let fsBundle: Blob | null = null;
 const sdkSources = new Map<SdkBundle, Promise<string>>();
 
 /** An SDK bundle's text, built with esbuild once per process. */
@@ -67,7 +70,8 @@ export const nodeHost: EngineHost = {
   sdkSource,
   async createDatabase() {
     dataDir ??= initialisedDataDir();
-    return PGlite.create({ loadDataDir: await dataDir });
+    fsBundle ??= new Blob([trimmedFsBundle() as BlobPart]);
+    return PGlite.create({ loadDataDir: await dataDir, fsBundle });
   },
   yieldMacrotask: () => new Promise<void>((resolve) => setImmediate(resolve)),
   wallClock: () => performance.now(),

@@ -29,17 +29,24 @@ interface PostgresFiles {
 let files: Promise<PostgresFiles> | undefined;
 
 /**
+ * PGlite starts downloading initdb's WebAssembly (0.3 MB) unless it is handed a module, even when
+ * it starts from a data directory and never runs initdb. An empty module (the 8-byte header alone)
+ * stands in: it is never instantiated, because the data directory is already initialised.
+ */
+const noInitdb = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+
+/**
  * Downloads every file in parallel, reporting the bytes received across all of them. The bytes
  * counted are decoded ones, against sizes known at build time: a host that compresses sends a
  * Content-Length of the compressed body (or none), which the body read here never adds up to.
  */
-async function downloadAll(files: PostgresFile[], onProgress: (progress: LoadProgress) => void): Promise<Blob[]> {
+async function downloadAll(files: PostgresFile[], priority: RequestPriority, onProgress: (progress: LoadProgress) => void): Promise<Blob[]> {
   const loaded = files.map(() => 0);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const report = () => onProgress({ phase: 'download', loadedBytes: loaded.reduce((a, b) => a + b, 0), totalBytes });
   return Promise.all(
     files.map(async ({ url }, index) => {
-      const response = await fetch(url);
+      const response = await fetch(url, { priority });
       if (!response.ok || !response.body) throw new Error(`could not load ${url}: HTTP ${response.status}`);
       const reader = response.body.getReader();
       const chunks: Uint8Array[] = [];
@@ -55,10 +62,23 @@ async function downloadAll(files: PostgresFile[], onProgress: (progress: LoadPro
   );
 }
 
-async function loadFiles(onProgress: (progress: LoadProgress) => void): Promise<PostgresFiles> {
+async function loadFiles(priority: RequestPriority, onProgress: (progress: LoadProgress) => void): Promise<PostgresFiles> {
   const { wasm: wasmFile, fsBundle: fsBundleFile, dataDir: dataDirFile } = postgresFiles;
-  const [wasm, fsBundle, dataDir] = await downloadAll([wasmFile, fsBundleFile, ...(dataDirFile ? [dataDirFile] : [])], onProgress);
+  const [wasm, fsBundle, dataDir] = await downloadAll([wasmFile, fsBundleFile, ...(dataDirFile ? [dataDirFile] : [])], priority, onProgress);
   return { wasm: await WebAssembly.compile(await wasm!.arrayBuffer()), fsBundle: fsBundle!, dataDir };
+}
+
+/**
+ * PostgreSQL's files, downloaded and compiled once per Worker. A prefetch (a sandbox nearing the
+ * viewport) asks at low priority, so the page's own requests go first; a Run during it waits for
+ * the same downloads, and its progress shows what is left.
+ */
+function postgresFilesOnce(priority: RequestPriority, onProgress: (progress: LoadProgress) => void): Promise<PostgresFiles> {
+  files ??= loadFiles(priority, onProgress).catch((error: unknown) => {
+    files = undefined; // a failed download is retried on the next run
+    throw error;
+  });
+  return files;
 }
 
 /** Each SDK bundle is a chunk of its own, fetched by the first run whose handlers import it. */
@@ -75,21 +95,21 @@ async function sdkSource(bundle: SdkBundle): Promise<string> {
   }
 }
 
-export function createWorkerHost(onProgress: (progress: LoadProgress) => void = () => {}): EngineHost {
+export function createWorkerHost(onProgress: (progress: LoadProgress) => void = () => {}): EngineHost & { prefetch(): void } {
   const channel = new MessageChannel();
   const waiting: Array<() => void> = [];
   channel.port1.onmessage = () => waiting.shift()?.();
   return {
     pgSource: async () => pgSources,
     sdkSource,
+    prefetch() {
+      // A failed prefetch is no failure: the next Run downloads again and says what went wrong.
+      postgresFilesOnce('low', onProgress).catch(() => {});
+    },
     async createDatabase() {
-      files ??= loadFiles(onProgress).catch((error) => {
-        files = undefined; // a failed download is retried on the next run
-        throw error;
-      });
-      const { wasm, fsBundle, dataDir } = await files;
+      const { wasm, fsBundle, dataDir } = await postgresFilesOnce('auto', onProgress);
       onProgress({ phase: 'start' });
-      const db = await PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir } : {}) });
+      const db = await PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir, initdbWasmModule: noInitdb } : {}) });
       onProgress({ phase: 'ready' });
       return db;
     },

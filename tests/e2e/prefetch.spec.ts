@@ -1,0 +1,40 @@
+/**
+ * Prefetch (prefetch.ts): a sandbox nearing the viewport has the Worker start downloading PostgreSQL
+ * before Run, unless the reader saves data.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { runAndWait, scrollToSandbox } from './sandbox-steps.ts';
+
+/** Requests for PGlite's WebAssembly made by the page or its Worker. */
+function watchWasm(page: Page): string[] {
+  const requested: string[] = [];
+  page.on('request', (request) => {
+    if (/pglite[^/]*\.wasm/.test(new URL(request.url()).pathname)) requested.push(request.url());
+  });
+  return requested;
+}
+
+test('scrolling to a sandbox starts the PostgreSQL download before Run, and Run then works', async ({ page }) => {
+  const wasm = watchWasm(page);
+  await page.goto('/guide/the-problem/');
+  expect(wasm).toEqual([]);
+  const sandbox = await scrollToSandbox(page, 'direct-connection');
+  await expect.poll(() => wasm.length, { timeout: 20_000 }).toBe(1);
+  await runAndWait(sandbox);
+  // The Run took the prefetched files: nothing was downloaded twice.
+  expect(wasm).toHaveLength(1);
+});
+
+test('under Save-Data nothing is downloaded until Run', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => ({ saveData: true, effectiveType: '4g' }) });
+  });
+  const wasm = watchWasm(page);
+  await page.goto('/guide/the-problem/');
+  const sandbox = await scrollToSandbox(page, 'direct-connection');
+  await page.waitForTimeout(3000);
+  expect(wasm).toEqual([]);
+  await runAndWait(sandbox);
+  expect(wasm).toHaveLength(1);
+});
