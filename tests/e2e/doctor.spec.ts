@@ -93,20 +93,26 @@ test('a handler that connects per invocation is found, fails the spike, and once
   await screenshots(page, 'findings');
 
   // Through the spike: the leaked connections fill max_connections and PostgreSQL refuses the rest.
-  await doctor.getByLabel(/^Concurrency/).fill('50');
+  // 20 environments are enough (each keeps every connection it opens) and keep the run light.
+  await doctor.getByLabel(/^Concurrency/).fill('20');
   await run(doctor);
   await expect(doctor.locator('[data-verdict]')).toHaveAttribute('data-result', 'failed');
   await expect(doctor.locator('[data-summary]')).toContainText('53300');
-  await expect(doctor.locator('[data-summary]')).toContainText('sorry, too many clients already');
+  // The first refusals take the last ordinary slots ("too many clients"), or RDS's reserved ones, in PostgreSQL's words.
+  await expect(doctor.locator('[data-summary]')).toContainText(/sorry, too many clients already|remaining connection slots are reserved/);
+  await expect(doctor.locator('[data-summary]').getByRole('row', { name: /Peak database connections/ })).toContainText('of max_connections 112');
   await expect(doctor.locator('[data-chart] canvas').first()).toBeVisible();
   await expectAccessible(page);
   await screenshots(page, 'failed-run');
 
   // The reader rewrites it to a module-level pool; the doctor still counts 3 connections an environment.
   await paste(page, doctor, pooledHandler);
-  await expect(count(doctor)).toHaveText(/^2 findings: 1 error, 1 warning/);
+  await expect(count(doctor)).toHaveText(/^1 finding: 0 errors, 1 warning/);
   const poolSize = findings(doctor).filter({ hasText: 'pool-size' });
   await expect(poolSize).toContainText('Line 3: pg.Pool may hold 3 connections per environment (max: 3)');
+  // At 50 environments the arithmetic fails too: 3 connections each are more than the database has.
+  await doctor.getByLabel(/^Concurrency/).fill('50');
+  await expect(count(doctor)).toHaveText(/^2 findings: 1 error, 1 warning/);
   await expect(doctor.locator('[data-arithmetic]')).toContainText('50 environments × 3 (max: 3) = 150 connections, above the 107 the database allows');
 
   // One click applies the fix; the finding and the budget's go, and the editor has the new code.
@@ -116,6 +122,7 @@ test('a handler that connects per invocation is found, fails the spike, and once
   await expect(doctor.locator('.cm-lint-marker-error, .cm-lint-marker-warning')).toHaveCount(0);
   await expect(doctor.locator('.cm-content')).toContainText('new pg.Pool({ max: 1, idleTimeoutMillis');
   await expect(page.getByRole('heading', { name: 'Findings' })).toBeFocused();
+  await doctor.getByLabel(/^Concurrency/).fill('20');
 
   await run(doctor);
   await expect(doctor.locator('[data-verdict]')).toHaveAttribute('data-result', 'passed');
@@ -126,6 +133,7 @@ test('a handler that connects per invocation is found, fails the spike, and once
 });
 
 test('the share link carries the code and the settings into a fresh page', async ({ page, context }) => {
+  test.setTimeout(120_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const doctor = await openDoctor(page);
   await paste(page, doctor, leakyHandler.replace('event.orderId', 'event.id'));
@@ -148,7 +156,7 @@ test('the share link carries the code and the settings into a fresh page', async
   await expect(count(opened)).toHaveText(/^2 findings: 0 errors, 2 warnings/);
 
   // A damaged link says so and changes nothing.
-  const damaged = await openDoctor(fresh, '/doctor/#run=doctor~not-a-state');
+  const damaged = await openDoctor(await page.context().newPage(), '/doctor/#run=doctor~not-a-state');
   await expect(damaged.getByRole('alert')).toContainText('This share link could not be read');
 });
 
@@ -163,7 +171,7 @@ test('a file opened or dropped sets the language; Python is checked, not run', a
   await expect(doctor.locator('[data-file-name]')).toHaveText('lambda_function.py');
   await expect(findings(doctor).filter({ hasText: 'per-invocation-connection' })).toContainText('Line 4: psycopg2.connect is created on every invocation');
   await expect(doctor.getByRole('button', { name: /^Run/ })).toBeDisabled();
-  await expect(doctor.locator('[data-status]')).toHaveText('Python handlers are checked, not run: the simulator runs JavaScript and TypeScript handlers.');
+  await expect(doctor.locator('[data-status]')).toContainText('Python handlers are checked, not run: the simulator runs JavaScript and TypeScript handlers.');
 
   // Dropped onto the editor: the file replaces the code, its name chooses TypeScript.
   await doctor.locator('[data-editor]').evaluate((element) => {
@@ -184,6 +192,7 @@ test('a file opened or dropped sets the language; Python is checked, not run', a
 });
 
 test('keyboard only: from a finding to its line, the fix applied, at 360 px in both themes', async ({ page }) => {
+  test.setTimeout(180_000);
   await page.setViewportSize({ width: 360, height: 800 });
   const doctor = await openDoctor(page);
   await paste(page, doctor, pooledHandler);

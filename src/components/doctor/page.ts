@@ -38,6 +38,7 @@ const LANGUAGES: Record<Language, { label: string; fileName: string; extension: 
 };
 const isLanguage = (value: string): value is Language => value in LANGUAGES;
 const ruleById = new Map(rules.map((rule) => [rule.id, rule]));
+const pythonNotRun = 'Python handlers are checked, not run: the simulator runs JavaScript and TypeScript handlers.';
 const SEVERITY_WORDS = { error: 'error', warning: 'warning', info: 'information' } as const;
 
 /** The lint tooltip in the page's colours (the lint package's own theme is light only). */
@@ -281,7 +282,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
     editor.replace(await file.text());
     clearTimeout(checkTimer);
     check();
-    status.textContent = `Opened ${file.name} (${LANGUAGES[chosen].label}); it stays in this browser.`;
+    status.textContent = `Opened ${file.name} (${LANGUAGES[chosen].label}); it stays in this browser.${chosen === 'python' ? ` ${pythonNotRun}` : ''}`;
   }
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
@@ -325,12 +326,11 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   let lastReport: RunReport | undefined;
   const logFilter: LogFilter = { environment: '', level: '' };
 
-  const pythonNotRun = 'Python handlers are checked, not run: the simulator runs JavaScript and TypeScript handlers.';
   function refreshRunnable(): void {
     const python = language() === 'python';
     runButton.disabled = running !== undefined || python || !editor.text().trim();
     if (python && !running) status.textContent = pythonNotRun;
-    else if (!python && status.textContent === pythonNotRun) status.textContent = 'Ready.';
+    else if (!python && status.textContent?.includes(pythonNotRun)) status.textContent = 'Ready.';
   }
 
   const refreshLog = () => {
