@@ -404,7 +404,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
           chartElement.setAttribute('aria-label', `Chart of the run over time: ${definition.chart.series.map((series) => series.label).join(', ')}. The table below gives the same figures.`);
           const failures = report.invocations.failed + report.invocations.throttled;
           verdict.dataset.result = failures > 0 ? 'failed' : 'passed';
-          verdict.textContent = `${failures > 0 ? `${failures.toLocaleString('en-US')} of ${report.invocations.total.toLocaleString('en-US')} invocations failed or were throttled` : `All ${report.invocations.total.toLocaleString('en-US')} invocations succeeded`}. ${runVerdict(report)}`;
+          verdict.textContent = runVerdict(report);
           status.textContent = 'Run finished.';
           setRunning(false);
         },
