@@ -97,6 +97,7 @@ export function measurePage(dist, htmlFile) {
     jsBeforeRun: { bytes: jsBeforeRun.length, gzip: gzip(jsBeforeRun), files: scripts.size },
     hasSandbox: html.includes('<connlab-sandbox'),
     hasWizard: html.includes('<connlab-wizard'),
+    hasDoctor: html.includes('<connlab-doctor'),
     css: { bytes: css.length, gzip: gzip(css), files: styles.size },
     get totalGzip() {
       return this.html.gzip + this.js.gzip + this.css.gzip;
@@ -112,3 +113,8 @@ export function measureSite(dist) {
 export const readingPageBudgetGzip = 20 * 1024;
 /** A chapter with a sandbox, before Run: editor, controls and chart; PGlite and the driver load on Run. */
 export const sandboxPageBudgetGzip = 150 * 1024;
+/**
+ * "Check your handler" (/doctor/), as it opens: the editor with the lint gutter and three grammars, and
+ * the doctor itself; the chart loads on Run, PGlite and the driver in the Worker. The only page that ships the doctor.
+ */
+export const doctorPageBudgetGzip = 200 * 1024;

@@ -48,7 +48,9 @@ export function analyze(text: string, language: Language, options: AnalyzeOption
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
   };
-  const findings = rules.flatMap((rule) => rule.check(facts, deployment).map((hit) => ({ rule: rule.id, severity: rule.severity, message: hit.message, place: hit.place })));
+  const findings = rules.flatMap((rule) =>
+    rule.check(facts, deployment).map((hit): Finding => ({ rule: rule.id, severity: rule.severity, message: hit.message, place: hit.place, ...(hit.edit ? { edit: hit.edit } : {}) })),
+  );
   findings.sort((a, b) => a.place.line - b.place.line || a.place.column - b.place.column);
   return { facts, findings };
 }

@@ -32,9 +32,22 @@ export interface RuleText {
   sandbox?: string;
 }
 
+/**
+ * A fix the page can apply in one click: replace the characters from..to with `insert`. Only where the
+ * replacement is certain from the code alone (a setting's value), never a guess at code that moves.
+ */
+export interface FixEdit {
+  /** What the button says, e.g. `Set max: 1`. */
+  label: string;
+  from: number;
+  to: number;
+  insert: string;
+}
+
 export interface RuleHit {
   place: Place;
   message: string;
+  edit?: FixEdit;
 }
 
 export interface Rule extends RuleText {
@@ -46,4 +59,5 @@ export interface Finding {
   severity: Severity;
   message: string;
   place: Place;
+  edit?: FixEdit;
 }

@@ -17,6 +17,8 @@ const everyPage: Array<[string, string]> = [
   ['guide', '/guide/'],
   ['search', '/search/'],
   ['wizard', '/wizard/'],
+  ['doctor', '/doctor/'],
+  ['doctor-rules', '/doctor/rules/'],
   ...readdirSync(join(dist, 'guide'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry): [string, string] => [`chapter-${entry.name}`, `/guide/${entry.name}/`]),

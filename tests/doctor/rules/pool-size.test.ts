@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../../src/doctor/analyze.ts';
 import { hits, lines } from '../support.ts';
 
 const rule = 'pool-size';
@@ -27,5 +28,30 @@ d = sqlalchemy.create_engine("postgresql://h/db", pool_size=1, max_overflow=0)
 
   it('says nothing when the size is 1 or not known from the code', () => {
     expect(lines(rule, `import pg from 'pg';\nconst a = new pg.Pool({ max: 1 });\nconst b = new pg.Pool({ max: Number(process.env.POOL_MAX) });\nconst c = new pg.Pool({ ...config });`)).toEqual([]);
+  });
+});
+
+describe(`${rule}: the one-click fix`, () => {
+  const fixed = (code: string) => {
+    const edit = analyze(code, 'javascript').findings.find((finding) => finding.rule === rule)?.edit;
+    return edit && code.slice(0, edit.from) + edit.insert + code.slice(edit.to);
+  };
+
+  it('sets a written max to 1, and the fixed code has no pool-size finding', () => {
+    const after = fixed(`import pg from 'pg';\nconst pool = new pg.Pool({ max: 5, idleTimeoutMillis: 60_000 });`);
+    expect(after).toBe(`import pg from 'pg';\nconst pool = new pg.Pool({ max: 1, idleTimeoutMillis: 60_000 });`);
+    expect(lines(rule, after!)).toEqual([]);
+  });
+
+  it("adds max: 1 before the first written setting when max is left to the driver's default", () => {
+    expect(fixed(`import pg from 'pg';\nconst pool = new pg.Pool({ idleTimeoutMillis: 60_000 });`)).toBe(`import pg from 'pg';\nconst pool = new pg.Pool({ max: 1, idleTimeoutMillis: 60_000 });`);
+  });
+
+  it('offers no edit where the place of the setting is not certain: no options written, a spread, or Python', () => {
+    expect(fixed(`import pg from 'pg';\nconst pool = new pg.Pool();`)).toBeUndefined();
+    expect(fixed(`import pg from 'pg';\nconst pool = new pg.Pool({ max: 4, ...config });`)).toBeUndefined();
+    const python = analyze(`from psycopg_pool import ConnectionPool\np = ConnectionPool("host=h", max_size=4)\n`, 'python').findings.find((finding) => finding.rule === rule);
+    expect(python).toBeDefined();
+    expect(python!.edit).toBeUndefined();
   });
 });
