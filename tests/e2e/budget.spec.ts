@@ -1,4 +1,5 @@
 /** The built site keeps its weight budgets: reading costs little (DESIGN.md, principle 6). */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { measureSite, readingPageBudgetGzip, sandboxEditorBudgetGzip, sandboxPageBudgetGzip } from '../../scripts/lib/page-weight.mjs';
 
@@ -30,4 +31,13 @@ test('once the reader touches the code, the editor adds its chunk and stays with
     expect(page.jsWithEditor.gzip - page.jsBeforeRun.gzip, page.page).toBeGreaterThan(50 * 1024);
     expect(page.jsWithEditor.gzip, page.page).toBeLessThanOrEqual(sandboxEditorBudgetGzip);
   }
+});
+
+test('the connection doctor loads with the editor, never with a reading page or before the reader touches the code', () => {
+  // A rule id is in the doctor's code and nowhere else a page loads.
+  const doctorCode = (files: string[]) => files.some((file) => readFileSync(file, 'utf8').includes("'per-invocation-connection'") || readFileSync(file, 'utf8').includes('"per-invocation-connection"'));
+  // The doctor's own page (/doctor/) is the one place it belongs before interaction.
+  const shippedEarly = pages.filter((page) => !page.page.startsWith('/doctor/') && doctorCode(page.scripts.beforeRun)).map((page) => page.page);
+  expect(shippedEarly).toEqual([]);
+  for (const page of withSandbox) expect(doctorCode(page.scripts.withEditor), page.page).toBe(true);
 });

@@ -2,9 +2,10 @@
  * The editor on demand: a sandbox shows its code as static HTML built with the page, and CodeMirror
  * loads only when the reader touches the code, in the same place, without moving anything.
  */
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectAccessible, test } from './fixtures.ts';
-import { codeView, openSandbox, runAndWait, scrollToSandbox } from './sandbox-steps.ts';
+import { codeView, openEditor, openSandbox, runAndWait, scrollToSandbox } from './sandbox-steps.ts';
 
 /** Holds the editor's chunk at the network until the test lets it through (the browser may ask for it when idle). */
 async function holdEditor(page: Page): Promise<{ requested(): boolean; release(): void }> {
@@ -34,7 +35,7 @@ async function layout(sandbox: Locator): Promise<Box[]> {
 }
 
 test('the code is static until the reader touches it; the editor then takes its place without moving anything', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const editorChunk = await holdEditor(page);
   const sandbox = await openSandbox(page);
   const code = sandbox.locator('[data-code-static]');
@@ -75,7 +76,7 @@ test('the code is static until the reader touches it; the editor then takes its 
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText("export const handler = async () => {\n  throw new Error('typed in the editor');\n};\n");
   await sandbox.getByLabel(/Concurrent callers/).fill('5');
-  await runAndWait(sandbox);
+  await runAndWait(sandbox, 120_000);
   await expect(sandbox.locator('[data-summary]')).toContainText('typed in the editor');
 });
 
@@ -114,4 +115,27 @@ test('switching variants before the editor loads shows each variant\'s highlight
   await expect(codeView(sandbox).locator('.tok-keyword').first()).toBeVisible();
   await expect(sandbox.locator('.cm-editor')).toHaveCount(0);
   editorChunk.release();
+});
+
+test('the connection doctor marks what the reader types, as they type, and never stops a Run', async ({ page }) => {
+  const sandbox = await openSandbox(page);
+  const editor = await openEditor(sandbox);
+  const markers = sandbox.locator('.cm-lint-marker-error');
+  // The lesson's handler opens a client per invocation: the doctor says so as soon as the editor is there.
+  await expect(markers).toHaveCount(1);
+
+  // A handler with nothing to say about (an "after" the doctor's own tests hold clean).
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(readFileSync(new URL('../../sandboxes/connect-timeout/after.mjs', import.meta.url), 'utf8'));
+  await expect(sandbox.locator('.cm-lint-marker')).toHaveCount(0);
+
+  // A per-invocation client typed into the handler.
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText("import { Client } from 'pg';\n\nexport const handler = async () => {\n  const client = new Client();\n  await client.connect();\n  return { statusCode: 200 };\n};\n");
+  await expect(markers).toHaveCount(1);
+  await sandbox.locator('.cm-lintRange-error').first().hover();
+  await expect(sandbox.locator('.cm-tooltip-lint')).toContainText('is created on every invocation: one new database connection per call');
+  await expect(sandbox.locator('.cm-tooltip-lint')).toContainText('per-invocation-connection');
+  await expect(editor).toContainText('new Client()');
+  await expect(sandbox.getByRole('button', { name: /^Run/ })).toBeEnabled();
 });

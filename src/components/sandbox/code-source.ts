@@ -3,7 +3,8 @@
  * until the reader focuses it, clicks it or types in it (or lingers on it while the browser is
  * idle), then the editor (editor.ts), loaded on demand. Run, share, saved edits, reset, the
  * comparison and the variants read and replace the code here, whether or not the editor has loaded.
- * CodeMirror is most of a sandbox's JavaScript; a reader who only reads never downloads it.
+ * CodeMirror and the connection doctor's lint (doctor-lint.ts) are most of a sandbox's JavaScript;
+ * a reader who only reads never downloads them.
  */
 import type { HandlerEditor } from './editor.ts';
 import type { SourcePosition } from './protocol.ts';
@@ -77,9 +78,11 @@ export function createCodeSource(options: CodeSourceOptions): CodeSource {
   }
 
   function load(): Promise<HandlerEditor> {
-    loading ??= import('./editor.ts').then(async ({ createEditor }) => {
+    // The doctor comes with the editor: its findings are about the code the reader edits.
+    loading ??= Promise.all([import('./editor.ts'), import('./doctor-lint.ts')]).then(async ([{ createEditor }, { doctorLint }]) => {
       const { fileName, label, onChange, onRun } = options;
-      const editor = createEditor({ parent: block.parentElement!, text: staticCode, fileName, label, onChange, onRun });
+      const extensions = doctorLint(fileName);
+      const editor = createEditor({ parent: block.parentElement!, text: staticCode, fileName, label, extensions, onChange, onRun });
       loaded = editor;
       // Laid out over the static block but unseen until CodeMirror has measured it (in the frame it
       // asked for, whose callback runs before ours), so it appears whole, in the same place.

@@ -127,6 +127,8 @@ export function createEditor(options: {
   text: string;
   fileName: string;
   label: string;
+  /** More CodeMirror extensions for this editor (the sandbox adds the doctor's lint: doctor-lint.ts). */
+  extensions?: Extension[];
   onChange(text: string): void;
   onRun(): void;
 }): HandlerEditor {
@@ -143,6 +145,7 @@ export function createEditor(options: {
       extensions: [
         ...baseExtensions(options.fileName, options.label),
         syntaxErrorField,
+        ...(options.extensions ?? []),
         keymap.of([{ key: 'Mod-Enter', run, preventDefault: true }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
