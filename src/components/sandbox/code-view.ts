@@ -17,12 +17,15 @@ const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<
 /** Each line one token, uncoloured: the reader's own code, which the build could not highlight. */
 export const plainLines = (text: string): CodeToken[][] => text.split('\n').map((line) => [{ text: line }]);
 
-/** One grid cell per line number (hidden from assistive technology and from copying) and per line. */
+/**
+ * Per line, three grid cells: its number and the doctor's lint column (doctor-lint.ts), both hidden
+ * from assistive technology and from copying, then the line.
+ */
 export function staticCodeHtml(lines: CodeToken[][]): string {
   return lines
     .map((tokens, index) => {
       const text = tokens.map((token) => (token.tok ? `<span class="${token.tok}">${escapeHtml(token.text)}</span>` : escapeHtml(token.text))).join('');
-      return `<span class="code-number" aria-hidden="true">${index + 1}</span><span class="code-line">${text}</span>`;
+      return `<span class="code-number" aria-hidden="true">${index + 1}</span><span class="code-lint" aria-hidden="true"></span><span class="code-line">${text}</span>`;
     })
     .join('');
 }
