@@ -1,13 +1,15 @@
 /**
  * What each built page makes a reader download: its HTML, its stylesheets, and its JavaScript
- * twice over: `js`, what loads with the page (module scripts and their static imports), and
+ * three times over: `js`, what loads with the page (module scripts and their static imports);
  * `jsBeforeRun`, that plus the islands those scripts import dynamically (they load when they scroll
- * into view, before the reader does anything) with their static imports. What an island itself
- * imports dynamically loads on an action (Run, Compare, Share) and is not counted; nor are Workers.
- * Sizes are raw and gzip-compressed.
+ * into view, before the reader does anything) with their static imports: what a reader who only
+ * reads downloads; and `jsWithEditor`, that plus the sandbox editor an island imports when the
+ * reader touches the code (editor.ts, CodeMirror, and the doctor's lint, doctor-lint.ts). Anything else an island imports dynamically loads
+ * on an action (Run, Compare, Share) and is not counted; nor are Workers. Sizes are raw and
+ * gzip-compressed.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const gzip = (buffer) => gzipSync(buffer, { level: 9 }).length;
@@ -44,6 +46,7 @@ export function measurePage(dist, htmlFile) {
   const styles = new Map();
   let inlineScript = '';
   const lazyRoots = [];
+  const onAction = [];
   let collectLazy = true;
   const visitScript = (file) => {
     if (scripts.has(file) || !existsSync(file)) return;
@@ -54,10 +57,9 @@ export function measurePage(dist, htmlFile) {
       const next = resolveAsset(dist, file, specifier);
       if (next) visitScript(next);
     }
-    if (!collectLazy) return;
     for (const specifier of dynamicImports(text)) {
       const next = resolveAsset(dist, file, specifier);
-      if (next) lazyRoots.push(next);
+      if (next) (collectLazy ? lazyRoots : onAction).push(next);
     }
   };
   for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
@@ -88,13 +90,20 @@ export function measurePage(dist, htmlFile) {
   collectLazy = false;
   while (lazyRoots.length) visitScript(lazyRoots.shift());
   const jsBeforeRun = Buffer.concat([...scripts.values(), Buffer.from(inlineScript)]);
+  const filesBeforeRun = scripts.size;
+  // The editor and the doctor's lint load together; chunks are named after their modules (Vite's `[name].[hash].js`).
+  for (const file of onAction.filter((file) => /^(editor|doctor-lint)\./.test(basename(file)))) visitScript(file);
+  const jsWithEditor = Buffer.concat([...scripts.values(), Buffer.from(inlineScript)]);
   const css = Buffer.concat([...styles.values(), Buffer.from(inlineStyle)]);
   const page = `/${relative(dist, htmlFile).split(sep).join('/')}`.replace(/index\.html$/, '');
   return {
     page,
     html: { bytes: Buffer.byteLength(html), gzip: gzip(Buffer.from(html)) },
     js: { bytes: js.length, gzip: gzip(js), files: initialScripts },
-    jsBeforeRun: { bytes: jsBeforeRun.length, gzip: gzip(jsBeforeRun), files: scripts.size },
+    jsBeforeRun: { bytes: jsBeforeRun.length, gzip: gzip(jsBeforeRun), files: filesBeforeRun },
+    jsWithEditor: { bytes: jsWithEditor.length, gzip: gzip(jsWithEditor), files: scripts.size },
+    /** The scripts counted in `jsBeforeRun` and in `jsWithEditor`, as paths under dist/. */
+    scripts: { beforeRun: [...scripts.keys()].slice(0, filesBeforeRun), withEditor: [...scripts.keys()] },
     hasSandbox: html.includes('<connlab-sandbox'),
     hasWizard: html.includes('<connlab-wizard'),
     hasDoctor: html.includes('<connlab-doctor'),
@@ -111,10 +120,16 @@ export function measureSite(dist) {
 
 /** A page that only reads, islands included (DESIGN.md, principle 6). */
 export const readingPageBudgetGzip = 20 * 1024;
-/** A chapter with a sandbox, before Run: editor, controls and chart; PGlite and the driver load on Run. */
-export const sandboxPageBudgetGzip = 150 * 1024;
+/**
+ * A chapter with a sandbox, for a reader who scrolls through it without touching anything: the
+ * controls; the code is static HTML. The editor loads when the reader touches the code, the chart
+ * and PGlite on Run.
+ */
+export const sandboxPageBudgetGzip = 30 * 1024;
+/** The same chapter once the reader has touched the code: CodeMirror, and the doctor's lint with it. */
+export const sandboxEditorBudgetGzip = 200 * 1024;
 /**
  * "Check your handler" (/doctor/), as it opens: the editor with the lint gutter and three grammars, and
- * the doctor itself; the chart loads on Run, PGlite and the driver in the Worker. The only page that ships the doctor.
+ * the doctor itself; the chart loads on Run, PGlite and the driver in the Worker. The only page that ships the doctor before interaction.
  */
 export const doctorPageBudgetGzip = 200 * 1024;

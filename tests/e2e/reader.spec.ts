@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, expectAccessible, expectNoHorizontalScroll, screenshot, test } from './fixtures.ts';
-import { scrollToSandbox } from './sandbox-steps.ts';
+import { openEditor, scrollToSandbox } from './sandbox-steps.ts';
 
 const widths = [1280, 360] as const;
 
@@ -117,8 +117,7 @@ test('search opens from any page with / or Ctrl+K and answers as the reader type
   await expect(dialog).toBeHidden();
 
   // Typing "/" in the sandbox editor types it; it does not open search.
-  const editor = (await scrollToSandbox(page, 'proxy-pinning')).locator('.cm-content');
-  await editor.click();
+  const editor = await openEditor(await scrollToSandbox(page, 'proxy-pinning'));
   await page.keyboard.press('/');
   await expect(dialog).toBeHidden();
   await editor.press('Control+z');

@@ -16,9 +16,23 @@ export async function scrollToSandbox(page: Page, id: string): Promise<Locator> 
   return sandbox;
 }
 
+/**
+ * The sandbox's code as the reader sees it: the static block the page was built with until the editor
+ * loads, then the editor's text (not the comparison's, which has editors of its own).
+ */
+export const codeView = (sandbox: Locator): Locator => sandbox.locator('[data-editor] > [data-code-static], [data-editor] > div:first-child .cm-content').first();
+
+/** Loads the editor as a reader does, by clicking the code, and waits until it has the focus. */
+export async function openEditor(sandbox: Locator): Promise<Locator> {
+  await codeView(sandbox).click();
+  const editor = sandbox.locator('[data-editor] > div:first-child .cm-content');
+  await expect(editor).toBeFocused();
+  return editor;
+}
+
 /** Replaces the handler's code as a reader would: select all in the editor, then type. */
 export async function setCode(page: Page, sandbox: Locator, code: string): Promise<void> {
-  await sandbox.locator('.cm-content').click();
+  await openEditor(sandbox);
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(code);
 }

@@ -6,7 +6,7 @@
  */
 import type { Locator } from '@playwright/test';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
-import { openSandbox, runAndWait as runUntilFinished, scrollToSandbox, setCode } from './sandbox-steps.ts';
+import { codeView, openSandbox, runAndWait as runUntilFinished, scrollToSandbox, setCode } from './sandbox-steps.ts';
 
 const runTimeout = 60_000;
 const runAndWait = (sandbox: Locator) => runUntilFinished(sandbox, runTimeout);
@@ -165,7 +165,7 @@ test('a damaged share link loads the defaults and says why', async ({ page }) =>
   const sandbox = await openSandbox(page, '/guide/the-problem/#run=direct-connection~not-a-valid-state');
   await expect(sandbox.getByRole('alert').first()).toContainText('could not be read');
   await expect(sandbox.getByLabel(/Concurrent callers/)).toHaveValue('1000');
-  await expect(sandbox.locator('.cm-content')).toContainText('new pg.Client({');
+  await expect(codeView(sandbox)).toContainText('new pg.Client({');
 });
 
 test('an endless loop is stopped by the watchdog within 5 s, and the next run works', async ({ page }) => {

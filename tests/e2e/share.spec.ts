@@ -8,7 +8,7 @@ import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { encodeSharedState } from '../../src/sandboxes/share.ts';
 import { deflateBombFragment } from '../support/deflate-bomb.ts';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
-import { openSandbox } from './sandbox-steps.ts';
+import { codeView, openEditor, openSandbox, setCode } from './sandbox-steps.ts';
 
 const chapter = '/guide/the-problem/';
 const mine = "// my version: a pool per environment\nexport const handler = async () => ({ statusCode: 200 });\n";
@@ -20,15 +20,13 @@ const keptKey = 'connlab:sandbox:direct-connection:kept';
 test.describe.configure({ timeout: 180_000 });
 
 
-/** The editor's own text (the diff view, when open, has editors of its own). */
-const editorText = (sandbox: Locator) => sandbox.locator('[data-editor] > div:first-child .cm-content');
+/** The sandbox's code, static or in the editor (the diff view, when open, has editors of its own). */
+const editorText = codeView;
 
 /** The reader's walk up to the link: they edit the sandbox, and later open a friend's link in a new tab. */
 async function editThenOpenFriendsLink(page: Page, context: BrowserContext): Promise<{ tab: Page; sandbox: Locator }> {
   const own = await openSandbox(page);
-  await editorText(own).click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(mine);
+  await setCode(page, own, mine);
   await expect(own.locator('[data-edited]')).toBeVisible();
   const tab = await context.newPage();
   const sandbox = await openSandbox(tab, `${chapter}${friendsLink}`);
@@ -118,9 +116,7 @@ test.describe('in the dark theme', () => {
 
 test('a link with nothing new keeps the reader\'s code without a notice', async ({ page, context }) => {
   const own = await openSandbox(page);
-  await editorText(own).click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(friends);
+  await setCode(page, own, friends);
   const tab = await context.newPage();
   const sandbox = await openSandbox(tab, `${chapter}${friendsLink}`);
   await expect(editorText(sandbox)).toContainText("my friend's version");
@@ -130,12 +126,10 @@ test('a link with nothing new keeps the reader\'s code without a notice', async 
 
 test('the reader\'s own link, reloaded after more edits, keeps the edits without a notice', async ({ page }) => {
   const sandbox = await openSandbox(page);
-  await editorText(sandbox).click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(mine);
+  await setCode(page, sandbox, mine);
   await sandbox.getByRole('button', { name: 'Copy share link' }).click();
   await expect(page).toHaveURL(/#run=direct-connection~/);
-  await editorText(sandbox).click();
+  await openEditor(sandbox);
   await page.keyboard.press('ControlOrMeta+End');
   await page.keyboard.insertText('// edited after sharing\n');
   await page.reload();

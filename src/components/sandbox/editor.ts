@@ -1,6 +1,7 @@
 /**
  * The handler editor: CodeMirror 6 with JavaScript/TypeScript highlighting, line numbers, undo,
- * and the syntax error shown at its line and column. Tokens get `tok-*` classes so the
+ * and the syntax error shown at its line and column. It is the heavy part of a sandbox, so pages load
+ * it on demand (code-source.ts) and show the static code (code-view.ts) until then. Tokens get `tok-*` classes so the
  * site's light and dark themes colour them. Tab indents; Escape then Tab moves focus on, the way
  * CodeMirror documents for keyboard users.
  */
@@ -18,14 +19,15 @@ import type { SourcePosition } from './protocol.ts';
  * which CSP does not govern. So each editor lives in a shadow root, styled from the page's tokens
  * (custom properties cross the shadow boundary). CodeMirror's base theme is always its light one and
  * scopes its rules under the editor (`.ͼ2 .cm-activeLine`), so the colours here that must follow the
- * page's theme are scoped as strongly (`.cm-editor …`); the later sheet then wins.
+ * page's theme, and the font and line height the static code (code-view.ts) shares, are scoped as
+ * strongly (`.cm-editor …`); the later sheet then wins.
  */
 const editorCss = `
 :host { display: block; }
 :host([hidden]) { display: none; }
 .cm-editor { font-size: 0.85rem; background: var(--bg); color: var(--fg); }
 .cm-editor.cm-focused { outline: 3px solid var(--focus); outline-offset: -3px; }
-.cm-scroller { font-family: var(--font-mono); line-height: 1.55; }
+.cm-editor .cm-scroller { font-family: var(--font-mono); line-height: 1.55; }
 .cm-content { caret-color: var(--fg); }
 .cm-editor .cm-cursor, .cm-editor .cm-dropCursor { border-left-color: var(--fg); }
 .cm-editor .cm-gutters { background: var(--bg-soft); color: var(--fg-muted); border-right: 1px solid var(--border); }
@@ -83,6 +85,8 @@ function shadowMount(parent: HTMLElement): { root: ShadowRoot; mount: HTMLElemen
 
 export interface HandlerEditor {
   readonly view: EditorView;
+  /** The element the editor lives in (the host of its shadow root), appended to `parent`. */
+  readonly element: HTMLElement;
   text(): string;
   /** Replaces the text as one undoable change. */
   replace(text: string): void;
@@ -123,6 +127,8 @@ export function createEditor(options: {
   text: string;
   fileName: string;
   label: string;
+  /** More CodeMirror extensions for this editor (the sandbox adds the doctor's lint: doctor-lint.ts). */
+  extensions?: Extension[];
   onChange(text: string): void;
   onRun(): void;
 }): HandlerEditor {
@@ -139,6 +145,7 @@ export function createEditor(options: {
       extensions: [
         ...baseExtensions(options.fileName, options.label),
         syntaxErrorField,
+        ...(options.extensions ?? []),
         keymap.of([{ key: 'Mod-Enter', run, preventDefault: true }, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
@@ -149,6 +156,7 @@ export function createEditor(options: {
 
   return {
     view,
+    element: root.host as HTMLElement,
     text: () => view.state.doc.toString(),
     replace(text) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });

@@ -1,13 +1,13 @@
 /**
- * One sandbox on the page: the editor, the parameters, Run and Stop, the live chart and the
- * results. The reader's edits are kept in this browser per sandbox and variant; Reset can be undone;
+ * One sandbox on the page: the code (static until the reader touches it, then the editor:
+ * code-source.ts), the parameters, Run and Stop, the live chart and the results. The reader's edits are kept in this browser per sandbox and variant; Reset can be undone;
  * a share link carries code and parameters, and the code it replaces is kept until the reader
  * restores or discards it. The engine runs in the page's Worker (engine-client.ts).
  */
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
-import { createEditor, type HandlerEditor } from './editor.ts';
+import { createCodeSource, type CodeSource } from './code-source.ts';
 import type { RecordedRun, RunChart } from './chart.ts';
 import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
@@ -144,9 +144,16 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   }
   const initialText = savingHeld ? linkCode! : (edits[currentFileKey()] ?? originalText());
 
-  editorHost.replaceChildren();
-  const editor: HandlerEditor = createEditor({
-    parent: editorHost,
+  // The code of each variant as the build highlighted it, for the static block to show until the editor loads.
+  const staticBlock = find<HTMLElement>(editorHost, '[data-code-static]');
+  const highlighted = new Map<string, string>([[source.files[definition.variants[0]!.handler] ?? '', staticBlock.innerHTML]]);
+  for (const template of root.querySelectorAll<HTMLTemplateElement>('template[data-static-code]')) {
+    const handler = definition.variants.find((each) => each.id === template.dataset.staticCode)?.handler;
+    if (handler) highlighted.set(source.files[handler] ?? '', template.innerHTML);
+  }
+  const code: CodeSource = createCodeSource({
+    block: staticBlock,
+    highlighted,
     text: initialText,
     fileName: variant.handler,
     label: `Handler code, ${variant.handler}. Ctrl+Enter runs it.`,
@@ -161,7 +168,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   });
 
   function refreshEditedState(): void {
-    const edited = editor.text() !== originalText();
+    const edited = code.text() !== originalText();
     editedBadge.hidden = !edited;
     resetButton.disabled = !edited && undoReset === undefined;
     resetButton.textContent = !edited && undoReset !== undefined ? 'Undo reset' : 'Reset code';
@@ -184,20 +191,22 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     comparing.button.setAttribute('aria-pressed', 'false');
     comparing.button.textContent = comparing.idleLabel;
     comparing = undefined;
-    editorHost.firstElementChild?.removeAttribute('hidden');
+    code.element().hidden = false;
     refreshEditedState();
   }
   async function toggleComparison(toggle: HTMLButtonElement, idleLabel: string, base: string, labels: { base: string; current: string }): Promise<void> {
     const wasOpen = comparing?.button === toggle;
     closeComparison();
     if (wasOpen) return;
+    // The comparison is the editor's: it loads first if the reader has not touched the code yet.
+    const editor = await code.editor();
     const holder = document.createElement('div');
     holder.className = 'compare';
     const caption = document.createElement('p');
     caption.className = 'compare-caption';
     caption.textContent = `Left: ${labels.base}. Right: ${labels.current}.`;
     holder.append(caption);
-    editorHost.firstElementChild?.setAttribute('hidden', '');
+    code.element().hidden = true;
     editorHost.append(holder);
     const close = await editor.compare(base, holder, labels);
     comparing = {
@@ -221,19 +230,19 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     checkTimer = setTimeout(() => void check(), 400);
   }
   async function check(): Promise<boolean> {
-    const text = editor.text();
+    const text = code.text();
     const error = await checkHandler(text, variant.handler);
-    if (editor.text() !== text) return false;
+    if (code.text() !== text) return false;
     checkedText = text;
     if (error) {
       const where = error.position ? `line ${error.position.line}, column ${error.position.column}: ` : '';
       diagnostic.hidden = false;
       diagnostic.textContent = `${variant.handler}, ${where}${error.message}`;
-      editor.showError(error.position);
+      code.showError(error.position);
       return false;
     }
     diagnostic.hidden = true;
-    editor.clearError();
+    code.clearError();
     return true;
   }
 
@@ -279,7 +288,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       undoReset = undefined;
       fileName.textContent = variant.handler;
       if (variantDescription) variantDescription.textContent = variant.description;
-      editor.replace(edits[currentFileKey()] ?? originalText());
+      code.replace(edits[currentFileKey()] ?? originalText());
       refreshEditedState();
       refreshKeptNotice();
       refreshChecklist();
@@ -296,12 +305,12 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
 
   resetButton.addEventListener('click', () => {
     closeComparison();
-    if (editor.text() !== originalText()) {
-      undoReset = editor.text();
-      editor.replace(originalText());
+    if (code.text() !== originalText()) {
+      undoReset = code.text();
+      code.replace(originalText());
       status.textContent = 'Code reset to the original. Undo reset brings your version back.';
     } else if (undoReset !== undefined) {
-      editor.replace(undoReset);
+      code.replace(undoReset);
       undoReset = undefined;
       status.textContent = 'Your version is back.';
     }
@@ -318,14 +327,14 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     kept = withoutFirstKept(kept, currentFileKey());
     writeKept(storage, id, kept);
     refreshKeptNotice();
-    editor.view.focus();
+    code.focus();
   };
   restoreKeptButton.addEventListener('click', () => {
     const version = keptVersion();
     if (version === undefined) return;
     closeComparison();
     // The editor saves the restored version before the kept copy goes, so one copy is always stored.
-    editor.replace(version);
+    code.replace(version);
     dropKeptVersion();
     status.textContent = `Your saved version of ${variant.handler} is back. Ctrl+Z in the editor brings the share link's code back.`;
   });
@@ -343,7 +352,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
 
   shareButton.addEventListener('click', async () => {
     const url = new URL(location.href);
-    const text = editor.text();
+    const text = code.text();
     if (text.length > shareLinkLimits.codeCharacters.value) {
       status.textContent = `This code is longer than ${shareLinkLimits.codeCharacters.value.toLocaleString('en-US')} characters, the most a share link may carry; shorten it to share it.`;
       return;
@@ -496,7 +505,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     setRunning(true);
     status.textContent = 'Checking the code…';
-    if (editor.text() !== checkedText || !diagnostic.hidden) {
+    if (code.text() !== checkedText || !diagnostic.hidden) {
       if (!(await check())) {
         setRunning(false);
         status.textContent = 'Fix the syntax error to run.';
@@ -511,7 +520,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     chart ??= (await loadChart()).createChart(chartElement);
     resetChart(values, pinnedRun);
     const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
-    const handlerSource = editor.text();
+    const handlerSource = code.text();
     const started = performance.now();
     let firstSampleAt: number | undefined;
     running = startRun(
@@ -550,7 +559,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
         onFailed: (error) => {
           running = undefined;
           setRunning(false);
-          if (error.position) editor.showError(error.position);
+          if (error.position) code.showError(error.position);
           showMessage(`The run could not start: ${error.name}: ${error.message}`);
           status.textContent = 'Run failed.';
         },
