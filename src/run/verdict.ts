@@ -1,6 +1,6 @@
 /**
  * The verdict of a run in one line: how many invocations failed, then the figure that explains it
- * ("2,459 of 3,710 invocations failed: connections reached 112 of 112 at 0.37 s"). Which figure
+ * ("2,454 of 3,740 invocations failed: connections reached 112 of 112 at 0.38 s"). Which figure
  * explains it depends on what the run used: a proxy's borrow queue, DynamoDB's throughput, a queue's
  * depth, or the instance's connection slots. Pure: the page shows it above the chart, and it is
  * tested on recorded RunReports.

@@ -123,6 +123,24 @@ describe('chapter code examples', () => {
 
 describe('chapter 1', () => {
   const text = readFileSync(join(chaptersDir, 'the-problem.mdx'), 'utf8');
+  const lines = (code: string) => code.trim().split('\n').map((line) => line.trimEnd());
+
+  it("shows the direct-connection sandbox's handler, line for line, as the one the sandbox runs", () => {
+    const shown = blocks.filter((block) => block.chapter === 'the-problem.mdx' && block.lang === 'js' && block.title === 'handler.mjs');
+    expect(shown).toHaveLength(1);
+    const sandboxHandler = readFileSync(new URL('../../sandboxes/direct-connection/handler.mjs', import.meta.url), 'utf8');
+    expect(lines(shown[0]!.code)).toEqual(lines(sandboxHandler));
+  });
+
+  it('embeds the sandbox right after the handler, before the second section', () => {
+    const headings = [...text.matchAll(/^## .*$/gm)];
+    const handlerShown = text.indexOf('```js title="handler.mjs"');
+    const sandbox = text.indexOf('<Sandbox id="direct-connection" />');
+    expect(headings[0]?.[0]).toBe('## The handler that opens a connection per invocation');
+    expect(handlerShown).toBeGreaterThan(headings[0]!.index);
+    expect(sandbox).toBeGreaterThan(handlerShown);
+    expect(sandbox).toBeLessThan(headings[1]!.index);
+  });
 
   it('labels the max_connections figures as nominal and sends readers to SHOW max_connections', () => {
     expect(text).toMatch(/\| Instance class \| Nominal memory \| Nominal `max_connections`/);

@@ -237,8 +237,8 @@ test('a code block copies its exact code', async ({ page, context }) => {
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   // The clipboard holds the code as written: the lines shown, and the blank lines between them.
   expect(copied.split('\n').filter((line) => line.trim())).toEqual(shownLines);
-  expect(copied.startsWith("import { readFileSync } from 'node:fs';\nimport pg from 'pg';\nimport { withCredentials } from './credentials.mjs';\n\nconst ca")).toBe(true);
-  expect(copied).toContain("'SELECT id, name FROM users WHERE id = $1'");
+  expect(copied.startsWith("import { readFileSync } from 'node:fs';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nimport pg from 'pg';\n\n// The RDS")).toBe(true);
+  expect(copied).toContain("'SELECT id, status, total FROM orders WHERE id = $1'");
 });
 
 test('the Node.js / Python choice applies to every example and persists', async ({ page }) => {

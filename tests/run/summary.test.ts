@@ -120,8 +120,8 @@ describe('summaryText', () => {
     const text = summaryText(summarizeRun(recorded('direct-connection/most-fail-53300'), 'Client per invocation'));
     expect(text).toMatch(/^Database \(RDS for PostgreSQL\)\n {2}Instance +db\.t3\.micro, 2 vCPUs, PostgreSQL 18$/m);
     expect(text).toMatch(/^ {2}Peak database connections +112 of max_connections 112 \(nominal\), at 0 s$/m);
-    expect(text).toMatch(/^ {2}1,738 {2}53300 {2}remaining connection slots are reserved for roles with the SUPERUSER attribute$/m);
-    expect(text).toMatch(/^ {4}721 {2}53300 {2}sorry, too many clients already$/m);
+    expect(text).toMatch(/^ {2}1,725 {2}53300 {2}remaining connection slots are reserved for roles with the SUPERUSER attribute$/m);
+    expect(text).toMatch(/^ {4}729 {2}53300 {2}sorry, too many clients already$/m);
     expect(text).toContain('Nominal: the formula');
   });
 });

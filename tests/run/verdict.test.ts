@@ -15,18 +15,18 @@ const recorded = (path: string): RunReport =>
 describe('runVerdict', () => {
   it('names the failures and when the connection slots ran out (the first 53300)', () => {
     const report = recorded('direct-connection/most-fail-53300');
-    expect(runVerdict(report)).toBe('2,459 of 3,710 invocations failed: connections reached 112 of 112 at 0.37 s.');
+    expect(runVerdict(report)).toBe('2,454 of 3,740 invocations failed: connections reached 112 of 112 at 0.38 s.');
     expect(limitReachedAt(report)).toBe(report.events.entries.find((entry) => entry.kind === 'reject:53300')!.t);
   });
 
   it('uses the reader\'s own max_connections when the run had it', () => {
-    expect(runVerdict(recorded('direct-connection/your-max-connections'))).toBe('2,840 of 3,730 invocations failed: connections reached 80 of 80 at 0.31 s.');
+    expect(runVerdict(recorded('direct-connection/your-max-connections'))).toBe('2,835 of 3,677 invocations failed: connections reached 80 of 80 at 0.32 s.');
   });
 
   it('says every invocation succeeded, and the peak below the limit, with no time', () => {
     const report = recorded('direct-connection/bigger-instance-fewer-errors');
     expect(limitReachedAt(report)).toBeUndefined();
-    expect(runVerdict(report)).toBe('All 3,886 invocations succeeded: database connections peaked at 751 of 1,802.');
+    expect(runVerdict(report)).toBe('All 3,880 invocations succeeded: database connections peaked at 745 of 1,802.');
   });
 
   it('explains a proxy run by its borrow queue and pinned connections', () => {

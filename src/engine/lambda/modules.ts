@@ -91,10 +91,35 @@ function webCryptoCalls() {
   };
 }
 
+/** Where the chapters' handlers read the RDS CA bundle: a Lambda layer's files are under /opt. */
+export const RDS_CA_BUNDLE_PATH = '/opt/rds-global-bundle.pem';
+
+/**
+ * A stand-in for the bundle, labelled as one: the simulated TLS verifies nothing, so no real
+ * certificate is needed, and a reader who prints the file sees what it is.
+ */
+const SIMULATED_CA_BUNDLE = [
+  '# Simulated RDS CA bundle: the simulator negotiates TLS but neither encrypts nor verifies it.',
+  '# In AWS, deploy https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem at this path.',
+  '-----BEGIN CERTIFICATE-----',
+  'U0lNVUxBVEVEIFJEUyBDQSBCVU5ETEU=',
+  '-----END CERTIFICATE-----',
+  '',
+].join('\n');
+
+/** The one file a handler's module world has: the CA bundle; any other path is missing, as Node says. */
+function readFileSync(path: unknown, options?: unknown): string | Buffer {
+  if (path !== RDS_CA_BUNDLE_PATH) {
+    throw Object.assign(new Error(`ENOENT: no such file or directory, open '${String(path)}'`), { code: 'ENOENT', errno: -2, syscall: 'open', path: String(path) });
+  }
+  const encoding = typeof options === 'string' ? options : (options as { encoding?: string } | undefined)?.encoding;
+  return encoding ? SIMULATED_CA_BUNDLE : Buffer.from(SIMULATED_CA_BUNDLE, 'utf8');
+}
+
 /**
  * Node built-ins `pg` requires, without Node: what it uses at load time (`util.deprecate`,
- * `util/types.isDate`, `crypto.webcrypto`), and placeholders that fail loudly if a code path the
- * simulator does not model (TLS, pgpass files, DNS) is taken.
+ * `util/types.isDate`, `crypto.webcrypto`), TLS as a pass-through, the CA bundle handlers read, and
+ * placeholders that fail loudly if a code path the simulator does not model (pgpass files, DNS) is taken.
  */
 const builtins: Record<string, unknown> = {
   events: Object.assign(EventEmitter, { EventEmitter, default: EventEmitter }),
@@ -112,13 +137,14 @@ const builtins: Record<string, unknown> = {
   path: { join: (...parts: string[]) => parts.join('/'), resolve: (...parts: string[]) => parts.join('/'), sep: '/' },
   fs: {
     stat: (_path: string, callback: (error: Error) => void) => callback(Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' })),
+    readFileSync,
   },
   dns: unavailable('dns', 'hosts resolve through the virtual network'),
-  // The virtual wire carries no encryption: a client that negotiated TLS (only the RDS Proxy model
-  // answers SSLRequest with S; the virtual PostgreSQL answers N) keeps talking over the same socket.
+  // The virtual wire carries no encryption: a client that negotiated TLS (the virtual PostgreSQL and the
+  // RDS Proxy model answer SSLRequest with S) keeps talking over the same socket, and no certificate is checked.
   tls: {
     connect(options: { socket?: unknown }) {
-      if (!options?.socket) throw new Error('tls.connect is not available in the simulator: the simulated server answers SSLRequest with N (no TLS); leave ssl unset');
+      if (!options?.socket) throw new Error('tls.connect is not available in the simulator: TLS is only negotiated on a database connection (pg\'s ssl option)');
       return options.socket;
     },
   },

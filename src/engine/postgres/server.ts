@@ -2,9 +2,9 @@
  * A virtual PostgreSQL server in front of one PGlite, speaking the wire protocol to the real `pg`
  * driver over the virtual network.
  *
- * It does itself what one PGlite session cannot: the startup handshake (SSLRequest answered `N`,
- * cleartext password authentication with 28P01 on a wrong password, `ALTER ROLE … PASSWORD` on
- * the passwords it checks, its own backend pids),
+ * It does itself what one PGlite session cannot: the startup handshake (SSLRequest answered `S` as
+ * RDS does, though what follows stays plaintext; cleartext password authentication with 28P01 on a
+ * wrong password, `ALTER ROLE … PASSWORD` on the passwords it checks, its own backend pids),
  * admission control with PostgreSQL's exact errors, Terminate, server-side timeouts, per-connection
  * `SET` state, and the time everything takes on the instance's vCPUs. Queries and their results are
  * PGlite's, byte for byte.
@@ -381,13 +381,20 @@ class ServerConnection implements ServerSide {
     const now = this.#scheduler.now;
     const { code, parameters } = wire.parseStartup(packet);
     if (server.unavailableNow()) {
-      // TCP was accepted; no backend starts, so neither `N` to an SSLRequest nor an authentication request comes.
+      // TCP was accepted; no backend starts, so neither `S` to an SSLRequest nor an authentication request comes.
       this.#unanswered = true;
       this.#jobs = [];
       server.stats.unansweredStartups++;
       return;
     }
-    if (code === wire.SSL_REQUEST || code === wire.GSSENC_REQUEST) {
+    if (code === wire.SSL_REQUEST) {
+      // RDS accepts TLS, so a client that asks gets `S`. pg then wraps the socket with the environment's
+      // `tls` builtin, which hands the same socket back: the protocol goes on in plaintext (the
+      // handshake's time is charged below, for every connection). Clients that do not ask never get here.
+      this.#send(Buffer.from('S', 'latin1'));
+      return;
+    }
+    if (code === wire.GSSENC_REQUEST) {
       this.#send(Buffer.from('N', 'latin1'));
       return;
     }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeHost } from '../../../src/engine/host/host.node.ts';
+import { RDS_CA_BUNDLE_PATH } from '../../../src/engine/lambda/modules.ts';
 import { runSandbox } from '../../../src/run/run.ts';
 import { sandboxSchema, type SandboxSource } from '../../../src/sandboxes/schema.ts';
 
@@ -152,6 +153,33 @@ describe('virtual Lambda: handler loading', () => {
     const lines = report.logs.flatMap((log) => log.lines).filter((line) => line.includes('\tINFO\t')).map((line) => line.split('\t').at(-1));
     expect(report.coldStarts).toBe(3);
     expect(lines).toEqual(['same true fresh true', 'same true fresh true', 'same true fresh true']);
+  });
+
+  it('gives a handler the RDS CA bundle at its layer path, labelled simulated, and connects with TLS verification asked for', async () => {
+    const handler = `
+      import { readFileSync } from 'node:fs';
+      import pg from 'pg';
+      const ca = readFileSync('${RDS_CA_BUNDLE_PATH}', 'utf8');
+      console.log(ca.split('\\n')[0]);
+      try {
+        readFileSync('/opt/other.pem');
+      } catch (error) {
+        console.log(error.code, error.message);
+      }
+      export const handler = async () => {
+        const client = new pg.Client({ ssl: { ca, rejectUnauthorized: true } });
+        await client.connect();
+        try {
+          return (await client.query('SELECT 1 AS n')).rows[0].n;
+        } finally {
+          await client.end();
+        }
+      };`;
+    const report = await runSandbox(nodeHost, { sandbox: sandbox(handler) });
+    const lines = report.logs.flatMap((log) => log.lines).filter((line) => line.includes('\tINFO\t')).map((line) => line.split('\t').at(-1));
+    expect(lines).toEqual(['# Simulated RDS CA bundle: the simulator negotiates TLS but neither encrypts nor verifies it.', "ENOENT ENOENT: no such file or directory, open '/opt/other.pem'"]);
+    expect(report.errors).toEqual([]);
+    expect(report.invocations.succeeded).toBe(1);
   });
 
   it('ends the environment on an unhandled rejection, as the Node.js runtime does, without ending the run', async () => {

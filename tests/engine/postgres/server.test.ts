@@ -58,10 +58,18 @@ describe('virtual PostgreSQL: handshake', () => {
     expect(bench.server.active).toBe(0);
   });
 
-  it('answers SSLRequest with N, which pg reports when ssl is required', async () => {
+  // As RDS does; the simulated TLS session is the same plaintext socket (the environment's tls builtin).
+  it('answers SSLRequest with S, so pg with ssl set connects and queries', async () => {
     const { bench, pg, config } = await open();
-    const error = await bench.run(() => new pg.Client({ ...config(), ssl: true }).connect().catch((e: unknown) => e));
-    expect((error as Error).message).toBe('The server does not support SSL connections');
+    const rows = await bench.run(async () => {
+      const client = new pg.Client({ ...config(), ssl: { rejectUnauthorized: true } });
+      await client.connect();
+      const result = await client.query('SELECT 1 AS n');
+      await client.end();
+      return result.rows;
+    });
+    expect(rows).toEqual([{ n: 1 }]);
+    expect(bench.server.stats.accepted).toBe(1);
   });
 });
 
