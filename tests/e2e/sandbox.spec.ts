@@ -168,7 +168,7 @@ test('a damaged share link loads the defaults and says why', async ({ page }) =>
   await expect(codeView(sandbox)).toContainText('new pg.Client({');
 });
 
-test('an endless loop is stopped by the watchdog within 5 s, and the next run works', async ({ page }) => {
+test('an endless loop is stopped by the watchdog within 8 s, and the next run works', async ({ page }) => {
   test.setTimeout(120_000);
   const sandbox = await openSandbox(page);
   await sandbox.getByLabel(/Concurrent callers/).fill('5');
@@ -176,12 +176,12 @@ test('an endless loop is stopped by the watchdog within 5 s, and the next run wo
   await runAndWait(sandbox);
   await setCode(page, sandbox, 'export const handler = async () => {\n  while (true) {}\n};\n');
   await sandbox.getByRole('button', { name: /^Run/ }).click();
-  // Each run opens its database first, under the longer start-up allowance; the watchdog's own 2 s
+  // Each run opens its database first, under the longer start-up allowance; the watchdog's own 5 s
   // count from "Running…", when PostgreSQL is up and the handler is called.
   await expect(sandbox.getByRole('status')).toHaveText('Running…', { timeout: 30_000 });
   const started = Date.now();
-  await expect(sandbox.getByRole('alert').first()).toContainText('did not respond', { timeout: 10_000 });
-  expect(Date.now() - started).toBeLessThan(5_000);
+  await expect(sandbox.getByRole('alert').first()).toContainText('did not respond', { timeout: 15_000 });
+  expect(Date.now() - started).toBeLessThan(8_000);
   // The page stayed responsive throughout: the loop ran in the Worker.
   await expect(sandbox.getByRole('button', { name: /^Run/ })).toBeEnabled();
 

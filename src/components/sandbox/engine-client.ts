@@ -13,8 +13,12 @@ import type { LoadProgress } from '../../engine/host/worker.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
 import type { ReadMessage } from './worker-messages.ts';
 
-/** No message from a running Worker for this long means it is stuck (heartbeats come every 200 ms). */
-const watchdogMs = 2000;
+/**
+ * No message from a running Worker for this long means it is stuck (heartbeats come every 200 ms). It
+ * must also outlast the longest honest step on a slow phone or a busy machine (compiling the AWS SDK
+ * a handler imports, a cold start's burst): at 2 s honest runs were stopped on a loaded machine.
+ */
+const watchdogMs = 5000;
 /** Starting PostgreSQL (WebAssembly compilation, or initdb without a snapshot) may block longer. */
 const startupWatchdogMs = 30_000;
 /** Stop must take effect quickly; a Worker that has not stopped by then is terminated. */
