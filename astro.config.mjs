@@ -6,25 +6,6 @@ import mdx from '@astrojs/mdx';
 import expressiveCode from 'astro-expressive-code';
 import { engineAssets } from './src/engine/host/browser-assets.node.ts';
 
-/**
- * Wide code scrolls sideways inside its block, so keyboard users must be able to focus the block
- * to scroll it (WCAG 2.1.1; axe's scrollable-region-focusable).
- * @type {import('astro-expressive-code').ExpressiveCodePlugin}
- */
-const focusableCodeBlocks = {
-  name: 'focusable-code-blocks',
-  hooks: {
-    postprocessRenderedBlock: ({ renderData }) => {
-      /** @param {any} node */
-      const visit = (node) => {
-        if (node.type === 'element' && node.tagName === 'pre') node.properties.tabIndex = 0;
-        else node.children?.forEach(visit);
-      };
-      visit(renderData.blockAst);
-    },
-  },
-};
-
 // The one inline script (theme and code language before first paint) is allowed by its hash.
 const headInit = readFileSync(new URL('./src/scripts/head-init.js', import.meta.url), 'utf8');
 const headInitHash = `sha256-${createHash('sha256').update(headInit).digest('base64')}`;
@@ -37,14 +18,8 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 4321 },
   devToolbar: { enabled: false },
   integrations: [
-    expressiveCode({
-      themes: ['github-light', 'github-dark'],
-      themeCssSelector: (theme) => `[data-theme='${theme.type}']`,
-      useDarkModeMediaQuery: true,
-      styleOverrides: { borderRadius: '0.4rem', codeFontSize: '0.875rem' },
-      defaultProps: { wrap: false },
-      plugins: [focusableCodeBlocks],
-    }),
+    // Options live in ec.config.mjs, where the <Code> component (the last chapter's generated handler) reads them too.
+    expressiveCode(),
     mdx(),
   ],
   vite: {

@@ -60,3 +60,23 @@ export function serverlessV2MaxConnections(minAcu: number, maxAcu: number): numb
   const row = [...rows].reverse().find((candidate) => candidate.maxAcu <= maxAcu) ?? rows[0]!;
   return minAcu <= lowMinimumCap.minimumAtOrBelow.value ? Math.min(row.maxConnections, lowMinimumCap.maxConnections.value) : row.maxConnections;
 }
+
+const AUTO_PAUSE = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html';
+const SCALING_TO_ZERO_BLOG = 'https://aws.amazon.com/blogs/database/introducing-scaling-to-0-capacity-with-amazon-aurora-serverless-v2/';
+const AGENT_TOOLKIT = 'https://github.com/aws/agent-toolkit-for-aws/blob/main/skills/specialized-skills/database-skills/amazon-aurora-mysql/references/serverless-advisory-concepts.md';
+
+/**
+ * Automatic pause: with a minimum of 0 ACU an instance pauses after a time with no user connections and resumes on
+ * the next connection request, which waits for it.
+ */
+export const autoPause = {
+  idleBeforePauseMinimum: { value: 300, unit: 's (SecondsUntilAutoPause, at least)', source: SCALING_CONFIGURATION },
+  idleBeforePauseMaximum: { value: 86_400, unit: 's (SecondsUntilAutoPause, at most)', source: SCALING_CONFIGURATION },
+  resume: { value: 15_000, unit: 'ms a resume can take ("up to 15 seconds")', source: SCALING_TO_ZERO_BLOG, note: 'AWS Database Blog, November 2024; AWS\'s agent toolkit gives about 30 s after a pause of more than 24 h.' },
+  /**
+   * A proxy keeps database connections in its pool, so the instance never has the idle time it needs. AWS's agent
+   * toolkit lists RDS Proxy among the features auto-pause is incompatible with; the user guide's own sentence was not
+   * found (fact sheet, "Not verified").
+   */
+  preventedByProxy: { value: true, unit: 'an attached RDS Proxy keeps the instance from pausing', source: AGENT_TOOLKIT, note: `MED: an AWS repository, not the user guide (${AUTO_PAUSE}).` },
+} satisfies Record<string, Fact<number | boolean>>;

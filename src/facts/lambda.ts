@@ -109,3 +109,28 @@ export const secretsExtension = {
   /** It answers during the Invoke phase only, so a function using it fetches on its first invocation. */
   availablePhase: { value: 'INVOKE', unit: 'lifecycle phase in which the extension answers', source: SECRETS_EXTENSION_PHASE },
 } satisfies Record<string, Fact<number | string>>;
+
+const MANAGED_INSTANCES_NODE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html';
+const MANAGED_INSTANCES_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
+const MANAGED_INSTANCES_SCALING_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_FunctionScalingConfig.html';
+
+/** The two numbers a pool on Managed Instances is sized from: invocations per environment, and environments. */
+export const managedInstancesSizing = {
+  /** PerExecutionEnvironmentMaxConcurrency's default for Node.js, spread over worker threads (one per vCPU by default). */
+  nodeDefaultConcurrencyPerVcpu: { value: 64, unit: 'concurrent requests per vCPU (Node.js default)', source: MANAGED_INSTANCES_NODE },
+  perEnvironmentConcurrencyMaximum: { value: 1_600, unit: 'PerExecutionEnvironmentMaxConcurrency, at most', source: MANAGED_INSTANCES_CONFIG },
+  /** FunctionScalingConfig.MaxExecutionEnvironments: the bound on environments, as reserved concurrency is on default compute. */
+  maxExecutionEnvironmentsLimit: { value: 15_000, unit: 'MaxExecutionEnvironments, at most', source: MANAGED_INSTANCES_SCALING_CONFIG },
+} satisfies Record<string, Fact>;
+
+const SNAPSTART = 'https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html';
+const SNAPSTART_PYTHON_HOOKS = 'https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-python.html';
+
+/** SnapStart: INIT runs once, when a version is published, and new environments resume from its snapshot. */
+export const snapStart = {
+  runtimes: { value: 'Java 11+, Python 3.12+, .NET 8+', unit: 'managed runtimes (not Node.js)', source: SNAPSTART },
+  /** The after-restore hooks run within the restore phase's limit, or the invocation fails with SnapStartTimeoutException. */
+  restoreLimit: { value: 10_000, unit: 'ms for the runtime to load and the after-restore hooks to finish', source: SNAPSTART_PYTHON_HOOKS },
+  /** Not with provisioned concurrency, EFS, or ephemeral storage above 512 MB. */
+  withProvisionedConcurrency: { value: false, unit: 'SnapStart with provisioned concurrency on the same version', source: SNAPSTART },
+} satisfies Record<string, Fact<number | string | boolean>>;

@@ -223,3 +223,14 @@ export const proxyFloorComparison = {
     note: 'A secondary quote of https://aws.amazon.com/rds/postgresql/pricing/ (2026), which could not be read here.',
   },
 } satisfies Record<string, Fact>;
+
+const PROXY_QUOTAS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.html';
+const PROXY_ENDPOINTS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-endpoints.html';
+
+/** Endpoints besides the default one, e.g. a read-only endpoint that sends connections to an Aurora cluster's readers. */
+export const proxyEndpoints = {
+  additionalPerProxy: { value: 20, unit: 'endpoints per proxy besides the default one', source: PROXY_QUOTAS },
+  /** With no reader available, a read-only endpoint's request waits up to ConnectionBorrowTimeout, then fails. */
+  readOnlyTargetsReaders: { value: 'READ_ONLY', unit: 'TargetRole of an endpoint that reaches only the cluster\'s readers', source: PROXY_ENDPOINTS },
+} satisfies Record<string, Fact<number | string>>;
+

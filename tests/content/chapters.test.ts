@@ -17,7 +17,7 @@ const copies: string[] = [];
 function siteCopy(edit: (chapter: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), 'connlab-site-'));
   copies.push(dir);
-  for (const entry of ['astro.config.mjs', 'package.json', 'tsconfig.json', 'src', 'content', 'sandboxes', 'public']) {
+  for (const entry of ['astro.config.mjs', 'ec.config.mjs', 'package.json', 'tsconfig.json', 'src', 'content', 'sandboxes', 'public']) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));

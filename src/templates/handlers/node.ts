@@ -6,6 +6,7 @@ import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { blocks, code, header } from '../project.ts';
 import { clientSettings } from '../../facts/starter-code.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
+import { shutdown } from '../../facts/lambda.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
 
@@ -127,6 +128,14 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
       // Without this listener, a connection closed by the server while idle would crash the runtime.
       pool.on('error', (error) => {
         console.error('Idle database connection failed; the pool will open a new one:', error.message);
+      });
+
+      // Before it retires an environment, Lambda sends SIGTERM, but only to a function with an extension
+      // registered (an internal one, or a layer such as Lambda Insights), and SIGKILL follows ${shutdown.runtimeGraceInternalExtension.value} ms later
+      // (${shutdown.runtimeGraceExternalExtension.value} ms with external extensions only). pool.end() sends PostgreSQL's Terminate: the server frees
+      // the connection at once instead of keeping it until a timeout notices. Never on a crash or a timeout.
+      process.on('SIGTERM', () => {
+        pool.end().catch(() => {});
       });
     `,
     connect,

@@ -1,0 +1,36 @@
+/**
+ * Aurora DSQL, the PostgreSQL-compatible distributed database, as far as the guide's prose needs it: how a client
+ * authenticates, the limits on connections a fleet of functions meets first, and what a PostgreSQL habit may not
+ * find there. No sandbox models it; the chapter "Beyond the default compute" cites these.
+ */
+import type { Fact } from './fact.ts';
+
+const QUOTAS = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html';
+const CONNECTIONS = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/working-with-connections.html';
+const TOKEN = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html';
+const UNSUPPORTED = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/working-with-postgresql-compatibility-unsupported-features.html';
+
+export const dsqlConnections = {
+  maxPerCluster: { value: 10_000, unit: 'connections per cluster (a quota you can raise)', source: QUOTAS },
+  /** Not configurable; past it a new connection is refused with SQLSTATE 53400. */
+  ratePerCluster: { value: 100, unit: 'new connections per second per cluster', source: QUOTAS },
+  burstCapacity: { value: 1_000, unit: 'connections a cluster accepts in a burst above the rate', source: QUOTAS },
+  burstRefill: { value: 100, unit: 'connections per second the burst capacity refills', source: QUOTAS },
+  /** A session lasts at most this long; a transaction started late may run to its own limit before the session closes. */
+  maxSessionDuration: { value: 3_600_000, unit: 'ms', source: CONNECTIONS },
+  maxTransactionDuration: { value: 300_000, unit: 'ms', source: CONNECTIONS },
+  /** Checked only when a connection opens, as with RDS IAM tokens. */
+  tokenDefaultLifetime: { value: 900, unit: 's (SDK and CLI default; the console makes one-hour tokens)', source: TOKEN },
+} satisfies Record<string, Fact>;
+
+export const dsqlErrors = {
+  tooManyConnections: { value: { code: '53300', message: 'Unable to accept connection, too many open connections.' }, unit: 'error', source: QUOTAS },
+  rateExceeded: { value: { code: '53400', message: 'Unable to accept connection, rate exceeded.' }, unit: 'error', source: QUOTAS },
+} satisfies Record<string, Fact<{ code: string; message: string }>>;
+
+/** What AWS lists as unsupported, in the groups the chapter names. */
+export const dsqlUnsupported: Fact<readonly string[]> = {
+  value: ['foreign keys', 'sequences', 'triggers', 'temporary tables', 'extensions (PL/pgSQL, PostGIS, pgvector and others)', 'SAVEPOINT', 'TRUNCATE', 'more than one database per cluster'],
+  unit: 'PostgreSQL features',
+  source: UNSUPPORTED,
+};
