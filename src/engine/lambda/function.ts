@@ -288,24 +288,13 @@ export class LambdaFunction {
     scheduler.cancel(invocation.timeout);
     invocation.timeout = scheduler.after(this.config.timeoutMs, () => this.#timedOut(state, invocation));
     const context = invocationContext(this.config, state.environment.id, invocation, scheduler);
-    let result: unknown;
-    try {
-      result = state.handler!(invocation.event, context);
-    } catch (error) {
-      this.#finish(state, invocation, { ok: false, error: describe(error) });
-      return;
-    }
-    Promise.resolve(result).then(
-      (value) => this.#finish(state, invocation, { ok: true, result: value }),
-      (error: unknown) => this.#finish(state, invocation, { ok: false, error: describe(error) }),
-    );
+    callHandler(state.handler!, invocation.event, context, (outcome) => this.#finish(state, invocation, outcome));
   }
 
   #timedOut(state: EnvironmentState, invocation: Invocation): void {
-    const seconds = ((this.#scheduler.now - invocation.startedAt) / 1000).toFixed(2);
-    const { errorType, errorMessage } = facts.timeoutMessage.value;
+    const error = timeoutError(invocation.startedAt, this.#scheduler.now);
     this.stats.timeouts++;
-    this.#finish(state, invocation, { ok: false, error: { code: errorType, type: errorType, message: errorMessage.replace('%s', seconds) } }, 'timeout');
+    this.#finish(state, invocation, { ok: false, error }, 'timeout');
   }
 
   /** An uncaught exception ends the process; the invocation in flight fails with the error. */
@@ -355,7 +344,7 @@ export class LambdaFunction {
       const lines = invocation.lines;
       // The platform's own line for a timeout, with no level; CloudWatch shows it before END.
       if (end === 'timeout') lines.push(`${new Date(VIRTUAL_EPOCH + scheduler.now).toISOString()} ${invocation.requestId} ${outcome.error!.message}`);
-      else if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      else if (!outcome.ok && outcome.error && end !== 'exit') lines.push(invokeErrorLine(scheduler.now, invocation.requestId, outcome.error));
       lines.push(`END RequestId: ${invocation.requestId}`);
       const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
       lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB${init}${end === 'timeout' ? '\tStatus: timeout' : ''}`);
@@ -445,6 +434,32 @@ export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; 
 export function runtimeParts(network: Network, pg: FunctionModules, handler: CompiledModule): RuntimeParts {
   const packages = freezeSurfaces(pg.packages ?? {});
   return { network, pg: pg.driver, signer: pg.signer ?? null, shared: instantiateShared(pg.shared), packages, handler };
+}
+
+/** Calls the handler and settles the invocation with what it returns, throws, or rejects with. */
+export function callHandler(handler: (event: unknown, context: unknown) => unknown, event: unknown, context: unknown, settle: (outcome: { ok: boolean; result?: unknown; error?: InvocationError }) => void): void {
+  let result: unknown;
+  try {
+    result = handler(event, context);
+  } catch (error) {
+    settle({ ok: false, error: describe(error) });
+    return;
+  }
+  Promise.resolve(result).then(
+    (value) => settle({ ok: true, result: value }),
+    (error: unknown) => settle({ ok: false, error: describe(error) }),
+  );
+}
+
+/** The error of an invocation that outlived the function timeout, "Task timed out after N.NN seconds". */
+export function timeoutError(startedAt: number, now: number): InvocationError {
+  const { errorType, errorMessage } = facts.timeoutMessage.value;
+  return { code: errorType, type: errorType, message: errorMessage.replace('%s', ((now - startedAt) / 1000).toFixed(2)) };
+}
+
+/** The runtime's log line for an invocation that failed without ending the process. */
+export function invokeErrorLine(now: number, requestId: string, error: InvocationError): string {
+  return logLine(now, requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: error.type, errorMessage: error.message, code: error.code })}`);
 }
 
 /** The context object a handler gets as its second argument. */

@@ -22,7 +22,7 @@ import type { Network } from '../net/network.ts';
 import type { CompiledModule } from './modules.ts';
 import { Environment } from './environment.ts';
 import { handlerExport, loadHandler, type RuntimeParts } from './runtime.ts';
-import { billedDuration, describe, invocationContext, logLine, requestId, runtimeParts, type FunctionConfig, type FunctionModules, type FunctionObserver, type InvocationError, type InvocationOutcome } from './function.ts';
+import { billedDuration, callHandler, describe, invocationContext, invokeErrorLine, requestId, runtimeParts, timeoutError, type FunctionConfig, type FunctionModules, type FunctionObserver, type InvocationError, type InvocationOutcome } from './function.ts';
 import { lambda as facts, managedInstances } from '../../facts/lambda.ts';
 
 /** What Managed Instances add to a function's configuration. */
@@ -241,25 +241,13 @@ export class ManagedInstancesFunction {
     if (state.environment.dead || invocation.finished) return;
     invocation.startedAt = scheduler.now;
     invocation.timeout = scheduler.after(this.config.timeoutMs, () => this.#timedOut(state, invocation));
-    let result: unknown;
-    try {
-      result = state.handler!(invocation.event, invocationContext(this.config, state.environment.id, invocation, scheduler));
-    } catch (error) {
-      this.#finish(state, invocation, { ok: false, error: describe(error) });
-      return;
-    }
-    Promise.resolve(result).then(
-      (value) => this.#finish(state, invocation, { ok: true, result: value }),
-      (error: unknown) => this.#finish(state, invocation, { ok: false, error: describe(error) }),
-    );
+    callHandler(state.handler!, invocation.event, invocationContext(this.config, state.environment.id, invocation, scheduler), (outcome) => this.#finish(state, invocation, outcome));
   }
 
   /** The invocation fails; its code keeps running, and so does everything else in the environment. */
   #timedOut(state: ManagedEnvironment, invocation: Invocation): void {
-    const seconds = ((this.#scheduler.now - invocation.startedAt) / 1000).toFixed(2);
-    const { errorType, errorMessage } = facts.timeoutMessage.value;
     this.stats.timeouts++;
-    this.#finish(state, invocation, { ok: false, error: { code: errorType, type: errorType, message: errorMessage.replace('%s', seconds) } });
+    this.#finish(state, invocation, { ok: false, error: timeoutError(invocation.startedAt, this.#scheduler.now) });
   }
 
   /** An uncaught exception ends the runtime, and with it every invocation in flight in the environment. */
@@ -294,7 +282,7 @@ export class ManagedInstancesFunction {
     };
     if (invocation.lines) {
       const lines = invocation.lines;
-      if (!outcome.ok && outcome.error) lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      if (!outcome.ok && outcome.error) lines.push(invokeErrorLine(scheduler.now, invocation.requestId, outcome.error));
       lines.push(`END RequestId: ${invocation.requestId}`);
       lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB`);
       this.#observer.invocationLog(result, lines);
