@@ -67,9 +67,15 @@ const GRACEFUL_SHUTDOWN = 'https://github.com/aws-samples/graceful-shutdown-with
 const SECRETS_IN_LAMBDA = 'https://docs.aws.amazon.com/lambda/latest/dg/with-secrets-manager.html';
 const SECRETS_EXTENSION_PHASE = 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html';
 
+const MANAGED_INSTANCES_NODEJS = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html';
+const MANAGED_INSTANCES_SCALING = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html';
+const MANAGED_INSTANCES_ENVIRONMENT = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-execution-environment.html';
+const MANAGED_INSTANCES_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
+const MANAGED_INSTANCES_MAX_CONCURRENCY_VARIABLE = 'https://github.com/aws/aws-lambda-go/pull/600';
+
 /**
  * Lambda Managed Instances, where the one-invocation-per-environment premise of chapters 1 and 2 does not hold
- * (fact sheet, section I). No sandbox models them yet.
+ * (fact sheet, section I). The `managed-instances` sandbox runs them (src/engine/lambda/managed.ts).
  */
 export const managedInstances = {
   /** Environments serve several invocations at once and are not frozen between them. */
@@ -79,8 +85,50 @@ export const managedInstances = {
     source: MANAGED_INSTANCES_RUNTIMES,
     factSheet: 'I',
   },
+  /** PerExecutionEnvironmentMaxConcurrency when it is not set, for Node.js. */
+  nodejsDefaultConcurrencyPerVcpu: { value: 64, unit: 'concurrent invocations per vCPU of an execution environment (Node.js default of PerExecutionEnvironmentMaxConcurrency)', source: MANAGED_INSTANCES_NODEJS },
+  maxConcurrencyPerEnvironment: { value: 1600, unit: 'concurrent invocations per execution environment (largest PerExecutionEnvironmentMaxConcurrency; smallest 1)', source: MANAGED_INSTANCES_CONFIG },
+  /** Node.js runs one worker thread per vCPU by default (AWS_LAMBDA_NODEJS_WORKER_COUNT overrides it); INIT, hence a module-level pool, is per worker thread. */
+  nodejsWorkerThreadsPerVcpu: { value: 1, unit: 'worker threads per vCPU (default), each with its own module scope', source: MANAGED_INSTANCES_NODEJS },
+  /** The variable Lambda sets in a Managed Instances environment: the invocations it may run at once. */
+  maxConcurrencyVariable: { value: 'AWS_LAMBDA_MAX_CONCURRENCY', unit: 'environment variable', source: MANAGED_INSTANCES_MAX_CONCURRENCY_VARIABLE },
+  /** The smallest function: 2 GB and 1 vCPU (the c family's 2:1 ratio is the lowest). */
+  minimumVcpus: { value: 1, unit: 'vCPU per execution environment (at least 2 GB with it)', source: MANAGED_INSTANCES_SCALING },
+  minimumMemoryGiBPerVcpu: { value: 2, unit: 'GiB per vCPU (ExecutionEnvironmentMemoryGiBPerVCpu minimum)', source: MANAGED_INSTANCES_CONFIG },
+  maximumMemoryGiBPerVcpu: { value: 8, unit: 'GiB per vCPU (ExecutionEnvironmentMemoryGiBPerVCpu maximum)', source: MANAGED_INSTANCES_CONFIG },
+  /** Publishing a version starts three instances (one per AZ) and three execution environments before it is ACTIVE. */
+  environmentsAtPublish: { value: 3, unit: 'execution environments started before the version is ACTIVE', source: MANAGED_INSTANCES_SCALING },
   /** Capacity follows CPU utilisation; traffic that more than doubles within this window may be throttled. */
   trafficDoublingWindow: { value: 300_000, unit: 'ms', source: MANAGED_INSTANCES, factSheet: 'I' },
+  /** Not frozen: an environment keeps running between invocations, so its timers (a pool's idle timeout) fire. */
+  frozenBetweenInvocations: { value: 'no', unit: 'whether the environment is frozen between invocations', source: MANAGED_INSTANCES_ENVIRONMENT },
+  /** Billing: the EC2 instances at their price, plus a management fee on it, plus requests; no duration charge. */
+  managementFee: { value: 15, unit: '% on top of the EC2 on-demand price of the instances', source: BILLING, note: 'The pricing page renders its tables client-side; the figure is the one its text states for Managed Instances.' },
+  requestPrice: { value: 0.2, unit: 'USD per million requests', source: BILLING },
+  /**
+   * The model's own: CPU time an invocation spends in the runtime (deserialising, the handler's own code,
+   * the driver), which the scaler's utilisation counts. The waits on the database and downstream calls use none.
+   */
+  cpuPerInvocation: {
+    value: 10,
+    unit: 'ms of one vCPU per invocation',
+    source: 'assumption',
+    calibrate: 'ExecutionEnvironmentVCPUUtilization × vCPUs × 1,000 / invocations per second, from the function\'s CloudWatch metrics under steady traffic.',
+  },
+  /** How often the scaler decides, in the model. AWS describes the signals, not the cadence. */
+  scalingInterval: {
+    value: 10_000,
+    unit: 'ms between scaling decisions',
+    source: 'assumption',
+    calibrate: 'Step the traffic up and read when EnvironmentsAlive (the execution environment count) starts to follow in CloudWatch.',
+  },
+  /** The CPU utilisation the scaler aims at; configurable per capacity provider, its default unpublished. */
+  targetUtilization: {
+    value: 0.5,
+    unit: 'fraction of the environments\' vCPUs',
+    source: 'assumption',
+    calibrate: 'The capacity provider\'s target resource utilisation if you set one; otherwise the CPUUtilization the fleet settles at under steady traffic.',
+  },
 } satisfies Record<string, Fact<number | string>>;
 
 /** What code of yours can do when Lambda retires an environment (fact sheet, sections D and I). */

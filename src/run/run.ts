@@ -4,7 +4,8 @@
  */
 import type { EngineHost } from '../engine/host/host.ts';
 import { factServerCosts, openWorld } from '../engine/world/world.ts';
-import { functionConfig, LambdaFunction } from '../engine/lambda/function.ts';
+import { functionConfig, LambdaFunction, type FunctionObserver } from '../engine/lambda/function.ts';
+import { ManagedInstancesFunction, managedInstancesConfig } from '../engine/lambda/managed.ts';
 import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import { Environment } from '../engine/lambda/environment.ts';
 import { startTraffic } from '../engine/traffic/traffic.ts';
@@ -134,34 +135,33 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
     });
     if (sampler) for (const probe of services.probes) sampler.probe(probe.name, probe.kind, probe.read);
 
-    const fn = new LambdaFunction(
-      scheduler,
-      network,
-      { ...world.pgModules, packages: services.packages },
-      handlerModule,
-      functionConfig({
-        name: config.lambda.name,
-        memoryMb: config.lambda.memoryMb,
-        timeoutMs: config.lambda.timeoutMs,
-        reservedConcurrency: config.lambda.reservedConcurrency,
-        accountConcurrency: config.lambda.accountConcurrency,
-        idleLifetimeMs: config.lambda.idleLifetimeMs,
-        envVars: config.lambda.env,
-        extension: variant.extension ?? config.lambda.extension,
-      }),
-      {
-        concurrencyChanged(busy, alive) {
-          metrics.gauge('ConcurrentExecutions', busy);
-          metrics.gauge('EnvironmentsAlive', alive);
-        },
-        environmentEvent(kind, _environment, text) {
-          if (kind === 'cold-start') metrics.count('ColdStarts');
-          event('lambda', kind, text);
-        },
-        wantsLogs: () => metrics.wantsLogs(),
-        invocationLog: (outcome, lines) => metrics.invocationLog(outcome, lines),
+    const settings = functionConfig({
+      name: config.lambda.name,
+      memoryMb: config.lambda.memoryMb,
+      timeoutMs: config.lambda.timeoutMs,
+      reservedConcurrency: config.lambda.reservedConcurrency,
+      accountConcurrency: config.lambda.accountConcurrency,
+      idleLifetimeMs: config.lambda.idleLifetimeMs,
+      envVars: config.lambda.env,
+      extension: variant.extension ?? config.lambda.extension,
+    });
+    const observer: FunctionObserver = {
+      concurrencyChanged(busy, alive) {
+        metrics.gauge('ConcurrentExecutions', busy);
+        metrics.gauge('EnvironmentsAlive', alive);
       },
-    );
+      environmentEvent(kind, _environment, text) {
+        if (kind === 'cold-start') metrics.count('ColdStarts');
+        event('lambda', kind, text);
+      },
+      wantsLogs: () => metrics.wantsLogs(),
+      invocationLog: (outcome, lines) => metrics.invocationLog(outcome, lines),
+    };
+    const modules = { ...world.pgModules, packages: services.packages };
+    const compute = config.lambda.compute;
+    const fn = compute
+      ? new ManagedInstancesFunction(scheduler, network, modules, handlerModule, settings, managedInstancesConfig({ perEnvironmentMaxConcurrency: compute.perExecutionEnvironmentMaxConcurrency, vcpusPerEnvironment: compute.vcpus, cpuMsPerInvocation: compute.cpuMsPerInvocation }), observer)
+      : new LambdaFunction(scheduler, network, modules, handlerModule, settings, observer);
 
     let inFlight = 0;
     const template = config.lambda.event;

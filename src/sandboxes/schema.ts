@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { engineVersions, rdsKeepalives } from '../facts/postgres.ts';
+import { managedInstances } from '../facts/lambda.ts';
 
 const identifier = z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe('Lower-case letters, digits and dashes.');
 
@@ -313,6 +314,22 @@ export const sandboxSchema = z
           .default('none')
           .describe('The extension the function registers. With one, a reclaimed environment\'s runtime gets SIGTERM and 500 ms (internal) or 300 ms (external) before SIGKILL; with none, no shutdown code runs.'),
         env: z.record(z.string(), z.string()).describe('Environment variables (`process.env`).'),
+        compute: z
+          .object({
+            kind: z.literal('managed-instances').describe('Lambda Managed Instances (src/engine/lambda/managed.ts): several invocations at once per environment, no freeze, capacity scaled on CPU utilisation.'),
+            perExecutionEnvironmentMaxConcurrency: z
+              .number()
+              .int()
+              .min(1)
+              .max(managedInstances.maxConcurrencyPerEnvironment.value)
+              .nullable()
+              .default(null)
+              .describe('PerExecutionEnvironmentMaxConcurrency; null is the Node.js default, 64 per vCPU. Lambda tells the code in AWS_LAMBDA_MAX_CONCURRENCY.'),
+            vcpus: z.number().int().min(managedInstances.minimumVcpus.value).max(16).default(1).describe('vCPUs per execution environment (the smallest function: 1 vCPU, 2 GB).'),
+            cpuMsPerInvocation: z.number().positive().default(managedInstances.cpuPerInvocation.value).describe('CPU time each invocation uses, which the scaler\'s utilisation counts (an assumption; src/facts).'),
+          })
+          .optional()
+          .describe('The compute the function runs on; absent: the default compute (one invocation per environment, frozen between invocations).'),
         event: z.record(z.string(), z.unknown()).default({}).describe('The event each invocation receives; `{"randomInt": [lo, hi]}` values are drawn per invocation.'),
       })
       .describe('The function.'),

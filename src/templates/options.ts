@@ -2,7 +2,7 @@
  * What a starter project is generated from, and which combinations make sense. An impossible
  * combination is refused with the reason (the Spring Initializr habit), never quietly adjusted.
  */
-import { auths, databases, GenerateOptionsSchema, iacs, languages, languagesFor, patterns, runtimes, type GenerateOptions, type Pattern } from '../vocabulary/choices.ts';
+import { auths, computes, databases, GenerateOptionsSchema, iacs, isNodeRuntime, languages, languagesFor, patterns, runtimes, type GenerateOptions, type Pattern } from '../vocabulary/choices.ts';
 
 export type { GenerateOptions };
 
@@ -28,6 +28,12 @@ export function whyInvalid(options: GenerateOptions): string[] {
   if (options.pattern === 'dynamodb' && options.database !== 'rds-postgresql') {
     reasons.push('database: the dynamodb pattern uses no relational database; leave database at its default');
   }
+  if (options.compute === 'managed-instances' && !isNodeRuntime(options.runtime)) {
+    reasons.push('compute: on Managed Instances Python runs each concurrent invocation in its own process, each with its own pool of one: the default project is already sized for it, so choose compute default');
+  }
+  if (options.compute === 'managed-instances' && options.pattern !== 'module-pool' && options.pattern !== 'rds-proxy') {
+    reasons.push(`compute: only the module-pool and rds-proxy handlers size a pool per execution environment; ${options.pattern} has nothing Managed Instances change, so choose compute default`);
+  }
   return reasons;
 }
 
@@ -48,9 +54,10 @@ export function validCombinations(): GenerateOptions[] {
       for (const runtime of runtimes)
         for (const language of languages)
           for (const auth of auths)
-            for (const iac of iacs) {
-              const options = { pattern, runtime, language, auth, iac, database };
-              if (whyInvalid(options).length === 0) all.push(options);
-            }
+            for (const iac of iacs)
+              for (const compute of computes) {
+                const options: GenerateOptions = compute === 'default' ? { pattern, runtime, language, auth, iac, database } : { pattern, runtime, language, auth, iac, database, compute };
+                if (whyInvalid(options).length === 0) all.push(options);
+              }
   return all;
 }

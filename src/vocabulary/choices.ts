@@ -80,6 +80,10 @@ export type Iac = (typeof iacs)[number];
 export const patterns = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
 export type Pattern = (typeof patterns)[number];
 
+/** Where the function runs: Lambda's default compute, or Lambda Managed Instances (several invocations at once per environment). */
+export const computes = ['default', 'managed-instances'] as const;
+export type Compute = (typeof computes)[number];
+
 /**
  * A zod enum whose refusal names the field, what it accepts and what it got, because a share link or
  * a command line is typed by people and edited by hand.
@@ -96,6 +100,7 @@ export const choiceSchemas = {
   language: choice(languages, 'language'),
   auth: choice(auths, 'auth'),
   iac: choice(iacs, 'iac'),
+  compute: choice(computes, 'compute'),
 };
 
 /** The choices a starter project is generated from (the wizard's recommendation, the CLI's flags). */
@@ -107,6 +112,8 @@ export const GenerateOptionsSchema = z
     auth: choiceSchemas.auth,
     iac: choiceSchemas.iac,
     database: choiceSchemas.database.default('rds-postgresql'),
+    /** Absent on the default compute, so the options of every project before Managed Instances stand as they were. */
+    compute: choiceSchemas.compute.optional(),
   })
   .strict();
 export type GenerateOptions = z.infer<typeof GenerateOptionsSchema>;

@@ -63,6 +63,7 @@ export const Answers = z
     language: choiceSchemas.language,
     auth: choiceSchemas.auth,
     iac: choiceSchemas.iac,
+    managedInstances: choice(yesNo, 'managedInstances'),
   })
   .strict()
   .superRefine((answers, ctx) => {
@@ -90,7 +91,7 @@ export type Answers = z.infer<typeof Answers>;
 /**
  * Answers added after links were first shared have defaults that keep an old link's decision where
  * the rules allow: a 0.5–16 ACU range (Aurora's table gives the 2,000 the wizard used to assume), no
- * other clients, and room in the spend for any proxy the wizard can size.
+ * other clients, room in the spend for any proxy the wizard can size, and Lambda's default compute.
  */
 export const defaultAnswers: Answers = {
   database: 'rds-postgresql',
@@ -111,6 +112,7 @@ export const defaultAnswers: Answers = {
   language: 'typescript',
   auth: 'iam',
   iac: 'sam',
+  managedInstances: 'no',
 };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };

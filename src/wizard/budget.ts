@@ -6,7 +6,8 @@
 import type { Answers } from './answers.ts';
 import { connectionLimits, findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles } from '../facts/postgres.ts';
 import { serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
-import { lambda } from '../facts/lambda.ts';
+import { lambda, managedInstances } from '../facts/lambda.ts';
+import { isNodeRuntime } from '../vocabulary/choices.ts';
 import { pricing } from '../facts/pricing.ts';
 import { clientSettings, sizing } from '../facts/starter-code.ts';
 
@@ -23,8 +24,31 @@ export interface ConnectionBudget {
   otherConnections: number;
   /** What they leave, and the share of it a direct design may plan for. */
   directBudget: number;
-  /** Connections a direct design opens at the peak: one pool per execution environment. */
+  /** Connections a direct design opens at the peak: one pool per execution environment, environments × pool size. */
   connectionsAtPeak: number;
+  /** On Lambda Managed Instances (Node.js), where one environment runs many invocations at once and they share its pool. */
+  managedInstances?: ManagedInstancesSizing;
+}
+
+export interface ManagedInstancesSizing {
+  /** PerExecutionEnvironmentMaxConcurrency: Node.js's default for an environment of one vCPU. */
+  invocationsPerEnvironment: number;
+  /** Environments the peak needs: peak concurrency over the invocations each runs. */
+  environments: number;
+  /** Each environment's pool: a connection per invocation it runs at once, within its share of the budget. */
+  poolSize: number;
+}
+
+/**
+ * On Managed Instances a Node.js environment runs up to 64 invocations per vCPU at once in one module
+ * scope; the model sizes for one vCPU (one worker thread, one pool). Python runs each concurrent
+ * invocation in its own process with its own pool of one, so its arithmetic is the default compute's.
+ */
+export function managedInstancesSizing(answers: Answers, directBudget: number): ManagedInstancesSizing | undefined {
+  if (answers.managedInstances !== 'yes' || !isNodeRuntime(answers.runtime)) return undefined;
+  const invocationsPerEnvironment = managedInstances.nodejsDefaultConcurrencyPerVcpu.value * managedInstances.minimumVcpus.value;
+  const environments = Math.ceil(answers.peakConcurrency / invocationsPerEnvironment);
+  return { invocationsPerEnvironment, environments, poolSize: Math.max(1, Math.min(invocationsPerEnvironment, Math.floor(directBudget / environments))) };
 }
 
 export function connectionBudget(answers: Answers): ConnectionBudget {
@@ -34,13 +58,16 @@ export function connectionBudget(answers: Answers): ConnectionBudget {
   // community superuser reserve is counted.
   const reservedConnections = answers.database === 'rds-postgresql' ? reservedForOrdinaryRoles() : connectionLimits.superuserReservedConnections.value;
   const left = Math.max(0, maxConnections - reservedConnections - answers.otherConnections);
+  const directBudget = Math.floor(left * sizing.directConnectionsShare.value);
+  const managed = managedInstancesSizing(answers, directBudget);
   return {
     maxConnections,
     maxConnectionsBasis: instance ? 'nominal-memory' : 'acu-range',
     reservedConnections,
     otherConnections: answers.otherConnections,
-    directBudget: Math.floor(left * sizing.directConnectionsShare.value),
-    connectionsAtPeak: answers.peakConcurrency * clientSettings.poolMaxPerEnvironment.value,
+    directBudget,
+    connectionsAtPeak: managed ? managed.environments * managed.poolSize : answers.peakConcurrency * clientSettings.poolMaxPerEnvironment.value,
+    ...(managed ? { managedInstances: managed } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  * the same rules, so the advice can never disagree with the rules.
  */
 import { defaultInstanceClassFor, type Answers } from './answers.ts';
-import { engineOffer, type Database, type GenerateOptions, type InstanceClass, type Pattern } from '../vocabulary/choices.ts';
+import { engineOffer, isNodeRuntime, type Database, type GenerateOptions, type InstanceClass, type Pattern } from '../vocabulary/choices.ts';
 import {
   connectionBudget,
   directConcurrencyLimit,
@@ -15,6 +15,7 @@ import {
   proxyMinimumMonthlyUsd,
   usd,
   type ConnectionBudget,
+  type ManagedInstancesSizing,
 } from './budget.ts';
 import { clientSettings, serverIdleSessionTimeout, sizing, sqsEventSource } from '../facts/starter-code.ts';
 import { lambda } from '../facts/lambda.ts';
@@ -158,7 +159,20 @@ const maxConnectionsText = (answers: Answers, budget: ConnectionBudget): string 
 function budgetText(answers: Answers, budget: ConnectionBudget, who: string): string {
   const holders = who === 'readers' ? 'the queue consumer and other clients' : 'other clients';
   const others = budget.otherConnections > 0 ? `; ${holders} hold ${count(budget.otherConnections)} of them` : '';
-  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (one per execution environment); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left`;
+  const managed = budget.managedInstances;
+  const perEnvironment = managed
+    ? `${count(managed.environments)} Managed Instances environments × a pool of ${count(managed.poolSize)}`
+    : 'one per execution environment';
+  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (${perEnvironment}); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left`;
+}
+
+/** Why the pool is not max: 1 on Managed Instances, and what to set DB_POOL_SHARE to. */
+function managedInstancesReason(managed: ManagedInstancesSizing, budget: ConnectionBudget): Reason {
+  const share = managed.poolSize < managed.invocationsPerEnvironment ? `, its share of the ${count(budget.directBudget)} connections over ${count(managed.environments)} environments` : '';
+  return {
+    answers: ['managedInstances', 'runtime', 'peakConcurrency'],
+    text: `On Managed Instances one environment runs up to ${count(managed.invocationsPerEnvironment)} invocations at once, all sharing its pool: the default compute's max: 1 would make them queue for one connection (the managed-instances sandbox shows the latency climb). The generated handler sizes the pool from AWS_LAMBDA_MAX_CONCURRENCY and DB_POOL_SHARE: set DB_POOL_SHARE to ${count(managed.poolSize)}${share}, so the database sees at most ${count(managed.environments)} × ${count(managed.poolSize)} = ${count(budget.connectionsAtPeak)} connections.`,
+  };
 }
 
 const proxyCostText = (answers: Answers, setting: Setting): string =>
@@ -181,6 +195,7 @@ function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Se
   if (fitsDirect) {
     const reserved = answers.peakConcurrency;
     reasons.push({ answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, who)}: the direct design fits.` });
+    if (budget.managedInstances) reasons.push(managedInstancesReason(budget.managedInstances, budget));
     if (answers.traffic === 'spiky') {
       reasons.push({
         answers: ['traffic'],
@@ -281,6 +296,8 @@ function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOpt
     auth: answers.auth,
     iac: answers.iac,
     database: pattern === 'dynamodb' ? 'rds-postgresql' : answers.database,
+    // Only the Node.js pools change on Managed Instances (options.ts says why the others do not).
+    ...(answers.managedInstances === 'yes' && isNodeRuntime(answers.runtime) && (pattern === 'module-pool' || pattern === 'rds-proxy') ? { compute: 'managed-instances' as const } : {}),
   };
   if (pattern === 'data-api' && answers.auth === 'iam') {
     return {

@@ -33,6 +33,7 @@ import { maxConnectionsFormula } from '../facts/postgres.ts';
 import { pricing } from '../facts/pricing.ts';
 import { sizing } from '../facts/starter-code.ts';
 import { iamToken } from '../facts/rds-proxy.ts';
+import { managedInstances } from '../facts/lambda.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 const acuTable = maxConnectionsByMaxAcu.value;
@@ -227,6 +228,14 @@ export const questions: readonly Question[] = [
   },
   {
     kind: 'choice',
+    id: 'managedInstances',
+    label: 'Does the function run on Lambda Managed Instances?',
+    options: yesNo,
+    whyThisMatters: `On Managed Instances one execution environment runs up to ${managedInstances.nodejsDefaultConcurrencyPerVcpu.value} invocations per vCPU at once (Node.js's default), all sharing its pool: a pool of one makes them queue for one connection, and the database sees environments × pool size. Python runs each in its own process, with its own pool of one.`,
+    chapter: chapters.poolsPerEnvironment,
+  },
+  {
+    kind: 'choice',
     id: 'language',
     label: 'Language',
     options: languageOptions,
@@ -300,5 +309,5 @@ export const questionGroups: ReadonlyArray<{ readonly id: string; readonly title
     title: 'Your workload',
     questions: ['needsRelational', 'peakConcurrency', 'traffic', 'latencyBudgetMs', 'dataModelCanChange', 'asyncWritesOk', 'synchronousReads'],
   },
-  { id: 'project', title: 'Your project', questions: ['monthlySpendUsd', 'runtime', 'language', 'auth', 'iac'] },
+  { id: 'project', title: 'Your project', questions: ['monthlySpendUsd', 'runtime', 'managedInstances', 'language', 'auth', 'iac'] },
 ];

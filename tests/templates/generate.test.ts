@@ -12,8 +12,28 @@ const projects = allProjects();
 const base: GenerateOptions = { pattern: 'module-pool', runtime: 'nodejs22.x', language: 'typescript', auth: 'iam', iac: 'sam', database: 'rds-postgresql' };
 
 describe('combinations', () => {
-  it('accepts 504 combinations: 3 connection patterns x 3 databases x 6 runtime/language x 2 auth x 4 IaC, plus Data API and DynamoDB', () => {
-    expect(validCombinations().length).toBe(3 * 3 * 6 * 2 * 4 + 2 * 6 * 4 + 6 * 4);
+  it('accepts 696 combinations: 3 connection patterns x 3 databases x 6 runtime/language x 2 auth x 4 IaC, plus Data API and DynamoDB, plus Managed Instances for the Node.js module-pool and rds-proxy projects', () => {
+    expect(validCombinations().length).toBe(3 * 3 * 6 * 2 * 4 + 2 * 6 * 4 + 6 * 4 + 2 * 3 * 4 * 2 * 4);
+    expect(validCombinations().filter((options) => options.compute === 'managed-instances').every((options) => options.runtime.startsWith('nodejs') && ['module-pool', 'rds-proxy'].includes(options.pattern))).toBe(true);
+  });
+
+  it('sizes the Managed Instances pool from AWS_LAMBDA_MAX_CONCURRENCY and DB_POOL_SHARE, which every IaC flavour sets', () => {
+    for (const iac of ['sam', 'cdk', 'terraform', 'aws-cli'] as const) {
+      const files = generate({ ...base, iac, compute: 'managed-instances' });
+      const handler = files.find((file) => file.path === 'src/handler.ts')!.contents;
+      expect(handler).toContain("Math.max(1, Math.min(concurrentInvocations, Number(env('DB_POOL_SHARE'))))");
+      expect(handler).toContain('max: poolMax,');
+      expect(files.some((file) => file.path !== 'src/handler.ts' && file.contents.includes('DB_POOL_SHARE')), iac).toBe(true);
+    }
+    // The default compute keeps its pool of one, and no DB_POOL_SHARE.
+    const standard = generate(base);
+    expect(standard.find((file) => file.path === 'src/handler.ts')!.contents).toContain('max: 1,');
+    expect(standard.some((file) => file.contents.includes('DB_POOL_SHARE'))).toBe(false);
+  });
+
+  it('refuses Managed Instances where they change nothing in the project', () => {
+    expect(parseGenerateOptions({ ...base, runtime: 'python3.13', language: 'python', compute: 'managed-instances' })).toMatchObject({ ok: false, errors: [expect.stringContaining('each concurrent invocation in its own process')] });
+    expect(parseGenerateOptions({ ...base, pattern: 'dynamodb', compute: 'managed-instances' })).toMatchObject({ ok: false });
   });
 
   it.each([
@@ -139,7 +159,8 @@ describe('every file of every combination', () => {
     for (const { options, file } of everyFile.filter(({ file }) => /handler\.(ts|mjs)$/.test(file.path))) {
       if (!['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern)) continue;
       expect(file.contents).toMatch(/export const pool = new pg\.Pool\(/);
-      expect(file.contents).toMatch(/max: 1,/);
+      // On Managed Instances the pool takes a connection per concurrent invocation, within the environment's share.
+      expect(file.contents).toMatch(options.compute === 'managed-instances' ? /max: poolMax,/ : /max: 1,/);
       expect(file.contents).toMatch(/idleTimeoutMillis: 60000,/);
       expect(file.contents).toMatch(/pool\.on\('error'/);
       expect(file.contents).toMatch(/rejectUnauthorized: true/);

@@ -11,11 +11,11 @@ import { quote, UsageError, type CliOptions } from '../arguments.ts';
 import { checkFileTarget, checkFolderTarget } from '../output-target.ts';
 import { generate, whyInvalid, zipProject, type GeneratedFile } from '../../templates/index.ts';
 import { choiceConstraints, decide, defaultAnswers, fitToConstraints, isAsked, parseAnswers, questions, patternNames, type Answers } from '../../wizard/index.ts';
-import { auths, databases, GenerateOptionsSchema, iacs, languages, patterns, runtimes, type GenerateOptions } from '../../vocabulary/choices.ts';
+import { auths, computes, databases, GenerateOptionsSchema, iacs, languages, patterns, runtimes, type GenerateOptions } from '../../vocabulary/choices.ts';
 
-const valid: Record<keyof GenerateOptions, readonly string[]> = { pattern: patterns, runtime: runtimes, language: languages, auth: auths, iac: iacs, database: databases };
+const valid: Record<keyof GenerateOptions, readonly string[]> = { pattern: patterns, runtime: runtimes, language: languages, auth: auths, iac: iacs, database: databases, compute: computes };
 const USAGE =
-  'connlab generate --pattern P --runtime R --language L --auth A --iac I [--database D] (--out DIR [--force] | --zip FILE)\n' +
+  'connlab generate --pattern P --runtime R --language L --auth A --iac I [--database D] [--compute C] (--out DIR [--force] | --zip FILE)\n' +
   '       connlab generate --interactive [--out DIR [--force] | --zip FILE]\n' +
   '       connlab generate --list';
 
@@ -32,7 +32,7 @@ type Values = Partial<Record<string, string>>;
 
 function listing(): string {
   return Object.entries(valid)
-    .map(([name, values]) => `--${name.padEnd(9)} ${values.join(', ')}${name === 'database' ? ' (default rds-postgresql)' : ''}`)
+    .map(([name, values]) => `--${name.padEnd(9)} ${values.join(', ')}${name === 'database' ? ' (default rds-postgresql)' : name === 'compute' ? ' (default default)' : ''}`)
     .join('\n');
 }
 
@@ -143,12 +143,12 @@ export const command: Command = {
       for (const [name, allowed] of Object.entries(valid)) {
         const value = values[name];
         if (value === undefined) {
-          if (name !== 'database') bad.push(`--${name} is required; valid values: ${allowed.join(', ')}`);
+          if (name !== 'database' && name !== 'compute') bad.push(`--${name} is required; valid values: ${allowed.join(', ')}`);
         } else if (!allowed.includes(value)) bad.push(`--${name} ${quote(value)} is not valid; valid values: ${allowed.join(', ')}`);
       }
       if (values.out === undefined && values.zip === undefined) bad.push('--out DIR or --zip FILE is required');
       if (bad.length) throw new UsageError(bad.join('; '));
-      options = GenerateOptionsSchema.parse({ pattern: values.pattern, runtime: values.runtime, language: values.language, auth: values.auth, iac: values.iac, database: values.database });
+      options = GenerateOptionsSchema.parse({ pattern: values.pattern, runtime: values.runtime, language: values.language, auth: values.auth, iac: values.iac, database: values.database, compute: values.compute });
       const reasons = whyInvalid(options);
       if (reasons.length) throw new UsageError(`this combination cannot be generated: ${reasons.join('; ')}`);
       target = checkTarget();

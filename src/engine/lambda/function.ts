@@ -15,8 +15,9 @@
 import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
 import type { Network } from '../net/network.ts';
 import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
-import { instantiate, instantiateShared, requireFor, type CompiledModule } from './modules.ts';
-import { freezeSurfaces, hardenShared } from './isolation.ts';
+import { instantiateShared, type CompiledModule } from './modules.ts';
+import { freezeSurfaces } from './isolation.ts';
+import { handlerExport, loadHandler, type RuntimeParts } from './runtime.ts';
 import { lambda as facts, shutdown as shutdownFacts } from '../../facts/lambda.ts';
 
 export interface FunctionConfig {
@@ -91,7 +92,7 @@ export interface InvocationOutcome {
 /** What the function tells metrics and the logs. */
 export interface FunctionObserver {
   concurrencyChanged(busy: number, alive: number): void;
-  environmentEvent(kind: 'cold-start' | 'reclaimed' | 'crashed' | 'init-timeout' | 'sigterm', environment: string, text: string): void;
+  environmentEvent(kind: 'cold-start' | 'scaled-out' | 'reclaimed' | 'crashed' | 'init-timeout' | 'sigterm', environment: string, text: string): void;
   /** Whether the next invocation's CloudWatch-style lines are wanted; asked first so unwanted lines are never built. */
   wantsLogs(): boolean;
   /** An invocation's outcome with its lines (START … REPORT), when they were wanted; before its caller hears of it. */
@@ -129,9 +130,6 @@ export class LambdaFunction {
   readonly config: FunctionConfig;
   readonly #scheduler: Scheduler;
   readonly #network: Network;
-  readonly #pg: CompiledModule;
-  readonly #shared: Record<string, unknown>;
-  readonly #handler: CompiledModule;
   readonly #observer: FunctionObserver;
   readonly #alive = new Map<Environment, EnvironmentState>();
   readonly #idle: EnvironmentState[] = [];
@@ -153,19 +151,13 @@ export class LambdaFunction {
     sigterms: 0,
   };
 
-  readonly #signer: CompiledModule | null;
-  /** Packages shared by every environment of the run (the emulated AWS SDK clients, src/engine/aws), evaluated for this run. */
-  readonly #packages: Readonly<Record<string, unknown>>;
+  /** What INIT instantiates in each environment: the handler, `pg`, the signer and this run's SDK packages. */
+  readonly #runtime: RuntimeParts;
 
-  constructor(scheduler: Scheduler, network: Network, pg: { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule; packages?: Readonly<Record<string, unknown>> }, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
-    this.#signer = pg.signer ?? null;
-    // The SDK packages are this run's own instance, shared by its environments (engine/aws/sdk-instance.ts).
-    this.#packages = freezeSurfaces(pg.packages ?? {});
+  constructor(scheduler: Scheduler, network: Network, pg: FunctionModules, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
+    this.#runtime = runtimeParts(network, pg, handler);
     this.#scheduler = scheduler;
     this.#network = network;
-    this.#pg = pg.driver;
-    this.#shared = instantiateShared(pg.shared);
-    this.#handler = handler;
     this.config = config;
     this.#observer = observer;
   }
@@ -254,23 +246,12 @@ export class LambdaFunction {
 
   #init(state: EnvironmentState): void {
     const { environment } = state;
-    // The virtual sockets are engine classes every run shares: frozen like the built-ins.
-    const modules: Record<string, unknown> = { ...this.#shared, ...this.#packages, net: hardenShared(this.#network.netModuleFor(environment)) };
-    // Instantiated on the first require: handlers that only use AWS SDK clients never pay for a pg per environment.
-    let pg: unknown;
-    Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(this.#pg, environment.globals, requireFor(modules))) });
-    const signer = this.#signer;
-    // Loaded only by handlers that import it: most never do, and it costs a module body per environment.
-    if (signer) {
-      let loaded: unknown;
-      Object.defineProperty(modules, '@aws-sdk/rds-signer', { enumerable: true, get: () => (loaded ??= instantiate(signer, environment.globals, requireFor(modules))) });
-    }
-    const finish = (error: unknown, exports: Record<string, unknown> | null) => {
+    loadHandler(environment, this.#runtime, (loadError, exports) => {
       if (environment.dead) return;
       state.initDone = true;
       state.initMs = this.#scheduler.now - state.initStarted;
-      const handler = exports?.[this.config.handlerExport];
-      if (error === null && typeof handler !== 'function') error = Object.assign(new Error(`index.${this.config.handlerExport} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+      const found = handlerExport(exports, this.config.handlerExport);
+      const error = loadError ?? found.error;
       if (error !== null) {
         state.initError = error;
         const waiting = state.waiting;
@@ -281,25 +262,14 @@ export class LambdaFunction {
         }
         return;
       }
-      state.handler = handler as EnvironmentState['handler'];
+      state.handler = found.handler;
       const waiting = state.waiting;
       state.waiting = null;
       if (waiting) {
         waiting.initMs = state.initMs;
         this.#run(state, waiting);
       }
-    };
-    let exported: Record<string, unknown> | Promise<Record<string, unknown>>;
-    try {
-      exported = instantiate(this.#handler, environment.globals, requireFor(modules), environment.handlerGlobals());
-    } catch (error) {
-      finish(error, null);
-      return;
-    }
-    Promise.resolve(exported).then(
-      (exports) => finish(null, exports),
-      (error: unknown) => finish(error, null),
-    );
+    });
   }
 
   #setBusy(state: EnvironmentState, invocation: Invocation): void {
@@ -317,35 +287,14 @@ export class LambdaFunction {
     else if (!invocation.lines && this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
     scheduler.cancel(invocation.timeout);
     invocation.timeout = scheduler.after(this.config.timeoutMs, () => this.#timedOut(state, invocation));
-    const context = {
-      awsRequestId: invocation.requestId,
-      functionName: this.config.name,
-      functionVersion: '$LATEST',
-      memoryLimitInMB: String(this.config.memoryMb),
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${this.config.name}`,
-      logGroupName: `/aws/lambda/${this.config.name}`,
-      logStreamName: `2026/01/01/[$LATEST]${state.environment.id}`,
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => Math.max(0, Math.round(invocation.startedAt + this.config.timeoutMs - scheduler.now)),
-    };
-    let result: unknown;
-    try {
-      result = state.handler!(invocation.event, context);
-    } catch (error) {
-      this.#finish(state, invocation, { ok: false, error: describe(error) });
-      return;
-    }
-    Promise.resolve(result).then(
-      (value) => this.#finish(state, invocation, { ok: true, result: value }),
-      (error: unknown) => this.#finish(state, invocation, { ok: false, error: describe(error) }),
-    );
+    const context = invocationContext(this.config, state.environment.id, invocation, scheduler);
+    callHandler(state.handler!, invocation.event, context, (outcome) => this.#finish(state, invocation, outcome));
   }
 
   #timedOut(state: EnvironmentState, invocation: Invocation): void {
-    const seconds = ((this.#scheduler.now - invocation.startedAt) / 1000).toFixed(2);
-    const { errorType, errorMessage } = facts.timeoutMessage.value;
+    const error = timeoutError(invocation.startedAt, this.#scheduler.now);
     this.stats.timeouts++;
-    this.#finish(state, invocation, { ok: false, error: { code: errorType, type: errorType, message: errorMessage.replace('%s', seconds) } }, 'timeout');
+    this.#finish(state, invocation, { ok: false, error }, 'timeout');
   }
 
   /** An uncaught exception ends the process; the invocation in flight fails with the error. */
@@ -395,7 +344,7 @@ export class LambdaFunction {
       const lines = invocation.lines;
       // The platform's own line for a timeout, with no level; CloudWatch shows it before END.
       if (end === 'timeout') lines.push(`${new Date(VIRTUAL_EPOCH + scheduler.now).toISOString()} ${invocation.requestId} ${outcome.error!.message}`);
-      else if (!outcome.ok && outcome.error && end !== 'exit') lines.push(logLine(scheduler.now, invocation.requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: outcome.error.type, errorMessage: outcome.error.message, code: outcome.error.code })}`));
+      else if (!outcome.ok && outcome.error && end !== 'exit') lines.push(invokeErrorLine(scheduler.now, invocation.requestId, outcome.error));
       lines.push(`END RequestId: ${invocation.requestId}`);
       const init = invocation.initMs !== null ? `\tInit Duration: ${invocation.initMs.toFixed(2)} ms` : '';
       lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB${init}${end === 'timeout' ? '\tStatus: timeout' : ''}`);
@@ -479,6 +428,55 @@ export class LambdaFunction {
   }
 }
 
+/** The compiled modules a function's environments instantiate; `pg.packages` are this run's own SDK instance (engine/aws/sdk-instance.ts), shared by its environments. */
+export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule; packages?: Readonly<Record<string, unknown>> };
+
+export function runtimeParts(network: Network, pg: FunctionModules, handler: CompiledModule): RuntimeParts {
+  const packages = freezeSurfaces(pg.packages ?? {});
+  return { network, pg: pg.driver, signer: pg.signer ?? null, shared: instantiateShared(pg.shared), packages, handler };
+}
+
+/** Calls the handler and settles the invocation with what it returns, throws, or rejects with. */
+export function callHandler(handler: (event: unknown, context: unknown) => unknown, event: unknown, context: unknown, settle: (outcome: { ok: boolean; result?: unknown; error?: InvocationError }) => void): void {
+  let result: unknown;
+  try {
+    result = handler(event, context);
+  } catch (error) {
+    settle({ ok: false, error: describe(error) });
+    return;
+  }
+  Promise.resolve(result).then(
+    (value) => settle({ ok: true, result: value }),
+    (error: unknown) => settle({ ok: false, error: describe(error) }),
+  );
+}
+
+/** The error of an invocation that outlived the function timeout, "Task timed out after N.NN seconds". */
+export function timeoutError(startedAt: number, now: number): InvocationError {
+  const { errorType, errorMessage } = facts.timeoutMessage.value;
+  return { code: errorType, type: errorType, message: errorMessage.replace('%s', ((now - startedAt) / 1000).toFixed(2)) };
+}
+
+/** The runtime's log line for an invocation that failed without ending the process. */
+export function invokeErrorLine(now: number, requestId: string, error: InvocationError): string {
+  return logLine(now, requestId, 'ERROR', `Invoke Error \t${JSON.stringify({ errorType: error.type, errorMessage: error.message, code: error.code })}`);
+}
+
+/** The context object a handler gets as its second argument. */
+export function invocationContext(config: FunctionConfig, environmentId: string, invocation: { requestId: string; startedAt: number }, scheduler: Scheduler): Record<string, unknown> {
+  return {
+    awsRequestId: invocation.requestId,
+    functionName: config.name,
+    functionVersion: '$LATEST',
+    memoryLimitInMB: String(config.memoryMb),
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${config.name}`,
+    logGroupName: `/aws/lambda/${config.name}`,
+    logStreamName: `2026/01/01/[$LATEST]${environmentId}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, Math.round(invocation.startedAt + config.timeoutMs - scheduler.now)),
+  };
+}
+
 /** Duration rounded up to the billing granularity (1 ms), at least one unit. */
 export function billedDuration(durationMs: number): number {
   const unit = facts.billingGranularity.value;
@@ -499,11 +497,11 @@ function errorJson(error: unknown): Record<string, unknown> {
   return { errorType: d.type, errorMessage: d.message, ...(d.code !== d.type ? { code: d.code } : {}) };
 }
 
-function logLine(now: number, requestId: string, level: LogLevel, text: string): string {
+export function logLine(now: number, requestId: string, level: LogLevel, text: string): string {
   return `${new Date(VIRTUAL_EPOCH + now).toISOString()}\t${requestId}\t${level}\t${text}`;
 }
 
-function requestId(scheduler: Scheduler): string {
+export function requestId(scheduler: Scheduler): string {
   const h = scheduler.rng.hex(32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -6,14 +6,15 @@ import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { blocks, code, header } from '../project.ts';
 import { clientSettings } from '../../facts/starter-code.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
-import { shutdown } from '../../facts/lambda.ts';
+import { managedInstances, shutdown } from '../../facts/lambda.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
+const MANAGED_INSTANCES_HANDLER_KEYS = [...HANDLER_KEYS, 'compute'] as const;
 
 export function nodeHandler(options: GenerateOptions): string {
   const ts = options.language === 'typescript';
   const t = (annotation: string) => (ts ? annotation : '');
-  const head = header('slash', options, HANDLER_KEYS, 'the Lambda handler.');
+  const head = header('slash', options, options.compute === 'managed-instances' ? MANAGED_INSTANCES_HANDLER_KEYS : HANDLER_KEYS, 'the Lambda handler.');
   switch (options.pattern) {
     case 'module-pool':
     case 'rds-proxy':
@@ -26,6 +27,40 @@ export function nodeHandler(options: GenerateOptions): string {
       return head + blocks(dynamo(t, ts));
   }
 }
+
+/**
+ * On Managed Instances the invocations of an environment share its pool: one connection per invocation it
+ * runs at once, up to its share of the connection budget. On the default compute the variable is unset and
+ * the pool keeps one connection.
+ */
+const managedInstancesPoolSize = code`
+  // Lambda Managed Instances: one execution environment runs up to AWS_LAMBDA_MAX_CONCURRENCY
+  // invocations at once (PerExecutionEnvironmentMaxConcurrency; unset on the default compute, which
+  // runs one), all sharing this pool. It gets a connection for each, up to DB_POOL_SHARE: this
+  // environment's share of the function's connection budget (the budget over the most environments
+  // the capacity provider runs), so the database sees at most environments × pool size.
+  const concurrentInvocations = Number(process.env.${managedInstances.maxConcurrencyVariable.value} ?? '1');
+  const poolMax = Math.max(1, Math.min(concurrentInvocations, Number(env('DB_POOL_SHARE'))));
+`;
+
+/** The pool's size and idle timeout comment, by compute. */
+const poolMax = (options: GenerateOptions): string => {
+  const closer = options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)';
+  return options.compute === 'managed-instances'
+    ? [
+        '// The invocations running at once in this environment, up to its share of the budget (above).',
+        'max: poolMax,',
+        `// Close idle connections before the ${closer} does. Managed Instances do not`,
+        '// freeze the environment, so this timer fires on time between invocations.',
+      ].join('\n')
+    : [
+        '// One environment serves one invocation at a time: one connection is enough, and the database',
+        '// sees at most one connection per concurrent execution environment.',
+        `max: ${clientSettings.poolMaxPerEnvironment.value},`,
+        `// Close idle connections before the ${closer} does. A frozen environment runs no`,
+        '// timers, so after a long pause the timer fires on thaw and the pool reconnects.',
+      ].join('\n');
+};
 
 function imports(options: GenerateOptions, ts: boolean, typeImport: string): string {
   const lines = ["import { readFileSync } from 'node:fs';", "import pg from 'pg';"];
@@ -95,6 +130,7 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
       const user = env('DB_USER');
       const database = env('DB_NAME');
     `,
+    options.compute === 'managed-instances' ? managedInstancesPoolSize : '',
     credentials,
     code`
       // TLS with full verification (the sslmode=verify-full of libpq): the server certificate must chain
@@ -108,11 +144,7 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
         database,
         password,
         ssl: { ca, rejectUnauthorized: true },
-        // One environment serves one invocation at a time: one connection is enough, and the database
-        // sees at most one connection per concurrent execution environment.
-        max: ${clientSettings.poolMaxPerEnvironment.value},
-        // Close idle connections before the ${options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)'} does. A frozen environment runs no
-        // timers, so after a long pause the timer fires on thaw and the pool reconnects.
+        ${poolMax(options)}
         idleTimeoutMillis: ${clientSettings.poolIdleTimeout.value * 1000},
         // Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any
         // answer. The server's own statement_timeout (schema.sql) is shorter and cancels a slow query

@@ -84,7 +84,7 @@ export function renderArn(template: string, parts: Partial<Record<ArnPart, strin
 /** The inputs a deployment needs, described once for every flavour. */
 export interface Input {
   /** camelCase id; each renderer derives its own spelling. */
-  id: 'vpcId' | 'subnetIds' | 'databaseSecurityGroupId' | 'dbHost' | 'dbName' | 'dbUser' | 'dbResourceId' | 'dbSecretArn' | 'dbInstanceIdentifier' | 'dbClusterIdentifier';
+  id: 'vpcId' | 'subnetIds' | 'databaseSecurityGroupId' | 'dbHost' | 'dbName' | 'dbUser' | 'dbResourceId' | 'dbSecretArn' | 'dbInstanceIdentifier' | 'dbClusterIdentifier' | 'dbPoolShare';
   description: string;
   list?: boolean;
   default?: string;
@@ -127,6 +127,13 @@ export function inputs(options: GenerateOptions): Input[] {
       pattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$',
     });
   }
+  if (options.compute === 'managed-instances') {
+    list.push({
+      id: 'dbPoolShare',
+      description: "Connections one execution environment's pool may hold on Managed Instances: the function's connection budget over the most execution environments its capacity provider runs (the wizard's recommendation computes it).",
+      pattern: '^[1-9][0-9]*$',
+    });
+  }
   if (p.proxy && !p.aurora) list.push({ id: 'dbInstanceIdentifier', description: 'The DB instance the proxy serves.' });
   if ((p.proxy && p.aurora) || p.dataApi) list.push({ id: 'dbClusterIdentifier', description: p.dataApi ? 'The Aurora cluster, with the Data API (HTTP endpoint) enabled.' : 'The Aurora cluster the proxy serves.' });
   return list;
@@ -153,6 +160,7 @@ export function environment(options: GenerateOptions): Array<[string, EnvValue]>
     env.push(['DB_NAME', { input: 'dbName' }]);
     env.push(['DB_USER', { input: 'dbUser' }]);
     if (p.functionReadsSecret) env.push(['DB_SECRET_ARN', { input: 'dbSecretArn' }]);
+    if (options.compute === 'managed-instances') env.push(['DB_POOL_SHARE', { input: 'dbPoolShare' }]);
   }
   if (p.dataApi) {
     env.push(['DB_CLUSTER_ARN', { ref: 'clusterArn' }]);

@@ -169,6 +169,8 @@ export async function startServices(): Promise<Services> {
         DB_NAME: tenant.database,
         DB_USER: tenant.user,
         DB_CA_BUNDLE: tls.caFile,
+        // Read by the Managed Instances projects only; unset AWS_LAMBDA_MAX_CONCURRENCY keeps their pool at one here.
+        DB_POOL_SHARE: '4',
         DB_SECRET_ARN: tenant.secretArn,
         DB_CLUSTER_ARN: CLUSTER_ARN,
         TABLE_NAME: 'orders',

@@ -1,0 +1,57 @@
+/**
+ * The runtime's part of INIT, the same on either compute: the handler module instantiated in an
+ * environment with its packages (`pg` and the IAM signer on first require, the run's SDK clients,
+ * `net` on the virtual network), then the handler export looked up.
+ */
+import type { Network } from '../net/network.ts';
+import type { Environment } from './environment.ts';
+import { instantiate, requireFor, type CompiledModule } from './modules.ts';
+import { hardenShared } from './isolation.ts';
+
+export interface RuntimeParts {
+  network: Network;
+  pg: CompiledModule;
+  signer: CompiledModule | null;
+  /** The modules every environment shares, instantiated once (modules.ts `instantiateShared`). */
+  shared: Record<string, unknown>;
+  /** The run's SDK packages, frozen. */
+  packages: Readonly<Record<string, unknown>>;
+  handler: CompiledModule;
+}
+
+/**
+ * Instantiates the handler module in `environment` and calls `loaded` once its top-level code has
+ * finished (a module with top-level await finishes later): with the error that stopped it, or with
+ * its exports.
+ */
+export function loadHandler(environment: Environment, parts: RuntimeParts, loaded: (error: unknown, exports: Record<string, unknown> | null) => void): void {
+  // The virtual sockets are engine classes every run shares: frozen like the built-ins.
+  const modules: Record<string, unknown> = { ...parts.shared, ...parts.packages, net: hardenShared(parts.network.netModuleFor(environment)) };
+  // Instantiated on the first require: handlers that only use AWS SDK clients never pay for a pg per environment.
+  let pg: unknown;
+  Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(parts.pg, environment.globals, requireFor(modules))) });
+  const signer = parts.signer;
+  // Loaded only by handlers that import it: most never do, and it costs a module body per environment.
+  if (signer) {
+    let signerModule: unknown;
+    Object.defineProperty(modules, '@aws-sdk/rds-signer', { enumerable: true, get: () => (signerModule ??= instantiate(signer, environment.globals, requireFor(modules))) });
+  }
+  let exported: Record<string, unknown> | Promise<Record<string, unknown>>;
+  try {
+    exported = instantiate(parts.handler, environment.globals, requireFor(modules), environment.handlerGlobals());
+  } catch (error) {
+    loaded(error, null);
+    return;
+  }
+  Promise.resolve(exported).then(
+    (exports) => loaded(null, exports),
+    (error: unknown) => loaded(error, null),
+  );
+}
+
+/** The handler export of a loaded module, or the error Lambda's runtime reports when there is none. */
+export function handlerExport(exports: Record<string, unknown> | null, name: string): { handler: ((event: unknown, context: unknown) => unknown) | null; error: unknown } {
+  const handler = exports?.[name];
+  if (typeof handler === 'function') return { handler: handler as (event: unknown, context: unknown) => unknown, error: null };
+  return { handler: null, error: Object.assign(new Error(`index.${name} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' }) };
+}
