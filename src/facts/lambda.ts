@@ -71,6 +71,7 @@ const MANAGED_INSTANCES_NODEJS = 'https://docs.aws.amazon.com/lambda/latest/dg/l
 const MANAGED_INSTANCES_SCALING = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html';
 const MANAGED_INSTANCES_ENVIRONMENT = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-execution-environment.html';
 const MANAGED_INSTANCES_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
+const MANAGED_INSTANCES_SCALING_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_FunctionScalingConfig.html';
 const MANAGED_INSTANCES_MAX_CONCURRENCY_VARIABLE = 'https://github.com/aws/aws-lambda-go/pull/600';
 
 /**
@@ -88,6 +89,8 @@ export const managedInstances = {
   /** PerExecutionEnvironmentMaxConcurrency when it is not set, for Node.js. */
   nodejsDefaultConcurrencyPerVcpu: { value: 64, unit: 'concurrent invocations per vCPU of an execution environment (Node.js default of PerExecutionEnvironmentMaxConcurrency)', source: MANAGED_INSTANCES_NODEJS },
   maxConcurrencyPerEnvironment: { value: 1600, unit: 'concurrent invocations per execution environment (largest PerExecutionEnvironmentMaxConcurrency; smallest 1)', source: MANAGED_INSTANCES_CONFIG },
+  /** FunctionScalingConfig.MaxExecutionEnvironments: the bound on environments, as reserved concurrency is on default compute. */
+  maxExecutionEnvironmentsLimit: { value: 15_000, unit: 'MaxExecutionEnvironments, at most', source: MANAGED_INSTANCES_SCALING_CONFIG },
   /** Node.js runs one worker thread per vCPU by default (AWS_LAMBDA_NODEJS_WORKER_COUNT overrides it); INIT, hence a module-level pool, is per worker thread. */
   nodejsWorkerThreadsPerVcpu: { value: 1, unit: 'worker threads per vCPU (default), each with its own module scope', source: MANAGED_INSTANCES_NODEJS },
   /** The variable Lambda sets in a Managed Instances environment: the invocations it may run at once. */
@@ -157,19 +160,6 @@ export const secretsExtension = {
   /** It answers during the Invoke phase only, so a function using it fetches on its first invocation. */
   availablePhase: { value: 'INVOKE', unit: 'lifecycle phase in which the extension answers', source: SECRETS_EXTENSION_PHASE },
 } satisfies Record<string, Fact<number | string>>;
-
-const MANAGED_INSTANCES_NODE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html';
-const MANAGED_INSTANCES_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
-const MANAGED_INSTANCES_SCALING_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_FunctionScalingConfig.html';
-
-/** The two numbers a pool on Managed Instances is sized from: invocations per environment, and environments. */
-export const managedInstancesSizing = {
-  /** PerExecutionEnvironmentMaxConcurrency's default for Node.js, spread over worker threads (one per vCPU by default). */
-  nodeDefaultConcurrencyPerVcpu: { value: 64, unit: 'concurrent requests per vCPU (Node.js default)', source: MANAGED_INSTANCES_NODE },
-  perEnvironmentConcurrencyMaximum: { value: 1_600, unit: 'PerExecutionEnvironmentMaxConcurrency, at most', source: MANAGED_INSTANCES_CONFIG },
-  /** FunctionScalingConfig.MaxExecutionEnvironments: the bound on environments, as reserved concurrency is on default compute. */
-  maxExecutionEnvironmentsLimit: { value: 15_000, unit: 'MaxExecutionEnvironments, at most', source: MANAGED_INSTANCES_SCALING_CONFIG },
-} satisfies Record<string, Fact>;
 
 const SNAPSTART = 'https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html';
 const SNAPSTART_PYTHON_HOOKS = 'https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-python.html';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as dsql from '../../src/facts/aurora-dsql.ts';
 import { autoPause } from '../../src/facts/aurora-serverless-v2.ts';
-import { managedInstancesSizing, snapStart } from '../../src/facts/lambda.ts';
+import { managedInstances, snapStart } from '../../src/facts/lambda.ts';
 import { networking } from '../../src/facts/networking.ts';
 import { proxyEndpoints } from '../../src/facts/rds-proxy.ts';
 
@@ -15,15 +15,15 @@ const tables: Record<string, Record<string, AnyFact>> = {
   dsqlErrors: dsql.dsqlErrors,
   dsqlUnsupported: { list: dsql.dsqlUnsupported },
   autoPause,
-  managedInstancesSizing,
+  managedInstances,
   snapStart,
   networking,
   proxyEndpoints,
 };
 
 describe("the new chapter's facts", () => {
-  it.each(Object.entries(tables))('%s: every fact has a public https source', (_, table) => {
-    for (const [name, fact] of Object.entries(table)) expect(fact.source, name).toMatch(/^https:\/\/[^\s]+$/);
+  it.each(Object.entries(tables))('%s: every fact has a public https source or says it is an assumption', (_, table) => {
+    for (const [name, fact] of Object.entries(table)) expect(fact.source, name).toMatch(/^(https:\/\/[^\s]+|assumption)$/);
   });
 
   it("carries Aurora DSQL's connection limits and error texts as its quota page gives them", () => {
@@ -36,6 +36,6 @@ describe("the new chapter's facts", () => {
   it('keeps the auto-pause idle window within the API range, and SnapStart away from Node.js', () => {
     expect(autoPause.idleBeforePauseMinimum.value).toBeLessThan(autoPause.idleBeforePauseMaximum.value);
     expect(snapStart.runtimes.value).not.toMatch(/Node/);
-    expect(managedInstancesSizing.nodeDefaultConcurrencyPerVcpu.value).toBe(64);
+    expect(managedInstances.nodejsDefaultConcurrencyPerVcpu.value).toBe(64);
   });
 });
