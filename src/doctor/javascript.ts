@@ -6,7 +6,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
 import { noFacts, type Closing, type Creation, type HandlerFacts, type Options, type Scope, type TokenSigning, type Value } from './model.ts';
-import { ancestors, children, descendants, emptyOptions, join, literal, lookup, SourceText, unknownOptions, unquote } from './tree.ts';
+import { ancestors, children, descendants, emptyOptions, join, literal, lookup, namesExtensionRegistration, namesRefusedLogin, SourceText, unknownOptions, unquote } from './tree.ts';
 
 const FUNCTION = new Set(['ArrowFunction', 'FunctionDeclaration', 'FunctionExpression', 'MethodDeclaration']);
 
@@ -21,6 +21,10 @@ const CREATIONS: Record<string, { shape: Creation['shape'] }> = {
   'pg.native.Pool': { shape: 'pool' },
   'pg.native.Client': { shape: 'client' },
 };
+
+const SECRET_READS = new Set(['@aws-sdk/client-secrets-manager.GetSecretValueCommand']);
+/** `process.on('SIGTERM', …)` and its synonyms. */
+const LISTENS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
 const DATA_API_STATEMENTS = new Set(['@aws-sdk/client-rds-data.ExecuteStatementCommand', '@aws-sdk/client-rds-data.BatchExecuteStatementCommand']);
 
@@ -340,6 +344,30 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
     return value.kind === 'object' ? value.options : unknownOptions();
   };
 
+  /** Fetched once for the environment: at module level, into a module variable, or by a function that fills a module-level cache or whose result is kept in one. */
+  const keptForEnvironment = (node: SyntaxNode): boolean => {
+    const enclosing = ancestors(node).filter((a) => FUNCTION.has(a.name));
+    return enclosing.length === 0 || assignedTo(node)?.module === true || enclosing.some((fn) => writesModuleVariable(fn) || factories.has(nameOf(fn) ?? ''));
+  };
+  /** The variables a listener ends (`x.end()`), in its body and the module functions it calls by name. */
+  const closedBy = (listener: SyntaxNode): Set<string> => {
+    const closed = new Set<string>();
+    const seen = new Set<SyntaxNode>();
+    const visit = (fn: SyntaxNode | undefined) => {
+      if (!fn || [...seen].some((s) => sameNode(s, fn))) return;
+      seen.add(fn);
+      descendants(fn, (node) => {
+        if (node.name !== 'CallExpression') return;
+        const callee = calleeOf(node);
+        if (callee?.name === 'VariableName') visit(functions.get(of(callee)));
+        const method = callee?.name === 'MemberExpression' ? callee.getChild('PropertyName') : null;
+        if (method && of(method) === 'end' && callee!.firstChild?.name === 'VariableName') closed.add(of(callee!.firstChild));
+      });
+    };
+    visit(listener.name === 'VariableName' ? functions.get(of(listener)) : listener);
+    return closed;
+  };
+
   const facts = noFacts(typescript ? 'typescript' : 'javascript', handlerAt ? { name: handlerName, place: source.place(handlerAt) } : undefined);
   const usesPg = [...aliases.values()].some((module) => module === 'pg' || module.startsWith('pg.'));
 
@@ -364,6 +392,8 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
           positional: [],
           connectionString,
         });
+      } else if (SECRET_READS.has(name)) {
+        facts.secretReads.push({ place: source.place(node), scope: keptForEnvironment(node) ? 'init' : scopeOf(node) });
       } else if (DATA_API_STATEMENTS.has(name)) {
         const sql = lookup(argumentOptions(first), 'sql');
         if (sql) facts.queries.push({ sql: sql.value, place: sql.place, scope: scopeOf(node), named: undefined });
@@ -382,6 +412,12 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
         const sql = config.kind === 'object' ? (lookup(config.options, 'text')?.value ?? { kind: 'unknown' as const }) : config;
         const named = config.kind === 'object' ? config.options.entries.get('name')?.place : undefined;
         facts.queries.push({ sql, place: source.place(argList[0]), scope: scopeOf(node), named });
+      } else if (LISTENS.has(name) && of(receiver) === 'process' && argList[0] && argList[1]) {
+        const signal = valueOf(argList[0]);
+        if (signal.kind === 'string' && signal.value === 'SIGTERM') {
+          facts.shutdownHandlers.push(source.place(node));
+          for (const closed of closedBy(argList[1])) facts.closedOnShutdown.add(closed);
+        }
       } else if ((name === 'on' || name === 'once') && receiver.name === 'VariableName' && argList[0] && valueOf(argList[0]).kind === 'string') {
         const event = valueOf(argList[0]);
         if (event.kind === 'string' && event.value === 'error') facts.errorListeners.add(of(receiver));
@@ -391,11 +427,19 @@ export function readJavaScript(text: string, typescript: boolean, handlerName = 
         const kept = !ancestors(node).some((a) => FUNCTION.has(a.name)) || assignedTo(node)?.module === true;
         const signing: TokenSigning = { place: source.place(node), scope: kept ? 'init' : 'invocation' };
         facts.tokenSignings.push(signing);
+      } else if (name === 'getSecretValue') {
+        facts.secretReads.push({ place: source.place(node), scope: keptForEnvironment(node) ? 'init' : scopeOf(node) });
       } else if (name === 'end' && receiver.name === 'VariableName') {
         const closing: Closing = { binding: of(receiver), place: source.place(node), scope: scopeOf(node) };
         facts.closings.push(closing);
       }
     }
+  });
+  descendants(top, (node) => {
+    if (node.name !== 'String' && node.name !== 'TemplateString') return;
+    const written = node.name === 'String' ? unquote(of(node)) : of(node).slice(1, -1);
+    if (namesRefusedLogin(written)) facts.handlesRefusedLogin = true;
+    if (namesExtensionRegistration(written)) facts.registersExtension = true;
   });
   // Transactions: in each function, from a BEGIN sent on a client to its COMMIT or ROLLBACK, every
   // await that is neither a query nor work handed that client (a callback given the client) waits

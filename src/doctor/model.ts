@@ -94,6 +94,13 @@ export interface Closing {
   scope: Scope;
 }
 
+/** A secret fetched from Secrets Manager (GetSecretValueCommand, getSecretValue, get_secret_value). */
+export interface SecretRead {
+  place: Place;
+  /** init: fetched once and kept (module level, or stored by a function that fills a module-level cache); otherwise fetched when needed. */
+  scope: Scope;
+}
+
 export interface HandlerFacts {
   language: Language;
   /** Where the handler is defined, when the file has one the doctor recognises. */
@@ -108,6 +115,15 @@ export interface HandlerFacts {
   caught: string[];
   /** Awaits of something other than the database between BEGIN and COMMIT on the same client (JavaScript). */
   transactionWaits: Place[];
+  secretReads: SecretRead[];
+  /** The file reacts to a refused login: a string or name that says 28P01, invalid_password or "password authentication failed". */
+  handlesRefusedLogin: boolean;
+  /** Where the file handles SIGTERM (`process.on('SIGTERM', …)`, `signal.signal(signal.SIGTERM, …)`). */
+  shutdownHandlers: Place[];
+  /** Variables a SIGTERM handler closes (`pool.end()`; Python `close`, `closeall`, `dispose`). */
+  closedOnShutdown: Set<string>;
+  /** The file registers an internal extension with the Extensions API, so Lambda sends the runtime SIGTERM before shutdown. */
+  registersExtension: boolean;
 }
 
 /** A file's facts before its reader has found any. */
@@ -121,4 +137,9 @@ export const noFacts = (language: Language, handler: HandlerFacts['handler']): H
   errorListeners: new Set(),
   caught: [],
   transactionWaits: [],
+  secretReads: [],
+  handlesRefusedLogin: false,
+  shutdownHandlers: [],
+  closedOnShutdown: new Set(),
+  registersExtension: false,
 });

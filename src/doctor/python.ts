@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { noFacts, type Creation, type Driver, type HandlerFacts, type Options, type Scope, type Value } from './model.ts';
-import { ancestors, children, descendants, emptyOptions, join, literal, SourceText, unquote } from './tree.ts';
+import { ancestors, children, descendants, emptyOptions, join, literal, namesExtensionRegistration, namesRefusedLogin, SourceText, unquote } from './tree.ts';
 
 const CREATIONS: Record<string, { driver: Driver; shape: Creation['shape'] }> = {
   'psycopg2.connect': { driver: 'psycopg2', shape: 'client' },
@@ -23,6 +23,8 @@ const CREATIONS: Record<string, { driver: Driver; shape: Creation['shape'] }> = 
 };
 
 const SEPARATORS = new Set(['(', ')', ',']);
+/** What closes a pool, a connection or an engine: psycopg2's pools `closeall()`, SQLAlchemy's engine `dispose()`. */
+const CLOSES = new Set(['close', 'closeall', 'dispose']);
 export const HANDLER_NAMES = ['lambda_handler', 'handler'];
 
 export function readPython(text: string, handlerName?: string): HandlerFacts {
@@ -277,7 +279,29 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
   // drivers block, and their transactions are `with` blocks this reader does not follow yet).
   const facts = noFacts('python', handlerName_ && handlerNode ? { name: handlerName_, place: source.place(handlerNode.getChild('VariableName') ?? handlerNode) } : undefined);
 
+  /** The variables a signal handler closes, in its body and the module functions it calls by name. */
+  const closedBy = (handler: SyntaxNode): Set<string> => {
+    const closed = new Set<string>();
+    const seen = new Set<number>();
+    const visit = (fn: SyntaxNode | undefined) => {
+      if (!fn || seen.has(fn.from)) return;
+      seen.add(fn.from);
+      descendants(fn, (node) => {
+        if (node.name !== 'CallExpression' || !node.firstChild) return;
+        const callee = node.firstChild;
+        if (callee.name === 'VariableName') visit(functions.get(of(callee)));
+        const method = callee.name === 'MemberExpression' ? callee.getChild('PropertyName') : null;
+        if (method && CLOSES.has(of(method)) && callee.firstChild?.name === 'VariableName') closed.add(of(callee.firstChild));
+      });
+    };
+    visit(handler.name === 'VariableName' ? functions.get(of(handler)) : handler);
+    return closed;
+  };
+
   descendants(top, (node) => {
+    if (node.name === 'String' && namesRefusedLogin(unquote(of(node)))) facts.handlesRefusedLogin = true;
+    if (node.name === 'String' && namesExtensionRegistration(unquote(of(node)))) facts.registersExtension = true;
+    if ((node.name === 'VariableName' || node.name === 'PropertyName') && namesRefusedLogin(of(node))) facts.handlesRefusedLogin = true;
     if (node.name === 'TryStatement') {
       const parts = children(node);
       parts.forEach((part, i) => {
@@ -330,6 +354,14 @@ export function readPython(text: string, handlerName?: string): HandlerFacts {
       const target = assignedTo(node);
       const kept = enclosing.length === 0 || (target !== undefined && enclosing.some((fn) => globalsOf(fn).has(target)));
       facts.tokenSignings.push({ place: source.place(node), scope: kept ? 'init' : 'invocation' });
+    } else if (methodName === 'get_secret_value') {
+      const enclosing = ancestors(node).filter((a) => a.name === 'FunctionDefinition');
+      // Once for the environment: at module level, or in a function that fills a global or whose result is kept in one.
+      const kept = enclosing.length === 0 || enclosing.some((fn) => globalsOf(fn).size > 0 || factories.has(of(fn.getChild('VariableName') ?? fn)));
+      facts.secretReads.push({ place: source.place(node), scope: kept ? 'init' : scopeOf(node) });
+    } else if (name === 'signal.signal' && args.positionalNodes[0] && args.positionalNodes[1] && of(args.positionalNodes[0]).replace(/\s/g, '').endsWith('SIGTERM')) {
+      facts.shutdownHandlers.push(source.place(node));
+      for (const closed of closedBy(args.positionalNodes[1])) facts.closedOnShutdown.add(closed);
     } else if (methodName === 'close' && callee.name === 'MemberExpression' && callee.firstChild?.name === 'VariableName') {
       facts.closings.push({ binding: of(callee.firstChild), place: source.place(node), scope: scopeOf(node) });
     }

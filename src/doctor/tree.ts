@@ -92,3 +92,10 @@ export function join(left: Value, right: Value, how: 'concatenation' | 'interpol
   if (known(left) && known(right)) return { kind: 'string', value: text(left) + text(right) };
   return { kind: 'built', how: left.kind === 'built' ? left.how : right.kind === 'built' ? right.how : how, literal: text(left) + text(right) };
 }
+
+/** PostgreSQL's answer to a wrong password, as code reacting to it names it: SQLSTATE 28P01, its condition name, psycopg's class, its message. */
+const REFUSED_LOGIN = /^(28P01|invalid_password|InvalidPassword)$|password authentication failed/;
+export const namesRefusedLogin = (written: string): boolean => REFUSED_LOGIN.test(written);
+
+/** The Extensions API's register call (`…/2020-01-01/extension/register`): code that registers an internal extension, so Lambda sends its runtime SIGTERM. */
+export const namesExtensionRegistration = (written: string): boolean => written.includes('/extension/register');

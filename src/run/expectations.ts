@@ -82,3 +82,42 @@ export function expectationsFor(sandbox: Sandbox, variant: string, values: Reado
 
 /** The words the page's checklist shows for an expectation. */
 export const plainWords = (expectation: Expectation): string => expectation.plain ?? expectation.text;
+
+/** The names `--expect` gives the report's most asked-for figures; any other report path works as written. */
+const EXPECT_SHORTHANDS: Readonly<Record<string, string>> = {
+  'peak-connections': 'database.peakConnections',
+  p50: 'latencyMs.p50',
+  p95: 'latencyMs.p95',
+  p99: 'latencyMs.p99',
+  'cold-starts': 'coldStarts',
+};
+
+export class ExpectationSyntaxError extends Error {
+  override name = 'ExpectationSyntaxError';
+}
+
+/**
+ * A check written on the command line: `no-errors` (nothing failed, nothing throttled), or
+ * `<name or report path><op><number>` such as `peak-connections<=40`, `p99<=800`,
+ * `errorsByCode.53300==0`. It becomes an Expectation like a sandbox's, checked the same way.
+ */
+export function parseExpectation(written: string): Expectation {
+  const text = written.replace(/\s+/g, '');
+  if (text === 'no-errors') {
+    return {
+      id: 'no-errors',
+      text: 'no-errors',
+      variant: '',
+      parameters: {},
+      checks: [
+        { left: 'invocations.failed', op: '==', right: 0 },
+        { left: 'invocations.throttled', op: '==', right: 0 },
+      ],
+    };
+  }
+  const match = /^([A-Za-z][\w.-]*?)(<=|>=|==|<|>)(-?\d+(?:\.\d+)?)$/.exec(text);
+  if (!match) throw new ExpectationSyntaxError(`cannot read ${JSON.stringify(written)}: write no-errors, or a figure, a comparison and a number, such as peak-connections<=40 or p99<=800`);
+  const [, name, op, number] = match;
+  const path = EXPECT_SHORTHANDS[name!] ?? name!;
+  return { id: 'expected', text, variant: '', parameters: {}, checks: [{ left: path, op: op as '<=' | '>=' | '==' | '<' | '>', right: Number(number) }] };
+}

@@ -4,7 +4,7 @@
  */
 import type { EngineHost } from '../engine/host/host.ts';
 import { factServerCosts, openWorld } from '../engine/world/world.ts';
-import { functionConfig, LambdaFunction, type FunctionObserver } from '../engine/lambda/function.ts';
+import { functionConfig, LambdaFunction, type FunctionObserver, type InvocationError } from '../engine/lambda/function.ts';
 import { ManagedInstancesFunction, managedInstancesConfig } from '../engine/lambda/managed.ts';
 import { compileHandler, type CompiledModule } from '../engine/lambda/modules.ts';
 import { Environment } from '../engine/lambda/environment.ts';
@@ -28,12 +28,16 @@ export interface RunRequest {
   seed?: number;
   /** Handler source edited by the reader, replacing the variant's file. */
   handlerSource?: string;
+  /** The handler's export when it is not `handler` (Lambda's `file.export`). */
+  handlerExport?: string;
 }
 
 export interface RunCallbacks {
   /** The live chart's points, finer than the report's seconds (engine/metrics/sampler.ts), each as soon as its bucket is over. */
   onSample?: (sample: ChartSample) => void;
   onEvent?: (event: LogEvent) => void;
+  /** Each failed invocation's error, stack included, as it happens. */
+  onFailure?: (error: InvocationError) => void;
   /** Checked between events; an aborted run rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -144,6 +148,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       idleLifetimeMs: config.lambda.idleLifetimeMs,
       envVars: config.lambda.env,
       extension: variant.extension ?? config.lambda.extension,
+      ...(request.handlerExport ? { handlerExport: request.handlerExport } : {}),
     });
     const observer: FunctionObserver = {
       concurrencyChanged(busy, alive) {
@@ -182,6 +187,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
           fn.invoke(makeEvent(), (outcome) => {
             inFlight--;
             metrics.invocation(outcome);
+            if (outcome.error) callbacks.onFailure?.(outcome.error);
             scheduler.after(overhead, () => answered(outcome.ok));
           }),
         );

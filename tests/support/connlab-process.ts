@@ -12,10 +12,10 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs `node <args>` in `cwd` to its end; a failed run is answered, not thrown. */
-export async function runNode(args: string[], cwd: string): Promise<Finished> {
+/** Runs `node <args>` in `cwd` to its end (killed after `timeoutMs`); a failed run is answered, not thrown. */
+export async function runNode(args: string[], cwd: string, timeoutMs = 90_000): Promise<Finished> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { encoding: 'utf8', timeout: 90_000, cwd });
+    const { stdout, stderr } = await run(process.execPath, args, { encoding: 'utf8', timeout: timeoutMs, cwd, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number | string; stdout: string; stderr: string; killed?: boolean };

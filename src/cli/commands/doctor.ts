@@ -5,10 +5,11 @@
  * Exit 1 when a finding reaches --fail-on. In a folder with a SAM template, each function's Handler
  * tells which export of which file is the handler.
  */
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Command } from '../command.ts';
 import { numberOption, quote, UsageError } from '../arguments.ts';
+import { readHandler, shown, stat } from '../handler-files.ts';
 import { analyze, languageOf } from '../../doctor/analyze.ts';
 import type { Language } from '../../doctor/model.ts';
 import { formatJson, formatSarif, formatText, type FileFindings } from '../../doctor/report.ts';
@@ -24,8 +25,6 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON = ['error', 'warning', 'never'] as const;
 /** Folders that hold dependencies, build output or caches, never the reader's handler source. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'build', 'cdk.out', '.aws-sam', '__pycache__', '.venv', 'venv', '.terraform']);
-/** A handler file is source code: anything larger is not one, and reading it whole would only cost memory. */
-const LARGEST_FILE = 2 * 1024 * 1024;
 /** PostgreSQL's own upper bound for max_connections. */
 const MAX_CONNECTIONS_LIMIT = 262_143;
 
@@ -33,22 +32,6 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${quote(value)}`);
   return value as T;
-}
-
-/** The path as the reader sees it: relative to where they ran the command when it lies below, with forward slashes. */
-function shown(path: string): string {
-  const below = relative(process.cwd(), path);
-  const chosen = below && !below.startsWith('..') && !below.startsWith(sep) ? below : path;
-  return chosen.split(sep).join('/');
-}
-
-function stat(path: string, given: string): Stats {
-  try {
-    return statSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${quote(given)}: ${code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable')}`);
-  }
 }
 
 /** The handler files under a folder, in a stable order; links are not followed, so no walk loops. */
@@ -69,17 +52,6 @@ function filesUnder(folder: string, languages: readonly Language[]): string[] {
   };
   walk(folder);
   return out;
-}
-
-function readHandler(path: string, given: string): string {
-  const info = stat(path, given);
-  if (!info.isFile()) throw new UsageError(`${quote(given)} is not a regular file`);
-  if (info.size > LARGEST_FILE) throw new UsageError(`${quote(given)} is ${info.size} bytes, too large for a handler file (at most ${LARGEST_FILE})`);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${quote(given)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
 }
 
 /** The handlers named by a SAM template at the folder's root (template.yaml or template.yml), if there is one. */

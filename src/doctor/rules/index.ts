@@ -16,6 +16,8 @@ import { rule as credentialsInCode } from './credentials-in-code.ts';
 import { rule as passwordFromEnv } from './password-from-env.ts';
 import { rule as sqlBuiltFromStrings } from './sql-built-from-strings.ts';
 import { rule as transactionHeldOpen } from './transaction-held-open.ts';
+import { rule as secretReadOnce } from './secret-read-once.ts';
+import { rule as poolNotClosedOnShutdown } from './pool-not-closed-on-shutdown.ts';
 
 export const rules: readonly Rule[] = [
   perInvocationConnection,
@@ -24,6 +26,7 @@ export const rules: readonly Rule[] = [
   connectionBudget,
   missingErrorListener,
   idleTimeout,
+  poolNotClosedOnShutdown,
   connectTimeout,
   queryTimeout,
   pythonNoReconnect,
@@ -32,6 +35,7 @@ export const rules: readonly Rule[] = [
   transactionHeldOpen,
   tlsUnverified,
   credentialsInCode,
+  secretReadOnce,
   passwordFromEnv,
   sqlBuiltFromStrings,
 ];

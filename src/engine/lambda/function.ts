@@ -45,7 +45,7 @@ export interface FunctionConfig {
 export type Extension = 'none' | 'internal' | 'external';
 
 /** What a sandbox sets of a function; the rest is the platform's (src/facts). */
-export type FunctionSettings = Pick<FunctionConfig, 'name' | 'memoryMb' | 'timeoutMs' | 'reservedConcurrency' | 'accountConcurrency' | 'idleLifetimeMs' | 'envVars'> & { extension?: Extension };
+export type FunctionSettings = Pick<FunctionConfig, 'name' | 'memoryMb' | 'timeoutMs' | 'reservedConcurrency' | 'accountConcurrency' | 'idleLifetimeMs' | 'envVars'> & { extension?: Extension; handlerExport?: string };
 
 const SHUTDOWN_GRACE: Readonly<Record<Extension, number>> = {
   none: 0,
@@ -54,7 +54,7 @@ const SHUTDOWN_GRACE: Readonly<Record<Extension, number>> = {
 };
 
 /** A function's configuration: its settings, Lambda's scaling rate, INIT limit and cold start, and the `handler` export. */
-export function functionConfig({ extension = 'none', ...settings }: FunctionSettings): FunctionConfig {
+export function functionConfig({ extension = 'none', handlerExport = 'handler', ...settings }: FunctionSettings): FunctionConfig {
   return {
     ...settings,
     extension,
@@ -63,7 +63,7 @@ export function functionConfig({ extension = 'none', ...settings }: FunctionSett
     scalingWindowMs: facts.scalingWindow.value,
     initLimitMs: facts.initLimit.value,
     coldStartMs: facts.coldStartPlatform.value,
-    handlerExport: 'handler',
+    handlerExport,
   };
 }
 
@@ -72,6 +72,8 @@ export interface InvocationError {
   code: string;
   type: string;
   message: string;
+  /** The thrown error's stack as V8 printed it (handler frames name /var/task/<file>), for a caller that maps it to the source. */
+  stack?: string;
 }
 
 export interface InvocationOutcome {
@@ -487,7 +489,8 @@ export function describe(error: unknown): InvocationError {
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as { name?: unknown; message: unknown; code?: unknown };
     const type = typeof e.name === 'string' ? e.name : 'Error';
-    return { code: e.code !== undefined && e.code !== null ? String(e.code) : type, type, message: String(e.message) };
+    const stack = (error as { stack?: unknown }).stack;
+    return { code: e.code !== undefined && e.code !== null ? String(e.code) : type, type, message: String(e.message), ...(typeof stack === 'string' ? { stack } : {}) };
   }
   return { code: typeof error, type: typeof error, message: String(error) };
 }
