@@ -182,7 +182,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
           fn.invoke(makeEvent(), (outcome) => {
             inFlight--;
             metrics.invocation(outcome);
-            scheduler.after(overhead, () => answered(outcome.ok));
+            scheduler.afterSync(overhead, () => answered(outcome.ok));
           }),
         );
       },
