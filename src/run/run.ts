@@ -188,7 +188,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
             inFlight--;
             metrics.invocation(outcome);
             if (outcome.error) callbacks.onFailure?.(outcome.error);
-            scheduler.after(overhead, () => answered(outcome.ok));
+            scheduler.afterSync(overhead, () => answered(outcome.ok));
           }),
         );
       },

@@ -355,8 +355,9 @@ export class LambdaFunction {
     }
     if (end) this.#end(state, 'exit');
     else {
-      // Freeze once the microtasks of this turn have run, as the runtime does after posting the response.
-      scheduler.at(scheduler.now, () => this.#park(state), null, 'io');
+      // Freeze once the microtasks of this turn have run, as the runtime does after posting the response
+      // (#park only freezes and schedules: a bookkeeping event).
+      scheduler.atSync(scheduler.now, () => this.#park(state));
     }
     this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
     invocation.done(result);

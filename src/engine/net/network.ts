@@ -22,6 +22,7 @@ export interface ServerSide {
 }
 
 export interface Listener {
+  /** Synchronous: it runs in a bookkeeping event (Scheduler.atSync), as the kernel's accept does. */
   accept(socket: ClientSocket): ServerSide;
 }
 
@@ -153,7 +154,7 @@ export class ClientSocket extends EventEmitter {
     this.#latency = this.#network.oneWayMs();
     const listener = this.#network.lookup(host, port);
     this.#upAt = scheduler.now + this.#latency;
-    scheduler.at(this.#upAt, () => {
+    scheduler.atSync(this.#upAt, () => {
       if (this.#gone) return;
       this.#downAt = scheduler.now + this.#latency;
       if (!listener) {

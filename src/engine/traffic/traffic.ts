@@ -13,6 +13,10 @@ export type TrafficPhase =
   | { kind: 'spike'; startMs: number; durationMs: number; concurrency: number; rampMs: number; thinkMs: number; retryDelayMs: number }
   | { kind: 'bursts'; startMs: number; count: number; everyMs: number; burstMs: number; concurrency: number; rampMs: number; thinkMs: number; retryDelayMs: number };
 
+/**
+ * Arrivals are bookkeeping events (Scheduler.atSync): `invoke` only schedules the call, and the
+ * caller calls `answered` from a bookkeeping event of its own, since all it does is schedule the next.
+ */
 export interface Caller {
   /** Invoke the function; `answered(ok)` when the response arrives. */
   invoke(answered: (ok: boolean) => void): void;
@@ -47,12 +51,12 @@ function openArrivals(scheduler: Scheduler, startMs: number, durationMs: number,
       at += scheduler.rng.exponential(1000 / peakRate);
       if (at >= end) return;
     } while (scheduler.rng.next() * peakRate > rateAt(at - startMs));
-    scheduler.at(at, () => {
+    scheduler.atSync(at, () => {
       caller.invoke(() => {});
       next(at);
     });
   };
-  scheduler.at(startMs, () => next(startMs));
+  scheduler.atSync(startMs, () => next(startMs));
 }
 
 function waitingCallers(scheduler: Scheduler, startMs: number, durationMs: number, shape: { concurrency: number; rampMs: number; thinkMs: number; retryDelayMs: number }, caller: Caller): void {
@@ -62,9 +66,9 @@ function waitingCallers(scheduler: Scheduler, startMs: number, durationMs: numbe
     const call = () => {
       if (scheduler.now >= end) return;
       caller.invoke((ok) => {
-        scheduler.after(ok ? shape.thinkMs : shape.retryDelayMs, call);
+        scheduler.afterSync(ok ? shape.thinkMs : shape.retryDelayMs, call);
       });
     };
-    scheduler.at(join, call);
+    scheduler.atSync(join, call);
   }
 }

@@ -58,6 +58,27 @@ describe('Scheduler', () => {
     expect(seen).toEqual(['chain end', 'second event']);
   });
 
+  it('takes no macrotask turn after a bookkeeping event, and keeps the order of everything', async () => {
+    let turns = 0;
+    const s = new Scheduler({ seed: 1, yieldMacrotask: () => (turns++, macrotask()) });
+    const seen: string[] = [];
+    s.at(10, () => {
+      void Promise.resolve()
+        .then(() => Promise.resolve())
+        .then(() => seen.push('chain of the event at 10'));
+    });
+    s.atSync(10, () => seen.push('bookkeeping at 10'));
+    s.afterSync(20, () => {
+      seen.push('bookkeeping at 20');
+      s.atSync(20, () => seen.push('bookkeeping it scheduled'));
+    });
+    s.at(30, () => seen.push('event at 30'));
+    await s.run();
+    expect(seen).toEqual(['chain of the event at 10', 'bookkeeping at 10', 'bookkeeping at 20', 'bookkeeping it scheduled', 'event at 30']);
+    // One turn before the first event, one after each of the two ordinary events; none after the three bookkeeping ones.
+    expect(turns).toBe(3);
+  });
+
   it('parks the events of a frozen owner and drops those of a dead one', async () => {
     const s = make();
     const parked: ScheduledEvent[] = [];
