@@ -2,7 +2,7 @@
  * The RunReport: everything a run produced, as JSON. Versioned; docs/run-report.md describes it.
  * A report is a function of (sandbox, code, parameters, seed) except `wallMs`.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 
 export const RUN_REPORT_VERSION = 1;
 

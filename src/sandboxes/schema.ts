@@ -3,7 +3,7 @@
  * CLI and the tests read it through this schema, which is its documentation (every field says what
  * it is). No Node APIs here: the in-page sandbox imports it too.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 import { engineVersions, rdsKeepalives } from '../facts/postgres.ts';
 import { managedInstances } from '../facts/lambda.ts';
 

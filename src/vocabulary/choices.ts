@@ -3,7 +3,7 @@
  * have in common: each list once, with the reader's word for each value and the zod schema that
  * refuses anything else. The wizard and the templates both read this module, never each other.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 import { engineInstanceClasses, type EngineOffer } from '../facts/engine-instance-classes.ts';
 import { findInstanceClass } from '../facts/postgres.ts';
 

@@ -3,7 +3,7 @@
  * A value the schema refuses comes back with a message that names what was expected, because a
  * share link is typed by people and edited by hand.
  */
-import { z } from 'zod';
+import { z } from '../lib/zod.ts';
 import { capacityRange } from '../facts/aurora-serverless-v2.ts';
 import { choice, choiceSchemas, databases, engineOffer, languagesFor, type Database, type InstanceClass } from '../vocabulary/choices.ts';
 

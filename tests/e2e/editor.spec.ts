@@ -60,7 +60,7 @@ test('the code is static until the reader touches it; the editor then takes its 
   const editor = sandbox.locator('[data-editor] > div:first-child .cm-content');
   await expect(editor).toBeFocused();
   await expect(code).toHaveCount(0);
-  await expect(editor).toContainText('// typed early // A new connection per invocation');
+  await expect(editor).toContainText("// typed early import { readFileSync } from 'node:fs';");
   await expect(sandbox.locator('[data-edited]')).toBeVisible();
 
   const after = await layout(sandbox);
@@ -78,6 +78,18 @@ test('the code is static until the reader touches it; the editor then takes its 
   await sandbox.getByLabel(/Concurrent callers/).fill('5');
   await runAndWait(sandbox, 120_000);
   await expect(sandbox.locator('[data-summary]')).toContainText('typed in the editor');
+});
+
+test('a reader who scrolls to a sandbox and reads its code downloads no editor', async ({ page }) => {
+  const editorChunk = await holdEditor(page);
+  const sandbox = await openSandbox(page);
+  await expect(sandbox.locator('[data-code-static]')).toBeVisible();
+  // Long enough for any idle-time or in-view preload to have asked for it.
+  await page.mouse.move(10, 10);
+  await page.mouse.wheel(0, 200);
+  await page.waitForTimeout(3_000);
+  expect(editorChunk.requested(), 'the editor chunk was requested without a touch').toBe(false);
+  editorChunk.release();
 });
 
 test('an untouched sandbox runs and shares without loading the editor', async ({ page, browser, context }) => {

@@ -21,6 +21,7 @@ import { shareLinkLimits } from '../../sandboxes/limits.ts';
 import type { RunReport } from '../../run/report.ts';
 import { summarizeRun } from '../../run/summary.ts';
 import { runVerdict } from '../../run/verdict.ts';
+import { ownHandlerSandbox } from '../../run/own-handler.ts';
 import { createEditor } from '../sandbox/editor.ts';
 import { startRun } from '../sandbox/engine-client.ts';
 import { levelOf, renderLogs, renderSummary, type LogFilter } from '../sandbox/results.ts';
@@ -359,9 +360,10 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   }
 
   /** The pasted handler in place of the pattern's own, under the name that tells the compiler its language. */
+  /** The pattern's sandbox with the pasted handler, its schema and the PG* variables, as `connlab simulate --handler` runs it. */
   function runSource(definition: Sandbox, text: string): SandboxSource {
-    const handler = LANGUAGES[language()].fileName;
-    return { definition: { ...definition, variants: [{ ...definition.variants[0]!, handler }] }, files: { [handler]: text } };
+    const file = LANGUAGES[language()].fileName;
+    return ownHandlerSandbox({ definition, files: {} }, { file, code: text, setupSql: definition.database.setupSql, env: {} });
   }
 
   async function run(): Promise<void> {

@@ -1,7 +1,6 @@
 /**
  * The handler's code, wherever it lives: the static block the page was built with (code-view.ts)
- * until the reader focuses it, clicks it or types in it (or lingers on it while the browser is
- * idle), then the editor (editor.ts), loaded on demand. Run, share, saved edits, reset, the
+ * until the reader focuses it, clicks it or types in it, then the editor (editor.ts), loaded on demand. Run, share, saved edits, reset, the
  * comparison and the variants read and replace the code here, whether or not the editor has loaded.
  * CodeMirror and the connection doctor's lint (doctor-lint.ts) are most of a sandbox's JavaScript;
  * a reader who only reads never downloads them.
@@ -34,15 +33,6 @@ export interface CodeSourceOptions {
   label: string;
   onChange(text: string): void;
   onRun(): void;
-}
-
-/** Before loading on idle, the code must stay in view this long: a reader scrolling past is not reading it. */
-const lingerMs = 1500;
-
-/** A reader who asked to save data, or on a 2G link, gets the editor only when they touch the code. */
-function mayPreload(): boolean {
-  const connection = (navigator as Navigator & { connection?: { saveData?: boolean; effectiveType?: string } }).connection;
-  return !connection?.saveData && !/2g/.test(connection?.effectiveType ?? '');
 }
 
 export function createCodeSource(options: CodeSourceOptions): CodeSource {
@@ -104,22 +94,9 @@ export function createCodeSource(options: CodeSourceOptions): CodeSource {
     void load();
   });
 
+  // Nothing loads for a reader who scrolls past or only reads, however long they stay: a preload on idle
+  // or on hover (which scrolling under a still mouse triggers) would spend their budget for them.
   if (document.activeElement === block) void load();
-  else if (mayPreload()) {
-    let linger: ReturnType<typeof setTimeout> | undefined;
-    const observer = new IntersectionObserver((entries) => {
-      clearTimeout(linger);
-      if (loading) observer.disconnect();
-      else if (entries.some((entry) => entry.isIntersecting)) {
-        linger = setTimeout(() => {
-          observer.disconnect();
-          const idle = window.requestIdleCallback ?? ((callback: () => void) => setTimeout(callback, 1));
-          idle(() => void load(), { timeout: 2000 });
-        }, lingerMs);
-      }
-    });
-    observer.observe(block);
-  }
   // The page shows the first variant's original; a share link or the reader's saved edits may say otherwise.
   if (staticText(block) !== options.text) showStatic(options.text);
 

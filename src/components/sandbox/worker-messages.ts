@@ -4,15 +4,11 @@
  * parses as a FromWorker message (a `done` carries a complete RunReport). Loaded with the Worker,
  * not with the island: zod stays out of a page until its first Run.
  */
-import { z } from 'zod';
+import { z } from '../../lib/zod.ts';
 import { runReportSchema } from '../../run/report.ts';
 import { SERIES } from '../../engine/metrics/metrics.ts';
 import { CHART_LIMITS, CHART_SERIES } from '../../sandboxes/schema.ts';
 import type { FromWorker } from './protocol.ts';
-
-// zod probes for eval before its first parse; the page's CSP forbids it (only the Worker may eval), and
-// Chromium reports the refused probe as a CSP violation.
-z.config({ jitless: true });
 
 const id = z.number().int().nonnegative();
 const position = z.object({ line: z.number().int().positive(), column: z.number().int().positive() });

@@ -4,7 +4,6 @@
  * decide() and generate() are the same pure functions `connlab generate` runs, so what the preview
  * shows is what the zip holds is what the CLI writes.
  */
-import { z } from 'zod';
 import {
   answersFromSearchParams,
   answersToSearchParams,
@@ -23,10 +22,6 @@ import {
 import { deployInstructions, generate, projectFiles, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
 import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
-
-// zod probes for eval before its first parse; the page's CSP forbids it, and Chromium reports the
-// refused probe as a CSP violation. The schemas here are small: the interpreter is fast enough.
-z.config({ jitless: true });
 
 const storageKey = 'connlab:wizard-answers';
 
