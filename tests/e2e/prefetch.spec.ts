@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { runAndWait, scrollToSandbox } from './sandbox-steps.ts';
+import { runAndWait, saveData, scrollToSandbox } from './sandbox-steps.ts';
 
 /** Requests for PGlite's WebAssembly made by the page or its Worker. */
 function watchWasm(page: Page): string[] {
@@ -27,9 +27,7 @@ test('scrolling to a sandbox starts the PostgreSQL download before Run, and Run 
 });
 
 test('under Save-Data nothing is downloaded until Run', async ({ page }) => {
-  await page.addInitScript(() => {
-    Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => ({ saveData: true, effectiveType: '4g' }) });
-  });
+  await saveData(page);
   const wasm = watchWasm(page);
   await page.goto('/guide/the-problem/');
   const sandbox = await scrollToSandbox(page, 'direct-connection');

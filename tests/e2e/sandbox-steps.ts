@@ -42,3 +42,10 @@ export async function runAndWait(sandbox: Locator, timeout = 60_000): Promise<vo
   await sandbox.getByRole('button', { name: /^Run/ }).click();
   await expect(sandbox.getByRole('status')).toContainText('Run finished', { timeout });
 }
+
+/** The reader asked to save data (navigator.connection.saveData): nothing downloads before they press Run. */
+export async function saveData(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => ({ saveData: true, effectiveType: '4g' }) });
+  });
+}
