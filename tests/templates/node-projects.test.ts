@@ -107,8 +107,8 @@ interface Orders {
 
 describe('generated Node.js projects against real services', () => {
   it(`groups ${nodeProjects.length} Node.js combinations into ${groups.length} distinct projects`, () => {
-    expect(nodeProjects.length).toBe(336);
-    expect(groups.length).toBe(32);
+    expect(nodeProjects.length).toBe(528);
+    expect(groups.length).toBe(48);
   });
 
   // Each step below uses the projects the one before prepared; vitest runs them in order.
@@ -120,8 +120,8 @@ describe('generated Node.js projects against real services', () => {
     prepared = await inBatches(groups, 3, prepare);
     connecting = prepared.filter((p) => usesConnection(p.group.members[0]!.pattern));
     checked = onePerHandler(connecting);
-    expect(connecting.length).toBe(24);
-    expect(checked.length).toBe(12);
+    expect(connecting.length).toBe(40);
+    expect(checked.length).toBe(20);
   }, 900_000);
 
   it('pass their own tests on the routes they describe: directly, and through PgBouncer standing in for RDS Proxy', async () => {
@@ -158,7 +158,7 @@ describe('generated Node.js projects against real services', () => {
     const rotations = await inBatches(rotating, 2, (p) =>
       check<{ first: Orders; second: Orders; third: Orders; control: string }>(p, 'rotation', 'direct', { ROTATED_PASSWORD: `${p.tenant.password}-rotated` }),
     );
-    expect(rotations.length).toBe(6);
+    expect(rotations.length).toBe(10);
     rotations.forEach((rotation, i) => {
       const p = rotating[i]!;
       expect(rotation.control, describeOptions(p.group.members[0]!)).toBe('28P01');

@@ -27,7 +27,7 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
       expect(checkTemplate(parsed as never, spec), JSON.stringify(options)).toEqual([]);
       checked++;
     }
-    expect(checked).toBe(126);
+    expect(checked).toBe(174);
   });
 
   it('catches a wrong property, a missing required one and a dangling reference (the check can fail)', () => {
