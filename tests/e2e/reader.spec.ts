@@ -189,7 +189,8 @@ test('chapter 1 opens with a picture of the problem that follows its slider and 
   await page.goto('/');
   const small = page.locator('[data-slots-figure]');
   await expect(small.locator('circle.refused')).toHaveCount(43, { timeout: 10_000 });
-  expect(await small.locator('circle.refused').first().evaluate((circle) => getComputedStyle(circle).animationName)).toMatch(/refused-flash/);
+  // The figure fills up from zero as it comes into view: ask until the refused ones are drawn again.
+  await expect.poll(() => small.locator('circle.refused').first().evaluate((circle) => getComputedStyle(circle).animationName), { timeout: 10_000 }).toMatch(/refused-flash/);
 });
 
 test('the proxy, Data API and queue chapters draw their pattern where they introduce it', async ({ page }) => {
