@@ -9,9 +9,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { build, type BuildFailure, type Metafile } from 'esbuild';
 import { quote, UsageError } from './arguments.ts';
 import { SDK_PACKAGES } from '../engine/host/sdk-packages.ts';
+import { SIGNER_PACKAGES } from '../engine/host/host.ts';
 
 /** What the engine supplies to handler code; anything else external cannot be required in a run. */
-const ENGINE_PACKAGES: readonly string[] = ['pg', '@aws-sdk/rds-signer', ...SDK_PACKAGES];
+const ENGINE_PACKAGES: readonly string[] = ['pg', ...SIGNER_PACKAGES, ...SDK_PACKAGES];
 const EXTERNAL = ['pg', 'pg-native', '@aws-sdk/*'];
 
 export interface BundledHandler {

@@ -1,13 +1,15 @@
 /**
  * Aurora DSQL, the PostgreSQL-compatible distributed database, as far as the guide's prose needs it: how a client
  * authenticates, the limits on connections a fleet of functions meets first, and what a PostgreSQL habit may not
- * find there. No sandbox models it; the chapter "Beyond the default compute" cites these.
+ * find there. The aurora-dsql sandbox's endpoint (src/engine/dsql) takes its model from here; the chapter
+ * "Beyond the default compute" cites these.
  */
 import type { Fact } from './fact.ts';
 
 const QUOTAS = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/CHAP_quotas.html';
 const CONNECTIONS = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/working-with-connections.html';
 const TOKEN = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html';
+const SIGNER = 'https://www.npmjs.com/package/@aws-sdk/dsql-signer';
 const UNSUPPORTED = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/working-with-postgresql-compatibility-unsupported-features.html';
 
 export const dsqlConnections = {
@@ -21,11 +23,29 @@ export const dsqlConnections = {
   maxTransactionDuration: { value: 300_000, unit: 'ms', source: CONNECTIONS },
   /** Checked only when a connection opens, as with RDS IAM tokens. */
   tokenDefaultLifetime: { value: 900, unit: 's (SDK and CLI default; the console makes one-hour tokens)', source: TOKEN },
+  tokenMaxLifetime: { value: 604_800, unit: 's (one week)', source: TOKEN },
 } satisfies Record<string, Fact>;
 
 export const dsqlErrors = {
   tooManyConnections: { value: { code: '53300', message: 'Unable to accept connection, too many open connections.' }, unit: 'error', source: QUOTAS },
   rateExceeded: { value: { code: '53400', message: 'Unable to accept connection, rate exceeded.' }, unit: 'error', source: QUOTAS },
+} satisfies Record<string, Fact<{ code: string; message: string }>>;
+
+/** The SigV4 presigned URL `@aws-sdk/dsql-signer` makes: signing name and the Action per role. */
+export const dsqlToken = {
+  service: { value: 'dsql', unit: 'SigV4 signing name', source: SIGNER },
+  adminRole: { value: 'admin', unit: 'the role getDbConnectAdminAuthToken() signs for', source: TOKEN },
+  adminAction: { value: 'DbConnectAdmin', unit: 'Action of an admin token', source: SIGNER },
+  roleAction: { value: 'DbConnect', unit: 'Action of a token for a custom database role', source: SIGNER },
+} satisfies Record<string, Fact<string>>;
+
+/**
+ * What a client sees when DSQL refuses a token or ends a session at its lifetime. AWS documents neither
+ * text nor code: both are assumptions, worded like PostgreSQL's own (28000, 57P01).
+ */
+export const dsqlAssumedErrors = {
+  authenticationFailed: { value: { code: '28000', message: 'unable to accept connection, access denied' }, unit: 'error', source: 'assumption', calibrate: 'Connect with an expired token and read the ErrorResponse.' },
+  sessionExpired: { value: { code: '57P01', message: 'terminating connection: session exceeded its maximum duration' }, unit: 'error', source: 'assumption', calibrate: 'Hold a session open for an hour and read what the server sends before it closes.' },
 } satisfies Record<string, Fact<{ code: string; message: string }>>;
 
 /** What AWS lists as unsupported, in the groups the chapter names. */

@@ -99,6 +99,17 @@ export const runReportSchema = z.object({
     })
     .optional()
     .describe('Present when the sandbox has an RDS Proxy.'),
+  dsql: z
+    .object({
+      ratePerSecond: count.describe('New connections per second the cluster accepts.'),
+      burst: count.describe('Connections the cluster accepts in a burst above the rate.'),
+      rateExceeded: count.describe('Connections refused with 53400 "Unable to accept connection, rate exceeded.".'),
+      tokensRefused: count.describe('Connections whose IAM token was refused (expired, wrong host, Region, Action or signature).'),
+      sessionsExpired: count.describe('Sessions closed at their 60-minute lifetime.'),
+      lowestBucket: count.describe('The fewest connections the burst capacity held after an admission: 0 means the run used all of it.'),
+    })
+    .optional()
+    .describe('Present when the database is an Aurora DSQL cluster.'),
   dataApi: z
     .object({
       requests: count.describe('Data API calls received.'),

@@ -18,6 +18,8 @@ import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
 import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
 import { attachProxy } from './proxy.ts';
 import { attachServices, ServicesSetupError } from './services.ts';
+import { dsqlEndpoint, dsqlMaxConnections, dsqlReport } from './dsql.ts';
+import { VIRTUAL_EPOCH } from '../engine/lambda/environment.ts';
 
 export interface RunRequest {
   sandbox: SandboxSource;
@@ -86,9 +88,11 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   };
 
   // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
-  const maxConnectionsNominal = !config.database.maxConnections;
-  const maxConnections = config.database.maxConnections || nominalMaxConnections(instance);
-  const reservedConnections = reservedForOrdinaryRoles();
+  // A DSQL cluster has no instance: its connection quota is max_connections, and no slot is reserved.
+  const dsql = dsqlEndpoint(config, () => VIRTUAL_EPOCH + world.scheduler.now);
+  const maxConnectionsNominal = !dsql && !config.database.maxConnections;
+  const maxConnections = dsql ? dsqlMaxConnections : config.database.maxConnections || nominalMaxConnections(instance);
+  const reservedConnections = dsql ? 0 : reservedForOrdinaryRoles();
   callbacks.signal?.throwIfAborted();
   const world = await openWorld(host, {
     seed,
@@ -105,6 +109,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       sessionWaitLimitMs: config.database.sessionWaitLimitMs,
       unavailable: config.database.unavailable,
       costs: factServerCosts,
+      gate: dsql,
     },
     observer: {
       connectionsChanged(active, zombies) {
@@ -254,6 +259,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
           : {}),
       },
       ...(proxy ? { proxy: proxy.report(config.durationMs) } : {}),
+      ...(dsql ? { dsql: dsqlReport(dsql) } : {}),
       ...services.report(config.durationMs),
       latencyMs: { p50: round3(percentile(sorted, 50, true)), p95: round3(percentile(sorted, 95, true)), p99: round3(percentile(sorted, 99, true)), max: round3(sorted.at(-1) ?? 0) },
       coldStarts: fn.stats.coldStarts,

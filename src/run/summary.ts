@@ -6,7 +6,7 @@
  */
 import type { RunReport } from './report.ts';
 
-export type SummaryService = 'lambda' | 'database' | 'proxy' | 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager';
+export type SummaryService = 'lambda' | 'database' | 'dsql' | 'proxy' | 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager';
 
 export interface SummaryRow {
   label: string;
@@ -34,6 +34,7 @@ export interface RunSummary {
 export const SERVICE_TITLES: Readonly<Record<SummaryService, string>> = {
   lambda: 'Lambda',
   database: 'Database (RDS for PostgreSQL)',
+  dsql: 'Aurora DSQL',
   proxy: 'RDS Proxy',
   dataApi: 'Data API',
   dynamodb: 'DynamoDB',
@@ -77,8 +78,10 @@ function peakAt(values: readonly number[]): { peak: number; second: number } {
  */
 export function servicesUsed(report: RunReport): Set<SummaryService> {
   const used = new Set<SummaryService>(['lambda']);
-  const { database: db, proxy, dataApi, dynamodb, sqs, secretsManager } = report;
-  if (db.accepted + db.queries + db.rejectedTooManyClients + db.rejectedReservedSlots + db.authFailures + db.sessionWaitFailures > 0) used.add('database');
+  const { database: db, dsql, proxy, dataApi, dynamodb, sqs, secretsManager } = report;
+  // A DSQL cluster is served by the same virtual server, but it has no instance to describe.
+  if (dsql) used.add('dsql');
+  else if (db.accepted + db.queries + db.rejectedTooManyClients + db.rejectedReservedSlots + db.authFailures + db.sessionWaitFailures > 0) used.add('database');
   if (proxy && proxy.peakClientConnections + proxy.clientConnectionsSetupFailedAuth + proxy.borrows > 0) used.add('proxy');
   if (dataApi && dataApi.requests > 0) used.add('dataApi');
   if (dynamodb && (dynamodb.throttledRequests > 0 || Object.values(dynamodb.tables).some((t) => t.consumedReadUnits + t.consumedWriteUnits > 0))) used.add('dynamodb');
@@ -152,6 +155,19 @@ function databaseRows(report: RunReport): Array<[string, string]> {
     ['Zombie connections (peak)', `${n(zombies.peak)}; ${n(db.deadClientsReaped)} reaped by TCP keepalive, ${seconds(db.deadClientAfterMs)} after the last traffic`],
     ['Idle-session timeouts', n(db.idleSessionTimeouts)],
     ...(db.closesByReason ? [['Connections closed, by reason', byCount(db.closesByReason) || 'none'] as [string, string]] : []),
+  ];
+}
+
+function dsqlRows(report: RunReport): Array<[string, string]> {
+  const dsql = report.dsql!;
+  const db = report.database;
+  const connections = peakAt(report.series.DatabaseConnections);
+  return [
+    ['Connections (peak)', `${n(db.peakConnections)} of ${n(db.maxConnections)} per cluster${connections.peak ? `, at ${connections.second} s` : ''}; ${n(db.accepted)} opened`],
+    ['Connection rate', `${n(dsql.ratePerSecond)} new connections/s, burst ${n(dsql.burst)}; ${dsql.lowestBucket === 0 ? 'burst used up' : `at least ${n(dsql.lowestBucket)} of the burst left`}`],
+    ['Refused, rate exceeded (53400)', n(dsql.rateExceeded)],
+    ['IAM tokens refused', n(dsql.tokensRefused)],
+    ['Sessions closed at 60 min', n(dsql.sessionsExpired)],
   ];
 }
 
@@ -241,6 +257,7 @@ export function summarizeRun(report: RunReport, label: string): RunSummary {
   const rowsOf: Record<SummaryService, () => Array<[string, string]>> = {
     lambda: () => lambdaRows(report),
     database: () => databaseRows(report),
+    dsql: () => dsqlRows(report),
     proxy: () => proxyRows(report.proxy!),
     dataApi: () => dataApiRows(report.dataApi!),
     dynamodb: () => dynamodbRows(report.dynamodb!),

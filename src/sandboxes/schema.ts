@@ -246,6 +246,14 @@ export const sandboxSchema = z
       })
       .optional()
       .describe('An RDS Proxy in front of the instance (src/engine/proxy). Absent: the function reaches the instance directly.'),
+    dsql: z
+      .object({
+        region: z.string().default('us-east-1').describe('Region of the cluster: tokens must be signed for it.'),
+        iamCredentials: z.record(z.string(), z.string()).describe('What IAM knows: access key id -> secret access key of the (fake) credentials the function signs tokens with.'),
+        roles: z.array(z.string()).default(['admin']).describe('Database roles that may log in; `admin` signs in with getDbConnectAdminAuthToken(), the others with getDbConnectAuthToken().'),
+      })
+      .optional()
+      .describe('The database is an Aurora DSQL cluster (src/engine/dsql) at `database.host`: IAM tokens only, the cluster\'s connection rate and burst, 60-minute sessions, max_connections the cluster quota; `database.instanceClass` only sets the vCPUs that serve it.'),
     dataApi: z
       .object({
         resourceArn: z.string().describe('The cluster ARN handlers pass as `resourceArn`.'),

@@ -17,9 +17,13 @@ import type { SdkBundle } from './sdk-packages.ts';
 export interface PgSources {
   driver: string;
   shared: string;
-  /** `@aws-sdk/rds-signer`, for handlers that sign IAM tokens; instantiated per environment, lazily. */
-  signer: string;
+  /** Each IAM token signer, for handlers that sign tokens; instantiated per environment, lazily. */
+  signers: Readonly<Record<SignerPackage, string>>;
 }
+
+/** The IAM token signers the engine provides: RDS (and RDS Proxy) tokens, and Aurora DSQL's. */
+export const SIGNER_PACKAGES = ['@aws-sdk/rds-signer', '@aws-sdk/dsql-signer'] as const;
+export type SignerPackage = (typeof SIGNER_PACKAGES)[number];
 
 /** Packages the `shared` text provides and the `driver` text leaves external. */
 export const SHARED_PG_PACKAGES = ['pg-protocol', 'pg-types', 'pg-connection-string'] as const;

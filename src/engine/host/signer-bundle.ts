@@ -1,12 +1,15 @@
 /**
- * Build-time (Node, esbuild): `@aws-sdk/rds-signer` as one CommonJS text a handler can `require`,
- * instantiated per execution environment like `pg`, so its clock is the environment's virtual `Date`.
+ * Build-time (Node, esbuild): an IAM token signer (`@aws-sdk/rds-signer`, `@aws-sdk/dsql-signer`) as
+ * one CommonJS text a handler can `require`, instantiated per execution environment like `pg`, so its
+ * clock is the environment's virtual `Date`.
  *
  * The package's browser build is used (no Node built-ins), with its runtime config swapped for one
  * that reads credentials and region from the function's environment variables, as the Lambda
  * runtime provides them, and hashes with the pure-JavaScript SHA-256: WebCrypto's promises settle
  * outside the virtual clock's view, which would make runs nondeterministic.
  */
+import type { SignerPackage } from './host.ts';
+
 type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: Array<{ text: string }> }>;
 
 const RUNTIME_CONFIG = `
@@ -24,9 +27,9 @@ const regionFromEnvironment = async () => {
 export const getRuntimeConfig = (config) => ({ runtime: 'node', sha256: Sha256Js, ...config, credentials: config?.credentials ?? fromEnvironment, region: config?.region ?? regionFromEnvironment });
 `;
 
-export async function bundleSigner(build: Build, root: string): Promise<string> {
+export async function bundleSigner(build: Build, root: string, pkg: SignerPackage): Promise<string> {
   const result = await build({
-    stdin: { contents: 'export { Signer } from "@aws-sdk/rds-signer";', resolveDir: root },
+    stdin: { contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: root },
     bundle: true,
     platform: 'browser',
     mainFields: ['browser', 'module', 'main'],
@@ -37,7 +40,7 @@ export async function bundleSigner(build: Build, root: string): Promise<string> 
       {
         name: 'connlab-signer-runtime-config',
         setup(b: { onResolve: (o: object, f: (args: { importer: string }) => object | undefined) => void; onLoad: (o: object, f: () => object) => void }) {
-          b.onResolve({ filter: /\/runtimeConfig(\.browser)?(\.js)?$/ }, (args) => (args.importer.includes('rds-signer') ? { path: 'runtime-config', namespace: 'connlab-signer' } : undefined));
+          b.onResolve({ filter: /\/runtimeConfig(\.browser)?(\.js)?$/ }, (args) => (args.importer.includes(`${pkg}/`) ? { path: 'runtime-config', namespace: 'connlab-signer' } : undefined));
           b.onLoad({ filter: /.*/, namespace: 'connlab-signer' }, () => ({ contents: RUNTIME_CONFIG, resolveDir: root, loader: 'js' }));
         },
       },

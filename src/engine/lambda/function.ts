@@ -153,7 +153,7 @@ export class LambdaFunction {
     sigterms: 0,
   };
 
-  /** What INIT instantiates in each environment: the handler, `pg`, the signer and this run's SDK packages. */
+  /** What INIT instantiates in each environment: the handler, `pg`, the signers and this run's SDK packages. */
   readonly #runtime: RuntimeParts;
 
   constructor(scheduler: Scheduler, network: Network, pg: FunctionModules, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
@@ -432,11 +432,11 @@ export class LambdaFunction {
 }
 
 /** The compiled modules a function's environments instantiate; `pg.packages` are this run's own SDK instance (engine/aws/sdk-instance.ts), shared by its environments. */
-export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; signer?: CompiledModule; packages?: Readonly<Record<string, unknown>> };
+export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; signers?: Readonly<Record<string, CompiledModule>>; packages?: Readonly<Record<string, unknown>> };
 
 export function runtimeParts(network: Network, pg: FunctionModules, handler: CompiledModule): RuntimeParts {
   const packages = freezeSurfaces(pg.packages ?? {});
-  return { network, pg: pg.driver, signer: pg.signer ?? null, shared: instantiateShared(pg.shared), packages, handler };
+  return { network, pg: pg.driver, signers: pg.signers ?? {}, shared: instantiateShared(pg.shared), packages, handler };
 }
 
 /** Calls the handler and settles the invocation with what it returns, throws, or rejects with. */

@@ -1,6 +1,6 @@
 /**
  * The runtime's part of INIT, the same on either compute: the handler module instantiated in an
- * environment with its packages (`pg` and the IAM signer on first require, the run's SDK clients,
+ * environment with its packages (`pg` and the IAM signers on first require, the run's SDK clients,
  * `net` on the virtual network), then the handler export looked up.
  */
 import type { Network } from '../net/network.ts';
@@ -11,7 +11,8 @@ import { hardenShared } from './isolation.ts';
 export interface RuntimeParts {
   network: Network;
   pg: CompiledModule;
-  signer: CompiledModule | null;
+  /** Package name -> the signer's module. */
+  signers: Readonly<Record<string, CompiledModule>>;
   /** The modules every environment shares, instantiated once (modules.ts `instantiateShared`). */
   shared: Record<string, unknown>;
   /** The run's SDK packages, frozen. */
@@ -30,11 +31,10 @@ export function loadHandler(environment: Environment, parts: RuntimeParts, loade
   // Instantiated on the first require: handlers that only use AWS SDK clients never pay for a pg per environment.
   let pg: unknown;
   Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(parts.pg, environment.globals, requireFor(modules))) });
-  const signer = parts.signer;
-  // Loaded only by handlers that import it: most never do, and it costs a module body per environment.
-  if (signer) {
+  // Loaded only by handlers that import one: most never do, and each costs a module body per environment.
+  for (const [pkg, signer] of Object.entries(parts.signers)) {
     let signerModule: unknown;
-    Object.defineProperty(modules, '@aws-sdk/rds-signer', { enumerable: true, get: () => (signerModule ??= instantiate(signer, environment.globals, requireFor(modules))) });
+    Object.defineProperty(modules, pkg, { enumerable: true, get: () => (signerModule ??= instantiate(signer, environment.globals, requireFor(modules))) });
   }
   let exported: Record<string, unknown> | Promise<Record<string, unknown>>;
   try {

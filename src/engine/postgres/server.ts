@@ -27,6 +27,23 @@ export interface ServerCosts {
   queryServiceMs: number;
 }
 
+/**
+ * An endpoint that admits and authenticates connections its own way in front of the same backends
+ * (Aurora DSQL: engine/dsql/endpoint.ts). Absent: RDS for PostgreSQL's passwords and slots.
+ */
+export interface ConnectionGate {
+  /** At each start-up packet, before a backend starts: an error refuses the connection. */
+  admit(nowMs: number): ErrorFields | null;
+  /** In place of the password check: null logs `user` in, an error refuses the login. */
+  authenticate(user: string, password: string): Promise<ErrorFields | null>;
+  /** What a connection past max_connections is sent. */
+  readonly tooManyConnections: ErrorFields;
+  /** A session is closed once this old (after the transaction it is in, if any); 0 never. */
+  readonly sessionLifetimeMs: number;
+  /** Sent to a session closed at its lifetime; counts it. */
+  sessionExpired(): ErrorFields;
+}
+
 export interface VirtualPostgresOptions {
   maxConnections: number;
   /** Slots only superusers may take: superuser_reserved_connections, plus rds.rds_superuser_reserved_connections on RDS. */
@@ -50,9 +67,10 @@ export interface VirtualPostgresOptions {
    * connection gets its TCP handshake but never an answer to its start-up packet. Absent: always up.
    */
   unavailable?: { startMs: number; endMs: number } | null;
+  gate?: ConnectionGate | null;
 }
 
-export type CloseReason = 'failover' | 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
+export type CloseReason = 'session-lifetime' | 'gate-refused' | 'failover' | 'terminate' | 'client-fin' | 'client-reset' | 'idle-session-timeout' | 'dead-client' | 'too-many-clients' | 'reserved-slots' | 'auth-failed' | 'protocol';
 
 /** A connection accepted, refused (with its SQLSTATE) or closed (with why, and the SQLSTATE a client was sent, if any). */
 export type ServerEvent =
@@ -264,6 +282,8 @@ class ServerConnection implements ServerSide {
   #vanished = false;
   /** Its start-up packet came while the instance was unavailable: nothing it sends is ever answered. */
   #unanswered = false;
+  /** Past the gate's session lifetime: closed when its transaction ends. */
+  #expired = false;
   savedSettings: Array<{ name: string; setting: string }> = [];
   settingsDirty = false;
 
@@ -364,7 +384,7 @@ class ServerConnection implements ServerSide {
       while (this.#jobs.length > 0 && this.#phase !== 'closed') {
         const job = this.#jobs.shift()!;
         if (job.kind === 'startup') this.#startup(job.packet);
-        else if (job.kind === 'password') this.#password(job.message);
+        else if (job.kind === 'password') await this.#password(job.message);
         else if (job.kind === 'exec') await this.#exec(job.messages, job.changesSettings);
         else if (job.kind === 'violation') {
           if (job.reply) this.#send(job.reply);
@@ -408,13 +428,21 @@ class ServerConnection implements ServerSide {
       return;
     }
     this.#user = parameters.user;
-    const { costs, maxConnections } = server.options;
+    const { costs, maxConnections, gate } = server.options;
+    const refused = gate?.admit(now);
+    if (refused) {
+      const ready = server.serve(now, costs.rejectionMs);
+      server.event({ kind: 'reject', text: refused.M, code: refused.C });
+      this.#send(errorBytes(refused), ready);
+      void this.#close('gate-refused', { at: ready });
+      return;
+    }
     if (server.active >= maxConnections) {
       // InitProcess found no free slot: the error comes before any authentication request.
       const ready = server.serve(now, costs.rejectionMs);
       server.stats.rejectedTooManyClients++;
-      server.event({ kind: 'reject', text: `${postgresErrors.tooManyClients.value.M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
-      this.#send(errorBytes(postgresErrors.tooManyClients.value), ready);
+      server.event({ kind: 'reject', text: `${(gate?.tooManyConnections ?? postgresErrors.tooManyClients.value).M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
+      this.#send(errorBytes(gate?.tooManyConnections ?? postgresErrors.tooManyClients.value), ready);
       void this.#close('too-many-clients', { at: ready });
       return;
     }
@@ -429,13 +457,23 @@ class ServerConnection implements ServerSide {
     this.#send(wire.authenticationCleartextPassword(), ready);
   }
 
-  #password(message: Buffer): void {
+  async #password(message: Buffer): Promise<void> {
     const server = this.#server;
-    const { costs, superusers, maxConnections, reservedConnections, reservedSlotError } = server.options;
+    const { costs, superusers, maxConnections, reservedConnections, reservedSlotError, gate } = server.options;
     const given = message.subarray(5, message.length - 1).toString('utf8');
     const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), costs.authenticationMs);
     this.#freeAt = ready;
-    if (!server.checksPassword(this.#user, given)) {
+    if (gate) {
+      const refused = await this.#scheduler.track(gate.authenticate(this.#user, given));
+      if (this.#closed()) return;
+      if (refused) {
+        server.stats.authFailures++;
+        server.event({ kind: 'reject', text: refused.M, code: refused.C });
+        this.#send(errorBytes(refused), ready);
+        void this.#close('auth-failed', { at: ready });
+        return;
+      }
+    } else if (!server.checksPassword(this.#user, given)) {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
       server.event({ kind: 'reject', text: fields.M, code: '28P01' });
@@ -456,6 +494,16 @@ class ServerConnection implements ServerSide {
     server.event({ kind: 'accept', text: `pid ${this.pid} user ${this.#user} (${server.active} of ${maxConnections} in use)` });
     this.#send(server.startupReply(this.pid), ready);
     this.#armIdleTimer(ready);
+    if (gate?.sessionLifetimeMs) this.#scheduler.at(ready + gate.sessionLifetimeMs, () => this.#expire());
+  }
+
+  /** The session reached its lifetime: closed now if idle, or as soon as its transaction ends. */
+  #expire(): void {
+    if (this.#phase === 'closed') return;
+    this.#expired = true;
+    if (this.#txStatus !== 'I' || this.#busy || this.#jobs.length > 0) return;
+    this.#send(errorBytes(this.#server.options.gate!.sessionExpired()));
+    void this.#close('session-lifetime');
   }
 
   async #exec(messages: Buffer[], changesSettings: boolean): Promise<void> {
@@ -497,6 +545,7 @@ class ServerConnection implements ServerSide {
       this.#holdsSession = false;
       server.session.release(this);
       this.#armIdleTimer(ready);
+      if (this.#expired) this.#scheduler.at(ready, () => this.#expire());
     }
   }
 
@@ -583,7 +632,7 @@ class ServerConnection implements ServerSide {
     server.stats.closesByReason[reason] = (server.stats.closesByReason[reason] ?? 0) + 1;
     if (this.#vanished) server.zombies--;
     server.changed();
-    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed') server.event({ kind: 'close', text: `pid ${this.pid} (${reason})`, reason, ...(reason === 'idle-session-timeout' ? { code: '57P05' } : {}) });
+    if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed' && reason !== 'gate-refused') server.event({ kind: 'close', text: `pid ${this.pid} (${reason})`, reason, ...(reason === 'idle-session-timeout' ? { code: '57P05' } : {}) });
     if (server.settingsOwner === this) server.settingsOwner = null;
     // What a backend's exit does: abort its open transaction and forget its prepared statements.
     if (this.#txStatus !== 'I' || this.#statements.size > 0 || this.#holdsSession) {

@@ -1,13 +1,29 @@
 /**
  * The proxy's cryptography, on WebCrypto only (the engine runs in Workers too):
  *
- * - `verifyIamToken`: what RDS Proxy checks in an IAM token made by `@aws-sdk/rds-signer` (a SigV4
- *   presigned `GET /?Action=connect&DBUser=…` for the proxy's host:port, signing name `rds-db`):
- *   the signature against the caller's secret key, the user, the host, and the 15-minute expiry.
+ * - `verifyIamToken`: what an IAM-authenticating endpoint checks in a token, a SigV4 presigned
+ *   `GET /?Action=…` URL: the signature against the caller's secret key, the action and user, the
+ *   host, the signing name and the expiry. RDS Proxy's (`rdsConnect`: `@aws-sdk/rds-signer`,
+ *   `Action=connect&DBUser=…` for host:port, `rds-db`, 15 minutes) and Aurora DSQL's (engine/dsql)
+ *   differ only in those parameters.
  * - `ScramClient`: SCRAM-SHA-256 towards a real PostgreSQL, the scheme its default pg_hba asks for.
  */
 import { Buffer } from 'buffer';
 import { iamToken } from '../../facts/rds-proxy.ts';
+
+/** How one service's presigned connect tokens look. */
+export interface PresignedConnect {
+  /** SigV4 signing name. */
+  service: string;
+  /** Longest X-Amz-Expires the service accepts, in ms. */
+  maxLifetimeMs: number;
+  /** The Action a token for `user` must carry. */
+  action(user: string): string;
+  /** Whether the token names its user (RDS's DBUser), which must then be the startup packet's. */
+  namesUser: boolean;
+}
+
+export const rdsConnect: PresignedConnect = { service: iamToken.service.value, maxLifetimeMs: iamToken.lifetime.value, action: () => 'connect', namesUser: true };
 
 export interface IamCheck {
   /** Endpoint the token must be signed for, `host:port`. */
@@ -19,6 +35,8 @@ export interface IamCheck {
   credentials: Readonly<Record<string, string>>;
   /** Current time, ms since the Unix epoch. */
   nowMs: number;
+  /** RDS's by default. */
+  kind?: PresignedConnect;
 }
 
 export type IamVerdict = { ok: true; accessKeyId: string } | { ok: false; why: string };
@@ -46,8 +64,9 @@ function amzDate(text: string): number | null {
 }
 
 export async function verifyIamToken(token: string, check: IamCheck): Promise<IamVerdict> {
+  const kind = check.kind ?? rdsConnect;
   const slash = token.indexOf('/?');
-  if (slash < 0) return { ok: false, why: 'not a presigned rds-db:connect URL' };
+  if (slash < 0) return { ok: false, why: `not a presigned ${kind.service}:${kind.action(check.user)} URL` };
   const host = token.slice(0, slash);
   const pairs = token
     .slice(slash + 2)
@@ -59,18 +78,19 @@ export async function verifyIamToken(token: string, check: IamCheck): Promise<Ia
   const query = new Map(pairs);
   const credential = (query.get('X-Amz-Credential') ?? '').split('/');
   const [accessKeyId, day, region, service, terminator] = credential;
-  if (query.get('Action') !== 'connect') return { ok: false, why: 'Action is not connect' };
+  const action = kind.action(check.user);
+  if (query.get('Action') !== action) return { ok: false, why: `Action is not ${action}` };
   if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') return { ok: false, why: 'not signed with AWS4-HMAC-SHA256' };
   if (credential.length !== 5 || terminator !== 'aws4_request') return { ok: false, why: 'malformed X-Amz-Credential' };
-  if (service !== iamToken.service.value) return { ok: false, why: `signed for service ${service}, not ${iamToken.service.value}` };
+  if (service !== kind.service) return { ok: false, why: `signed for service ${service}, not ${kind.service}` };
   if (region !== check.region) return { ok: false, why: `signed for region ${region}, not ${check.region}` };
   if (host !== check.endpoint) return { ok: false, why: `signed for ${host}, not ${check.endpoint}` };
-  if (query.get('DBUser') !== check.user) return { ok: false, why: `token is for user ${query.get('DBUser')}, the connection is for ${check.user}` };
+  if (kind.namesUser && query.get('DBUser') !== check.user) return { ok: false, why: `token is for user ${query.get('DBUser')}, the connection is for ${check.user}` };
   if (query.get('X-Amz-SignedHeaders') !== 'host') return { ok: false, why: 'signed headers are not just host' };
   const signedAt = amzDate(query.get('X-Amz-Date') ?? '');
   const expires = Number(query.get('X-Amz-Expires'));
   if (signedAt === null || !day || !(query.get('X-Amz-Date') ?? '').startsWith(day)) return { ok: false, why: 'malformed X-Amz-Date' };
-  if (!Number.isInteger(expires) || expires <= 0 || expires * 1000 > iamToken.lifetime.value) return { ok: false, why: `X-Amz-Expires ${query.get('X-Amz-Expires')} is not within 1..${iamToken.lifetime.value / 1000}` };
+  if (!Number.isInteger(expires) || expires <= 0 || expires * 1000 > kind.maxLifetimeMs) return { ok: false, why: `X-Amz-Expires ${query.get('X-Amz-Expires')} is not within 1..${kind.maxLifetimeMs / 1000}` };
   if (check.nowMs > signedAt + expires * 1000) return { ok: false, why: `token expired ${Math.round((check.nowMs - signedAt - expires * 1000) / 1000)} s ago (signed at ${new Date(signedAt).toISOString()}, valid ${expires} s)` };
   if (check.nowMs < signedAt - 300_000) return { ok: false, why: 'token signed in the future' };
   const secret = accessKeyId === undefined ? undefined : check.credentials[accessKeyId];

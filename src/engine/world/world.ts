@@ -19,11 +19,11 @@ import { Network } from '../net/network.ts';
 import { VirtualPostgres, type ServerCosts, type ServerObserver, type VirtualPostgresOptions } from '../postgres/server.ts';
 import { serverCosts } from '../../facts/postgres.ts';
 
-/** The `pg` driver, the modules it shares with handlers, and the IAM signer, compiled once per set of sources. */
+/** The `pg` driver, the modules it shares with handlers, and the IAM signers, compiled once per set of sources. */
 export interface CompiledPg {
   driver: CompiledModule;
   shared: CompiledModule;
-  signer: CompiledModule;
+  signers: Readonly<Record<string, CompiledModule>>;
 }
 
 export interface WorldOptions {
@@ -74,7 +74,7 @@ let compiled: { sources: PgSources; pg: CompiledPg } | null = null;
 /** The host's `pg` sources compiled, kept while the host hands out the same sources (every run of a Worker). */
 export async function compiledPg(host: EngineHost): Promise<CompiledPg> {
   const sources = await host.pgSource();
-  if (compiled?.sources !== sources) compiled = { sources, pg: { driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signer: compileCommonJs(sources.signer) } };
+  if (compiled?.sources !== sources) compiled = { sources, pg: { driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signers: Object.fromEntries(Object.entries(sources.signers).map(([pkg, text]) => [pkg, compileCommonJs(text)])) } };
   return compiled.pg;
 }
 

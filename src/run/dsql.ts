@@ -1,0 +1,53 @@
+/**
+ * A sandbox's Aurora DSQL cluster: the gate (engine/dsql) the virtual server admits and authenticates
+ * through when the sandbox has a `dsql` section, with every constant from src/facts/aurora-dsql.ts,
+ * and the RunReport's `dsql` field.
+ */
+import { DsqlEndpoint, type DsqlEndpointOptions } from '../engine/dsql/endpoint.ts';
+import { dsqlAssumedErrors, dsqlConnections, dsqlErrors, dsqlToken } from '../facts/aurora-dsql.ts';
+import type { ErrorFields } from '../facts/postgres.ts';
+import type { Sandbox } from '../sandboxes/schema.ts';
+import type { RunReport } from './report.ts';
+
+const fatal = ({ code, message }: { code: string; message: string }): ErrorFields => ({ S: 'FATAL', V: 'FATAL', C: code, M: message, F: '', R: '' });
+
+/** max_connections of a DSQL cluster: its per-cluster quota. */
+export const dsqlMaxConnections = dsqlConnections.maxPerCluster.value;
+
+export function dsqlEndpoint(config: Sandbox, epochMs: () => number): DsqlEndpoint | null {
+  const settings = config.dsql;
+  if (!settings) return null;
+  return factDsqlEndpoint({ hostname: config.database.host, region: settings.region, credentials: settings.iamCredentials, roles: settings.roles }, epochMs);
+}
+
+/** A cluster at `hostname` with AWS's limits and error texts. */
+export function factDsqlEndpoint(cluster: Pick<DsqlEndpointOptions, 'hostname' | 'region' | 'credentials' | 'roles'>, epochMs: () => number): DsqlEndpoint {
+  return new DsqlEndpoint({
+    ...cluster,
+    // Refilled at the burst refill rate, the bucket admits exactly the documented rate once the burst is spent.
+    ratePerSecond: dsqlConnections.burstRefill.value,
+    burst: dsqlConnections.burstCapacity.value,
+    sessionLifetimeMs: dsqlConnections.maxSessionDuration.value,
+    token: {
+      service: dsqlToken.service.value,
+      maxLifetimeMs: dsqlConnections.tokenMaxLifetime.value * 1000,
+      action: (user) => (user === dsqlToken.adminRole.value ? dsqlToken.adminAction.value : dsqlToken.roleAction.value),
+      namesUser: false,
+    },
+    errors: {
+      rateExceeded: fatal(dsqlErrors.rateExceeded.value),
+      tooManyConnections: fatal(dsqlErrors.tooManyConnections.value),
+      authenticationFailed: fatal(dsqlAssumedErrors.authenticationFailed.value),
+      sessionExpired: fatal(dsqlAssumedErrors.sessionExpired.value),
+    },
+    epochMs,
+  });
+}
+
+export function dsqlReport(endpoint: DsqlEndpoint): NonNullable<RunReport['dsql']> {
+  return {
+    ratePerSecond: dsqlConnections.ratePerCluster.value,
+    burst: dsqlConnections.burstCapacity.value,
+    ...endpoint.stats,
+  };
+}
