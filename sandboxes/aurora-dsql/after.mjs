@@ -22,8 +22,13 @@ async function connect() {
     const client = new pg.Client({
       password: () => signer.getDbConnectAdminAuthToken(),
       ssl: { rejectUnauthorized: true },
+      // Nothing waits without a bound: 5 s to open the connection (TCP, TLS, authentication), 8 s for any
+      // answer. Keepalive probes start after 10 s of silence (with no delay given, Node keeps the operating
+      // system's: 2 hours on Linux).
       connectionTimeoutMillis: 5_000,
       query_timeout: 8_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     client.on('error', () => {
       connection = null;

@@ -11,8 +11,13 @@ export const handler = async (event) => {
     // DSQL has no passwords: the password is an IAM token, checked once, when the connection opens.
     password: () => signer.getDbConnectAdminAuthToken(),
     ssl: { rejectUnauthorized: true },
+    // Nothing waits without a bound: 5 s to open the connection (TCP, TLS, authentication), 8 s for any
+    // answer. Keepalive probes start after 10 s of silence (with no delay given, Node keeps the operating
+    // system's: 2 hours on Linux).
     connectionTimeoutMillis: 5_000,
     query_timeout: 8_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   await client.connect();
   try {

@@ -46,7 +46,7 @@ function numberOption(options: string, name: string): number | undefined {
 describe('sandbox handlers', () => {
   it('are found: every PostgreSQL pattern has node-postgres handlers', () => {
     expect(new Set(pgHandlers.map((h) => h.id))).toEqual(
-      new Set(['arena', 'connect-timeout', 'data-api', 'direct-connection', 'graceful-shutdown', 'managed-instances', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'secret-rotation', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
+      new Set(['arena', 'aurora-dsql', 'connect-timeout', 'data-api', 'direct-connection', 'graceful-shutdown', 'managed-instances', 'module-pool', 'proxy-borrow-timeout', 'proxy-iam', 'proxy-pinning', 'rds-proxy', 'secret-rotation', 'sqs-batching', 'stale-after-freeze', 'zombie-connections']),
     );
   });
 

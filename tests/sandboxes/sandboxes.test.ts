@@ -24,9 +24,10 @@ describe('sandbox definitions', () => {
   });
 });
 
-describe('every PostgreSQL sandbox takes the engine version and your max_connections', () => {
+describe('every RDS for PostgreSQL sandbox takes the engine version and your max_connections', () => {
   it('offers engineVersion (default: facts) and a maxConnections override, and says 16+ is community wording', () => {
-    for (const id of listSandboxIds().filter((id) => id !== 'dynamodb')) {
+    // DynamoDB has no PostgreSQL; an Aurora DSQL cluster has neither an engine version nor an instance's max_connections.
+    for (const id of listSandboxIds().filter((id) => id !== 'dynamodb' && !loadSandbox(id).definition.dsql)) {
       const { definition } = loadSandbox(id);
       const version = definition.parameters.find((p) => p.key === 'engineVersion');
       expect(version, id).toMatchObject({ kind: 'choice', default: engineVersions.default.value, choices: [...engineVersions.choices.value], binds: ['database.engineVersion'] });
