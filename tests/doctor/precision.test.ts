@@ -68,6 +68,8 @@ const expected: Record<string, string[]> = {
   'arena/rds-proxy.mjs': ['missing-error-listener'],
   'arena/sqs-consumer.mjs': ['missing-error-listener'],
   'arena/sqs-producer.mjs': [],
+  'aurora-dsql/after.mjs': [],
+  'aurora-dsql/before.mjs': ['per-invocation-connection'],
   'connect-timeout/after.mjs': [],
   'connect-timeout/before.mjs': ['connect-timeout', 'query-timeout'],
   'data-api/handler.mjs': [],
