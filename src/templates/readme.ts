@@ -243,7 +243,7 @@ export function deployInstructions(options: GenerateOptions): string[] {
     if (node) steps.push(`Install${ts ? ' and build' : ''}: \`npm ci${ts ? ' && npm run build' : ''}\`.`);
     steps.push(...deploySteps(options));
     steps.push(
-      `Create the table and the function's database role as \`${dsqlAccess.adminRole.value}\`, with ENDPOINT the cluster endpoint from the deployment's output and ROLE_ARN the function's role (\`aws lambda get-function-configuration --function-name FUNCTION --query Role --output text\`): \`PGPASSWORD="$(aws dsql generate-db-connect-admin-auth-token --hostname ENDPOINT --region REGION)" psql "host=ENDPOINT dbname=${dsqlAccess.database.value} user=${dsqlAccess.adminRole.value} sslmode=verify-full sslrootcert=system" -v function_role_arn=ROLE_ARN -f schema.sql\`.`,
+      `Create the table and the function's database role as \`${dsqlAccess.adminRole.value}\`, with ENDPOINT the cluster endpoint from the deployment's output and ROLE_ARN the function's role (\`aws lambda get-function-configuration --function-name FUNCTION --query Role --output text\`): \`psql "host=ENDPOINT dbname=${dsqlAccess.database.value} user=${dsqlAccess.adminRole.value} sslmode=verify-full sslrootcert=system" -v function_role_arn=ROLE_ARN -f schema.sql\`; at its password prompt paste an admin token (\`aws dsql generate-db-connect-admin-auth-token --hostname ENDPOINT --region REGION\`).`,
     );
     return steps;
   }
