@@ -58,7 +58,7 @@ function script(options: GenerateOptions): string {
   } else {
     s.push('  rm -rf build && mkdir build');
     s.push('  pip install -r app/requirements.txt -t build --platform manylinux2014_x86_64 --only-binary=:all: --quiet');
-    s.push(`  cp app/handler.py ${p.vpc ? 'app/global-bundle.pem ' : ''}build/`);
+    s.push(`  cp app/handler.py ${p.vpc ? 'app/global-bundle.pem ' : p.dsql ? 'app/AmazonRootCA1.pem ' : ''}build/`);
     s.push('  (cd build && zip -qr ../function.zip .)');
   }
   s.push('fi', '');
@@ -167,7 +167,7 @@ function script(options: GenerateOptions): string {
     s.push('# 3. The Aurora DSQL cluster, tagged with the stack name so a re-run finds it. Deletion protection on:');
     s.push('# it holds the orders.');
     s.push(`CLUSTER_ID="$(aws dsql list-clusters --query "clusters[].identifier" --output text | tr '\\t' '\\n' | while read -r id; do`);
-    s.push('  [ -n "$id" ] && [ "$(aws dsql get-cluster --identifier "$id" --query "tags.Name" --output text)" = "$NAME" ] && echo "$id"');
+    s.push('  if [ -n "$id" ] && [ "$(aws dsql get-cluster --identifier "$id" --query "tags.Name" --output text)" = "$NAME" ]; then echo "$id"; fi');
     s.push('done | head -n 1)"');
     s.push('if [ -z "$CLUSTER_ID" ]; then');
     s.push('  CLUSTER_ID="$(aws dsql create-cluster --deletion-protection-enabled --tags "Name=$NAME" --query identifier --output text)"');
