@@ -1,7 +1,8 @@
 /**
  * Aurora DSQL, the PostgreSQL-compatible distributed database, as far as the guide's prose needs it: how a client
  * authenticates, the limits on connections a fleet of functions meets first, and what a PostgreSQL habit may not
- * find there. No sandbox models it; the chapter "Beyond the default compute" cites these.
+ * find there. No sandbox models it; the chapter "Beyond the default compute" cites these, and the wizard and
+ * the generated aurora-dsql projects use them.
  */
 import type { Fact } from './fact.ts';
 
@@ -43,8 +44,6 @@ const CLUSTER_SUMMARY = 'https://docs.aws.amazon.com/aurora-dsql/latest/APIRefer
 export const dsqlAccess = {
   port: { value: 5432, unit: 'TCP port (the PostgreSQL default; not configurable)', source: ACCESSING },
   database: { value: 'postgres', unit: 'the one database a cluster has, created with it', source: ACCESSING },
-  /** Connections without TLS are refused. */
-  tlsRequired: { value: true, unit: 'TLS on every connection', source: ACCESSING },
   /** The role DSQL creates; only it can link a custom role to an IAM identity (AWS IAM GRANT). */
   adminRole: { value: 'admin', unit: 'database role', source: ACCESSING },
   /** dsql:DbConnectAdmin is the admin role's; a custom database role needs only this one. */
