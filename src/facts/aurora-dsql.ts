@@ -2,7 +2,7 @@
  * Aurora DSQL, the PostgreSQL-compatible distributed database, as far as the guide's prose needs it: how a client
  * authenticates, the limits on connections a fleet of functions meets first, and what a PostgreSQL habit may not
  * find there. The aurora-dsql sandbox's endpoint (src/engine/dsql) takes its model from here; the chapter
- * "Beyond the default compute" cites these.
+ * "Beyond the default compute" cites these, and the wizard and the generated aurora-dsql projects use them.
  */
 import type { Fact } from './fact.ts';
 
@@ -54,3 +54,29 @@ export const dsqlUnsupported: Fact<readonly string[]> = {
   unit: 'PostgreSQL features',
   source: UNSUPPORTED,
 };
+
+const ACCESSING = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/accessing.html';
+const AUTHORIZATION = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/authentication-authorization.html';
+const CLUSTER_SUMMARY = 'https://docs.aws.amazon.com/aurora-dsql/latest/APIReference/API_ClusterSummary.html';
+
+/** How a client reaches a cluster: what the generated projects connect with and grant. */
+export const dsqlAccess = {
+  port: { value: 5432, unit: 'TCP port (the PostgreSQL default; not configurable)', source: ACCESSING },
+  database: { value: 'postgres', unit: 'the one database a cluster has, created with it', source: ACCESSING },
+  /** The role DSQL creates; only it can link a custom role to an IAM identity (AWS IAM GRANT). */
+  adminRole: { value: 'admin', unit: 'database role', source: ACCESSING },
+  /** dsql:DbConnectAdmin is the admin role's; a custom database role needs only this one. */
+  customRoleAction: { value: 'dsql:DbConnect', unit: 'IAM action', source: AUTHORIZATION },
+  adminRoleAction: { value: 'dsql:DbConnectAdmin', unit: 'IAM action', source: AUTHORIZATION },
+  clusterArn: { value: 'arn:{partition}:dsql:{region}:{account}:cluster/{dsqlClusterId}', unit: 'ARN format (the id is 26 lower-case letters and digits)', source: CLUSTER_SUMMARY },
+} satisfies Record<string, Fact<unknown>>;
+
+/**
+ * How the generated handlers retry a connection refused with 53400: exponential backoff with full jitter
+ * (a random wait up to the ceiling). The values are the authors' choice, not AWS's.
+ */
+export const dsqlRetry = {
+  attempts: { value: 5, unit: 'connection attempts before the error reaches the caller', source: 'assumption', calibrate: 'Five attempts with the ceilings below wait up to about 3 s in all, inside a typical API timeout; raise it for asynchronous invocations.' },
+  baseDelay: { value: 100, unit: 'ms (the ceiling doubles from twice this)', source: 'assumption', calibrate: 'About the time the cluster refills its burst by ten connections at 100 per second.' },
+  maxDelay: { value: 2_000, unit: 'ms (the largest ceiling)', source: 'assumption', calibrate: 'Two seconds of refill give 200 new connections; longer waits mostly add latency.' },
+} satisfies Record<string, Fact>;

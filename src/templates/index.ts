@@ -3,7 +3,7 @@
  * the wizard page runs it in the browser and `connlab generate` in Node, with the same bytes.
  */
 import { isNodeRuntime, type GenerateOptions, type Iac } from '../vocabulary/choices.ts';
-import { parseGenerateOptions, usesConnection } from './options.ts';
+import { parseGenerateOptions } from './options.ts';
 import type { GeneratedFile } from './project.ts';
 import { nodeHandler } from './handlers/node.ts';
 import { pythonHandler } from './handlers/python.ts';
@@ -50,7 +50,7 @@ export function generate(input: GenerateOptions): GeneratedFile[] {
     files.push({ path: '.gitignore', contents: '__pycache__/\n*.zip\nbuild/\n' });
   }
   files.push({ path: 'events/event.json', contents: sampleEvent(options) });
-  if (usesConnection(options.pattern) || options.pattern === 'data-api') files.push({ path: 'schema.sql', contents: schemaSql(options) });
+  if (options.pattern !== 'dynamodb') files.push({ path: 'schema.sql', contents: schemaSql(options) });
   files.push({ path: 'README.md', contents: readme(options) });
   files.push(...infrastructureFiles[options.iac](options));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

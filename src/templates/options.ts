@@ -28,6 +28,12 @@ export function whyInvalid(options: GenerateOptions): string[] {
   if (options.pattern === 'dynamodb' && options.database !== 'rds-postgresql') {
     reasons.push('database: the dynamodb pattern uses no relational database; leave database at its default');
   }
+  if (options.pattern === 'aurora-dsql' && options.auth === 'secrets-manager') {
+    reasons.push('auth: Aurora DSQL has no database passwords; every connection logs in with an IAM token, so choose iam');
+  }
+  if (options.pattern === 'aurora-dsql' && options.database !== 'rds-postgresql') {
+    reasons.push('database: the aurora-dsql pattern creates its own Aurora DSQL cluster and uses no RDS or Aurora database; leave database at its default');
+  }
   if (options.compute === 'managed-instances' && !isNodeRuntime(options.runtime)) {
     reasons.push('compute: on Managed Instances Python runs each concurrent invocation in its own process, each with its own pool of one: the default project is already sized for it, so choose compute default');
   }

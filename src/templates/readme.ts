@@ -4,6 +4,7 @@ import { usesConnection } from './options.ts';
 import { htmlHeader } from './project.ts';
 import { inputs, plan, pascal, snake, shout } from './iac/model.ts';
 import { clientSettings, functionSettings, proxyConfiguration, sqsEventSource, statementTimeout } from '../facts/starter-code.ts';
+import { dsqlAccess, dsqlConnections, dsqlErrors, dsqlRetry, dsqlUnsupported } from '../facts/aurora-dsql.ts';
 
 const titles: Record<GenerateOptions['pattern'], string> = {
   'module-pool': 'a module-level pool connecting directly to PostgreSQL',
@@ -11,9 +12,35 @@ const titles: Record<GenerateOptions['pattern'], string> = {
   'data-api': 'the RDS Data API (no connections)',
   dynamodb: 'DynamoDB (no connections)',
   'sqs-batching': 'an SQS queue and a batch consumer capped by MaximumConcurrency',
+  'aurora-dsql': 'Aurora DSQL (PostgreSQL-compatible, IAM tokens, no VPC)',
 };
 
 const CA_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
+const AMAZON_ROOT_CA_URL = 'https://www.amazontrust.com/repository/AmazonRootCA1.pem';
+
+/** What the Aurora DSQL handler does about connections, and why its role is a custom one. */
+function dsqlLines(options: GenerateOptions): string[] {
+  const node = isNodeRuntime(options.runtime);
+  const rate = dsqlErrors.rateExceeded.value;
+  const lifetime = (dsqlConnections.maxSessionDuration.value - dsqlConnections.maxTransactionDuration.value) / 1000;
+  return [
+    '- No VPC: the cluster endpoint is public and every connection is authenticated with an IAM token, so the function runs outside a VPC and needs no NAT gateway or endpoint.',
+    `- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection. A cluster allows ${dsqlConnections.maxPerCluster.value.toLocaleString('en-US')} connections (a quota you can raise): there is no instance class to size.`,
+    `- A new token is signed for every new connection (${dsqlConnections.tokenDefaultLifetime.value / 60} minutes; checked only when the connection opens; signing is local).`,
+    `- The function logs in as the custom database role \`lambda_app\` and its policy allows only \`${dsqlAccess.customRoleAction.value}\` on this one cluster's ARN. \`${dsqlAccess.adminRoleAction.value}\` would log in as \`${dsqlAccess.adminRole.value}\`, which owns every table and can create roles: a function that only records orders should not hold that. The cost is one step: schema.sql, run as \`${dsqlAccess.adminRole.value}\`, creates \`lambda_app\`, grants it SELECT and INSERT on the table, and links it to the function's IAM role with \`AWS IAM GRANT\`.`,
+    `- A cluster accepts ${dsqlConnections.ratePerCluster.value} new connections per second with a burst of ${dsqlConnections.burstCapacity.value.toLocaleString('en-US')}; beyond that it answers ${rate.code} ("${rate.message}"). The handler retries those up to ${dsqlRetry.attempts.value} times with full jitter (a random wait under a ceiling that doubles from ${dsqlRetry.baseDelay.value * 2} ms to ${dsqlRetry.maxDelay.value} ms), so environments started together spread their retries.`,
+    `- A session lasts at most ${dsqlConnections.maxSessionDuration.value / 60_000} minutes and a transaction ${dsqlConnections.maxTransactionDuration.value / 60_000}: the ${node ? 'pool retires' : 'handler replaces'} a connection after ${lifetime} s, so no transaction meets the end of its session. Idle connections are closed after ${clientSettings.poolIdleTimeout.value} s.`,
+    node
+      ? `- Nothing waits without a bound: \`connectionTimeoutMillis\` ${clientSettings.connectTimeout.value * 1000} ms to open a connection, \`query_timeout\` ${clientSettings.queryTimeout.value * 1000} ms for an answer, \`keepAlive\` on the socket. A connection that fails under a query goes back with \`client.release(error)\`; if it died before COMMIT was sent, the transaction runs once more on a new connection.`
+      : `- Nothing waits without a bound: \`connect_timeout\` ${clientSettings.connectTimeout.value} s to open a connection and TCP keepalives to notice a vanished server; a connection found closed, broken or idle too long is reopened at the start of the next invocation.`,
+    node
+      ? '- TLS with full verification: Aurora DSQL refuses connections without TLS, and its certificate must chain to Amazon Root CA 1 (in Node.js\'s default trust store) and match the host name.'
+      : '- TLS with full verification (`verify-full`): Aurora DSQL refuses connections without TLS, and its certificate must chain to Amazon Root CA 1 (`app/AmazonRootCA1.pem`) and match the host name.',
+    `- schema.sql uses what Aurora DSQL supports: a UUID key instead of a sequence, \`CREATE INDEX ASYNC\`, no foreign keys or triggers. It does not support ${dsqlUnsupported.value.join(', ')}.`,
+    '- On SIGTERM (sent only when an extension is registered) the connection is closed, so the cluster frees it at once.',
+    '- Every query is parameterised.',
+  ];
+}
 
 export function readme(options: GenerateOptions): string {
   const p = plan(options);
@@ -30,7 +57,9 @@ export function readme(options: GenerateOptions): string {
   lines.push('');
 
   lines.push('## What the code does about connections', '');
-  if (usesConnection(options.pattern)) {
+  if (options.pattern === 'aurora-dsql') {
+    lines.push(...dsqlLines(options));
+  } else if (usesConnection(options.pattern)) {
     lines.push(
       '- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection: an environment serves one invocation at a time.',
       `- Idle connections are closed after ${clientSettings.poolIdleTimeout.value} s, before the ${p.proxy ? `proxy's IdleClientTimeout (${proxyConfiguration.idleClientTimeout.value} s here)` : "server's idle_session_timeout (see schema.sql)"} can close them under a query.`,
@@ -73,7 +102,12 @@ export function readme(options: GenerateOptions): string {
   lines.push('');
 
   lines.push('## Test locally', '');
-  if (usesConnection(options.pattern)) {
+  if (options.pattern === 'aurora-dsql') {
+    lines.push(
+      'A local PostgreSQL stands in for the cluster: it cannot check an IAM token or run `AWS IAM GRANT` and `CREATE INDEX ASYNC`, so apply schema.sql without those two words and the grant line, and let the local server accept `lambda_app` without a password (a `trust` line in pg_hba.conf for 127.0.0.1) over TLS with a throw-away certificate. The test still signs a token (any AWS credentials will do; signing is offline) and checks its shape. Run it with `DB_HOST=127.0.0.1 DB_PORT=5432 DB_NAME=postgres DB_USER=lambda_app DB_CA_BUNDLE=<your CA> AWS_REGION=us-east-1`, or against a development cluster with `DB_HOST` set to its endpoint and no `DB_CA_BUNDLE`.',
+      '',
+    );
+  } else if (usesConnection(options.pattern)) {
     lines.push(
       'The test runs the real handler against a local PostgreSQL with TLS. Make a throw-away CA and server certificate, start PostgreSQL with them, and point the handler at the CA:',
       '',
@@ -204,6 +238,15 @@ export function deployInstructions(options: GenerateOptions): string[] {
   const ts = options.language === 'typescript';
   const caDir = node ? '.' : 'app';
   const steps: string[] = [];
+  if (options.pattern === 'aurora-dsql') {
+    if (!node) steps.push(`Download Amazon Root CA 1 next to the handler: \`curl -o app/AmazonRootCA1.pem ${AMAZON_ROOT_CA_URL}\`.`);
+    if (node) steps.push(`Install${ts ? ' and build' : ''}: \`npm ci${ts ? ' && npm run build' : ''}\`.`);
+    steps.push(...deploySteps(options));
+    steps.push(
+      `Create the table and the function's database role as \`${dsqlAccess.adminRole.value}\`, with ENDPOINT the cluster endpoint from the deployment's output and ROLE_ARN the function's role (\`aws lambda get-function-configuration --function-name FUNCTION --query Role --output text\`): \`psql "host=ENDPOINT dbname=${dsqlAccess.database.value} user=${dsqlAccess.adminRole.value} sslmode=verify-full sslrootcert=system" -v function_role_arn=ROLE_ARN -f schema.sql\`; at its password prompt paste an admin token (\`aws dsql generate-db-connect-admin-auth-token --hostname ENDPOINT --region REGION\`).`,
+    );
+    return steps;
+  }
   if (usesConnection(options.pattern) || options.pattern === 'data-api') {
     const asks = options.pattern === 'data-api' || options.auth === 'secrets-manager' || options.pattern === 'rds-proxy';
     steps.push(

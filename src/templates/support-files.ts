@@ -8,6 +8,8 @@ import { usesConnection } from './options.ts';
 import { code, header } from './project.ts';
 import { npmVersions, pipVersions, typesNodeFor, nodeMajorFor } from './pinned.ts';
 import { serverIdleSessionTimeout, statementTimeout } from '../facts/starter-code.ts';
+import { dsqlAccess } from '../facts/aurora-dsql.ts';
+import { DSQL_ROLE } from './iac/model.ts';
 
 const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 
@@ -18,6 +20,10 @@ export function nodeDependencies(options: GenerateOptions): { dependencies: Reco
     if (options.auth === 'iam') deps['@aws-sdk/rds-signer'] = npmVersions['@aws-sdk/rds-signer'];
     else deps['@aws-sdk/client-secrets-manager'] = npmVersions['@aws-sdk/client-secrets-manager'];
   }
+  if (options.pattern === 'aurora-dsql') {
+    deps.pg = npmVersions.pg;
+    deps['@aws-sdk/dsql-signer'] = npmVersions['@aws-sdk/dsql-signer'];
+  }
   if (options.pattern === 'data-api') deps['@aws-sdk/client-rds-data'] = npmVersions['@aws-sdk/client-rds-data'];
   if (options.pattern === 'dynamodb') {
     deps['@aws-sdk/client-dynamodb'] = npmVersions['@aws-sdk/client-dynamodb'];
@@ -27,7 +33,7 @@ export function nodeDependencies(options: GenerateOptions): { dependencies: Reco
   if (options.language === 'typescript') {
     dev['@types/aws-lambda'] = npmVersions['@types/aws-lambda'];
     dev['@types/node'] = typesNodeFor(options.runtime);
-    if (usesConnection(options.pattern)) dev['@types/pg'] = npmVersions['@types/pg'];
+    if (usesConnection(options.pattern) || options.pattern === 'aurora-dsql') dev['@types/pg'] = npmVersions['@types/pg'];
     dev.typescript = npmVersions.typescript;
   }
   return { dependencies: sorted(deps), devDependencies: sorted(dev) };
@@ -80,7 +86,7 @@ export function tsconfig(options: GenerateOptions): string {
 
 export function requirementsTxt(options: GenerateOptions): string {
   const lines = [header('hash', options, ['pattern', 'language', 'auth'], 'pinned Python dependencies.').trimEnd()];
-  if (usesConnection(options.pattern)) lines.push(`psycopg[binary]==${pipVersions['psycopg[binary]']}`);
+  if (usesConnection(options.pattern) || options.pattern === 'aurora-dsql') lines.push(`psycopg[binary]==${pipVersions['psycopg[binary]']}`);
   lines.push(`boto3==${pipVersions.boto3}`);
   return lines.join('\n') + '\n';
 }
@@ -119,7 +125,37 @@ export function sampleEvent(options: GenerateOptions): string {
 /** The function's database user: what schema.sql creates and the handler logs in as. */
 const DB_USER = 'lambda_app';
 
+/**
+ * Aurora DSQL's schema: run as its admin role, in what DSQL supports (no sequence, no PL/pgSQL, an
+ * asynchronous index), and the custom role linked to the function's IAM role.
+ */
+function dsqlSchemaSql(options: GenerateOptions): string {
+  const u = DSQL_ROLE;
+  return (
+    header('sql', options, ['pattern', 'auth'], 'the table the handler writes, and the database role.') +
+    code`
+      -- Run as ${dsqlAccess.adminRole.value} with the function's IAM role ARN (see README.md): psql ... -v function_role_arn=ROLE_ARN -f schema.sql
+      -- Aurora DSQL has no sequences: the key is a UUID the server generates.
+      CREATE TABLE IF NOT EXISTS orders (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        customer_id text NOT NULL,
+        amount_cents integer NOT NULL CHECK (amount_cents >= 0),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- Aurora DSQL builds indexes in the background (ASYNC); the command returns a job id at once.
+      CREATE INDEX ASYNC IF NOT EXISTS orders_customer_id ON orders (customer_id);
+
+      -- The function's database role: it logs in with a token signed for dsql:DbConnect by the IAM role named
+      -- below, never as ${dsqlAccess.adminRole.value}, and gets only what the handler needs.
+      CREATE ROLE ${u} WITH LOGIN;
+      AWS IAM GRANT ${u} TO :'function_role_arn';
+      GRANT SELECT, INSERT ON orders TO ${u};
+    `
+  );
+}
+
 export function schemaSql(options: GenerateOptions): string {
+  if (options.pattern === 'aurora-dsql') return dsqlSchemaSql(options);
   const u = DB_USER;
   const createUser = `DO $$ BEGIN CREATE ROLE ${u} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`;
   // psql asks for the password and sends only its SCRAM hash; the value is the one stored in the secret.
@@ -177,7 +213,7 @@ export function schemaSql(options: GenerateOptions): string {
 export function nodeLocalTest(options: GenerateOptions): string {
   const ts = options.language === 'typescript';
   const module = ts ? '../dist/handler.js' : '../src/handler.mjs';
-  const pooled = usesConnection(options.pattern);
+  const pooled = usesConnection(options.pattern) || options.pattern === 'aurora-dsql';
   const head = header('slash', options, ['pattern', 'language', 'auth'], 'the local test (node --test); see README.md for the environment it needs.');
   if (options.pattern === 'sqs-batching') {
     return head + code`
@@ -223,6 +259,20 @@ export function nodeLocalTest(options: GenerateOptions): string {
 }
 
 function tokenTest(options: GenerateOptions): string {
+  if (options.pattern === 'aurora-dsql') {
+    return code`
+
+      test('signs an Aurora DSQL token for this endpoint, as a custom role (DbConnect, not DbConnectAdmin)', async () => {
+        const { password } = await import('${options.language === 'typescript' ? '../dist/handler.js' : '../src/handler.mjs'}');
+        const token = await password();
+        const url = new URL('https://' + token);
+        assert.equal(url.hostname, process.env.DB_HOST);
+        assert.equal(url.searchParams.get('Action'), 'DbConnect');
+        assert.ok(url.searchParams.get('X-Amz-Credential').endsWith('/dsql/aws4_request'));
+        assert.equal(url.searchParams.get('X-Amz-Expires'), '900');
+      });
+    `;
+  }
   if (!(usesConnection(options.pattern) && options.auth === 'iam')) return '';
   return code`
 
@@ -240,9 +290,23 @@ function tokenTest(options: GenerateOptions): string {
 
 export function pythonLocalTest(options: GenerateOptions): string {
   const head = header('hash', options, ['pattern', 'language', 'auth'], 'the local test (python -m unittest); see README.md for the environment it needs.');
-  const pooled = usesConnection(options.pattern);
+  const pooled = usesConnection(options.pattern) || options.pattern === 'aurora-dsql';
   const tokenCase =
-    pooled && options.auth === 'iam'
+    options.pattern === 'aurora-dsql'
+      ? code`
+
+          def test_signs_an_aurora_dsql_token_for_this_endpoint_as_a_custom_role(self):
+              from urllib.parse import parse_qs, urlsplit
+
+              token = handler._password()
+              url = urlsplit("https://" + token)
+              query = parse_qs(url.query)
+              self.assertEqual(url.hostname, os.environ["DB_HOST"])
+              self.assertEqual(query["Action"], ["DbConnect"])
+              self.assertTrue(query["X-Amz-Credential"][0].endswith("/dsql/aws4_request"))
+              self.assertEqual(query["X-Amz-Expires"], ["900"])
+        `
+      : pooled && options.auth === 'iam'
       ? code`
 
           def test_signs_an_iam_token_for_this_host_port_and_user(self):

@@ -77,7 +77,7 @@ export const iacOptions = [
 export const iacs = valuesOf(iacOptions);
 export type Iac = (typeof iacs)[number];
 
-export const patterns = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
+export const patterns = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching', 'aurora-dsql'] as const;
 export type Pattern = (typeof patterns)[number];
 
 /** Where the function runs: Lambda's default compute, or Lambda Managed Instances (several invocations at once per environment). */

@@ -51,6 +51,7 @@ export const Answers = z
     maxAcu: acuIn('maxAcu', ACU_SMALLEST_MAXIMUM, ACU_MAX),
     existingDatabase: choice(yesNo, 'existingDatabase'),
     needsRelational: choice(yesNo, 'needsRelational'),
+    postgresOnlyFeatures: choice(yesNo, 'postgresOnlyFeatures'),
     peakConcurrency: integerIn('peakConcurrency', 1, PEAK_CONCURRENCY_MAX),
     otherConnections: integerIn('otherConnections', 0, OTHER_CONNECTIONS_MAX),
     traffic: choice(trafficShapes, 'traffic'),
@@ -91,7 +92,8 @@ export type Answers = z.infer<typeof Answers>;
 /**
  * Answers added after links were first shared have defaults that keep an old link's decision where
  * the rules allow: a 0.5–16 ACU range (Aurora's table gives the 2,000 the wizard used to assume), no
- * other clients, room in the spend for any proxy the wizard can size, and Lambda's default compute.
+ * other clients, room in the spend for any proxy the wizard can size, Lambda's default compute, and
+ * PostgreSQL features Aurora DSQL lacks in use (so a link from before DSQL is not moved to it).
  */
 export const defaultAnswers: Answers = {
   database: 'rds-postgresql',
@@ -100,6 +102,7 @@ export const defaultAnswers: Answers = {
   maxAcu: 16,
   existingDatabase: 'yes',
   needsRelational: 'yes',
+  postgresOnlyFeatures: 'yes',
   peakConcurrency: 50,
   otherConnections: 0,
   traffic: 'steady',

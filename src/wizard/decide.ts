@@ -21,6 +21,7 @@ import { clientSettings, serverIdleSessionTimeout, sizing, sqsEventSource } from
 import { lambda } from '../facts/lambda.ts';
 import { pricing } from '../facts/pricing.ts';
 import { capacityRange, lowMinimumCap, serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
+import { dsqlConnections, dsqlErrors, dsqlUnsupported } from '../facts/aurora-dsql.ts';
 
 export { connectionBudget, proxyMinimumMonthlyUsd, type ConnectionBudget } from './budget.ts';
 
@@ -73,6 +74,7 @@ export const patternNames: Record<Pattern, string> = {
   'data-api': 'the RDS Data API',
   dynamodb: 'DynamoDB',
   'sqs-batching': 'an SQS queue with a capped batch consumer',
+  'aurora-dsql': 'Aurora DSQL',
 };
 
 const isAurora = (database: Database) => database !== 'rds-postgresql';
@@ -132,6 +134,8 @@ interface Setting {
   dataApiFits: boolean;
   dataApiNote: string;
   dynamodbFits: boolean;
+  /** A new database that needs none of what Aurora DSQL does not support. */
+  dsqlFits: boolean;
 }
 
 function settingFor(answers: Answers): Setting {
@@ -148,6 +152,7 @@ function settingFor(answers: Answers): Setting {
         ? 'the Data API is not supported on T instance classes'
         : `the Data API adds about ${sizing.dataApiAddedLatencyMs.value} ms per statement (assumed)`,
     dynamodbFits: answers.needsRelational === 'no' && answers.dataModelCanChange === 'yes',
+    dsqlFits: answers.existingDatabase === 'no' && answers.postgresOnlyFeatures === 'no',
   };
 }
 
@@ -259,22 +264,25 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
         { answers: ['existingDatabase'], text: 'No relational database exists yet, so nothing has to be migrated.' },
         { answers: ['peakConcurrency'], text: 'DynamoDB is called over HTTPS: there is no max_connections to exhaust, only throughput limits per partition and per table.' },
       ],
-      runnerUp: {
-        pattern: connected.pattern,
-        why: `If you prefer PostgreSQL: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' && connected.reservedConcurrency === answers.peakConcurrency ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
-      },
+      runnerUp: setting.dsqlFits
+        ? { pattern: 'aurora-dsql', why: `If you prefer SQL: ${dsqlWhy}` }
+        : {
+            pattern: connected.pattern,
+            why: `If you prefer PostgreSQL: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' && connected.reservedConcurrency === answers.peakConcurrency ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
+          },
     };
   }
+  if (setting.dsqlFits) return chooseDsql(answers, budget, setting);
 
   const fitsDirect = budget.connectionsAtPeak <= budget.directBudget;
-  if (fitsDirect || answers.asyncWritesOk === 'no') return chooseConnected(answers, budget, setting, 'invocations');
+  if (fitsDirect || answers.asyncWritesOk === 'no') return withDsqlRefused(answers, chooseConnected(answers, budget, setting, 'invocations'));
 
   const reasons: Reason[] = [
     { answers: ['peakConcurrency', 'otherConnections', 'instanceClass'], text: `${budgetText(answers, budget, 'invocations')}: a direct design would run out of connections.` },
     { answers: ['asyncWritesOk'], text: `Writes may be asynchronous: a queue absorbs the spike and MaximumConcurrency caps the consumer at ${sqsEventSource.maximumConcurrency.value} batches, so the writes hold a fixed ${sqsEventSource.maximumConcurrency.value * clientSettings.poolMaxPerEnvironment.value} connections.` },
   ];
   const runnerUp = { pattern: 'rds-proxy' as const, why: `If callers must see the write committed, RDS Proxy multiplexes many client connections onto a few database connections, for at least ${usd(setting.proxyCost)} a month.` };
-  if (answers.synchronousReads === 'no') return { pattern: 'sqs-batching', reasons, runnerUp };
+  if (answers.synchronousReads === 'no') return withDsqlRefused(answers, { pattern: 'sqs-batching', reasons, runnerUp });
 
   // The consumer's connections come out of the same database budget the reads draw on.
   const consumer = sqsEventSource.maximumConcurrency.value * clientSettings.poolMaxPerEnvironment.value;
@@ -284,7 +292,66 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
     answers: ['asyncWritesOk', 'synchronousReads'],
     text: `Callers also read and wait for the answer, and a queue cannot serve a read: use the queue for the writes and ${patternNames[reads.pattern]} for the reads.`,
   });
-  return { pattern: 'sqs-batching', reasons, runnerUp, reads };
+  return withDsqlRefused(answers, { pattern: 'sqs-batching', reasons, runnerUp, reads });
+}
+
+const dsqlWhy = `Aurora DSQL speaks PostgreSQL over a connection with no max_connections to size for: ${count(dsqlConnections.maxPerCluster.value)} connections per cluster (a quota you can raise), IAM tokens only, and no VPC.`;
+
+/**
+ * A new database whose work needs nothing Aurora DSQL lacks: its limits are a rate of new connections,
+ * not a number of open ones, so the functions keep a pool of one each and no proxy or queue is needed.
+ */
+function chooseDsql(answers: Answers, budget: ConnectionBudget, setting: Setting): Choice {
+  const connected = chooseConnected(answers, budget, setting, 'invocations');
+  const reasons: Reason[] = [
+    { answers: ['existingDatabase'], text: 'No database exists yet, so nothing has to be migrated to Aurora DSQL.' },
+    { answers: ['postgresOnlyFeatures'], text: `The work needs none of what Aurora DSQL does not support (${dsqlUnsupported.value.join(', ')}); it runs joins and multi-statement transactions.` },
+    {
+      answers: ['peakConcurrency'],
+      text: `${count(answers.peakConcurrency)} concurrent invocations keep one connection each, against a quota of ${count(dsqlConnections.maxPerCluster.value)} connections per cluster: no instance class, proxy or queue to size, and the function needs no VPC.`,
+    },
+  ];
+  if (answers.auth === 'iam') reasons.push({ answers: ['auth'], text: 'Every connection logs in with an IAM token, which is what you chose: no password to store or rotate.' });
+  return {
+    pattern: 'aurora-dsql',
+    reasons,
+    runnerUp: {
+      pattern: connected.pattern,
+      why: `If you need a PostgreSQL feature DSQL lacks later: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
+    },
+  };
+}
+
+/** A new database that relies on what Aurora DSQL does not support says so, so the reader sees why DSQL was not chosen. */
+function withDsqlRefused(answers: Answers, choice: Choice): Choice {
+  if (answers.existingDatabase !== 'no' || answers.postgresOnlyFeatures !== 'yes') return choice;
+  return {
+    ...choice,
+    reasons: [
+      ...choice.reasons,
+      { answers: ['existingDatabase', 'postgresOnlyFeatures'], text: `Not Aurora DSQL, though the database is new: it does not support ${dsqlUnsupported.value.join(', ')}, and the work relies on some of them.` },
+    ],
+  };
+}
+
+/**
+ * What to watch on Aurora DSQL: its connection rate when a burst or a deploy starts many environments at
+ * once, the connection quota, and the authentication it allows.
+ */
+function dsqlCautions(answers: Answers): Reason[] {
+  const cautions: Reason[] = [];
+  const { burstCapacity, ratePerCluster, maxPerCluster } = dsqlConnections;
+  const rate = dsqlErrors.rateExceeded.value;
+  if (answers.peakConcurrency > burstCapacity.value) {
+    cautions.push({
+      answers: ['peakConcurrency'],
+      text: `A burst that starts ${count(answers.peakConcurrency)} environments at once opens more connections than the cluster's burst capacity of ${count(burstCapacity.value)} above its ${ratePerCluster.value} per second: the rest are refused with ${rate.code} ("${rate.message}"). The generated handler retries those with jittered backoff; a steadier start (provisioned concurrency) avoids them.`,
+    });
+  }
+  if (answers.peakConcurrency > maxPerCluster.value) {
+    cautions.push({ answers: ['peakConcurrency'], text: `${count(answers.peakConcurrency)} connections at the peak are above the default quota of ${count(maxPerCluster.value)} per cluster: ask for a higher quota first.` });
+  }
+  return cautions;
 }
 
 /** The generator's options for a pattern, and the contradiction when the chosen auth cannot apply. */
@@ -295,7 +362,7 @@ function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOpt
     language: answers.language,
     auth: answers.auth,
     iac: answers.iac,
-    database: pattern === 'dynamodb' ? 'rds-postgresql' : answers.database,
+    database: pattern === 'dynamodb' || pattern === 'aurora-dsql' ? 'rds-postgresql' : answers.database,
     // Only the Node.js pools change on Managed Instances (options.ts says why the others do not).
     ...(answers.managedInstances === 'yes' && isNodeRuntime(answers.runtime) && (pattern === 'module-pool' || pattern === 'rds-proxy') ? { compute: 'managed-instances' as const } : {}),
   };
@@ -309,6 +376,12 @@ function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOpt
     return {
       options: { ...options, auth: 'iam' },
       contradiction: { answers: ['auth'], message: 'DynamoDB has no database password to keep in Secrets Manager.', resolution: 'The generated project authorises with the function role only.' },
+    };
+  }
+  if (pattern === 'aurora-dsql' && answers.auth === 'secrets-manager') {
+    return {
+      options: { ...options, auth: 'iam' },
+      contradiction: { answers: ['auth'], message: 'Aurora DSQL has no database passwords: every connection logs in with an IAM token.', resolution: 'The generated project signs an IAM token for each new connection.' },
     };
   }
   return { options };
@@ -350,6 +423,7 @@ function counterfactuals(answers: Answers, chosen: Pattern): string[] {
   tryChange({ asyncWritesOk: flip(answers.asyncWritesOk) }, answers.asyncWritesOk === 'yes' ? 'If writes had to be synchronous' : 'If writes could go through a queue');
   tryChange({ existingDatabase: flip(answers.existingDatabase) }, answers.existingDatabase === 'yes' ? 'If there were no database yet' : 'If a relational database already existed');
   tryChange({ needsRelational: flip(answers.needsRelational) }, answers.needsRelational === 'yes' ? 'If the work needed no joins or multi-statement transactions' : 'If the work needed joins or multi-statement transactions');
+  tryChange({ postgresOnlyFeatures: flip(answers.postgresOnlyFeatures) }, answers.postgresOnlyFeatures === 'yes' ? 'If the new database needed no foreign keys, sequences, triggers, extensions or temporary tables' : 'If the new database relied on foreign keys, sequences, triggers, extensions or temporary tables');
   tryChange({ dataModelCanChange: flip(answers.dataModelCanChange) }, answers.dataModelCanChange === 'yes' ? 'If the data model had to stay relational' : 'If the data model could move to key-value access');
   if (answers.database !== 'aurora-serverless-v2') tryChange({ database: 'aurora-serverless-v2', instanceClass: 'db.serverless' }, 'On Aurora Serverless v2');
   else {
@@ -381,6 +455,7 @@ export function decide(input: Answers): Recommendation {
   const main = generateFor(choice.pattern, answers);
   if (main.contradiction) contradictions.push(main.contradiction);
   const iam = iamCautions(choice, answers);
+  if (choice.pattern === 'aurora-dsql') iam.cautions.push(...dsqlCautions(answers));
   const reservedConcurrency = choice.reservedConcurrency ?? choice.reads?.reservedConcurrency;
   const reservable = lambda.accountConcurrency.value - lambda.unreservedMinimum.value;
   if (reservedConcurrency !== undefined && reservedConcurrency > reservable) {

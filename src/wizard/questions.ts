@@ -34,6 +34,7 @@ import { pricing } from '../facts/pricing.ts';
 import { sizing } from '../facts/starter-code.ts';
 import { iamToken } from '../facts/rds-proxy.ts';
 import { managedInstances } from '../facts/lambda.ts';
+import { dsqlUnsupported } from '../facts/aurora-dsql.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 const acuTable = maxConnectionsByMaxAcu.value;
@@ -51,6 +52,7 @@ export const chapters = {
   queuesAndBatching: '/guide/queues-and-batching',
   compare: '/guide/compare',
   choosingAPattern: '/guide/choosing-a-pattern',
+  beyondDefaultCompute: '/guide/beyond-default-compute',
 } as const;
 
 interface QuestionBase<K extends keyof Answers> {
@@ -141,6 +143,15 @@ export const questions: readonly Question[] = [
     options: yesNo,
     whyThisMatters: 'DynamoDB has no joins; a relational design behind a proxy keeps them.',
     chapter: chapters.compare,
+  },
+  {
+    kind: 'choice',
+    id: 'postgresOnlyFeatures',
+    label: 'Will the new database rely on foreign keys, sequences (serial columns), triggers, extensions or temporary tables?',
+    options: yesNo,
+    askedWhen: { answer: 'existingDatabase', is: ['no'] },
+    whyThisMatters: `Aurora DSQL speaks PostgreSQL without a connection limit a fleet of functions meets first, but does not support ${dsqlUnsupported.value.join(', ')}.`,
+    chapter: chapters.beyondDefaultCompute,
   },
   {
     kind: 'number',
@@ -307,7 +318,7 @@ export const questionGroups: ReadonlyArray<{ readonly id: string; readonly title
   {
     id: 'workload',
     title: 'Your workload',
-    questions: ['needsRelational', 'peakConcurrency', 'traffic', 'latencyBudgetMs', 'dataModelCanChange', 'asyncWritesOk', 'synchronousReads'],
+    questions: ['needsRelational', 'postgresOnlyFeatures', 'peakConcurrency', 'traffic', 'latencyBudgetMs', 'dataModelCanChange', 'asyncWritesOk', 'synchronousReads'],
   },
   { id: 'project', title: 'Your project', questions: ['monthlySpendUsd', 'runtime', 'managedInstances', 'language', 'auth', 'iac'] },
 ];

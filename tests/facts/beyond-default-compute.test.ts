@@ -14,6 +14,8 @@ const tables: Record<string, Record<string, AnyFact>> = {
   dsqlConnections: dsql.dsqlConnections,
   dsqlErrors: dsql.dsqlErrors,
   dsqlUnsupported: { list: dsql.dsqlUnsupported },
+  dsqlAccess: dsql.dsqlAccess,
+  dsqlRetry: dsql.dsqlRetry,
   autoPause,
   managedInstances,
   snapStart,

@@ -33,22 +33,35 @@ const groups = groupBy(
 let recorder: Recorder;
 let server: ChildProcess;
 let socket: string;
+let dsqlServer: ChildProcess;
+let dsqlSocket: string;
 
-beforeAll(async () => {
-  recorder = await startRecorder();
-  socket = join(mkdtempSync(join(tmpdir(), 'connlab-aws-')), 'cli.sock');
-  server = spawn('/usr/bin/python3', [join(SUPPORT, 'fork-server.py'), socket, 'sts,iam,ec2,rds,sqs,lambda,dynamodb'], {
+/** Starts a fork server on a socket and waits until it has loaded the CLI. */
+async function startForkServer(python: string, at: string, services: string, site?: string): Promise<ChildProcess> {
+  const child = spawn(python, [join(SUPPORT, 'fork-server.py'), at, services, ...(site === undefined ? [] : [site])], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
   });
   await new Promise<void>((resolve, reject) => {
-    server.stdout!.once('data', () => resolve());
-    server.once('exit', (code) => reject(new Error(`the AWS CLI fork server exited with ${code}`)));
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the AWS CLI fork server (${python}) exited with ${code}`)));
   });
+  return child;
+}
+
+beforeAll(async () => {
+  recorder = await startRecorder();
+  socket = join(mkdtempSync(join(tmpdir(), 'connlab-aws-')), 'cli.sock');
+  server = await startForkServer('/usr/bin/python3', socket, 'sts,iam,ec2,rds,sqs,lambda,dynamodb');
+  // Debian's CLI (2.9) predates Aurora DSQL: the DSQL scripts run on the awscli of the python3 on PATH
+  // (v1, whose botocore has the dsql commands), which parses and sends the same calls.
+  dsqlSocket = join(mkdtempSync(join(tmpdir(), 'connlab-aws-')), 'cli.sock');
+  dsqlServer = await startForkServer('python3', dsqlSocket, 'sts,iam,lambda,dsql', '');
 }, 60_000);
 
 afterAll(async () => {
   server?.kill();
+  dsqlServer?.kill();
   await recorder?.close();
 });
 
@@ -70,11 +83,13 @@ async function deploy(options: GenerateOptions): Promise<{ code: number; output:
         PATH: `${SUPPORT}:${process.env.PATH}`,
         HOME: dir,
         AWS_REGION: 'us-east-1',
+        // AWS CLI v1 (the Aurora DSQL scripts' CLI here) reads only this one.
+        AWS_DEFAULT_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'AKIDLOCALTESTONLY000',
         AWS_SECRET_ACCESS_KEY: 'local-test-only-not-a-real-key',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_PAGER: '',
-        CONNLAB_AWS_SOCKET: socket,
+        CONNLAB_AWS_SOCKET: options.pattern === 'aurora-dsql' ? dsqlSocket : socket,
         CONNLAB_AWS_ENDPOINT: recorder.url,
         CONNLAB_AWS_LOG: log,
         SKIP_PACKAGE: '1',
@@ -144,6 +159,11 @@ describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.l
       expect(mapping).toMatchObject({ ScalingConfig: { MaximumConcurrency: 10 }, FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 100, MaximumBatchingWindowInSeconds: 5 });
     }
     if (options.pattern === 'dynamodb') expect(find(calls, 'CreateTable')[0]!.params).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TableName: 'orders' });
+    if (options.pattern === 'aurora-dsql') {
+      expect(find(calls, 'CreateCluster')[0]!.params).toMatchObject({ deletionProtectionEnabled: true, tags: { Name: 'orders-aurora-dsql' } });
+      expect(policy.Statement).toEqual([{ Sid: 'ConnectAsCustomDatabaseRole', Effect: 'Allow', Action: ['dsql:DbConnect'], Resource: ['arn:aws:dsql:us-east-1:111122223333:cluster/abcdefghijklmnopqrstuvwxyz'] }]);
+      expect(create.Environment.Variables).toEqual({ DB_HOST: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws', DB_PORT: '5432', DB_NAME: 'postgres', DB_USER: 'lambda_app' });
+    }
     if (options.pattern === 'data-api') expect(create.Environment.Variables.DB_CLUSTER_ARN).toBe('arn:aws:rds:us-east-1:111122223333:cluster:orders-cluster');
   });
 });

@@ -12,8 +12,8 @@ const projects = allProjects();
 const base: GenerateOptions = { pattern: 'module-pool', runtime: 'nodejs22.x', language: 'typescript', auth: 'iam', iac: 'sam', database: 'rds-postgresql' };
 
 describe('combinations', () => {
-  it('accepts 696 combinations: 3 connection patterns x 3 databases x 6 runtime/language x 2 auth x 4 IaC, plus Data API and DynamoDB, plus Managed Instances for the Node.js module-pool and rds-proxy projects', () => {
-    expect(validCombinations().length).toBe(3 * 3 * 6 * 2 * 4 + 2 * 6 * 4 + 6 * 4 + 2 * 3 * 4 * 2 * 4);
+  it('accepts 720 combinations: 3 connection patterns x 3 databases x 6 runtime/language x 2 auth x 4 IaC, plus Data API, DynamoDB and Aurora DSQL, plus Managed Instances for the Node.js module-pool and rds-proxy projects', () => {
+    expect(validCombinations().length).toBe(3 * 3 * 6 * 2 * 4 + 2 * 6 * 4 + 6 * 4 + 6 * 4 + 2 * 3 * 4 * 2 * 4);
     expect(validCombinations().filter((options) => options.compute === 'managed-instances').every((options) => options.runtime.startsWith('nodejs') && ['module-pool', 'rds-proxy'].includes(options.pattern))).toBe(true);
   });
 
@@ -189,7 +189,7 @@ describe('logins, secrets and timeouts of connecting projects', () => {
       // Behind the proxy no file tells the reader to grant it (the proxy logs in with the secret's password).
       if (options.pattern === 'rds-proxy') for (const f of files) expect(f.contents, `${f.path} of ${where}`).not.toMatch(/GRANT rds_iam TO|granted rds_iam/);
       // Wherever a password logs in (the proxy's secret, the function's secret, the Data API), schema.sql sets it.
-      const passwordLogin = options.pattern !== 'dynamodb' && !functionUsesIamToDatabase;
+      const passwordLogin = options.pattern !== 'dynamodb' && options.pattern !== 'aurora-dsql' && !functionUsesIamToDatabase;
       expect(/^\\password lambda_app$/m.test(file(files, 'schema.sql')), where).toBe(passwordLogin);
     }
   });
@@ -270,7 +270,7 @@ describe('logins, secrets and timeouts of connecting projects', () => {
   it('puts every import of a generated handler.py at the top (PEP 8), as Python\'s own parser sees it', async () => {
     const { execFileSync } = await import('node:child_process');
     const sources = [...new Set(projects.flatMap(({ files }) => files.filter((f) => f.path === 'app/handler.py').map((f) => f.contents)))];
-    expect(sources.length).toBe(8);
+    expect(sources.length).toBe(9);
     const script = [
       'import ast, json, sys',
       'out = []',
@@ -285,6 +285,67 @@ describe('logins, secrets and timeouts of connecting projects', () => {
     for (const { imports, late } of result) {
       expect(imports).toBeGreaterThan(1);
       expect(late).toEqual([]);
+    }
+  });
+});
+
+describe('Aurora DSQL projects', () => {
+  const dsql = projects.filter(({ options }) => options.pattern === 'aurora-dsql');
+  const handlerOf = (files: GeneratedFile[]) => files.find((f) => /^(src\/handler\.(ts|mjs)|app\/handler\.py)$/.test(f.path))!.contents;
+  const infraOf = (files: GeneratedFile[]) => files.filter((f) => /template\.yaml|main\.tf|orders-stack\.ts|deploy\.sh/.test(f.path)).map((f) => f.contents).join('\n');
+
+  it('exist for every runtime, language and IaC, with IAM only, the default database and the default compute', () => {
+    expect(dsql.length).toBe(6 * 4);
+    expect(dsql.every(({ options }) => options.auth === 'iam' && options.database === 'rds-postgresql' && options.compute === undefined)).toBe(true);
+    expect(parseGenerateOptions({ ...base, pattern: 'aurora-dsql', auth: 'secrets-manager' })).toMatchObject({ ok: false, errors: [expect.stringContaining('Aurora DSQL has no database passwords')] });
+    expect(parseGenerateOptions({ ...base, pattern: 'aurora-dsql', database: 'aurora-postgresql' })).toMatchObject({ ok: false, errors: [expect.stringContaining('creates its own Aurora DSQL cluster')] });
+    expect(parseGenerateOptions({ ...base, pattern: 'aurora-dsql', compute: 'managed-instances' })).toMatchObject({ ok: false });
+  });
+
+  it('sign a DbConnect token per connection, verify TLS, retry 53400 with jitter, retire a session before DSQL ends it, close on SIGTERM', () => {
+    for (const { options, files } of dsql) {
+      const handler = handlerOf(files);
+      const where = JSON.stringify(options);
+      if (options.language === 'python') {
+        expect(handler, where).toContain('_dsql.generate_db_connect_auth_token(Hostname=HOST, Region=os.environ["AWS_REGION"])');
+        expect(handler, where).toContain('sslmode="verify-full"');
+        expect(handler, where).toContain('error.sqlstate == "53400"');
+        expect(handler, where).toContain('time.sleep(random.uniform(0, min(2, 0.1 * 2**attempt)))');
+        expect(handler, where).toContain('MAX_LIFETIME_SECONDS = 3300');
+        expect(handler, where).toContain('signal.signal(signal.SIGTERM, _on_sigterm)');
+      } else {
+        expect(handler, where).toContain('signer.getDbConnectAuthToken()');
+        expect(handler, where).not.toContain('getDbConnectAdminAuthToken');
+        expect(handler, where).toContain('ssl: { ca, rejectUnauthorized: true }');
+        expect(handler, where).toContain("code !== '53400' || attempt === 5) throw error;");
+        expect(handler, where).toContain('Math.random() * ceiling');
+        expect(handler, where).toContain('maxLifetimeSeconds: 3300,');
+        expect(handler, where).toContain("process.on('SIGTERM'");
+      }
+      expect(handler, where).not.toContain('global-bundle.pem');
+    }
+  });
+
+  it('declare the cluster, no VPC, and dsql:DbConnect on its exact ARN only', () => {
+    for (const { options, files } of dsql) {
+      const infra = infraOf(files);
+      const where = JSON.stringify(options);
+      expect(infra, where).toMatch(/AWS::DSQL::Cluster|aws_dsql_cluster|dsql\.CfnCluster|aws dsql create-cluster/);
+      expect(infra, where).toContain('dsql:DbConnect');
+      expect(infra, where).not.toContain('dsql:DbConnectAdmin');
+      expect(infra, where).toMatch(/:dsql:[^\n]*:cluster\/\$\{?(DsqlCluster\.Identifier|aws_dsql_cluster\.orders\.identifier|cluster\.attrIdentifier|CLUSTER_ID)/);
+      expect(infra, where).not.toMatch(/VpcConfig|vpc_config|vpcSubnets|--vpc-config|AWSLambdaVPCAccessExecutionRole/);
+    }
+  });
+
+  it("create the table without sequences, link the custom role to the function's IAM role, and grant only what the handler needs", () => {
+    for (const { files } of dsql) {
+      const schema = files.find((f) => f.path === 'schema.sql')!.contents;
+      expect(schema).toContain('id uuid PRIMARY KEY DEFAULT gen_random_uuid()');
+      expect(schema).not.toMatch(/serial|SEQUENCE|REFERENCES|DO \$\$/);
+      expect(schema).toContain('CREATE INDEX ASYNC IF NOT EXISTS orders_customer_id ON orders (customer_id);');
+      expect(schema).toContain("AWS IAM GRANT lambda_app TO :'function_role_arn';");
+      expect(schema).toMatch(/^GRANT SELECT, INSERT ON orders TO lambda_app;$/m);
     }
   });
 });

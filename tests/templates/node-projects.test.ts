@@ -10,7 +10,9 @@
  *
  * Beyond the project's own test, each connecting handler meets: PostgreSQL closing its connection
  * between invocations; a password rotation between invocations (Secrets Manager variants); and a
- * server that never answers (its connection attempt must be bounded).
+ * server that never answers (its connection attempt must be bounded). Aurora DSQL projects sign
+ * DbConnect tokens for a front door that checks them the way a cluster does and, once, refuses
+ * their first connections with DSQL's 53400 (the handler must retry).
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
@@ -107,8 +109,8 @@ interface Orders {
 
 describe('generated Node.js projects against real services', () => {
   it(`groups ${nodeProjects.length} Node.js combinations into ${groups.length} distinct projects`, () => {
-    expect(nodeProjects.length).toBe(528);
-    expect(groups.length).toBe(48);
+    expect(nodeProjects.length).toBe(544);
+    expect(groups.length).toBe(52);
   });
 
   // Each step below uses the projects the one before prepared; vitest runs them in order.
@@ -167,6 +169,20 @@ describe('generated Node.js projects against real services', () => {
       expect(services.standIn.secretReads[p.tenant.secretArn]! - readsBefore[p.tenant.secretArn]!, describeOptions(p.group.members[0]!)).toBe(2);
     });
   }, 600_000);
+
+  it("retry Aurora DSQL's 53400 (rate exceeded) with jitter and then connect, signing a DbConnect token the door verifies", async () => {
+    const dsql = prepared.filter((p) => p.group.members[0]!.pattern === 'aurora-dsql');
+    expect(dsql.length).toBe(4);
+    const door = services.doors.dsql;
+    for (const p of dsql) {
+      const before = { refused: door.rateRefusals, accepted: door.accepted };
+      door.refuseNextForRate = 2;
+      expect(await nodeTest(p, 'direct')).toMatch(/# fail 0/);
+      expect(door.rateRefusals - before.refused, describeOptions(p.group.members[0]!)).toBe(2);
+      expect(door.accepted).toBeGreaterThan(before.accepted);
+    }
+    expect(door.refusals).toEqual([]);
+  }, 300_000);
 
   it('give up on a server that never answers start-up after connectionTimeoutMillis (once more on a new connection) instead of hanging', async () => {
     const silent = await inBatches(checked, 6, (p) => check<{ error?: string; logged: string[]; attempts: number }>(p, 'silent-server', routesFor(p.group.members[0]!)[0]!));

@@ -8,11 +8,12 @@
  *
  * Beyond the project's own test, each connecting handler meets: PostgreSQL closing its connection
  * between invocations; a password rotation between invocations (Secrets Manager variants); and a
- * server that never answers (its connection attempt must be bounded). The controls show the same
- * setup failing where a project's role setup is wrong.
+ * server that never answers (its connection attempt must be bounded). The Aurora DSQL project signs
+ * DbConnect tokens for a front door that checks them as a cluster does, and retries DSQL's 53400.
+ * The controls show the same setup failing where a project's role setup is wrong.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -47,11 +48,28 @@ async function prepare(group: Group, extraSql = ''): Promise<Prepared> {
   return { options, dir, tenant };
 }
 
+let dsqlBoto3: string | undefined;
+
+/**
+ * Debian's boto3 (1.26) predates Aurora DSQL's client, so the DSQL project runs with the boto3,
+ * botocore and s3transfer of the python3 on PATH (pure Python, same 3.11) ahead of Debian's; the
+ * project's requirements.txt pins a boto3 that has the client.
+ */
+function pythonPathFor(options: GenerateOptions): Record<string, string> {
+  if (options.pattern !== 'aurora-dsql') return {};
+  if (!dsqlBoto3) {
+    const site = execFileSync('python3', ['-c', 'import boto3, os; print(os.path.dirname(os.path.dirname(boto3.__file__)))'], { encoding: 'utf8' }).trim();
+    dsqlBoto3 = scratch('dsql-boto3');
+    for (const module of ['boto3', 'botocore', 's3transfer']) symlinkSync(join(site, module), join(dsqlBoto3, module), 'dir');
+  }
+  return { PYTHONPATH: dsqlBoto3 };
+}
+
 async function unittest(p: Prepared, route: Route): Promise<string> {
   try {
     const { stderr } = await run(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
       cwd: p.dir,
-      env: { ...services.env(p.options, p.tenant, route), PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...services.env(p.options, p.tenant, route), PYTHONDONTWRITEBYTECODE: '1', ...pythonPathFor(p.options) },
       timeout: 60_000,
     });
     return stderr;
@@ -66,7 +84,7 @@ async function check<T>(p: Prepared, name: 'server-close' | 'rotation' | 'silent
   try {
     const { stdout } = await run(PYTHON, [join(import.meta.dirname, `support/${name}/check.py`)], {
       cwd: p.dir,
-      env: { ...services.env(p.options, p.tenant, route), PYTHONDONTWRITEBYTECODE: '1', ADMIN_PORT: String(services.postgres.port), ADMIN_PASSWORD: services.postgres.superuser.password, ...extra },
+      env: { ...services.env(p.options, p.tenant, route), PYTHONDONTWRITEBYTECODE: '1', ...pythonPathFor(p.options), ADMIN_PORT: String(services.postgres.port), ADMIN_PASSWORD: services.postgres.superuser.password, ...extra },
       timeout: 60_000,
     });
     return JSON.parse(stdout.trim().split('\n').pop()!) as T;
@@ -84,8 +102,8 @@ const groupOf = (pattern: GenerateOptions['pattern'], auth: GenerateOptions['aut
 
 describe('generated Python projects against real services', () => {
   it(`groups ${pythonProjects.length} Python combinations into ${groups.length} distinct projects`, () => {
-    expect(pythonProjects.length).toBe(168);
-    expect(groups.length).toBe(8);
+    expect(pythonProjects.length).toBe(176);
+    expect(groups.length).toBe(9);
   });
 
   it('compile and pass their own tests on the routes they describe, and survive server closes, rotations and a silent server', async () => {
@@ -101,6 +119,16 @@ describe('generated Python projects against real services', () => {
       expect(output).toMatch(/\nOK\s*$/);
       expect(output).not.toMatch(/skipped/);
     }
+
+    // Aurora DSQL refuses the first two connections with 53400 (rate exceeded): the handler waits with
+    // jitter, retries, and its DbConnect token passes the door.
+    const dsql = prepared.filter((p) => p.options.pattern === 'aurora-dsql');
+    expect(dsql.length).toBe(1);
+    const door = services.doors.dsql;
+    const refusedBefore = door.rateRefusals;
+    door.refuseNextForRate = 2;
+    expect(await unittest(dsql[0]!, 'direct')).toMatch(/\nOK\s*$/);
+    expect(door.rateRefusals - refusedBefore).toBe(2);
 
     // PostgreSQL closes the handler's connection between two invocations; the next one still succeeds,
     // on a session that carries the role's statement_timeout from schema.sql.

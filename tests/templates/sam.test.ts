@@ -27,7 +27,15 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
       expect(checkTemplate(parsed as never, spec), JSON.stringify(options)).toEqual([]);
       checked++;
     }
-    expect(checked).toBe(174);
+    expect(checked).toBe(180);
+  });
+
+  it('declare the Aurora DSQL cluster, and the check knows its attributes (a wrong one fails)', () => {
+    const template = structuredClone(samTemplate({ pattern: 'aurora-dsql', runtime: 'python3.13', language: 'python', auth: 'iam', iac: 'sam', database: 'rds-postgresql' })) as unknown as Template;
+    expect(template.Resources.DsqlCluster).toEqual({ Type: 'AWS::DSQL::Cluster', Properties: { DeletionProtectionEnabled: true } });
+    expect(template.Resources.OrderFunction!.Properties).not.toHaveProperty('VpcConfig');
+    (template.Resources.OrderFunction!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.DB_HOST = { 'Fn::GetAtt': ['DsqlCluster', 'Address'] };
+    expect(checkTemplate(template as never, spec)).toContain('OrderFunction.Environment.Variables.DB_HOST: AWS::DSQL::Cluster has no attribute Address');
   });
 
   it('catches a wrong property, a missing required one and a dangling reference (the check can fail)', () => {

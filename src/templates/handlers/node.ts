@@ -7,6 +7,7 @@ import { blocks, code, header } from '../project.ts';
 import { clientSettings } from '../../facts/starter-code.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
 import { managedInstances, shutdown } from '../../facts/lambda.ts';
+import { dsqlConnections, dsqlErrors, dsqlRetry } from '../../facts/aurora-dsql.ts';
 
 const HANDLER_KEYS = ['pattern', 'language', 'auth'] as const;
 const MANAGED_INSTANCES_HANDLER_KEYS = [...HANDLER_KEYS, 'compute'] as const;
@@ -18,6 +19,7 @@ export function nodeHandler(options: GenerateOptions): string {
   switch (options.pattern) {
     case 'module-pool':
     case 'rds-proxy':
+    case 'aurora-dsql':
       return head + blocks(imports(options, ts, "import type { Context } from 'aws-lambda';"), envHelper(t), pool(options, t), orderHandler(t));
     case 'sqs-batching':
       return head + blocks(imports(options, ts, "import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';"), envHelper(t), pool(options, t), sqsHandler(t));
@@ -43,9 +45,27 @@ const managedInstancesPoolSize = code`
   const poolMax = Math.max(1, Math.min(concurrentInvocations, Number(env('DB_POOL_SHARE'))));
 `;
 
+/** Aurora DSQL ends a session after an hour: the pool retires a connection first, leaving room for a transaction to finish. */
+const sessionLifetime = [
+  `// Aurora DSQL closes a session after ${dsqlConnections.maxSessionDuration.value / 60_000} minutes. Retire a connection when it is returned`,
+  `// after ${(dsqlConnections.maxSessionDuration.value - dsqlConnections.maxTransactionDuration.value) / 60_000}, so a transaction (at most ${dsqlConnections.maxTransactionDuration.value / 60_000} minutes) never meets the end of its session.`,
+  `maxLifetimeSeconds: ${(dsqlConnections.maxSessionDuration.value - dsqlConnections.maxTransactionDuration.value) / 1000},`,
+].join('\n');
+
+const serverBounds = [
+  '// Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any',
+  "// answer. The server's own statement_timeout (schema.sql) is shorter and cancels a slow query",
+  '// first; query_timeout fires only when the server or the network is gone.',
+].join('\n');
+
+const dsqlBounds = [
+  '// Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any',
+  '// answer, so a statement never waits for the function timeout.',
+].join('\n');
+
 /** The pool's size and idle timeout comment, by compute. */
 const poolMax = (options: GenerateOptions): string => {
-  const closer = options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : 'server (idle_session_timeout)';
+  const closer = options.pattern === 'rds-proxy' ? 'proxy (IdleClientTimeout)' : options.pattern === 'aurora-dsql' ? 'cluster' : 'server (idle_session_timeout)';
   return options.compute === 'managed-instances'
     ? [
         '// The invocations running at once in this environment, up to its share of the budget (above).',
@@ -64,7 +84,8 @@ const poolMax = (options: GenerateOptions): string => {
 
 function imports(options: GenerateOptions, ts: boolean, typeImport: string): string {
   const lines = ["import { readFileSync } from 'node:fs';", "import pg from 'pg';"];
-  if (options.auth === 'iam') lines.push("import { Signer } from '@aws-sdk/rds-signer';");
+  if (options.pattern === 'aurora-dsql') lines.push("import { DsqlSigner } from '@aws-sdk/dsql-signer';");
+  else if (options.auth === 'iam') lines.push("import { Signer } from '@aws-sdk/rds-signer';");
   else lines.push("import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';");
   if (ts) lines.push(typeImport);
   return lines.join('\n');
@@ -80,9 +101,17 @@ const envHelper = (t: (s: string) => string) =>
   `;
 
 function pool(options: GenerateOptions, t: (s: string) => string): string {
-  const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : 'the database endpoint';
-  const credentials =
-    options.auth === 'iam'
+  const dsql = options.pattern === 'aurora-dsql';
+  const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : dsql ? 'the Aurora DSQL cluster endpoint' : 'the database endpoint';
+  const credentials = dsql
+    ? code`
+        // Aurora DSQL takes only IAM tokens: a fresh one for every new connection. A token lives ${dsqlConnections.tokenDefaultLifetime.value / 60} minutes
+        // and is checked only when a connection opens. This custom database role signs with DbConnect
+        // (IAM action dsql:DbConnect); only the admin role needs DbConnectAdmin.
+        const signer = new DsqlSigner({ hostname: host, region: env('AWS_REGION') });
+        export const password = ()${t(': Promise<string>')} => signer.getDbConnectAuthToken();
+      `
+    : options.auth === 'iam'
       ? code`
           // IAM authentication: a fresh token for every new connection. A token lives ${iamToken.lifetime.value / 60_000} minutes
           // and is checked only when a connection opens, so it is never cached beyond that.
@@ -102,8 +131,27 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
           let cachedPassword = await readPassword();
           export const password = ()${t(': string')} => cachedPassword;
         `;
-  const connect =
-    options.auth === 'iam'
+  const connect = dsql
+    ? code`
+        /**
+         * A connection from the pool. A cluster accepts ${dsqlConnections.ratePerCluster.value} new connections a second (a burst of up to
+         * ${dsqlConnections.burstCapacity.value}); past that it refuses with ${dsqlErrors.rateExceeded.value.code}. When a deploy or a burst starts many environments at
+         * once, each waits a random time (full jitter, growing per attempt) and tries again, so the retries
+         * spread out instead of arriving together.
+         */
+        export async function connect()${t(': Promise<pg.PoolClient>')} {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await pool.connect();
+            } catch (error) {
+              if ((error${t(' as { code?: string }')}).code !== '${dsqlErrors.rateExceeded.value.code}' || attempt === ${dsqlRetry.attempts.value}) throw error;
+              const ceiling = Math.min(${dsqlRetry.maxDelay.value}, ${dsqlRetry.baseDelay.value} * 2 ** attempt);
+              await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+            }
+          }
+        }
+      `
+    : options.auth === 'iam'
       ? code`
           const connect = ()${t(': Promise<pg.PoolClient>')} => pool.connect();
         `
@@ -132,10 +180,19 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
     `,
     options.compute === 'managed-instances' ? managedInstancesPoolSize : '',
     credentials,
+    dsql
+      ? code`
+          // Aurora DSQL refuses connections without TLS. Full verification: its certificate must chain to a
+          // certificate authority Node trusts by default and match the host name. DB_CA_BUNDLE is set only
+          // for local tests.
+          const ca = process.env.DB_CA_BUNDLE ? readFileSync(process.env.DB_CA_BUNDLE, 'utf8') : undefined;
+        `
+      : code`
+          // TLS with full verification (the sslmode=verify-full of libpq): the server certificate must chain
+          // to the RDS CA bundle and match the host name. DB_CA_BUNDLE points elsewhere only for local tests.
+          const ca = readFileSync(process.env.DB_CA_BUNDLE ?? new URL('../global-bundle.pem', import.meta.url), 'utf8');
+        `,
     code`
-      // TLS with full verification (the sslmode=verify-full of libpq): the server certificate must chain
-      // to the RDS CA bundle and match the host name. DB_CA_BUNDLE points elsewhere only for local tests.
-      const ca = readFileSync(process.env.DB_CA_BUNDLE ?? new URL('../global-bundle.pem', import.meta.url), 'utf8');
 
       export const pool = new pg.Pool({
         host,
@@ -146,9 +203,8 @@ function pool(options: GenerateOptions, t: (s: string) => string): string {
         ssl: { ca, rejectUnauthorized: true },
         ${poolMax(options)}
         idleTimeoutMillis: ${clientSettings.poolIdleTimeout.value * 1000},
-        // Bounds on the client side: opening a connection (TCP, TLS, authentication) and waiting for any
-        // answer. The server's own statement_timeout (schema.sql) is shorter and cancels a slow query
-        // first; query_timeout fires only when the server or the network is gone.
+        ${dsql ? sessionLifetime : ''}
+        ${dsql ? dsqlBounds : serverBounds}
         connectionTimeoutMillis: ${clientSettings.connectTimeout.value * 1000},
         query_timeout: ${clientSettings.queryTimeout.value * 1000},
         // TCP keepalive notices a peer that vanished mid-query. Without a delay Node leaves the

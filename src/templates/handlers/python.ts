@@ -7,6 +7,7 @@ import { code, header } from '../project.ts';
 import { clientSettings } from '../../facts/starter-code.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
 import { shutdown } from '../../facts/lambda.ts';
+import { dsqlConnections, dsqlErrors, dsqlRetry } from '../../facts/aurora-dsql.ts';
 
 /** PEP 8: two blank lines between top-level blocks. */
 const blocks = (...parts: string[]): string => parts.map((part) => part.replace(/\n+$/, '')).join('\n\n\n') + '\n';
@@ -18,6 +19,7 @@ export function pythonHandler(options: GenerateOptions): string {
   switch (options.pattern) {
     case 'module-pool':
     case 'rds-proxy':
+    case 'aurora-dsql':
       return head + blocks(connection(options), orderHandler);
     case 'sqs-batching':
       return head + blocks(connection(options), sqsHandler);
@@ -30,7 +32,19 @@ export function pythonHandler(options: GenerateOptions): string {
 
 function connection(options: GenerateOptions): string {
   const iam = options.auth === 'iam';
-  const credentials = iam
+  const dsql = options.pattern === 'aurora-dsql';
+  const credentials = dsql
+    ? code`
+        # Aurora DSQL takes only IAM tokens. Signing is local (no network call); a token lives ${dsqlConnections.tokenDefaultLifetime.value / 60} minutes and is
+        # checked only when a connection opens, so a new one is made for every new connection. This custom
+        # database role signs for DbConnect (IAM action dsql:DbConnect); only the admin role needs DbConnectAdmin.
+        _dsql = boto3.client("dsql", region_name=os.environ["AWS_REGION"])
+
+
+        def _password() -> str:
+            return _dsql.generate_db_connect_auth_token(Hostname=HOST, Region=os.environ["AWS_REGION"])
+      `
+    : iam
     ? code`
         # Token signing is local (no network call). A token lives ${iamToken.lifetime.value / 60_000} minutes and is checked only
         # when a connection opens, so a new one is made for every new connection.
@@ -59,7 +73,27 @@ function connection(options: GenerateOptions): string {
         def _password() -> str:
             return _cached_password
       `;
-  const connect = iam
+  const connect = dsql
+    ? code`
+        def _connect() -> "psycopg.Connection":
+            """A cluster accepts ${dsqlConnections.ratePerCluster.value} new connections a second (a burst of up to ${dsqlConnections.burstCapacity.value}); past that it refuses
+            with ${dsqlErrors.rateExceeded.value.code}. When a deploy or a burst starts many environments at once, each waits a random time
+            (full jitter, growing per attempt) and tries again, so the retries spread out instead of arriving together."""
+            for attempt in range(1, ${dsqlRetry.attempts.value + 1}):
+                try:
+                    return _open(_password())
+                except psycopg.OperationalError as error:
+                    if attempt == ${dsqlRetry.attempts.value} or not _is_rate_exceeded(error):
+                        raise
+                    time.sleep(random.uniform(0, min(${dsqlRetry.maxDelay.value / 1000}, ${dsqlRetry.baseDelay.value / 1000} * 2**attempt)))
+            raise AssertionError("unreachable")
+
+
+        def _is_rate_exceeded(error: psycopg.OperationalError) -> bool:
+            # libpq gives a failed connection no SQLSTATE in older psycopg versions, so the message is matched too.
+            return error.sqlstate == "${dsqlErrors.rateExceeded.value.code}" or "${dsqlErrors.rateExceeded.value.message.replace(/\.$/, '')}" in str(error)
+      `
+    : iam
     ? code`
         def _connect() -> "psycopg.Connection":
             return _open(_password())
@@ -83,11 +117,23 @@ function connection(options: GenerateOptions): string {
                 _cached_password = _read_password()
                 return _open(_cached_password)
       `;
-  const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : 'the database endpoint';
+  const target = options.pattern === 'rds-proxy' ? 'the RDS Proxy endpoint' : dsql ? 'the Aurora DSQL cluster endpoint' : 'the database endpoint';
+  const caBundle = dsql
+    ? code`
+        # Aurora DSQL refuses connections without TLS. Full verification against Amazon Root CA 1, the authority
+        # its certificates chain to; DB_CA_BUNDLE points elsewhere only for local tests.
+        CA_BUNDLE = os.environ.get("DB_CA_BUNDLE", str(Path(__file__).with_name("AmazonRootCA1.pem")))
+      `
+    : code`
+        # TLS with full verification against the RDS CA bundle; DB_CA_BUNDLE points elsewhere only for local tests.
+        CA_BUNDLE = os.environ.get("DB_CA_BUNDLE", str(Path(__file__).with_name("global-bundle.pem")))
+      `;
+  const closer = options.pattern === 'rds-proxy' ? "proxy's IdleClientTimeout" : dsql ? 'cluster' : "server's idle_session_timeout";
   return blocks(
     code`
       import json
       import os
+      ${dsql ? 'import random' : ''}
       import signal
       import sys
       import time
@@ -101,16 +147,17 @@ function connection(options: GenerateOptions): string {
       PORT = int(os.environ.get("DB_PORT", "5432"))
       USER = os.environ["DB_USER"]
       DBNAME = os.environ["DB_NAME"]
-      # TLS with full verification against the RDS CA bundle; DB_CA_BUNDLE points elsewhere only for local tests.
-      CA_BUNDLE = os.environ.get("DB_CA_BUNDLE", str(Path(__file__).with_name("global-bundle.pem")))
-      # Close a connection idle this long before the ${options.pattern === 'rds-proxy' ? "proxy's IdleClientTimeout" : "server's idle_session_timeout"} can: a frozen
+      ${caBundle}
+      # Close a connection idle this long before the ${closer} can: a frozen
       # environment runs no timers, so the age is checked when the next invocation starts.
       IDLE_SECONDS = ${clientSettings.poolIdleTimeout.value}
+      ${dsql ? sessionLifetime : ''}
     `,
     credentials,
     code`
       _connection = None
       _last_used = 0.0
+      ${dsql ? '_opened = 0.0' : ''}
 
 
       def _open(password: str) -> "psycopg.Connection":
@@ -123,7 +170,7 @@ function connection(options: GenerateOptions): string {
               sslmode="verify-full",
               sslrootcert=CA_BUNDLE,
               # Bounds on the client side: opening a connection, and noticing a server that vanished
-              # while a query was in flight. The server's statement_timeout (schema.sql) bounds the query.
+              # while a query was in flight. ${dsql ? `Aurora DSQL ends a transaction after ${dsqlConnections.maxTransactionDuration.value / 60_000} minutes.` : "The server's statement_timeout (schema.sql) bounds the query."}
               connect_timeout=${clientSettings.connectTimeout.value},
               keepalives=1,
               keepalives_idle=${clientSettings.tcpKeepalives.value.idle},
@@ -139,12 +186,13 @@ function connection(options: GenerateOptions): string {
     code`
       def connection() -> "psycopg.Connection":
           """The environment's one connection: reused while healthy, reopened when closed, broken or idle too long."""
-          global _connection, _last_used
-          if _connection is not None and (_connection.closed or _connection.broken or time.monotonic() - _last_used > IDLE_SECONDS):
+          global _connection, _last_used${dsql ? ', _opened' : ''}
+          if _connection is not None and (_connection.closed or _connection.broken or time.monotonic() - _last_used > IDLE_SECONDS${dsql ? ' or time.monotonic() - _opened > MAX_LIFETIME_SECONDS' : ''}):
               _connection.close()
               _connection = None
           if _connection is None:
               _connection = _connect()
+              ${dsql ? '_opened = time.monotonic()' : ''}
           _last_used = time.monotonic()
           return _connection
 
@@ -184,6 +232,13 @@ function connection(options: GenerateOptions): string {
     `,
   );
 }
+
+/** Aurora DSQL ends a session after an hour: the connection is replaced first, leaving room for a transaction to finish. */
+const sessionLifetime = [
+  `# Aurora DSQL closes a session after ${dsqlConnections.maxSessionDuration.value / 60_000} minutes. Replace the connection after`,
+  `# ${(dsqlConnections.maxSessionDuration.value - dsqlConnections.maxTransactionDuration.value) / 60_000}, so a transaction (at most ${dsqlConnections.maxTransactionDuration.value / 60_000} minutes) never meets the end of its session.`,
+  `MAX_LIFETIME_SECONDS = ${(dsqlConnections.maxSessionDuration.value - dsqlConnections.maxTransactionDuration.value) / 1000}`,
+].join('\n');
 
 const orderHandler = code`
   def handler(event, context=None):

@@ -19,6 +19,7 @@ const shParts: Record<ArnPart, string> = {
   clusterId: '$DB_CLUSTER_IDENTIFIER',
   queueArn: '$QUEUE_ARN',
   tableArn: '$TABLE_ARN',
+  dsqlClusterId: '$CLUSTER_ID',
 };
 
 export function awsCliFiles(options: GenerateOptions): Array<{ path: string; contents: string; executable: boolean }> {
@@ -57,7 +58,7 @@ function script(options: GenerateOptions): string {
   } else {
     s.push('  rm -rf build && mkdir build');
     s.push('  pip install -r app/requirements.txt -t build --platform manylinux2014_x86_64 --only-binary=:all: --quiet');
-    s.push(`  cp app/handler.py ${p.vpc ? 'app/global-bundle.pem ' : ''}build/`);
+    s.push(`  cp app/handler.py ${p.vpc ? 'app/global-bundle.pem ' : p.dsql ? 'app/AmazonRootCA1.pem ' : ''}build/`);
     s.push('  (cd build && zip -qr ../function.zip .)');
   }
   s.push('fi', '');
@@ -162,6 +163,19 @@ function script(options: GenerateOptions): string {
     s.push('');
   }
 
+  if (p.dsql) {
+    s.push('# 3. The Aurora DSQL cluster, tagged with the stack name so a re-run finds it. Deletion protection on:');
+    s.push('# it holds the orders.');
+    s.push(`CLUSTER_ID="$(aws dsql list-clusters --query "clusters[].identifier" --output text | tr '\\t' '\\n' | while read -r id; do`);
+    s.push('  if [ -n "$id" ] && [ "$(aws dsql get-cluster --identifier "$id" --query "tags.Name" --output text)" = "$NAME" ]; then echo "$id"; fi');
+    s.push('done | head -n 1)"');
+    s.push('if [ -z "$CLUSTER_ID" ]; then');
+    s.push('  CLUSTER_ID="$(aws dsql create-cluster --deletion-protection-enabled --tags "Name=$NAME" --query identifier --output text)"');
+    s.push('fi');
+    s.push('aws dsql wait cluster-active --identifier "$CLUSTER_ID"');
+    s.push('CLUSTER_ENDPOINT="$(aws dsql get-cluster --identifier "$CLUSTER_ID" --query endpoint --output text)"');
+    s.push('');
+  }
   s.push('# 4. The function role: logs' + (p.vpc ? ', VPC network interfaces' : '') + ', and exactly the resources the handler uses.');
   s.push(`ROLE_ARN="$(role_arn "$NAME-function" '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}')"`);
   s.push(`aws iam attach-role-policy --role-name "$NAME-function" --policy-arn "arn:$PARTITION:iam::aws:policy/service-role/${p.vpc ? 'AWSLambdaVPCAccessExecutionRole' : 'AWSLambdaBasicExecutionRole'}"`);
@@ -175,7 +189,7 @@ function script(options: GenerateOptions): string {
 
   const env = environment(options)
     .map(([name, value]) => {
-      const v = 'literal' in value ? value.literal : 'input' in value ? `$${shout(value.input)}` : value.ref === 'proxyEndpoint' ? '$PROXY_ENDPOINT' : value.ref === 'tableName' ? 'orders' : '$DB_CLUSTER_ARN';
+      const v = 'literal' in value ? value.literal : 'input' in value ? `$${shout(value.input)}` : value.ref === 'proxyEndpoint' ? '$PROXY_ENDPOINT' : value.ref === 'tableName' ? 'orders' : value.ref === 'dsqlEndpoint' ? '$CLUSTER_ENDPOINT' : '$DB_CLUSTER_ARN';
       return `\\"${name}\\":\\"${v}\\"`;
     })
     .join(',');
@@ -205,6 +219,7 @@ function script(options: GenerateOptions): string {
     s.push(`    --function-response-types ReportBatchItemFailures --scaling-config MaximumConcurrency=${sqsEventSource.maximumConcurrency.value} >/dev/null`);
     s.push('fi');
   }
+  if (p.dsql) s.push('echo "Cluster endpoint: $CLUSTER_ENDPOINT"');
   s.push('echo "Deployed $NAME"');
   return s.join('\n') + '\n';
 }

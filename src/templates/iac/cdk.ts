@@ -29,6 +29,7 @@ const tsParts: Record<ArnPart, string> = {
   clusterId: '${ctx.dbClusterIdentifier}',
   queueArn: '${queue.queueArn}',
   tableArn: '${table.tableArn}',
+  dsqlClusterId: '${cluster.attrIdentifier}',
 };
 
 export function cdkFiles(options: GenerateOptions): Array<{ path: string; contents: string }> {
@@ -94,7 +95,7 @@ function stack(options: GenerateOptions): string {
   const imports = [
     "import * as path from 'node:path';",
     "import { fileURLToPath } from 'node:url';",
-    "import { Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';",
+    `import { ${p.dsql ? 'CfnOutput, ' : ''}Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';`,
     "import * as iam from 'aws-cdk-lib/aws-iam';",
     "import * as lambda from 'aws-cdk-lib/aws-lambda';",
   ];
@@ -102,6 +103,7 @@ function stack(options: GenerateOptions): string {
   if (p.proxy) imports.push("import * as rds from 'aws-cdk-lib/aws-rds';");
   if (p.queue) imports.push("import * as sqs from 'aws-cdk-lib/aws-sqs';", "import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';");
   if (p.table) imports.push("import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';");
+  if (p.dsql) imports.push("import * as dsql from 'aws-cdk-lib/aws-dsql';");
   imports.push("import type { Construct } from 'constructs';");
 
   const body: string[] = [];
@@ -174,6 +176,13 @@ function stack(options: GenerateOptions): string {
       });
     `);
   }
+  if (p.dsql) {
+    body.push(code`
+      // Deletion protection on: the cluster holds the orders, so cdk destroy must not drop it unasked.
+      const cluster = new dsql.CfnCluster(this, 'Cluster', { deletionProtectionEnabled: true });
+      new CfnOutput(this, 'ClusterEndpoint', { value: cluster.attrEndpoint });
+    `);
+  }
   const envLines = environment(options).map(([name, value]) => {
     const expr =
       'literal' in value
@@ -184,7 +193,9 @@ function stack(options: GenerateOptions): string {
             ? 'proxy.attrEndpoint'
             : value.ref === 'tableName'
               ? 'table.tableName'
-              : '`arn:${this.partition}:rds:${this.region}:${this.account}:cluster:${ctx.dbClusterIdentifier}`';
+              : value.ref === 'dsqlEndpoint'
+                ? 'cluster.attrEndpoint'
+                : '`arn:${this.partition}:rds:${this.region}:${this.account}:cluster:${ctx.dbClusterIdentifier}`';
     return `${name}: ${expr},`;
   });
   const codeDir = layout.codeDir === '.' ? "'..'" : `'../${layout.codeDir}'`;

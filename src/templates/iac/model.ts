@@ -6,6 +6,7 @@
  */
 import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { usesConnection } from '../options.ts';
+import { dsqlAccess } from '../../facts/aurora-dsql.ts';
 
 export interface Plan {
   vpc: boolean;
@@ -13,6 +14,8 @@ export interface Plan {
   queue: boolean;
   table: boolean;
   dataApi: boolean;
+  /** An Aurora DSQL cluster, created by the stack: no VPC, IAM tokens only. */
+  dsql: boolean;
   /** IAM database authentication (the function signs a token per connection). */
   iamDb: boolean;
   /** A Secrets Manager secret is involved: read by the function, the proxy or the Data API. */
@@ -34,6 +37,7 @@ export function plan(options: GenerateOptions): Plan {
     queue: options.pattern === 'sqs-batching',
     table: options.pattern === 'dynamodb',
     dataApi,
+    dsql: options.pattern === 'aurora-dsql',
     iamDb,
     secret: functionReadsSecret || proxy,
     functionReadsSecret,
@@ -42,7 +46,7 @@ export function plan(options: GenerateOptions): Plan {
 }
 
 /** Placeholders each renderer substitutes in its own syntax. */
-export type ArnPart = 'partition' | 'region' | 'account' | 'dbResourceId' | 'dbUser' | 'proxyResourceId' | 'secretArn' | 'clusterId' | 'queueArn' | 'tableArn';
+export type ArnPart = 'partition' | 'region' | 'account' | 'dbResourceId' | 'dbUser' | 'proxyResourceId' | 'secretArn' | 'clusterId' | 'queueArn' | 'tableArn' | 'dsqlClusterId';
 
 export interface Statement {
   sid: string;
@@ -67,6 +71,11 @@ export function statements(options: GenerateOptions): Statement[] {
       actions: ['rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:ExecuteStatement', 'rds-data:RollbackTransaction'],
       resources: ['arn:{partition}:rds:{region}:{account}:cluster:{clusterId}'],
     });
+  }
+  if (p.dsql) {
+    // A custom database role connects with dsql:DbConnect; dsql:DbConnectAdmin would let the function log in
+    // as admin, which owns every table (the README says why the project does not use it).
+    list.push({ sid: 'ConnectAsCustomDatabaseRole', actions: [dsqlAccess.customRoleAction.value], resources: [dsqlAccess.clusterArn.value] });
   }
   if (p.table) list.push({ sid: 'WriteAndQueryOrders', actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: ['{tableArn}'] });
   if (p.queue) list.push({ sid: 'ConsumeOrderQueue', actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], resources: ['{queueArn}'] });
@@ -149,7 +158,10 @@ export function codeLayout(options: GenerateOptions): { codeDir: string; handler
   return { codeDir: '.', handler: options.language === 'typescript' ? 'dist/handler.handler' : 'src/handler.handler' };
 }
 
-export type EnvValue = { input: Input['id'] } | { literal: string } | { ref: 'proxyEndpoint' | 'tableName' | 'clusterArn' };
+export type EnvValue = { input: Input['id'] } | { literal: string } | { ref: 'proxyEndpoint' | 'tableName' | 'clusterArn' | 'dsqlEndpoint' };
+
+/** The database role the Aurora DSQL project's schema.sql creates and its handler logs in as. */
+export const DSQL_ROLE = 'lambda_app';
 
 export function environment(options: GenerateOptions): Array<[string, EnvValue]> {
   const p = plan(options);
@@ -166,6 +178,12 @@ export function environment(options: GenerateOptions): Array<[string, EnvValue]>
     env.push(['DB_CLUSTER_ARN', { ref: 'clusterArn' }]);
     env.push(['DB_SECRET_ARN', { input: 'dbSecretArn' }]);
     env.push(['DB_NAME', { input: 'dbName' }]);
+  }
+  if (p.dsql) {
+    env.push(['DB_HOST', { ref: 'dsqlEndpoint' }]);
+    env.push(['DB_PORT', { literal: String(dsqlAccess.port.value) }]);
+    env.push(['DB_NAME', { literal: dsqlAccess.database.value }]);
+    env.push(['DB_USER', { literal: DSQL_ROLE }]);
   }
   if (p.table) env.push(['TABLE_NAME', { ref: 'tableName' }]);
   return env;

@@ -24,6 +24,7 @@ const subParts: Record<ArnPart, string> = {
   clusterId: '${DbClusterIdentifier}',
   queueArn: '${OrderQueue.Arn}',
   tableArn: '${OrdersTable.Arn}',
+  dsqlClusterId: '${DsqlCluster.Identifier}',
 };
 
 /** Security group with AWS's default allow-all egress replaced by a rule that matches nothing. */
@@ -160,6 +161,10 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       },
     };
   }
+  if (p.dsql) {
+    // Deletion protection on: the cluster holds the orders, so deleting the stack must not drop it unasked.
+    resources.DsqlCluster = { Type: 'AWS::DSQL::Cluster', Properties: { DeletionProtectionEnabled: true } };
+  }
 
   const env: Record<string, YamlValue> = {};
   for (const [name, value] of environment(options)) {
@@ -172,7 +177,9 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
             ? getAtt('Proxy', 'Endpoint')
             : value.ref === 'tableName'
               ? ref('OrdersTable')
-              : sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DbClusterIdentifier}');
+              : value.ref === 'dsqlEndpoint'
+                ? getAtt('DsqlCluster', 'Endpoint')
+                : sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${DbClusterIdentifier}');
   }
   const policyStatements = statements(options).map((statement) => {
     const arns = statement.resources.map((template) => renderArn(template, subParts));
@@ -224,6 +231,7 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
   if (p.proxy) outputs.ProxyEndpoint = { Value: getAtt('Proxy', 'Endpoint') };
   if (p.queue) outputs.QueueUrl = { Value: ref('OrderQueue') };
   if (p.table) outputs.TableName = { Value: ref('OrdersTable') };
+  if (p.dsql) outputs.ClusterEndpoint = { Value: getAtt('DsqlCluster', 'Endpoint') };
 
   return {
     AWSTemplateFormatVersion: '2010-09-09',

@@ -21,6 +21,7 @@ const tfParts: Record<ArnPart, string> = {
   clusterId: '${var.db_cluster_identifier}',
   queueArn: '${aws_sqs_queue.orders.arn}',
   tableArn: '${aws_dynamodb_table.orders.arn}',
+  dsqlClusterId: '${aws_dsql_cluster.orders.identifier}',
 };
 
 export function terraformFiles(options: GenerateOptions): Array<{ path: string; contents: string }> {
@@ -52,8 +53,12 @@ function outputs(options: GenerateOptions): string {
   if (p.proxy) out.push('output "proxy_endpoint" {\n  value = aws_db_proxy.this.endpoint\n}');
   if (p.queue) out.push('output "queue_url" {\n  value = aws_sqs_queue.orders.url\n}');
   if (p.table) out.push('output "table_name" {\n  value = aws_dynamodb_table.orders.name\n}');
+  if (p.dsql) out.push(`output "cluster_endpoint" {\n  value = ${DSQL_ENDPOINT}\n}`);
   return out.join('\n\n') + '\n';
 }
+
+/** The cluster's endpoint, built from its identifier (the provider exports the identifier and the ARN). */
+const DSQL_ENDPOINT = '"${aws_dsql_cluster.orders.identifier}.dsql.${data.aws_region.current.name}.on.aws"';
 
 /** A resource whose attributes are aligned on `=`, as `terraform fmt` writes them. */
 function resource(type: string, name: string, attributes: Array<[string, string | number]>): string {
@@ -211,6 +216,12 @@ resource "aws_sqs_queue" "orders" {
   redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dead_letters.arn, maxReceiveCount = 5 })
 }`);
   }
+  if (p.dsql) {
+    parts.push(`# Deletion protection on: the cluster holds the orders, so terraform destroy must not drop it unasked.
+resource "aws_dsql_cluster" "orders" {
+  deletion_protection_enabled = true
+}`);
+  }
   if (p.table) {
     parts.push(`resource "aws_dynamodb_table" "orders" {
   name         = "orders"
@@ -262,7 +273,9 @@ ${policy}
               ? 'aws_db_proxy.this.endpoint'
               : value.ref === 'tableName'
                 ? 'aws_dynamodb_table.orders.name'
-                : '"arn:${data.aws_partition.current.partition}:rds:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:cluster:${var.db_cluster_identifier}"';
+                : value.ref === 'dsqlEndpoint'
+                  ? DSQL_ENDPOINT
+                  : '"arn:${data.aws_partition.current.partition}:rds:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:cluster:${var.db_cluster_identifier}"';
       return `      ${name} = ${expr}`;
     })
     .join('\n');

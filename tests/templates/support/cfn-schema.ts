@@ -27,9 +27,30 @@ interface Spec {
 
 export const CFNSPEC_VERSION = '2.72.1';
 
+/**
+ * Resource types newer than the last @aws-cdk/cfnspec (its publication stopped in 2023), written from the
+ * CloudFormation template reference and checked against the CfnCluster that aws-cdk-lib 2.276.0 generates
+ * from CloudFormation's own schema (its props and attr* getters).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html
+ */
+const NEWER_RESOURCE_TYPES: Spec['ResourceTypes'] = {
+  'AWS::DSQL::Cluster': {
+    Properties: {
+      DeletionProtectionEnabled: { PrimitiveType: 'Boolean' },
+      KmsEncryptionKey: { PrimitiveType: 'String' },
+      MultiRegionProperties: { Type: 'MultiRegionProperties' },
+      PolicyDocument: { PrimitiveType: 'String' },
+      Tags: { Type: 'List', ItemType: 'Tag' },
+    },
+    Attributes: { CreationTime: {}, EncryptionDetails: {}, Endpoint: {}, Identifier: {}, PolicyVersion: {}, ResourceArn: {}, Status: {}, VpcEndpoint: {}, VpcEndpointServiceName: {} },
+  },
+};
+
 export async function loadCfnSpec(): Promise<Spec> {
   const dir = await installDependencies(JSON.stringify({ devDependencies: { '@aws-cdk/cfnspec': CFNSPEC_VERSION } }));
-  return JSON.parse(readFileSync(join(dir, 'node_modules/@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as Spec;
+  const spec = JSON.parse(readFileSync(join(dir, 'node_modules/@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as Spec;
+  for (const [type, resource] of Object.entries(NEWER_RESOURCE_TYPES)) spec.ResourceTypes[type] ??= resource;
+  return spec;
 }
 
 const PSEUDO = new Set(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::StackName', 'AWS::StackId', 'AWS::URLSuffix', 'AWS::NoValue', 'AWS::NotificationARNs']);

@@ -1,5 +1,5 @@
 /**
- * A stand-in for RDS IAM database authentication in front of a local PostgreSQL or PgBouncer.
+ * A stand-in for RDS IAM database authentication (or Aurora DSQL's) in front of a local PostgreSQL or PgBouncer.
  *
  * It speaks the PostgreSQL wire protocol up to authentication: requires TLS (as RDS does for IAM),
  * asks for a cleartext password, and accepts only a SigV4-presigned `rds-db` connect token for
@@ -21,6 +21,11 @@ export interface FrontDoorOptions {
   region: string;
   /** Clock for expiry checks; tokens are valid for 900 s. */
   now?: () => Date;
+  /**
+   * 'rds' (the default) checks an `rds-db` connect token for host:port and user; 'dsql' checks an Aurora DSQL
+   * `DbConnect` token for the host alone (DSQL's tokens name neither port nor user).
+   */
+  kind?: 'rds' | 'dsql';
 }
 
 export interface FrontDoor {
@@ -28,6 +33,10 @@ export interface FrontDoor {
   /** Tokens accepted and refused so far, with the reason for each refusal. */
   accepted: number;
   refusals: string[];
+  /** Aurora DSQL's connection rate limit: this many next connections are refused with 53400 before any token check. */
+  refuseNextForRate: number;
+  /** Connections refused that way so far. */
+  rateRefusals: number;
   close(): Promise<void>;
 }
 
@@ -36,7 +45,7 @@ const SSL_REQUEST = 80877103;
 export async function startIamFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   const key = readFileSync(options.tls.keyFile);
   const cert = readFileSync(options.tls.certFile);
-  const state = { accepted: 0, refusals: [] as string[] };
+  const state = { accepted: 0, refusals: [] as string[], refuseNextForRate: 0, rateRefusals: 0 };
   const sockets = new Set<Socket>();
   const server: Server = createServer((raw) => {
     sockets.add(raw);
@@ -61,11 +70,18 @@ export async function startIamFrontDoor(options: FrontDoorOptions): Promise<Fron
     const startupLength = (await reader.take(4)).readInt32BE(0);
     const startupBody = await reader.take(startupLength - 4);
     const params = parseStartup(startupBody.subarray(4));
+    if (state.refuseNextForRate > 0) {
+      state.refuseNextForRate -= 1;
+      state.rateRefusals += 1;
+      // Aurora DSQL's answer past its connection rate (src/facts/aurora-dsql.ts).
+      tls.end(errorResponse('53400', 'Unable to accept connection, rate exceeded.'));
+      return;
+    }
     tls.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])); // AuthenticationCleartextPassword
     const type = (await reader.take(1)).toString('latin1');
     const passwordLength = (await reader.take(4)).readInt32BE(0);
     const token = (await reader.take(passwordLength - 4)).toString('utf8').replace(/\0$/, '');
-    const refusal = type === 'p' ? verifyToken(token, { host: '127.0.0.1', port, user: params.user ?? '' }, options) : 'expected a password message';
+    const refusal = type !== 'p' ? 'expected a password message' : options.kind === 'dsql' ? verifyDsqlToken(token, '127.0.0.1', options) : verifyToken(token, { host: '127.0.0.1', port, user: params.user ?? '' }, options);
     if (refusal) {
       state.refusals.push(refusal);
       // RDS answers a bad token with this FATAL message.
@@ -96,6 +112,15 @@ export async function startIamFrontDoor(options: FrontDoorOptions): Promise<Fron
     get refusals() {
       return state.refusals;
     },
+    get refuseNextForRate() {
+      return state.refuseNextForRate;
+    },
+    set refuseNextForRate(count: number) {
+      state.refuseNextForRate = count;
+    },
+    get rateRefusals() {
+      return state.rateRefusals;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
@@ -115,11 +140,30 @@ export function verifyToken(token: string, expected: { host: string; port: numbe
   if (url.host !== `${expected.host}:${expected.port}`) return `signed for ${url.host}, not ${expected.host}:${expected.port}`;
   if (q.get('Action') !== 'connect') return 'Action is not connect';
   if (q.get('DBUser') !== expected.user) return `DBUser is ${q.get('DBUser')}, not ${expected.user}`;
+  return verifySignature(url, 'rds-db', options);
+}
+
+/** Checks an Aurora DSQL token as the cluster would: DbConnect (a custom role), host, expiry, scope and signature. */
+export function verifyDsqlToken(token: string, host: string, options: FrontDoorOptions): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(`https://${token}`);
+  } catch {
+    return 'not a presigned URL';
+  }
+  if (url.host !== host) return `signed for ${url.host}, not ${host}`;
+  if (url.searchParams.get('Action') !== 'DbConnect') return `Action is ${url.searchParams.get('Action')}, not DbConnect`;
+  return verifySignature(url, 'dsql', options);
+}
+
+/** The SigV4 query signature of a presigned GET to `/`, for one service, with the test credentials. */
+function verifySignature(url: URL, expectedService: string, options: FrontDoorOptions): string | undefined {
+  const q = url.searchParams;
   if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') return 'not SigV4';
   const credential = (q.get('X-Amz-Credential') ?? '').split('/');
   const [accessKey, day, region, service, terminator] = credential;
   if (accessKey !== options.credentials.accessKeyId) return 'unknown access key';
-  if (region !== options.region || service !== 'rds-db' || terminator !== 'aws4_request') return `bad scope ${credential.slice(1).join('/')}`;
+  if (region !== options.region || service !== expectedService || terminator !== 'aws4_request') return `bad scope ${credential.slice(1).join('/')}`;
   const amzDate = q.get('X-Amz-Date') ?? '';
   const expires = Number(q.get('X-Amz-Expires'));
   if (expires !== 900) return `X-Amz-Expires is ${expires}, not 900`;

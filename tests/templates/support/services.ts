@@ -44,7 +44,8 @@ export interface Services {
   tls: TestTls;
   postgres: RealPostgres;
   bouncer: RealPgBouncer;
-  doors: Record<Route, FrontDoor>;
+  /** An IAM front door before PostgreSQL and one before PgBouncer; `dsql` checks Aurora DSQL's tokens before PostgreSQL. */
+  doors: Record<Route | 'dsql', FrontDoor>;
   standIn: AwsStandIn;
   /**
    * Creates a database and a user for one project and runs its schema.sql as the master user, as the
@@ -89,6 +90,15 @@ export function routesFor(options: GenerateOptions): Route[] {
   return ['direct', 'pgbouncer'];
 }
 
+/**
+ * An Aurora DSQL schema.sql as PostgreSQL 15 runs it: the index built at once instead of ASYNC, and the
+ * link to the function's IAM role as membership of rds_iam, which lets the role in only through a front
+ * door (here the one that checked the DSQL token), as the link does on a cluster.
+ */
+function asLocalPostgres(schemaSql: string): string {
+  return schemaSql.replace(/\bCREATE INDEX ASYNC\b/g, 'CREATE INDEX').replace(/^AWS IAM GRANT (\w+) TO :'function_role_arn';$/gm, 'GRANT rds_iam TO $1;');
+}
+
 const userName = (n: number) => `app_${n}`;
 // Passwords for the throw-away local server only, served to the handlers by the Secrets Manager stand-in.
 const passwordOf = (n: number) => `local-test-only-password-${n}`;
@@ -124,7 +134,11 @@ export async function startServices(): Promise<Services> {
     serverTls: 'require',
   });
   const door = (upstreamPort: number) => startIamFrontDoor({ upstreamPort, upstreamLocalAddress: '127.0.0.2', tls, credentials: CREDENTIALS, region: REGION });
-  const doors = { direct: await door(postgres.port), pgbouncer: await door(bouncer.port) };
+  const doors = {
+    direct: await door(postgres.port),
+    pgbouncer: await door(bouncer.port),
+    dsql: await startIamFrontDoor({ upstreamPort: postgres.port, upstreamLocalAddress: '127.0.0.2', tls, credentials: CREDENTIALS, region: REGION, kind: 'dsql' }),
+  };
   const standIn = await startAwsStandIn({
     secrets: {},
     dataApi: { clusterArn: CLUSTER_ARN, connection: { host: '127.0.0.1', port: postgres.port, ssl: { ca: readFileSync(tls.caFile, 'utf8') } } },
@@ -141,7 +155,7 @@ export async function startServices(): Promise<Services> {
       const n = ++tenants;
       if (n > USERS) throw new Error(`more than ${USERS} projects: raise USERS`);
       const tenant: Tenant = { database: `orders_${n}`, user: userName(n), password: passwordOf(n), secretArn: `arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-${n}-AbCdEf` };
-      const sql = schemaSql
+      const sql = asLocalPostgres(schemaSql)
         .replace(new RegExp(`\\b${GENERATED_USER}\\b`, 'g'), tenant.user)
         .replace(new RegExp(`^\\\\password ${tenant.user}$`, 'gm'), `ALTER ROLE ${tenant.user} PASSWORD '${tenant.password}';`);
       const metaCommand = sql.match(/^\\.*$/m);
@@ -153,7 +167,7 @@ export async function startServices(): Promise<Services> {
     },
     env(options, tenant, route) {
       const iam = options.auth === 'iam';
-      const port = route === 'direct' ? (iam ? doors.direct.port : postgres.port) : iam ? doors.pgbouncer.port : bouncer.port;
+      const port = options.pattern === 'aurora-dsql' ? doors.dsql.port : route === 'direct' ? (iam ? doors.direct.port : postgres.port) : iam ? doors.pgbouncer.port : bouncer.port;
       return {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/root',
@@ -182,6 +196,7 @@ export async function startServices(): Promise<Services> {
     async stop() {
       await doors.direct.close();
       await doors.pgbouncer.close();
+      await doors.dsql.close();
       await standIn.close();
       await bouncer.stop();
       postgres.stop();

@@ -1,4 +1,4 @@
-"""Runs Debian's AWS CLI (awscli v2, /usr/bin/aws) for many shell invocations without paying its
+"""Runs Debian's AWS CLI (awscli v2, /usr/bin/aws), or the interpreter's own awscli, for many shell invocations without paying its
 start-up each time: the CLI is imported once and its service models loaded, then each request is
 served by a forked child that runs the unchanged CLI driver with the caller's arguments,
 environment, working directory and stdin/stdout/stderr (passed over a Unix socket)."""
@@ -8,7 +8,10 @@ import signal
 import socket
 import sys
 
-sys.path.insert(0, "/usr/lib/python3/dist-packages")
+# Debian's CLI unless a third argument names another site-packages ("" keeps the interpreter's own).
+SITE = sys.argv[3] if len(sys.argv) > 3 else "/usr/lib/python3/dist-packages"
+if SITE:
+    sys.path.insert(0, SITE)
 from awscli.clidriver import create_clidriver  # noqa: E402
 
 sys.argv[0] = "aws"  # the name the CLI prints in its usage messages

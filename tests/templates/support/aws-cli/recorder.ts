@@ -1,7 +1,7 @@
 /**
  * A local endpoint for `aws --endpoint-url` that records every API call a deploy script makes and
  * answers in each service's wire format (query/XML for IAM, STS, EC2, RDS and SQS as this CLI
- * version speaks them, JSON for DynamoDB, REST-JSON for Lambda), with just enough state that a
+ * version speaks them, JSON for DynamoDB, REST-JSON for Lambda and Aurora DSQL), with just enough state that a
  * script takes its "create" path: a role, proxy, function or table does not exist until created.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -21,11 +21,13 @@ export interface Recorder {
 }
 
 const ACCOUNT = '111122223333';
+const DSQL_CLUSTER_ID = 'abcdefghijklmnopqrstuvwxyz';
 const PROXY_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db-proxy:prx-0123456789abcdef0`;
 
 export async function startRecorder(): Promise<Recorder> {
   const calls: RecordedCall[] = [];
   let created = new Set<string>();
+  let createdName = '';
 
   const server = createServer((req, res) => {
     readBody(req).then((body) => {
@@ -37,6 +39,7 @@ export async function startRecorder(): Promise<Recorder> {
       };
       if (service === 'lambda') return lambda(req, body, reply);
       if (service === 'dynamodb') return dynamodb(req, body, reply);
+      if (service === 'dsql') return dsql(req, body, reply);
       const form = Object.fromEntries(new URLSearchParams(body));
       const operation = form.Action ?? 'Unknown';
       calls.push({ service, operation, params: form });
@@ -117,6 +120,29 @@ export async function startRecorder(): Promise<Recorder> {
     }
     calls.push({ service: 'lambda', operation, params });
     return reply(200, 'application/json', '{}');
+  }
+
+  /** Aurora DSQL's REST-JSON API: a cluster exists once created, and is active at once. */
+  function dsql(req: IncomingMessage, body: string, reply: (status: number, type: string, text: string, headers?: Record<string, string>) => void) {
+    const path = new URL(req.url ?? '/', 'http://recorder').pathname.replace(/\/$/, '');
+    const params = JSON.parse(body || '{}') as Record<string, unknown>;
+    const cluster = { identifier: DSQL_CLUSTER_ID, arn: `arn:aws:dsql:us-east-1:${ACCOUNT}:cluster/${DSQL_CLUSTER_ID}`, status: 'ACTIVE', creationTime: 1767225600, deletionProtectionEnabled: true, endpoint: `${DSQL_CLUSTER_ID}.dsql.us-east-1.on.aws`, tags: { Name: createdName } };
+    if (req.method === 'GET' && path === '/cluster') {
+      calls.push({ service: 'dsql', operation: 'ListClusters', params });
+      return reply(200, 'application/json', JSON.stringify({ clusters: created.has('cluster') ? [{ identifier: cluster.identifier, arn: cluster.arn }] : [] }));
+    }
+    if (req.method === 'POST' && path === '/cluster') {
+      created.add('cluster');
+      createdName = String((params.tags as Record<string, unknown> | undefined)?.Name ?? '');
+      calls.push({ service: 'dsql', operation: 'CreateCluster', params });
+      return reply(200, 'application/json', JSON.stringify({ ...cluster, tags: undefined }));
+    }
+    if (req.method === 'GET' && path === `/cluster/${DSQL_CLUSTER_ID}` && created.has('cluster')) {
+      calls.push({ service: 'dsql', operation: 'GetCluster', params: { identifier: DSQL_CLUSTER_ID } });
+      return reply(200, 'application/json', JSON.stringify({ ...cluster, tags: { Name: createdName } }));
+    }
+    calls.push({ service: 'dsql', operation: `${req.method} ${path}`, params });
+    return reply(404, 'application/json', JSON.stringify({ message: 'not found' }), { 'x-amzn-errortype': 'ResourceNotFoundException' });
   }
 
   function dynamodb(req: IncomingMessage, body: string, reply: (status: number, type: string, text: string, headers?: Record<string, string>) => void) {
