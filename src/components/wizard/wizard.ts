@@ -137,11 +137,10 @@ export function mountWizard(root: HTMLElement): void {
       const value = data.get(question.id);
       record[question.id] = question.kind === 'number' ? Number(value) : value;
     }
-    // A new engine or runtime can rule out the class or language; move them to allowed ones, visibly.
+    // A new engine can rule out the class; move it to one the engine offers, visibly.
     const fitted = fitToConstraints(record);
-    for (const id of ['instanceClass', 'language'] as const) {
-      if (fitted[id] === record[id]) continue;
-      for (const input of form.querySelectorAll<HTMLInputElement>(`input[name="${id}"]`)) input.checked = input.value === fitted[id];
+    if (fitted.instanceClass !== record.instanceClass) {
+      for (const input of form.querySelectorAll<HTMLInputElement>('input[name="instanceClass"]')) input.checked = input.value === fitted.instanceClass;
     }
     const parsed = parseAnswers(fitted);
     if (!parsed.ok) {
