@@ -163,7 +163,7 @@ function budgetText(answers: Answers, budget: ConnectionBudget, who: string): st
   const perEnvironment = managed
     ? `${count(managed.environments)} Managed Instances environments × a pool of ${count(managed.poolSize)}`
     : 'one per execution environment';
-  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (${perEnvironment}); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left`;
+  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (${perEnvironment}); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left, because during a deploy old and new execution environments hold connections side by side and frozen environments keep theirs`;
 }
 
 /** Why the pool is not max: 1 on Managed Instances, and what to set DB_POOL_SHARE to. */

@@ -214,3 +214,13 @@ describe('answers schema and URL state', () => {
     expect(runtimes.length).toBe(4);
   });
 });
+
+describe('the direct budget, where a reason states it', () => {
+  it.each([
+    ['fits', with_({ peakConcurrency: 50 })],
+    ['runs out', with_({ peakConcurrency: 5000 })],
+  ])('%s: says why a direct design gets only half', (_name, answers) => {
+    const stated = decide(answers).reasons.find((reason) => reason.text.includes('a direct design should use at most'));
+    expect(stated?.text).toMatch(/half of what is left, because during a deploy old and new execution environments hold connections side by side/);
+  });
+});
