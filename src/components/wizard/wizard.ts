@@ -24,6 +24,7 @@ import {
   type Recommendation,
 } from '../../wizard/index.ts';
 import type { GenerateOptions, GeneratedFile } from '../../templates/index.ts';
+import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
 
 const storageKey = 'connlab:wizard-answers';
@@ -31,9 +32,6 @@ const storageKey = 'connlab:wizard-answers';
 /** The generator and its templates are most of the wizard's code: loaded once, after the recommendation. */
 let templates: Promise<typeof import('../../templates/index.ts')> | undefined;
 const loadTemplates = () => (templates ??= import('../../templates/index.ts'));
-/** The sandbox link's encoder (deflate and its schema), needed only for the link's fragment. */
-let share: Promise<typeof import('../../sandboxes/share.ts')> | undefined;
-const loadShare = () => (share ??= import('../../sandboxes/share.ts'));
 
 /** Resolves when the main thread has nothing more urgent (after the browser has painted). */
 function whenIdle(): Promise<void> {
@@ -264,11 +262,7 @@ export function mountWizard(root: HTMLElement): void {
         presets.push(recommendation.sandbox.instanceClass);
       }
       const link = make('a', 'Run this pattern with your numbers') as HTMLAnchorElement;
-      // The chapter at once, the presets when the main thread is free: encoding them deflates.
-      link.href = home.href;
-      void whenIdle()
-        .then(loadShare)
-        .then(({ encodeSharedState }) => (link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`));
+      link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`;
       const paragraph = make('p');
       paragraph.append(link, ` (the ${sandboxId} sandbox${presets.length ? `, preset to ${presets.join(' on ')}` : ''}).`);
       result.append(paragraph);
