@@ -5,9 +5,43 @@
  */
 import { z } from '../lib/zod.ts';
 import { capacityRange } from '../facts/aurora-serverless-v2.ts';
-import { choice, choiceSchemas, databases, engineOffer, languagesFor, type Database, type InstanceClass } from '../vocabulary/choices.ts';
+import {
+  choice,
+  choiceSchemas,
+  databases,
+  engineOffer,
+  languageOptions,
+  languagesFor,
+  runtimeOptions,
+  type Database,
+  type InstanceClass,
+  type Language,
+  type Runtime,
+} from '../vocabulary/choices.ts';
 
 export const trafficShapes = ['steady', 'spiky'] as const;
+
+/**
+ * Runtime and language as the one answer the wizard asks for ("Node.js 24 · TypeScript", "Python 3.13"):
+ * every runtime with each language it runs, so no pair the generator refuses can be chosen. The
+ * generator still takes the two apart (runtimeAndLanguage).
+ */
+export const runtimeLanguageOptions = runtimeOptions.flatMap((runtime) =>
+  languagesFor(runtime.value).map((language, _index, all) => ({
+    value: `${runtime.value}-${language}` as const,
+    label: all.length > 1 ? `${runtime.label} · ${languageOptions.find((option) => option.value === language)!.label}` : runtime.label,
+    runtime: runtime.value,
+    language,
+  })),
+);
+export type RuntimeLanguage = `${Runtime}-${Language}`;
+const runtimeLanguages = runtimeLanguageOptions.map((option) => option.value) as [RuntimeLanguage, ...RuntimeLanguage[]];
+
+/** The generator's two options from the wizard's one answer. */
+export function runtimeAndLanguage(answers: Pick<Answers, 'runtimeLanguage'>): { runtime: Runtime; language: Language } {
+  const option = runtimeLanguageOptions.find((candidate) => candidate.value === answers.runtimeLanguage)!;
+  return { runtime: option.runtime, language: option.language };
+}
 export const yesNo = ['yes', 'no'] as const;
 
 /** The class a share link that names only the engine gets. */
@@ -60,21 +94,13 @@ export const Answers = z
     dataModelCanChange: choice(yesNo, 'dataModelCanChange'),
     asyncWritesOk: choice(yesNo, 'asyncWritesOk'),
     synchronousReads: choice(yesNo, 'synchronousReads'),
-    runtime: choiceSchemas.runtime,
-    language: choiceSchemas.language,
+    runtimeLanguage: choice(runtimeLanguages, 'runtimeLanguage'),
     auth: choiceSchemas.auth,
     iac: choiceSchemas.iac,
     managedInstances: choice(yesNo, 'managedInstances'),
   })
   .strict()
   .superRefine((answers, ctx) => {
-    if (!languagesFor(answers.runtime).includes(answers.language)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['language'],
-        message: `language: ${answers.runtime} runs ${languagesFor(answers.runtime).join(' or ')}; got ${answers.language}`,
-      });
-    }
     const offer = engineOffer(answers.database);
     if (!offer.classes.includes(answers.instanceClass)) {
       ctx.addIssue({
@@ -111,8 +137,7 @@ export const defaultAnswers: Answers = {
   dataModelCanChange: 'no',
   asyncWritesOk: 'no',
   synchronousReads: 'yes',
-  runtime: 'nodejs22.x',
-  language: 'typescript',
+  runtimeLanguage: 'nodejs22.x-typescript',
   auth: 'iam',
   iac: 'sam',
   managedInstances: 'no',
@@ -128,6 +153,26 @@ export function parseAnswers(input: unknown): ParseResult<Answers> {
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: messagesOf(result.error) };
 }
 
+/** The keys links carried before runtime and language became one answer, with the value each took when missing. */
+const separateKeys = { runtime: 'nodejs22.x', language: undefined } as const;
+
+/**
+ * A link from before runtime and language were one answer names them apart (`runtime=python3.13&language=python`):
+ * it still opens on the same pair. A missing language is the runtime's first, as the old wizard moved it.
+ */
+function separateRuntimeAndLanguage(params: URLSearchParams): ParseResult<RuntimeLanguage | undefined> {
+  if (!params.has('runtime') && !params.has('language')) return { ok: true, value: undefined };
+  if (params.has('runtimeLanguage')) return { ok: false, errors: ['runtime, language: a link names runtimeLanguage or the older runtime and language, not both'] };
+  const runtime = choiceSchemas.runtime.safeParse(params.get('runtime') ?? separateKeys.runtime);
+  if (!runtime.success) return { ok: false, errors: messagesOf(runtime.error) };
+  const language = choiceSchemas.language.safeParse(params.get('language') ?? languagesFor(runtime.data)[0]);
+  if (!language.success) return { ok: false, errors: messagesOf(language.error) };
+  if (!languagesFor(runtime.data).includes(language.data)) {
+    return { ok: false, errors: [`language: ${runtime.data} runs ${languagesFor(runtime.data).join(' or ')}; got ${language.data}`] };
+  }
+  return { ok: true, value: `${runtime.data}-${language.data}` };
+}
+
 /**
  * Reads answers from a share link's query string; missing keys take the defaults (a link that names
  * only the engine gets a class that engine offers), unknown keys are refused.
@@ -135,9 +180,12 @@ export function parseAnswers(input: unknown): ParseResult<Answers> {
 export function answersFromSearchParams(params: URLSearchParams): ParseResult<Answers> {
   const record: Record<string, unknown> = { ...defaultAnswers };
   const unknown: string[] = [];
+  const separate = separateRuntimeAndLanguage(params);
+  if (separate.ok) record.runtimeLanguage = separate.value ?? record.runtimeLanguage;
+  else unknown.push(...separate.errors);
   for (const [key, value] of params) {
     if (key in defaultAnswers) record[key] = value;
-    else unknown.push(`${key}: not a wizard answer; expected one of ${Object.keys(defaultAnswers).join(', ')}`);
+    else if (!(key in separateKeys)) unknown.push(`${key}: not a wizard answer; expected one of ${Object.keys(defaultAnswers).join(', ')}`);
   }
   if (!params.has('instanceClass') && (databases as readonly unknown[]).includes(record.database)) {
     record.instanceClass = defaultInstanceClassFor(record.database as Database);

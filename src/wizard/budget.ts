@@ -3,7 +3,7 @@
  * database allows after other clients, new connections per second against the IAM guidance per
  * second, and the proxy's minimum monthly charge against what the reader can spend.
  */
-import type { Answers } from './answers.ts';
+import { runtimeAndLanguage, type Answers } from './answers.ts';
 import { connectionLimits, findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles } from '../facts/postgres.ts';
 import { serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
 import { lambda, managedInstances } from '../facts/lambda.ts';
@@ -45,7 +45,7 @@ export interface ManagedInstancesSizing {
  * invocation in its own process with its own pool of one, so its arithmetic is the default compute's.
  */
 export function managedInstancesSizing(answers: Answers, directBudget: number): ManagedInstancesSizing | undefined {
-  if (answers.managedInstances !== 'yes' || !isNodeRuntime(answers.runtime)) return undefined;
+  if (answers.managedInstances !== 'yes' || !isNodeRuntime(runtimeAndLanguage(answers).runtime)) return undefined;
   const invocationsPerEnvironment = managedInstances.nodejsDefaultConcurrencyPerVcpu.value * managedInstances.minimumVcpus.value;
   const environments = Math.ceil(answers.peakConcurrency / invocationsPerEnvironment);
   return { invocationsPerEnvironment, environments, poolSize: Math.max(1, Math.min(invocationsPerEnvironment, Math.floor(directBudget / environments))) };

@@ -5,7 +5,7 @@
  * "What would change this answer" is not hand-written: each alternative answer is fed back through
  * the same rules, so the advice can never disagree with the rules.
  */
-import { defaultInstanceClassFor, type Answers } from './answers.ts';
+import { defaultInstanceClassFor, runtimeAndLanguage, type Answers } from './answers.ts';
 import { engineOffer, isNodeRuntime, type Database, type GenerateOptions, type InstanceClass, type Pattern } from '../vocabulary/choices.ts';
 import {
   connectionBudget,
@@ -168,14 +168,14 @@ function budgetText(answers: Answers, budget: ConnectionBudget, who: string): st
   const perEnvironment = managed
     ? `${count(managed.environments)} Managed Instances environments × a pool of ${count(managed.poolSize)}`
     : 'one per execution environment';
-  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (${perEnvironment}); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left`;
+  return `${count(answers.peakConcurrency)} concurrent ${who} open ${count(budget.connectionsAtPeak)} connections (${perEnvironment}); ${maxConnectionsText(answers, budget)}, ${count(budget.reservedConnections)} of them reserved for administrators${others}, and a direct design should use at most ${count(budget.directBudget)}, half of what is left, because during a deploy old and new execution environments hold connections side by side and frozen environments keep theirs`;
 }
 
 /** Why the pool is not max: 1 on Managed Instances, and what to set DB_POOL_SHARE to. */
 function managedInstancesReason(managed: ManagedInstancesSizing, budget: ConnectionBudget): Reason {
   const share = managed.poolSize < managed.invocationsPerEnvironment ? `, its share of the ${count(budget.directBudget)} connections over ${count(managed.environments)} environments` : '';
   return {
-    answers: ['managedInstances', 'runtime', 'peakConcurrency'],
+    answers: ['managedInstances', 'runtimeLanguage', 'peakConcurrency'],
     text: `On Managed Instances one environment runs up to ${count(managed.invocationsPerEnvironment)} invocations at once, all sharing its pool: the default compute's max: 1 would make them queue for one connection (the managed-instances sandbox shows the latency climb). The generated handler sizes the pool from AWS_LAMBDA_MAX_CONCURRENCY and DB_POOL_SHARE: set DB_POOL_SHARE to ${count(managed.poolSize)}${share}, so the database sees at most ${count(managed.environments)} × ${count(managed.poolSize)} = ${count(budget.connectionsAtPeak)} connections.`,
   };
 }
@@ -358,13 +358,12 @@ function dsqlCautions(answers: Answers): Reason[] {
 function generateFor(pattern: Pattern, answers: Answers): { options: GenerateOptions; contradiction?: Contradiction } {
   const options: GenerateOptions = {
     pattern,
-    runtime: answers.runtime,
-    language: answers.language,
+    ...runtimeAndLanguage(answers),
     auth: answers.auth,
     iac: answers.iac,
     database: pattern === 'dynamodb' || pattern === 'aurora-dsql' ? 'rds-postgresql' : answers.database,
     // Only the Node.js pools change on Managed Instances (options.ts says why the others do not).
-    ...(answers.managedInstances === 'yes' && isNodeRuntime(answers.runtime) && (pattern === 'module-pool' || pattern === 'rds-proxy') ? { compute: 'managed-instances' as const } : {}),
+    ...(answers.managedInstances === 'yes' && isNodeRuntime(runtimeAndLanguage(answers).runtime) && (pattern === 'module-pool' || pattern === 'rds-proxy') ? { compute: 'managed-instances' as const } : {}),
   };
   if (pattern === 'data-api' && answers.auth === 'iam') {
     return {

@@ -8,6 +8,6 @@ import { defaultAnswers, type Answers } from './answers.ts';
 const spikyPeakOnSmallInstance: Answers = { ...defaultAnswers, peakConcurrency: 1_000, traffic: 'spiky', auth: 'iam' };
 
 export const productionHandlerAnswers = {
-  node: { ...spikyPeakOnSmallInstance, runtime: 'nodejs22.x', language: 'typescript' },
-  python: { ...spikyPeakOnSmallInstance, runtime: 'python3.12', language: 'python' },
+  node: { ...spikyPeakOnSmallInstance, runtimeLanguage: 'nodejs22.x-typescript' },
+  python: { ...spikyPeakOnSmallInstance, runtimeLanguage: 'python3.12-python' },
 } as const satisfies Record<'node' | 'python', Answers>;

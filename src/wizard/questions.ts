@@ -12,6 +12,7 @@ import {
   OTHER_CONNECTIONS_MAX,
   PEAK_CONCURRENCY_MAX,
   defaultInstanceClassFor,
+  runtimeLanguageOptions,
 } from './answers.ts';
 import {
   authOptions,
@@ -20,13 +21,8 @@ import {
   engineOffer,
   iacOptions,
   instanceClassOptions,
-  languageOptions,
-  languagesFor,
-  runtimeOptions,
-  runtimes,
   type Database,
   type Option,
-  type Runtime,
 } from '../vocabulary/choices.ts';
 import { capacityRange, lowMinimumCap, maxConnectionsByMaxAcu } from '../facts/aurora-serverless-v2.ts';
 import { maxConnectionsFormula } from '../facts/postgres.ts';
@@ -231,10 +227,10 @@ export const questions: readonly Question[] = [
   },
   {
     kind: 'choice',
-    id: 'runtime',
-    label: 'Lambda runtime',
-    options: runtimeOptions,
-    whyThisMatters: 'The driver (pg or psycopg) and how its pool is kept between invocations differ.',
+    id: 'runtimeLanguage',
+    label: 'Lambda runtime and language',
+    options: runtimeLanguageOptions,
+    whyThisMatters: 'The driver (pg or psycopg) and how its pool is kept between invocations differ; Node.js runtimes take TypeScript or JavaScript, Python runtimes take Python.',
     chapter: chapters.poolsPerEnvironment,
   },
   {
@@ -244,14 +240,6 @@ export const questions: readonly Question[] = [
     options: yesNo,
     whyThisMatters: `On Managed Instances one execution environment runs up to ${managedInstances.nodejsDefaultConcurrencyPerVcpu.value} invocations per vCPU at once (Node.js's default), all sharing its pool: a pool of one makes them queue for one connection, and the database sees environments × pool size. Python runs each in its own process, with its own pool of one.`,
     chapter: chapters.poolsPerEnvironment,
-  },
-  {
-    kind: 'choice',
-    id: 'language',
-    label: 'Language',
-    options: languageOptions,
-    whyThisMatters: 'Node.js runtimes take TypeScript or JavaScript; Python runtimes take Python.',
-    chapter: chapters.choosingAPattern,
   },
   {
     kind: 'choice',
@@ -286,24 +274,18 @@ export interface ChoiceConstraint {
 /** Choices an earlier answer rules out, with the reason, so the page can disable them and the CLI move on. */
 export function choiceConstraints(answers: Answers): Partial<Record<keyof Answers, ChoiceConstraint>> {
   const offer = engineOffer(answers.database);
-  const languages = languagesFor(answers.runtime);
   return {
     instanceClass: { allowed: offer.classes, reason: `${offer.whyNot}; the other choices are disabled.` },
-    language: { allowed: languages, reason: `${answers.runtime} runs ${languages.join(' or ')}; the other choices are disabled.` },
   };
 }
 
 /**
- * Moves a choice an earlier answer rules out to one it allows (a new runtime's first language, the
- * engine's default class), so a reader who changes the engine or the runtime is not left with an
- * answer the schema refuses. Values that are themselves invalid are left for the schema to report.
+ * Moves a choice an earlier answer rules out to one it allows (the engine's default class), so a
+ * reader who changes the engine is not left with an answer the schema refuses. Values that are
+ * themselves invalid are left for the schema to report.
  */
 export function fitToConstraints(record: Record<string, unknown>): Record<string, unknown> {
   const fitted = { ...record };
-  if ((runtimes as readonly unknown[]).includes(fitted.runtime)) {
-    const allowed: readonly string[] = languagesFor(fitted.runtime as Runtime);
-    if (!allowed.includes(String(fitted.language))) fitted.language = allowed[0];
-  }
   if ((databases as readonly unknown[]).includes(fitted.database)) {
     const database = fitted.database as Database;
     const offered: readonly string[] = engineOffer(database).classes;
@@ -320,5 +302,5 @@ export const questionGroups: ReadonlyArray<{ readonly id: string; readonly title
     title: 'Your workload',
     questions: ['needsRelational', 'postgresOnlyFeatures', 'peakConcurrency', 'traffic', 'latencyBudgetMs', 'dataModelCanChange', 'asyncWritesOk', 'synchronousReads'],
   },
-  { id: 'project', title: 'Your project', questions: ['monthlySpendUsd', 'runtime', 'managedInstances', 'language', 'auth', 'iac'] },
+  { id: 'project', title: 'Your project', questions: ['monthlySpendUsd', 'runtimeLanguage', 'managedInstances', 'auth', 'iac'] },
 ];

@@ -86,8 +86,8 @@ describe('connlab generate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'connlab-cli-'));
     mkdirSync(join(dir, 'out'));
     // database, class, existing, relational, concurrency, other connections, traffic, latency, spend, model, async,
-    // reads, runtime, Managed Instances, language, auth, iac (the ACU range is asked only for Serverless v2)
-    const input = ['', '', '', '', '5000', '', 'spiky', '', '', '', 'yes', '', 'python3.13', '', '', 'bogus', '2', '3', ''].join('\n') + '\n';
+    // reads, runtime and language, Managed Instances, auth, iac (the ACU range is asked only for Serverless v2)
+    const input = ['', '', '', '', '5000', '', 'spiky', '', '', '', 'yes', '', 'python3.13-python', '', 'bogus', '2', '3', ''].join('\n') + '\n';
     const result = await connlab(['--interactive', '--out', join(dir, 'out')], input);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('auth: expected one of iam, secrets-manager; got "bogus"');

@@ -8,6 +8,7 @@ import { productionHandler } from '../../src/components/production-handler.ts';
 import { generate } from '../../src/templates/index.ts';
 import { decide } from '../../src/wizard/decide.ts';
 import { productionHandlerAnswers } from '../../src/wizard/examples.ts';
+import { runtimeAndLanguage } from '../../src/wizard/answers.ts';
 
 const chapter = readFileSync(new URL('../../content/chapters/choosing-a-pattern.mdx', import.meta.url), 'utf8');
 const lastOrder = Math.max(
@@ -27,7 +28,7 @@ describe('the production handler in the last chapter', () => {
     const recommendation = decide(productionHandlerAnswers[runtime]);
     expect(recommendation.pattern).toBe('rds-proxy');
     expect(recommendation.generate.auth).toBe('iam');
-    const fromCli = generate({ pattern: 'rds-proxy', auth: 'iam', runtime: productionHandlerAnswers[runtime].runtime, language: productionHandlerAnswers[runtime].language, iac: 'terraform', database: 'rds-postgresql' });
+    const fromCli = generate({ pattern: 'rds-proxy', auth: 'iam', ...runtimeAndLanguage(productionHandlerAnswers[runtime]), iac: 'terraform', database: 'rds-postgresql' });
     const shown = productionHandler(runtime);
     expect(fromCli.find((file) => file.path === shown.path)?.contents).toBe(shown.contents);
   });

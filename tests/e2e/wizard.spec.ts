@@ -23,12 +23,7 @@ test('from the home page to a downloaded project that matches `connlab generate`
   await page.getByRole('group', { name: 'Which instance class (the writer)?' }).getByLabel('db.t3.micro (1 GiB)').check();
   await page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton').fill('1000');
   await page.getByRole('group', { name: 'Traffic shape' }).getByLabel(/Spiky/).check();
-  await page.getByRole('group', { name: 'Lambda runtime' }).getByLabel('Python 3.13').check();
-  // Python runs only Python: the other languages are disabled, with the reason shown.
-  const language = page.getByRole('group', { name: 'Language' });
-  await expect(language.getByLabel('TypeScript')).toBeDisabled();
-  await expect(language.getByLabel('Python')).toBeChecked();
-  await expect(language.locator('[data-constraint]')).toContainText('python3.13 runs python');
+  await page.getByRole('group', { name: 'Lambda runtime and language' }).getByLabel('Python 3.13').check();
   await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('Terraform').check();
 
   const recommendation = page.locator('[data-wizard-result]');
@@ -40,7 +35,7 @@ test('from the home page to a downloaded project that matches `connlab generate`
 
   // The URL is the share link.
   await expect(page).toHaveURL(/peakConcurrency=1000/);
-  await expect(page).toHaveURL(/runtime=python3\.13/);
+  await expect(page).toHaveURL(/runtimeLanguage=python3\.13-python/);
 
   const tree = page.getByRole('list', { name: 'Files' });
   await tree.getByRole('button', { name: 'app/handler.py' }).click();
@@ -100,10 +95,13 @@ test('the recommendation stays beside the questions, and each file and the next 
 });
 
 test('a share link restores the answers in a fresh browser, and the answers survive a reload', async ({ page, browser }) => {
+  // A link from before runtime and language were one question still opens on the same pair, and is rewritten as one answer.
   await page.goto('/wizard/?peakConcurrency=5000&traffic=spiky&runtime=nodejs24.x&language=javascript&iac=cdk');
   await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
   await expect(page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton')).toHaveValue('5000');
-  await expect(page.getByRole('group', { name: 'Language' }).getByLabel('JavaScript')).toBeChecked();
+  await expect(page.getByRole('group', { name: 'Lambda runtime and language' }).getByLabel('Node.js 24 · JavaScript')).toBeChecked();
+  await expect(page).toHaveURL(/runtimeLanguage=nodejs24\.x-javascript/);
+  expect(new URL(page.url()).searchParams.has('language')).toBe(false);
   await expect(page.getByRole('list', { name: 'Files' }).getByRole('button', { name: 'src/handler.mjs' })).toBeVisible();
 
   await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM').check();
@@ -175,6 +173,28 @@ test('writes to a queue and reads through a proxy: the reader picks which projec
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .zip' }).click()]);
   expect(download.suggestedFilename()).toBe('rds-proxy-starter.zip');
 });
+
+for (const width of [1280, 360]) {
+  test.describe(`at ${width} px`, () => {
+    test.use({ viewport: { width, height: 800 } });
+    test('runtime and language are one question, and the project follows the pair', async ({ page }) => {
+      await page.goto('/wizard/');
+      await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+      const pair = page.getByRole('group', { name: 'Lambda runtime and language' });
+      await expect(pair.getByRole('radio')).toHaveCount(6);
+      await expect(page.getByRole('group', { name: 'Language', exact: true })).toHaveCount(0);
+      await pair.getByLabel('Node.js 24 · JavaScript').check();
+      await expect(page).toHaveURL(/runtimeLanguage=nodejs24\.x-javascript/);
+      const tree = page.getByRole('list', { name: 'Files' });
+      await expect(tree.getByRole('button', { name: 'src/handler.mjs' })).toBeVisible();
+      await pair.getByLabel('Python 3.12').check();
+      await expect(tree.getByRole('button', { name: 'app/handler.py' })).toBeVisible();
+      await pair.scrollIntoViewIfNeeded();
+      await expectNoHorizontalScroll(page);
+      await expectAccessible(page);
+    });
+  });
+}
 
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 360, height: 800 } });

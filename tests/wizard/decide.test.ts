@@ -8,9 +8,10 @@ import {
   defaultInstanceClassFor,
   parseAnswers,
   questions,
+  runtimeLanguageOptions,
   type Answers,
 } from '../../src/wizard/index.ts';
-import { databases, engineOffer, instanceClasses, languagesFor, runtimes, type InstanceClass } from '../../src/vocabulary/choices.ts';
+import { databases, engineOffer, instanceClasses, runtimes, type InstanceClass } from '../../src/vocabulary/choices.ts';
 import { whyInvalid } from '../../src/templates/options.ts';
 
 const base: Answers = { ...defaultAnswers };
@@ -173,7 +174,7 @@ describe('decide: the whole answer space', () => {
 
 describe('answers schema and URL state', () => {
   it('round-trips through a share link', () => {
-    const answers = with_({ peakConcurrency: 750, runtime: 'python3.13', language: 'python', iac: 'terraform' });
+    const answers = with_({ peakConcurrency: 750, runtimeLanguage: 'python3.13-python', iac: 'terraform' });
     expect(answersFromSearchParams(answersToSearchParams(answers))).toEqual({ ok: true, value: answers });
   });
   it('rejects bad values with what was expected', () => {
@@ -184,9 +185,17 @@ describe('answers schema and URL state', () => {
     expect(errors).toContain('peakConcurrency: expected a whole number from 1 to 100000');
     expect(errors.some((e) => e.startsWith('colour: not a wizard answer'))).toBe(true);
   });
-  it('rejects a language the runtime cannot run', () => {
-    const result = parseAnswers(with_({ runtime: 'python3.12', language: 'typescript' }));
-    expect(result).toEqual({ ok: false, errors: ['language: python3.12 runs python; got typescript'] });
+  it('offers only the languages each runtime runs, and refuses any other pair', () => {
+    expect(runtimeLanguageOptions.map((option) => option.label)).toEqual([
+      'Node.js 22 · TypeScript',
+      'Node.js 22 · JavaScript',
+      'Node.js 24 · TypeScript',
+      'Node.js 24 · JavaScript',
+      'Python 3.12',
+      'Python 3.13',
+    ]);
+    const result = parseAnswers({ ...base, runtimeLanguage: 'python3.12-typescript' });
+    expect(result.ok ? [] : result.errors[0]).toMatch(/^runtimeLanguage: expected one of nodejs22\.x-typescript, .*; got "python3\.12-typescript"$/);
   });
   it('every question maps to an answer key, with options the schema accepts', () => {
     for (const question of questions) {
@@ -196,8 +205,6 @@ describe('answers schema and URL state', () => {
       if (question.kind === 'choice') {
         for (const option of question.options) {
           const patch: Partial<Answers> = { [question.id]: option.value } as Partial<Answers>;
-          if (question.id === 'runtime') patch.language = languagesFor(option.value as Answers['runtime'])[0]!;
-          if (question.id === 'language' && option.value === 'python') patch.runtime = 'python3.12';
           if (question.id === 'database') patch.instanceClass = defaultInstanceClassFor(option.value as Answers['database']);
           if (question.id === 'instanceClass') patch.database = databases.find((database) => engineOffer(database).classes.includes(option.value as InstanceClass))!;
           expect(parseAnswers(with_(patch)).ok, `${question.id}=${option.value}`).toBe(true);
@@ -205,5 +212,15 @@ describe('answers schema and URL state', () => {
       }
     }
     expect(runtimes.length).toBe(4);
+  });
+});
+
+describe('the direct budget, where a reason states it', () => {
+  it.each([
+    ['fits', with_({ peakConcurrency: 50 })],
+    ['runs out', with_({ peakConcurrency: 5000 })],
+  ])('%s: says why a direct design gets only half', (_name, answers) => {
+    const stated = decide(answers).reasons.find((reason) => reason.text.includes('a direct design should use at most'));
+    expect(stated?.text).toMatch(/half of what is left, because during a deploy old and new execution environments hold connections side by side/);
   });
 });

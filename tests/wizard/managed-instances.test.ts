@@ -7,7 +7,7 @@ import { decide, defaultAnswers, isAsked, questions, type Answers } from '../../
 import { generate } from '../../src/templates/index.ts';
 import { managedInstances } from '../../src/facts/lambda.ts';
 
-const answers: Answers = { ...defaultAnswers, database: 'rds-postgresql', instanceClass: 'db.r6g.large', peakConcurrency: 500, runtime: 'nodejs24.x', language: 'typescript', managedInstances: 'yes' };
+const answers: Answers = { ...defaultAnswers, database: 'rds-postgresql', instanceClass: 'db.r6g.large', peakConcurrency: 500, runtimeLanguage: 'nodejs24.x-typescript', managedInstances: 'yes' };
 const perEnvironment = managedInstances.nodejsDefaultConcurrencyPerVcpu.value;
 
 describe('wizard: Managed Instances', () => {
@@ -44,7 +44,7 @@ describe('wizard: Managed Instances', () => {
   });
 
   it('leaves Python as it is: each concurrent invocation has its own process and pool of one', () => {
-    const { budget, generate: options } = decide({ ...answers, runtime: 'python3.13', language: 'python' });
+    const { budget, generate: options } = decide({ ...answers, runtimeLanguage: 'python3.13-python' });
     expect(budget.managedInstances).toBeUndefined();
     expect(budget.connectionsAtPeak).toBe(answers.peakConcurrency);
     expect(options.compute).toBeUndefined();

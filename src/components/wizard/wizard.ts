@@ -3,6 +3,10 @@
  * defaults), decide, generate, and keep the URL, the preview and the zip in step with the form.
  * decide() and generate() are the same pure functions `connlab generate` runs, so what the preview
  * shows is what the zip holds is what the CLI writes.
+ *
+ * Only the recommendation is on the critical path: the generator loads and runs when the main thread
+ * is idle, and the previews are highlighted when they come into view, so a phone paints the questions
+ * and the recommendation without a long task.
  */
 import {
   answersFromSearchParams,
@@ -19,11 +23,38 @@ import {
   type Reason,
   type Recommendation,
 } from '../../wizard/index.ts';
-import { deployInstructions, generate, projectFiles, zipProject, type GenerateOptions, type GeneratedFile } from '../../templates/index.ts';
+import type { GenerateOptions, GeneratedFile } from '../../templates/index.ts';
 import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
 
 const storageKey = 'connlab:wizard-answers';
+
+/** The generator and its templates are most of the wizard's code: loaded once, after the recommendation. */
+let templates: Promise<typeof import('../../templates/index.ts')> | undefined;
+const loadTemplates = () => (templates ??= import('../../templates/index.ts'));
+
+/** Resolves when the main thread has nothing more urgent (after the browser has painted). */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 50);
+  });
+}
+
+/** Resolves once the element is near the viewport: work for what the reader has not reached waits. */
+function whenNearView(target: Element): Promise<void> {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        observer.disconnect();
+        resolve();
+      },
+      { rootMargin: '300px' },
+    );
+    observer.observe(target);
+  });
+}
 
 function element<T extends HTMLElement>(root: HTMLElement, selector: string): T {
   const found = root.querySelector<T>(selector);
@@ -85,6 +116,10 @@ export function mountWizard(root: HTMLElement): void {
   let selectedPath = '';
   let lastPattern = '';
   let shown: GenerateOptions | undefined;
+  /** The files of the latest answers; the download and the copy wait for them. */
+  let filesReady: Promise<void> = Promise.resolve();
+  let filesRequest = 0;
+  const previewNearView = whenNearView(preview);
   const partChoice = element<HTMLElement>(root, '[data-wizard-part]');
 
   // 1. Where the answers come from: a share link wins, then this browser's memory, then defaults.
@@ -137,11 +172,10 @@ export function mountWizard(root: HTMLElement): void {
       const value = data.get(question.id);
       record[question.id] = question.kind === 'number' ? Number(value) : value;
     }
-    // A new engine or runtime can rule out the class or language; move them to allowed ones, visibly.
+    // A new engine can rule out the class; move it to one the engine offers, visibly.
     const fitted = fitToConstraints(record);
-    for (const id of ['instanceClass', 'language'] as const) {
-      if (fitted[id] === record[id]) continue;
-      for (const input of form.querySelectorAll<HTMLInputElement>(`input[name="${id}"]`)) input.checked = input.value === fitted[id];
+    if (fitted.instanceClass !== record.instanceClass) {
+      for (const input of form.querySelectorAll<HTMLInputElement>('input[name="instanceClass"]')) input.checked = input.value === fitted.instanceClass;
     }
     const parsed = parseAnswers(fitted);
     if (!parsed.ok) {
@@ -247,11 +281,14 @@ export function mountWizard(root: HTMLElement): void {
     const fallback = make('pre');
     fallback.textContent = file.contents;
     preview.replaceChildren(fallback);
+    // Shiki is the heaviest thing the wizard loads: it waits until the preview is about to be read.
+    await previewNearView;
+    if (selectedPath !== file.path) return;
     const highlighted = await highlight(file.contents, file.path);
     if (highlighted && selectedPath === file.path) preview.replaceChildren(highlighted);
   }
 
-  function renderFiles(options: GenerateOptions): void {
+  function renderFiles(options: GenerateOptions, { generate, projectFiles, deployInstructions }: Awaited<ReturnType<typeof loadTemplates>>): void {
     files = generate(options);
     purposes = new Map(projectFiles(options).map((file) => [file.path, file.purpose]));
     tree.replaceChildren(
@@ -278,6 +315,23 @@ export function mountWizard(root: HTMLElement): void {
     void showFile(files.some((file) => file.path === selectedPath) ? selectedPath : (files.find((file) => /handler\.(ts|mjs|py)$/.test(file.path))?.path ?? files[0]?.path ?? ''));
   }
 
+  /** Generates the project off the critical path; a newer answer supersedes a pending one. */
+  function scheduleFiles(options: GenerateOptions): void {
+    const request = ++filesRequest;
+    filesReady = (async () => {
+      await whenIdle();
+      const generator = await loadTemplates();
+      if (request !== filesRequest) return;
+      try {
+        renderFiles(options, generator);
+      } catch (error) {
+        filesSection.hidden = true;
+        message.hidden = false;
+        message.textContent = error instanceof Error ? error.message : String(error);
+      }
+    })();
+  }
+
   function update(source: 'load' | 'input'): void {
     const read = source === 'load' ? answers : readForm();
     if (!read) return;
@@ -285,19 +339,13 @@ export function mountWizard(root: HTMLElement): void {
     applyConstraints(answers);
     const recommendation = decide(answers);
     renderRecommendation(recommendation, answers);
-    try {
-      // With a split, the reader picks which project to see: the writes' queue or the reads' path.
-      partChoice.hidden = !recommendation.reads;
-      const readsLabel = root.querySelector<HTMLElement>('[data-wizard-part-reads]');
-      if (readsLabel && recommendation.reads) readsLabel.textContent = `Reads: ${patternNames[recommendation.reads.pattern]}`;
-      const wantsReads = partChoice.querySelector<HTMLInputElement>('input[value="reads"]')?.checked === true;
-      shown = recommendation.reads && wantsReads ? recommendation.reads.generate : recommendation.generate;
-      renderFiles(shown);
-    } catch (error) {
-      filesSection.hidden = true;
-      message.hidden = false;
-      message.textContent = error instanceof Error ? error.message : String(error);
-    }
+    // With a split, the reader picks which project to see: the writes' queue or the reads' path.
+    partChoice.hidden = !recommendation.reads;
+    const readsLabel = root.querySelector<HTMLElement>('[data-wizard-part-reads]');
+    if (readsLabel && recommendation.reads) readsLabel.textContent = `Reads: ${patternNames[recommendation.reads.pattern]}`;
+    const wantsReads = partChoice.querySelector<HTMLInputElement>('input[value="reads"]')?.checked === true;
+    shown = recommendation.reads && wantsReads ? recommendation.reads.generate : recommendation.generate;
+    scheduleFiles(shown);
     const url = new URL(location.href);
     url.search = answersToSearchParams(answers).toString();
     history.replaceState(null, '', url);
@@ -334,7 +382,9 @@ export function mountWizard(root: HTMLElement): void {
     result.focus({ preventScroll: true });
   });
 
-  element<HTMLButtonElement>(root, '[data-wizard-download]').addEventListener('click', () => {
+  element<HTMLButtonElement>(root, '[data-wizard-download]').addEventListener('click', async () => {
+    await filesReady;
+    const { zipProject } = await loadTemplates();
     const zip = zipProject(files);
     const blob = new Blob([zip as BlobPart], { type: 'application/zip' });
     const link = make('a') as HTMLAnchorElement;
@@ -371,5 +421,6 @@ export function mountWizard(root: HTMLElement): void {
   root.querySelector('[data-wizard-loading]')?.remove();
   writeForm(answers);
   update('load');
-  root.dataset.ready = 'true';
+  // Ready once the project is listed too, as it was when everything ran at once.
+  void filesReady.then(() => (root.dataset.ready = 'true'));
 }
