@@ -9,7 +9,7 @@ import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createCodeSource, type CodeSource } from './code-source.ts';
 import type { RecordedRun, RunChart } from './chart.ts';
-import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
+import { renderComparison, renderSummary, wireLog } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 import { prefetchWhenNear } from './prefetch.ts';
@@ -70,9 +70,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   const outcome = find<HTMLElement>(root, '[data-outcome]');
   const checklist = createChecklist(find<HTMLElement>(root, '[data-checklist]'), find<HTMLElement>(root, '[data-checklist-empty]'), find<HTMLElement>(root, '[data-verdict]'));
   const summary = find<HTMLElement>(root, '[data-summary]');
-  const logView = find<HTMLElement>(root, '[data-log-view]');
-  const logEnvironment = find<HTMLSelectElement>(root, '[data-log-env]');
-  const logLevel = find<HTMLSelectElement>(root, '[data-log-level]');
+  const log = wireLog(find<HTMLElement>(root, '[data-log-view]'), { environment: find<HTMLSelectElement>(root, '[data-log-env]'), level: find<HTMLSelectElement>(root, '[data-log-level]') });
   const button = (action: string) => find<HTMLButtonElement>(root, `[data-action="${action}"]`);
   const [runButton, stopButton, shareButton, pinButton, resetButton, diffButton] = ['run', 'stop', 'share', 'pin', 'reset', 'diff'].map(button) as [
     HTMLButtonElement,
@@ -100,7 +98,6 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   let pinnedRun: RecordedRun | undefined;
   let undoReset: string | undefined;
   let comparing: { button: HTMLButtonElement; idleLabel: string; close(): void } | undefined;
-  const logFilter: LogFilter = { environment: '', level: '' };
   const chartElement = find<HTMLElement>(root, '[data-chart]');
   // The page shows the variant's label, as its Code choice does; the id is for links and the CLI.
   const summarise = (report: RunReport) => summarizeRun(report, definition.variants.find((each) => each.id === report.variant)?.label ?? report.variant);
@@ -379,28 +376,9 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     pinned = summarise(lastReport);
     pinnedRun = chart?.recorded();
     pinButton.textContent = 'Pinned: run again to compare';
-    renderSummary(summary, pinned, undefined, showCodeInLog);
+    renderSummary(summary, pinned, undefined, log.showCode);
     status.textContent = 'Run pinned. Change the code or the parameters and run again to see both side by side.';
   });
-
-  const refreshLog = () => {
-    if (lastReport) renderLogs(logView, { environment: logEnvironment, level: logLevel }, lastReport, logFilter);
-  };
-  logEnvironment.addEventListener('change', () => {
-    logFilter.environment = logEnvironment.value;
-    refreshLog();
-  });
-  logLevel.addEventListener('change', () => {
-    logFilter.level = levelOf(logLevel.value);
-    refreshLog();
-  });
-  /** A code pressed under "Errors by code": the log shows that code's lines, and the reader is taken there. */
-  function showCodeInLog(code: string): void {
-    logFilter.level = { code };
-    refreshLog();
-    logView.scrollIntoView({ block: 'nearest' });
-    logView.focus();
-  }
 
   /** A fresh chart for a run of these values (its length may be a parameter), over the pinned run's lines when there is one. */
   function resetChart(values: Values, ghost?: RecordedRun): void {
@@ -543,10 +521,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
         onDone: (report) => {
           running = undefined;
           lastReport = report;
-          renderSummary(summary, summarise(report), pinned, showCodeInLog);
-          // With errors the log opens on them: the lines that say why are what the reader looks for.
-          logFilter.level = report.errors.length ? 'error' : '';
-          refreshLog();
+          renderSummary(summary, summarise(report), pinned, log.showCode);
+          log.show(report);
           pinButton.disabled = false;
           const failures = report.invocations.failed + report.invocations.throttled;
           status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
