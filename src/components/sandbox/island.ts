@@ -8,6 +8,7 @@ import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createCodeSource, type CodeSource } from './code-source.ts';
+import { foldsOnPhone } from './code-view.ts';
 import type { RecordedRun, RunChart } from './chart.ts';
 import { renderComparison, renderSummary, wireLog } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
@@ -67,6 +68,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   const editedBadge = find<HTMLElement>(root, '[data-edited]');
   const parametersForm = find<HTMLFormElement>(root, '[data-parameters]');
   const results = find<HTMLElement>(root, '[data-results]');
+  const foldButton = find<HTMLButtonElement>(root, '[data-action="unfold"]');
   const outcome = find<HTMLElement>(root, '[data-outcome]');
   const checklist = createChecklist(find<HTMLElement>(root, '[data-checklist]'), find<HTMLElement>(root, '[data-checklist-empty]'), find<HTMLElement>(root, '[data-verdict]'));
   const summary = find<HTMLElement>(root, '[data-summary]');
@@ -286,6 +288,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       fileName.textContent = variant.handler;
       if (variantDescription) variantDescription.textContent = variant.description;
       code.replace(edits[currentFileKey()] ?? originalText());
+      refreshFold();
       refreshEditedState();
       refreshKeptNotice();
       refreshChecklist();
@@ -293,6 +296,22 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   }
   if (variantDescription) variantDescription.textContent = variant.description;
   fileName.textContent = variant.handler;
+
+  // On a phone a long handler shows its first lines (Sandbox.astro's fold) until the reader asks for
+  // all of it or goes into the code.
+  function refreshFold(): void {
+    const expanded = foldButton.getAttribute('aria-expanded') === 'true';
+    foldButton.hidden = !foldsOnPhone(code.text());
+    foldButton.textContent = expanded ? 'Show less code' : 'Show all code';
+    editorHost.toggleAttribute('data-folded', !foldButton.hidden && !expanded);
+  }
+  const setExpanded = (expanded: boolean) => {
+    foldButton.setAttribute('aria-expanded', String(expanded));
+    refreshFold();
+  };
+  foldButton.addEventListener('click', () => setExpanded(foldButton.getAttribute('aria-expanded') !== 'true'));
+  editorHost.addEventListener('focusin', () => setExpanded(true));
+  refreshFold();
 
   // What to look for follows the variant and the values: each expectation is about one of each.
   const refreshChecklist = () => checklist.show(expectationsFor(definition, variant.id, readValues()));
@@ -436,6 +455,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     setRunning(true);
     results.hidden = false;
+    chartElement.hidden = false;
     checklist.clearVerdict();
     refreshChecklist();
     chart ??= (await loadChart()).createChart(chartElement);
@@ -491,6 +511,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       }
     }
     results.hidden = false;
+    chartElement.hidden = false;
     const expectations = expectationsFor(definition, variant.id, values);
     checklist.show(expectations);
     checklist.clearVerdict();
@@ -563,7 +584,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   refreshKeptNotice();
   status.textContent = openedLinkNow
     ? `Ready. The share link's code is in the editor; your saved version of ${variant.handler} is kept until you choose.`
-    : 'Ready. Press Run (Ctrl+Enter) to start.';
+    : `Ready. Press Run${matchMedia('(hover: none)').matches ? '' : ' (Ctrl+Enter)'} to start.`;
   root.dataset.ready = 'true';
   if (shared) root.scrollIntoView({ block: 'start' });
 }
