@@ -33,6 +33,8 @@ for (const { id, path } of embedded) {
     const sandbox = await scrollToSandbox(page, id);
     await runAndWait(sandbox, 120_000);
     await expect(sandbox.locator('[data-verdict]')).not.toBeEmpty();
+    // The page's sticky header would cover the top of the sandbox in a picture of the sandbox alone.
+    await page.locator('.site-header').evaluate((header) => (header.style.position = 'static'));
     for (const theme of themes) {
       await page.evaluate((chosen) => (document.documentElement.dataset.theme = chosen), theme);
       for (const width of widths) {

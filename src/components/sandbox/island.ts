@@ -399,10 +399,16 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     status.textContent = 'Run pinned. Change the code or the parameters and run again to see both side by side.';
   });
 
-  /** A fresh chart for a run of these values (its length may be a parameter), over the pinned run's lines when there is one. */
+  /** The chart of a run of these values: its length may be a parameter. */
+  const chartSetup = (values: Values) => ({ ...definition.chart, durationMs: applyParameters(definition, resolveParameters(definition, values)).durationMs });
+  /** The variants' small charts after "Compare all", until the next run replaces the table they stand beside. */
+  let smallCharts: { destroy(): void } | undefined;
+
+  /** A fresh chart for a run of these values, over the pinned run's lines when there is one. */
   function resetChart(values: Values, ghost?: RecordedRun): void {
-    const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
-    chart!.reset({ ...definition.chart, durationMs }, ghost);
+    smallCharts?.destroy();
+    smallCharts = undefined;
+    chart!.reset(chartSetup(values), ghost);
     chartElement.setAttribute('aria-label', 'Chart of the run over time, drawn as it runs; the table below gives the same figures');
   }
 
@@ -460,6 +466,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     refreshChecklist();
     chart ??= (await loadChart()).createChart(chartElement);
     const reports: RunReport[] = [];
+    const recorded: RecordedRun[] = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
       resetChart(values);
@@ -469,6 +476,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       // Each variant's chart gets its text alternative before the next one replaces it.
       describeChart();
       reports.push(report);
+      recorded.push(chart.recorded());
     }
     running = undefined;
     setRunning(false);
@@ -485,7 +493,9 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           return `$${row.costPerMillionUsd.toFixed(2)}${row.costUsesAssumptions ? ' (uses an assumed price)' : ''}`;
         }),
       };
-      renderComparison(summary, reports.map(summarise), priced ? [errorRow, costRow] : [errorRow]);
+      const beside = renderComparison(summary, reports.map(summarise), priced ? [errorRow, costRow] : [errorRow]);
+      const { createSmallCharts } = await loadChart();
+      smallCharts = createSmallCharts(beside, chartSetup(values), reports.map((report, index) => ({ label: definition.variants[index]!.label, run: recorded[index]! })));
       status.textContent = `All ${reports.length} variants finished; the table compares them.`;
     }
   });

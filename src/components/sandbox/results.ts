@@ -94,11 +94,18 @@ export function renderSummary(parent: HTMLElement, summary: RunSummary, pinned: 
   parent.replaceChildren(scrollable(table, 'Summary of the run'), ...comparison.notes.map(note), errors);
 }
 
-/** Several runs as columns of one table: every variant of a sandbox, side by side. */
-export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[]): void {
+/**
+ * Several runs as columns of one table: every variant of a sandbox, side by side. Returns the place
+ * beside the table for the variants' small charts.
+ */
+export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[]): HTMLElement {
   const comparison = compareSummaries(summaries);
   const table = summaryTable(comparison, `All ${summaries.length} variants, same parameters and seed`, comparison.labels, extraRows);
-  parent.replaceChildren(scrollable(table, 'Variants compared'), ...comparison.notes.map(note));
+  const charts = Object.assign(document.createElement('div'), { className: 'compare-charts' });
+  const beside = Object.assign(document.createElement('div'), { className: 'comparison' });
+  beside.append(scrollable(table, 'Variants compared'), charts);
+  parent.replaceChildren(beside, ...comparison.notes.map(note));
+  return charts;
 }
 
 interface LogFilter {
