@@ -27,11 +27,11 @@ test('every sandbox folder is embedded in a chapter', () => {
 
 for (const { id, path } of embedded) {
   test(`${id}: the result of a run at ${widths.join(' and ')} px in both themes`, async ({ page }) => {
-    test.setTimeout(150_000);
+    test.setTimeout(240_000);
     await page.setViewportSize({ width: widths[0]!, height: 900 });
     await page.goto(path);
     const sandbox = await scrollToSandbox(page, id);
-    await runAndWait(sandbox, 120_000);
+    await runAndWait(sandbox, 180_000);
     await expect(sandbox.locator('[data-verdict]')).not.toBeEmpty();
     // The page's sticky header would cover the top of the sandbox in a picture of the sandbox alone.
     await page.locator('.site-header').evaluate((header) => (header.style.position = 'static'));
