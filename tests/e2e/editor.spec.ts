@@ -54,13 +54,15 @@ test('the code is static until the reader touches it; the editor then takes its 
   // The keyboard: the code takes the focus visibly; what the reader types before the editor is there is kept.
   await code.focus();
   expect(await code.evaluate((element) => getComputedStyle(element).outlineStyle)).toBe('solid');
-  await page.keyboard.type('// typed early ');
+  // Short enough that the first line does not wrap in the code's column beside the outcome: a longer
+  // line would move what follows by the reader's own text, not by the swap measured below.
+  await page.keyboard.type('// early ');
   await expect(sandbox.locator('.cm-editor')).toHaveCount(0);
   editorChunk.release();
   const editor = sandbox.locator('[data-editor] > div:first-child .cm-content');
   await expect(editor).toBeFocused();
   await expect(code).toHaveCount(0);
-  await expect(editor).toContainText("// typed early import { readFileSync } from 'node:fs';");
+  await expect(editor).toContainText("// early import { readFileSync } from 'node:fs';");
   await expect(sandbox.locator('[data-edited]')).toBeVisible();
 
   const after = await layout(sandbox);

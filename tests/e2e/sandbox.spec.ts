@@ -249,6 +249,13 @@ test('the arena runs all five patterns and prices them side by side', async ({ p
   // The row headed exactly "Queue" (beside it stands "Queue depth (peak)").
   await expect(table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Queue', exact: true }) }).getByRole('cell')).toHaveText(['not used', 'not used', 'not used', 'not used', /^drained at \d+(\.\d)? s$/]);
   await expect(table.getByRole('row', { name: /Throttled requests/ }).getByRole('cell').nth(3)).toHaveText(/^\d+$/);
+  // Beside the table, each variant's small chart, all on one scale: the largest value of any run.
+  const smallCharts = arena.locator('[data-summary] .compare-charts figure');
+  await expect(smallCharts.locator('figcaption')).toHaveText(['Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer']);
+  await expect(smallCharts.locator('canvas').first()).toBeVisible();
+  const scales = await smallCharts.locator('[role="img"]').evaluateAll((charts) => charts.map((chart) => /0 to ([\d,]+)$/.exec(chart.getAttribute('aria-label') ?? '')?.[1]));
+  expect(new Set(scales).size, `one scale for every variant: ${scales.join(', ')}`).toBe(1);
+  expect(Number(scales[0]!.replaceAll(',', ''))).toBeGreaterThanOrEqual(200);
   await arena.screenshot({ path: 'test-results/screenshots/arena-1280.png' });
 });
 
@@ -308,5 +315,47 @@ test.describe('on a phone', () => {
     await expectNoHorizontalScroll(page);
     await expectAccessible(page);
     await sandbox.screenshot({ path: 'test-results/screenshots/sandbox-after-360.png' });
+  });
+});
+
+test.describe('on a wide screen', () => {
+  test.use({ viewport: { width: 1280, height: 900 } });
+
+  test('the sandbox takes the contents column too, with the code and the outcome side by side', async ({ page }) => {
+    const sandbox = await openSandbox(page);
+    const prose = (await page.locator('main.chapter').boundingBox())!;
+    const box = (await sandbox.boundingBox())!;
+    expect(box.width).toBeGreaterThan(prose.width + 200);
+    const code = (await sandbox.locator('[data-editor]').boundingBox())!;
+    const outcome = (await sandbox.locator('[data-outcome]').boundingBox())!;
+    expect(outcome.x).toBeGreaterThanOrEqual(code.x + code.width);
+    expect(outcome.y).toBeLessThan(code.y + code.height);
+    await expectNoHorizontalScroll(page);
+  });
+});
+
+test.describe('on a touch phone', () => {
+  test.use({ viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
+
+  test('a long handler folds behind "Show all code", Run sits right under it, and no shortcut hint is shown', async ({ page }) => {
+    const sandbox = await openSandbox(page);
+    const code = sandbox.locator('[data-editor]');
+    const fold = sandbox.getByRole('button', { name: 'Show all code' });
+    await expect(fold).toHaveAttribute('aria-expanded', 'false');
+    const folded = (await code.boundingBox())!.height;
+    // About eight lines of 0.85rem at a line height of 1.55.
+    expect(folded).toBeLessThan(8 * 0.85 * 16 * 1.55 + 10);
+    const run = sandbox.getByRole('button', { name: /^Run/ });
+    const foldBox = (await fold.boundingBox())!;
+    const runBox = (await run.boundingBox())!;
+    expect(runBox.y - (foldBox.y + foldBox.height)).toBeLessThan(30);
+    await expect(run).toHaveAccessibleName('Run');
+    await expect(sandbox.getByRole('status')).toHaveText('Ready. Press Run to start.');
+    await expect(sandbox.getByLabel('Instance class').locator('option:checked')).toHaveText('db.t3.micro · 112');
+
+    await fold.click();
+    await expect(sandbox.getByRole('button', { name: 'Show less code' })).toHaveAttribute('aria-expanded', 'true');
+    expect((await code.boundingBox())!.height).toBeGreaterThan(folded * 2);
+    await expectNoHorizontalScroll(page);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { Compartment, Prec, StateEffect, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
-import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
 import { javascriptLanguage, typescriptLanguage } from '@codemirror/lang-javascript';
 import { pythonLanguage } from '@codemirror/lang-python';
 import { analyze, languageOf, type Analysis } from '../../doctor/analyze.ts';
@@ -18,13 +18,13 @@ import { findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles } fr
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
-import type { RunReport } from '../../run/report.ts';
 import { summarizeRun } from '../../run/summary.ts';
 import { runVerdict } from '../../run/verdict.ts';
 import { ownHandlerSandbox } from '../../run/own-handler.ts';
 import { createEditor } from '../sandbox/editor.ts';
+import { toDiagnostic } from '../sandbox/doctor-lint.ts';
 import { startRun } from '../sandbox/engine-client.ts';
-import { levelOf, renderLogs, renderSummary, type LogFilter } from '../sandbox/results.ts';
+import { renderSummary, wireLog } from '../sandbox/results.ts';
 import type { RunChart } from '../sandbox/chart.ts';
 import { doctorPatterns, isDoctorPattern, type DoctorPattern } from './patterns.ts';
 
@@ -86,9 +86,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   const results = find<HTMLElement>(root, '[data-results]');
   const chartElement = find<HTMLElement>(root, '[data-chart]');
   const summary = find<HTMLElement>(root, '[data-summary]');
-  const logView = find<HTMLElement>(root, '[data-log-view]');
-  const logEnvironment = find<HTMLSelectElement>(root, '[data-log-env]');
-  const logLevel = find<HTMLSelectElement>(root, '[data-log-level]');
+  const log = wireLog(find<HTMLElement>(root, '[data-log-view]'), { environment: find<HTMLSelectElement>(root, '[data-log-env]'), level: find<HTMLSelectElement>(root, '[data-log-level]') });
   const button = (action: string) => find<HTMLButtonElement>(root, `[data-action="${action}"]`);
   const [runButton, stopButton, shareButton] = [button('run'), button('stop'), button('share')];
 
@@ -187,14 +185,9 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
     analysis = analyze(text, language(), deployment());
     analysedText = text;
     const length = editor.view.state.doc.length;
-    const diagnostics: Diagnostic[] = analysis.findings.map((finding) => ({
-      from: Math.min(finding.place.from, length),
-      to: Math.min(finding.place.to, length),
-      severity: finding.severity,
-      source: finding.rule,
-      message: finding.message,
-      ...(finding.edit ? { actions: [{ name: finding.edit.label, apply: () => applyEdit(finding.edit!) }] } : {}),
-    }));
+    const diagnostics = analysis.findings.map((finding) =>
+      toDiagnostic(finding, length, { message: finding.message, ...(finding.edit ? { actions: [{ name: finding.edit.label, apply: () => applyEdit(finding.edit!) }] } : {}) }),
+    );
     editor.view.dispatch(setDiagnostics(editor.view.state, diagnostics));
     renderFindings(analysis, text);
     describeArithmetic(analysis);
@@ -324,32 +317,12 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
 
   let running: { stop(): void } | undefined;
   let chart: RunChart | undefined;
-  let lastReport: RunReport | undefined;
-  const logFilter: LogFilter = { environment: '', level: '' };
 
   function refreshRunnable(): void {
     const python = language() === 'python';
     runButton.disabled = running !== undefined || python || !editor.text().trim();
     if (python && !running) status.textContent = pythonNotRun;
     else if (!python && status.textContent?.includes(pythonNotRun)) status.textContent = 'Ready.';
-  }
-
-  const refreshLog = () => {
-    if (lastReport) renderLogs(logView, { environment: logEnvironment, level: logLevel }, lastReport, logFilter);
-  };
-  logEnvironment.addEventListener('change', () => {
-    logFilter.environment = logEnvironment.value;
-    refreshLog();
-  });
-  logLevel.addEventListener('change', () => {
-    logFilter.level = levelOf(logLevel.value);
-    refreshLog();
-  });
-  function showCodeInLog(code: string): void {
-    logFilter.level = { code };
-    refreshLog();
-    logView.scrollIntoView({ block: 'nearest' });
-    logView.focus();
   }
 
   function setRunning(isRunning: boolean): void {
@@ -399,10 +372,8 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
         },
         onDone: (report) => {
           running = undefined;
-          lastReport = report;
-          renderSummary(summary, summarizeRun(report, `your handler, ${chosen.label}`), undefined, showCodeInLog);
-          logFilter.level = report.errors.length ? 'error' : '';
-          refreshLog();
+          renderSummary(summary, summarizeRun(report, `your handler, ${chosen.label}`), undefined, log.showCode);
+          log.show(report);
           chartElement.setAttribute('aria-label', `Chart of the run over time: ${definition.chart.series.map((series) => series.label).join(', ')}. The table below gives the same figures.`);
           const failures = report.invocations.failed + report.invocations.throttled;
           verdict.dataset.result = failures > 0 ? 'failed' : 'passed';

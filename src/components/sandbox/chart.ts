@@ -26,6 +26,18 @@ export interface ChartMarkers {
   firstErrorMs?: number;
 }
 
+/** A fixed scale for charts drawn side by side (each variant of a sandbox): the largest value of any of them. */
+export interface SharedScale {
+  y: number;
+  errors: number;
+}
+
+export interface ChartOptions {
+  /** Small: a variant's chart among others, lower plots. */
+  small?: boolean;
+  scale?: SharedScale;
+}
+
 export interface RunChart {
   /** A fresh chart for a run, with the pinned run's lines under it when there is one. */
   reset(setup: ChartSetup, ghost?: RecordedRun): void;
@@ -70,7 +82,7 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   return Object.assign(document.createElement(tag), { className });
 }
 
-export function createChart(parent: HTMLElement): RunChart {
+export function createChart(parent: HTMLElement, options: ChartOptions = {}): RunChart {
   const legend = element('ul', 'chart-legend');
   const mainHost = element('div', 'chart-main');
   const stripHost = element('div', 'chart-strip');
@@ -239,14 +251,14 @@ export function createChart(parent: HTMLElement): RunChart {
       : [];
     const ownSeries = names.map((_, index): uPlot.Series => ({ label: names[index]!, stroke: colours.series[index]!, width: 2, points: { show: false } })).reverse();
     /** The main plot and the errors strip differ in height, axes, series and labels; time, cursor and scales are shared. */
-    const plot = (host: HTMLElement, height: number, headroom: number, axes: uPlot.Axis[], series: uPlot.Series[], withLabels: boolean) =>
+    const plot = (host: HTMLElement, height: number, headroom: number, axes: uPlot.Axis[], series: uPlot.Series[], withLabels: boolean, fixedMax?: number) =>
       new uPlot(
         {
           width,
           height,
           legend: { show: false },
           cursor: { drag: { x: false, y: false }, sync },
-          scales: { x: { time: false, range }, y: { range: (_u, _min, max) => [0, Math.max(1, max * headroom)] } },
+          scales: { x: { time: false, range }, y: { range: (_u, _min, max) => [0, Math.max(1, (fixedMax ?? max) * headroom)] } },
           axes,
           series: [{}, ...series],
           hooks: { draw: [(u) => drawOverlay(u, withLabels)] },
@@ -254,10 +266,10 @@ export function createChart(parent: HTMLElement): RunChart {
         [[]],
         host,
       );
-    const main = plot(mainHost, 230, 1.08, [{ ...xAxis(), label: undefined, size: 28 }, yAxis(names.some((name) => name.startsWith('dynamodb.')) ? 'per second' : 'count')], [...ghostSeries, ...limitSeries, ...ownSeries], true);
+    const main = plot(mainHost, options.small ? 130 : 230, 1.08, [{ ...xAxis(), label: undefined, size: 28 }, yAxis(names.some((name) => name.startsWith('dynamodb.')) ? 'per second' : 'count')], [...ghostSeries, ...limitSeries, ...ownSeries], true, options.scale?.y);
     const errorSeries: uPlot.Series = { label: ERRORS, stroke: colours.errors, width: 1.5, fill: faded(colours.errors, 0.15), points: { show: false } };
     const pinnedErrors: uPlot.Series[] = ghost ? [{ label: 'pinned errors', stroke: faded(colours.errors, 0.4), width: 1.5, points: { show: false } }] : [];
-    const strip = plot(stripHost, 110, 1.1, [xAxis(), { ...yAxis('errors /s'), stroke: colours.errors }], [...pinnedErrors, errorSeries], false);
+    const strip = plot(stripHost, options.small ? 70 : 110, 1.1, [xAxis(), { ...yAxis('errors /s'), stroke: colours.errors }], [...pinnedErrors, errorSeries], false, options.scale?.errors);
     plots = [main, strip];
     draw();
   }
@@ -316,4 +328,31 @@ export function createChart(parent: HTMLElement): RunChart {
       for (const plot of plots) plot.destroy();
     },
   };
+}
+
+/**
+ * Each variant's run as a small chart, side by side on one scale (the largest value of any run), so
+ * the variants compare at a glance beside their table; each chart is an image with its label.
+ */
+export function createSmallCharts(parent: HTMLElement, setup: ChartSetup, runs: { label: string; run: RecordedRun }[]): { destroy(): void } {
+  const names = [...setup.series.map((series) => series.name), ...(setup.limit ? [setup.limit.name] : [])];
+  const largest = (pick: (sample: ChartSample) => number) => Math.max(0, ...runs.flatMap(({ run }) => run.samples.map(pick)));
+  const scale: SharedScale = {
+    y: largest((sample) => Math.max(0, ...names.map((name) => sample.values[name] ?? 0))),
+    errors: largest((sample) => sample.values[ERRORS] ?? 0),
+  };
+  const charts = runs.map(({ label, run }) => {
+    const figure = element('figure', 'small-chart');
+    const caption = Object.assign(element('figcaption', 'small-chart-label'), { textContent: label });
+    const host = element('div', 'chart');
+    host.setAttribute('role', 'img');
+    host.setAttribute('aria-label', `${label}: ${setup.series.map((series) => series.label).join(', ')} and errors over the run, on one scale with the other variants: 0 to ${scale.y.toLocaleString('en-US')}`);
+    figure.append(caption, host);
+    parent.append(figure);
+    const chart = createChart(host, { small: true, scale });
+    chart.reset(setup);
+    for (const sample of run.samples) chart.add(sample);
+    return chart;
+  });
+  return { destroy: () => charts.forEach((chart) => chart.destroy()) };
 }

@@ -30,6 +30,13 @@ export function staticCodeHtml(lines: CodeToken[][]): string {
     .join('');
 }
 
+/**
+ * Whether a handler folds on a phone to its first lines behind "Show all code" (Sandbox.astro's
+ * `.editor[data-folded]` is eight lines high); two more lines are not worth a button.
+ */
+const FOLDED_LINES = 8;
+export const foldsOnPhone = (text: string): boolean => text.split('\n').length > FOLDED_LINES + 2;
+
 /** The code shown in a static block: its lines, without the line numbers. */
 export const staticText = (block: HTMLElement): string => [...block.querySelectorAll('.code-line')].map((line) => line.textContent ?? '').join('\n');
 

@@ -6,6 +6,7 @@
 import { lintGutter, linter, type Diagnostic } from '@codemirror/lint';
 import type { Extension } from '@codemirror/state';
 import { analyze, languageOf, type AnalyzeOptions } from '../../doctor/analyze.ts';
+import type { Finding } from '../../doctor/rule.ts';
 import { rules } from '../../doctor/rules/index.ts';
 
 const ruleById = new Map(rules.map((rule) => [rule.id, rule]));
@@ -13,21 +14,30 @@ const ruleById = new Map(rules.map((rule) => [rule.id, rule]));
 /** How long typing must pause before the handler is read again. */
 const typingPauseMs = 300;
 
+/**
+ * A finding as the editor marks it: its place, held inside the text (a finding may be of a text edited
+ * since) and never empty-backwards, its severity and its rule; `detail` is the message (and any
+ * actions) the page shows with it.
+ */
+export function toDiagnostic(finding: Finding, length: number, detail: Pick<Diagnostic, 'message' | 'actions'> = { message: finding.message }): Diagnostic {
+  return {
+    from: Math.min(finding.place.from, length),
+    to: Math.min(Math.max(finding.place.to, finding.place.from), length),
+    severity: finding.severity,
+    source: `doctor: ${finding.rule}`,
+    ...detail,
+  };
+}
+
 /** The lint extensions for a handler file; `options` says where it runs (a proxy, the concurrency), as `connlab doctor` takes them. */
 export function doctorLint(fileName: string, options: AnalyzeOptions = {}): Extension[] {
   const language = languageOf(fileName) ?? 'javascript';
   return [
     linter(
       (view) =>
-        analyze(view.state.doc.toString(), language, options).findings.map((finding): Diagnostic => {
+        analyze(view.state.doc.toString(), language, options).findings.map((finding) => {
           const rule = ruleById.get(finding.rule);
-          return {
-            from: finding.place.from,
-            to: Math.max(finding.place.to, finding.place.from),
-            severity: finding.severity,
-            source: `doctor: ${finding.rule}`,
-            message: rule ? `${finding.message}. ${rule.why}` : finding.message,
-          };
+          return toDiagnostic(finding, view.state.doc.length, { message: rule ? `${finding.message}. ${rule.why}` : finding.message });
         }),
       { delay: typingPauseMs },
     ),

@@ -8,8 +8,9 @@ import type { RunReport } from '../../run/report.ts';
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createCodeSource, type CodeSource } from './code-source.ts';
+import { foldsOnPhone } from './code-view.ts';
 import type { RecordedRun, RunChart } from './chart.ts';
-import { levelOf, renderComparison, renderLogs, renderSummary, type LogFilter } from './results.ts';
+import { renderComparison, renderSummary, wireLog } from './results.ts';
 import { summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 import { prefetchWhenNear } from './prefetch.ts';
@@ -67,12 +68,11 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   const editedBadge = find<HTMLElement>(root, '[data-edited]');
   const parametersForm = find<HTMLFormElement>(root, '[data-parameters]');
   const results = find<HTMLElement>(root, '[data-results]');
+  const foldButton = find<HTMLButtonElement>(root, '[data-action="unfold"]');
   const outcome = find<HTMLElement>(root, '[data-outcome]');
   const checklist = createChecklist(find<HTMLElement>(root, '[data-checklist]'), find<HTMLElement>(root, '[data-checklist-empty]'), find<HTMLElement>(root, '[data-verdict]'));
   const summary = find<HTMLElement>(root, '[data-summary]');
-  const logView = find<HTMLElement>(root, '[data-log-view]');
-  const logEnvironment = find<HTMLSelectElement>(root, '[data-log-env]');
-  const logLevel = find<HTMLSelectElement>(root, '[data-log-level]');
+  const log = wireLog(find<HTMLElement>(root, '[data-log-view]'), { environment: find<HTMLSelectElement>(root, '[data-log-env]'), level: find<HTMLSelectElement>(root, '[data-log-level]') });
   const button = (action: string) => find<HTMLButtonElement>(root, `[data-action="${action}"]`);
   const [runButton, stopButton, shareButton, pinButton, resetButton, diffButton] = ['run', 'stop', 'share', 'pin', 'reset', 'diff'].map(button) as [
     HTMLButtonElement,
@@ -100,7 +100,6 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   let pinnedRun: RecordedRun | undefined;
   let undoReset: string | undefined;
   let comparing: { button: HTMLButtonElement; idleLabel: string; close(): void } | undefined;
-  const logFilter: LogFilter = { environment: '', level: '' };
   const chartElement = find<HTMLElement>(root, '[data-chart]');
   // The page shows the variant's label, as its Code choice does; the id is for links and the CLI.
   const summarise = (report: RunReport) => summarizeRun(report, definition.variants.find((each) => each.id === report.variant)?.label ?? report.variant);
@@ -289,6 +288,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       fileName.textContent = variant.handler;
       if (variantDescription) variantDescription.textContent = variant.description;
       code.replace(edits[currentFileKey()] ?? originalText());
+      refreshFold();
       refreshEditedState();
       refreshKeptNotice();
       refreshChecklist();
@@ -296,6 +296,22 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   }
   if (variantDescription) variantDescription.textContent = variant.description;
   fileName.textContent = variant.handler;
+
+  // On a phone a long handler shows its first lines (Sandbox.astro's fold) until the reader asks for
+  // all of it or goes into the code.
+  function refreshFold(): void {
+    const expanded = foldButton.getAttribute('aria-expanded') === 'true';
+    foldButton.hidden = !foldsOnPhone(code.text());
+    foldButton.textContent = expanded ? 'Show less code' : 'Show all code';
+    editorHost.toggleAttribute('data-folded', !foldButton.hidden && !expanded);
+  }
+  const setExpanded = (expanded: boolean) => {
+    foldButton.setAttribute('aria-expanded', String(expanded));
+    refreshFold();
+  };
+  foldButton.addEventListener('click', () => setExpanded(foldButton.getAttribute('aria-expanded') !== 'true'));
+  editorHost.addEventListener('focusin', () => setExpanded(true));
+  refreshFold();
 
   // What to look for follows the variant and the values: each expectation is about one of each.
   const refreshChecklist = () => checklist.show(expectationsFor(definition, variant.id, readValues()));
@@ -379,33 +395,20 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     pinned = summarise(lastReport);
     pinnedRun = chart?.recorded();
     pinButton.textContent = 'Pinned: run again to compare';
-    renderSummary(summary, pinned, undefined, showCodeInLog);
+    renderSummary(summary, pinned, undefined, log.showCode);
     status.textContent = 'Run pinned. Change the code or the parameters and run again to see both side by side.';
   });
 
-  const refreshLog = () => {
-    if (lastReport) renderLogs(logView, { environment: logEnvironment, level: logLevel }, lastReport, logFilter);
-  };
-  logEnvironment.addEventListener('change', () => {
-    logFilter.environment = logEnvironment.value;
-    refreshLog();
-  });
-  logLevel.addEventListener('change', () => {
-    logFilter.level = levelOf(logLevel.value);
-    refreshLog();
-  });
-  /** A code pressed under "Errors by code": the log shows that code's lines, and the reader is taken there. */
-  function showCodeInLog(code: string): void {
-    logFilter.level = { code };
-    refreshLog();
-    logView.scrollIntoView({ block: 'nearest' });
-    logView.focus();
-  }
+  /** The chart of a run of these values: its length may be a parameter. */
+  const chartSetup = (values: Values) => ({ ...definition.chart, durationMs: applyParameters(definition, resolveParameters(definition, values)).durationMs });
+  /** The variants' small charts after "Compare all", until the next run replaces the table they stand beside. */
+  let smallCharts: { destroy(): void } | undefined;
 
-  /** A fresh chart for a run of these values (its length may be a parameter), over the pinned run's lines when there is one. */
+  /** A fresh chart for a run of these values, over the pinned run's lines when there is one. */
   function resetChart(values: Values, ghost?: RecordedRun): void {
-    const durationMs = applyParameters(definition, resolveParameters(definition, values)).durationMs;
-    chart!.reset({ ...definition.chart, durationMs }, ghost);
+    smallCharts?.destroy();
+    smallCharts = undefined;
+    chart!.reset(chartSetup(values), ghost);
     chartElement.setAttribute('aria-label', 'Chart of the run over time, drawn as it runs; the table below gives the same figures');
   }
 
@@ -458,10 +461,12 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     setRunning(true);
     results.hidden = false;
+    chartElement.hidden = false;
     checklist.clearVerdict();
     refreshChecklist();
     chart ??= (await loadChart()).createChart(chartElement);
     const reports: RunReport[] = [];
+    const recorded: RecordedRun[] = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
       resetChart(values);
@@ -471,6 +476,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       // Each variant's chart gets its text alternative before the next one replaces it.
       describeChart();
       reports.push(report);
+      recorded.push(chart.recorded());
     }
     running = undefined;
     setRunning(false);
@@ -487,7 +493,9 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           return `$${row.costPerMillionUsd.toFixed(2)}${row.costUsesAssumptions ? ' (uses an assumed price)' : ''}`;
         }),
       };
-      renderComparison(summary, reports.map(summarise), priced ? [errorRow, costRow] : [errorRow]);
+      const beside = renderComparison(summary, reports.map(summarise), priced ? [errorRow, costRow] : [errorRow]);
+      const { createSmallCharts } = await loadChart();
+      smallCharts = createSmallCharts(beside, chartSetup(values), reports.map((report, index) => ({ label: definition.variants[index]!.label, run: recorded[index]! })));
       status.textContent = `All ${reports.length} variants finished; the table compares them.`;
     }
   });
@@ -513,6 +521,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       }
     }
     results.hidden = false;
+    chartElement.hidden = false;
     const expectations = expectationsFor(definition, variant.id, values);
     checklist.show(expectations);
     checklist.clearVerdict();
@@ -543,10 +552,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
         onDone: (report) => {
           running = undefined;
           lastReport = report;
-          renderSummary(summary, summarise(report), pinned, showCodeInLog);
-          // With errors the log opens on them: the lines that say why are what the reader looks for.
-          logFilter.level = report.errors.length ? 'error' : '';
-          refreshLog();
+          renderSummary(summary, summarise(report), pinned, log.showCode);
+          log.show(report);
           pinButton.disabled = false;
           const failures = report.invocations.failed + report.invocations.throttled;
           status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
@@ -587,7 +594,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   refreshKeptNotice();
   status.textContent = openedLinkNow
     ? `Ready. The share link's code is in the editor; your saved version of ${variant.handler} is kept until you choose.`
-    : 'Ready. Press Run (Ctrl+Enter) to start.';
+    : `Ready. Press Run${matchMedia('(hover: none)').matches ? '' : ' (Ctrl+Enter)'} to start.`;
   root.dataset.ready = 'true';
   if (shared) root.scrollIntoView({ block: 'start' });
 }

@@ -94,14 +94,21 @@ export function renderSummary(parent: HTMLElement, summary: RunSummary, pinned: 
   parent.replaceChildren(scrollable(table, 'Summary of the run'), ...comparison.notes.map(note), errors);
 }
 
-/** Several runs as columns of one table: every variant of a sandbox, side by side. */
-export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[]): void {
+/**
+ * Several runs as columns of one table: every variant of a sandbox, side by side. Returns the place
+ * beside the table for the variants' small charts.
+ */
+export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[]): HTMLElement {
   const comparison = compareSummaries(summaries);
   const table = summaryTable(comparison, `All ${summaries.length} variants, same parameters and seed`, comparison.labels, extraRows);
-  parent.replaceChildren(scrollable(table, 'Variants compared'), ...comparison.notes.map(note));
+  const charts = Object.assign(document.createElement('div'), { className: 'compare-charts' });
+  const beside = Object.assign(document.createElement('div'), { className: 'comparison' });
+  beside.append(scrollable(table, 'Variants compared'), charts);
+  parent.replaceChildren(beside, ...comparison.notes.map(note));
+  return charts;
 }
 
-export interface LogFilter {
+interface LogFilter {
   environment: string;
   /** '' for every line, 'error' for error lines, or one error code's lines. */
   level: '' | 'error' | { code: string };
@@ -111,8 +118,8 @@ const isErrorLine = (line: string) => /\b(ERROR|error|Error|FATAL|Task timed out
 const CODE_PREFIX = 'code:';
 
 /** The level select's value for a filter, and back. */
-export const levelValue = (level: LogFilter['level']) => (typeof level === 'object' ? `${CODE_PREFIX}${level.code}` : level);
-export const levelOf = (value: string): LogFilter['level'] => (value.startsWith(CODE_PREFIX) ? { code: value.slice(CODE_PREFIX.length) } : value === 'error' ? 'error' : '');
+const levelValue = (level: LogFilter['level']) => (typeof level === 'object' ? `${CODE_PREFIX}${level.code}` : level);
+const levelOf = (value: string): LogFilter['level'] => (value.startsWith(CODE_PREFIX) ? { code: value.slice(CODE_PREFIX.length) } : value === 'error' ? 'error' : '');
 
 function shows(line: string, level: LogFilter['level']): boolean {
   if (level === '') return true;
@@ -124,7 +131,7 @@ function shows(line: string, level: LogFilter['level']): boolean {
  * Log groups per invocation, each tagged with the execution environment that ran it. The log keeps
  * at most 25 invocations (run.ts), so the environment list stays short however many environments ran.
  */
-export function renderLogs(view: HTMLElement, selects: { environment: HTMLSelectElement; level: HTMLSelectElement }, report: RunReport, filter: LogFilter): void {
+function renderLogs(view: HTMLElement, selects: { environment: HTMLSelectElement; level: HTMLSelectElement }, report: RunReport, filter: LogFilter): void {
   const groups = report.logs;
   const environments = [...new Set(groups.map((group) => group.environment))].sort();
   const { environment: environmentSelect, level: levelSelect } = selects;
@@ -153,4 +160,41 @@ export function renderLogs(view: HTMLElement, selects: { environment: HTMLSelect
     view.textContent =
       typeof filter.level === 'object' ? `No log line shows ${filter.level.code}: the log keeps the first invocations and the first failure of each kind, and a throttled request never reaches a handler.` : 'No log lines match the filter.';
   }
+}
+
+/** A results view's log, wired to its filters: the sandbox's and "Check your handler"'s. */
+export interface RunLog {
+  /** A finished run's log; with errors it opens on them, the lines that say why being what the reader looks for. */
+  show(report: RunReport): void;
+  /** A code pressed under "Errors by code": the log shows that code's lines, and the reader is taken there. */
+  showCode(code: string): void;
+}
+
+export function wireLog(view: HTMLElement, selects: { environment: HTMLSelectElement; level: HTMLSelectElement }): RunLog {
+  const filter: LogFilter = { environment: '', level: '' };
+  let report: RunReport | undefined;
+  const refresh = () => {
+    if (report) renderLogs(view, selects, report, filter);
+  };
+  selects.environment.addEventListener('change', () => {
+    filter.environment = selects.environment.value;
+    refresh();
+  });
+  selects.level.addEventListener('change', () => {
+    filter.level = levelOf(selects.level.value);
+    refresh();
+  });
+  return {
+    show(next) {
+      report = next;
+      filter.level = next.errors.length ? 'error' : '';
+      refresh();
+    },
+    showCode(code) {
+      filter.level = { code };
+      refresh();
+      view.scrollIntoView({ block: 'nearest' });
+      view.focus();
+    },
+  };
 }
