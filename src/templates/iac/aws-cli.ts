@@ -39,7 +39,8 @@ function script(options: GenerateOptions): string {
   for (const input of inputs(options)) {
     const name = shout(input.id);
     if (input.default) s.push(`${name}="\${${name}:-${input.default}}"`);
-    else s.push(`: "\${${name}:?set ${name}: ${input.description.replace(/["`$\\]/g, '')}${input.list ? ' (comma-separated)' : ''}}"`);
+    // Inside "${VAR:?word}" bash still pairs single quotes: an apostrophe in the word would open one.
+    else s.push(`: "\${${name}:?set ${name}: ${input.description.replace(/["`$\\]/g, '').replace(/'/g, '’')}${input.list ? ' (comma-separated)' : ''}}"`);
   }
   s.push('NAME="${STACK_NAME:-orders-' + options.pattern + '}"');
   s.push('REGION="${AWS_REGION:-$(aws configure get region)}"');
@@ -190,7 +191,12 @@ function script(options: GenerateOptions): string {
     s.push('    sleep 10');
     s.push('  done');
     s.push('fi');
-    s.push('until [ "$(aws lambda get-capacity-provider --capacity-provider-name "$NAME" --query CapacityProvider.State --output text)" = Active ]; do sleep 10; done');
+    s.push('for attempt in $(seq 60); do');
+    s.push('  STATE="$(aws lambda get-capacity-provider --capacity-provider-name "$NAME" --query CapacityProvider.State --output text)"');
+    s.push('  [ "$STATE" = Active ] && break');
+    s.push('  if [ "$STATE" = Failed ] || [ "$attempt" = 60 ]; then echo "Capacity provider $NAME is $STATE" >&2; exit 1; fi');
+    s.push('  sleep 10');
+    s.push('done');
     s.push('CAPACITY_PROVIDER_ARN="$(aws lambda get-capacity-provider --capacity-provider-name "$NAME" --query CapacityProvider.CapacityProviderArn --output text)"');
     s.push('');
   }
