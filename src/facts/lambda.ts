@@ -73,6 +73,8 @@ const MANAGED_INSTANCES_ENVIRONMENT = 'https://docs.aws.amazon.com/lambda/latest
 const MANAGED_INSTANCES_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
 const MANAGED_INSTANCES_SCALING_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_FunctionScalingConfig.html';
 const MANAGED_INSTANCES_MAX_CONCURRENCY_VARIABLE = 'https://github.com/aws/aws-lambda-go/pull/600';
+const MANAGED_INSTANCES_OPERATOR_ROLE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-operator-role.html';
+const TERRAFORM_AWS_6_24 = 'https://github.com/hashicorp/terraform-provider-aws/blob/main/CHANGELOG.md#6240-december-2-2025';
 
 /**
  * Lambda Managed Instances, where the one-invocation-per-environment premise of chapters 1 and 2 does not hold
@@ -99,6 +101,11 @@ export const managedInstances = {
   minimumVcpus: { value: 1, unit: 'vCPU per execution environment (at least 2 GB with it)', source: MANAGED_INSTANCES_SCALING },
   minimumMemoryGiBPerVcpu: { value: 2, unit: 'GiB per vCPU (ExecutionEnvironmentMemoryGiBPerVCpu minimum)', source: MANAGED_INSTANCES_CONFIG },
   maximumMemoryGiBPerVcpu: { value: 8, unit: 'GiB per vCPU (ExecutionEnvironmentMemoryGiBPerVCpu maximum)', source: MANAGED_INSTANCES_CONFIG },
+  /** The role Lambda assumes to launch the capacity provider's instances: trusted service and the AWS managed policy it needs at least. */
+  operatorRoleService: { value: 'lambda.amazonaws.com', unit: 'service principal the operator role trusts', source: MANAGED_INSTANCES_OPERATOR_ROLE },
+  operatorRolePolicy: { value: 'AWSLambdaManagedEC2ResourceOperator', unit: 'AWS managed policy (arn:PARTITION:iam::aws:policy/NAME) the operator role needs at least', source: MANAGED_INSTANCES_OPERATOR_ROLE },
+  /** The first hashicorp/aws release with aws_lambda_capacity_provider and aws_lambda_function's capacity_provider_config and publish_to. */
+  terraformProviderVersion: { value: '6.24.0', unit: 'hashicorp/aws provider version', source: TERRAFORM_AWS_6_24 },
   /** Publishing a version starts three instances (one per AZ) and three execution environments before it is ACTIVE. */
   environmentsAtPublish: { value: 3, unit: 'execution environments started before the version is ACTIVE', source: MANAGED_INSTANCES_SCALING },
   /** Capacity follows CPU utilisation; traffic that more than doubles within this window may be throttled. */

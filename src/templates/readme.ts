@@ -2,7 +2,8 @@
 import { isNodeRuntime, type GenerateOptions } from '../vocabulary/choices.ts';
 import { usesConnection } from './options.ts';
 import { htmlHeader } from './project.ts';
-import { inputs, plan, pascal, snake, shout } from './iac/model.ts';
+import { iacKeys, inputs, managedInstancesFunction, onManagedInstances, operatorRolePolicy, plan, pascal, snake, shout } from './iac/model.ts';
+import { managedInstances } from '../facts/lambda.ts';
 import { clientSettings, functionSettings, proxyConfiguration, sqsEventSource, statementTimeout } from '../facts/starter-code.ts';
 import { dsqlAccess, dsqlConnections, dsqlErrors, dsqlRetry, dsqlUnsupported } from '../facts/aurora-dsql.ts';
 
@@ -45,7 +46,7 @@ function dsqlLines(options: GenerateOptions): string[] {
 export function readme(options: GenerateOptions): string {
   const p = plan(options);
   const node = isNodeRuntime(options.runtime);
-  const lines: string[] = [htmlHeader(options, ['pattern', 'runtime', 'language', 'auth', 'iac', 'database']).trimEnd(), ''];
+  const lines: string[] = [htmlHeader(options, iacKeys(options)).trimEnd(), ''];
   lines.push(`# Orders function: ${titles[options.pattern]}`, '');
   lines.push(
     `A Lambda function (${options.runtime}, ${options.language}) that records an order and returns the customer's total, deployed with ${iacName(options.iac)}. ` +
@@ -61,7 +62,9 @@ export function readme(options: GenerateOptions): string {
     lines.push(...dsqlLines(options));
   } else if (usesConnection(options.pattern)) {
     lines.push(
-      '- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection: an environment serves one invocation at a time.',
+      onManagedInstances(options)
+        ? `- The pool is created outside the handler, once per execution environment. On Managed Instances an environment runs up to \`${managedInstances.maxConcurrencyVariable.value}\` invocations at once, all sharing the pool, so it holds up to that many connections, capped by \`DB_POOL_SHARE\`: the database sees at most environments × pool size.`
+        : '- The pool (or, in Python, the one connection) is created outside the handler, once per execution environment, and holds at most one connection: an environment serves one invocation at a time.',
       `- Idle connections are closed after ${clientSettings.poolIdleTimeout.value} s, before the ${p.proxy ? `proxy's IdleClientTimeout (${proxyConfiguration.idleClientTimeout.value} s here)` : "server's idle_session_timeout (see schema.sql)"} can close them under a query.`,
       node
         ? '- An `error` handler on the pool logs a connection the server closed while it was idle, instead of crashing the runtime. A connection that fails under a query (`ECONNRESET`, "Connection terminated unexpectedly", "Connection terminated due to connection timeout", a query timeout) goes back with `client.release(error)`, so the pool destroys it; if it died before COMMIT was sent, the transaction runs once more on a new connection.'
@@ -91,6 +94,7 @@ export function readme(options: GenerateOptions): string {
     lines.push('- No VPC, no connections: DynamoDB is called over HTTPS, and the SDK keeps its connections alive.', '- The request id is the order id and the write is conditional, so a retried invocation does not write twice.');
   }
   lines.push('- The IAM policy names exact resources built from the parameters below; no wildcards.', '');
+  if (onManagedInstances(options)) lines.push(...managedInstancesSection(options));
 
   lines.push('## Parameters', '');
   lines.push('| Parameter | Meaning |', '| --- | --- |');
@@ -164,6 +168,26 @@ function waitOrder(options: GenerateOptions): string {
   const dead = idle + interval * count;
   const inQuery = proxy ? `a statement waits at most ConnectionBorrowTimeout (${borrow} s) in the proxy's queue and then runs at most \`statement_timeout\` (${statement} s)` : `the server cancels a statement after \`statement_timeout\` (${statement} s)`;
   return `- The bounds are ordered so that the error that ends a wait is the one that explains it: ${inQuery}; psycopg has no client-side query timeout, so a server that vanished is noticed by the keepalives after ${idle} + ${count} × ${interval} = ${dead} s, and opening a connection plus that (${connect} + ${dead} s) ends before the function timeout (${fn} s), so the function reports the database's error, not "Task timed out".`;
+}
+
+/** What the infrastructure declares for Managed Instances, and what each flavour needs for it. */
+function managedInstancesSection(options: GenerateOptions): string[] {
+  const cliNote: Record<GenerateOptions['iac'], string> = {
+    sam: 'SAM passes `AWS::Lambda::CapacityProvider` to CloudFormation as it is and turns the function\'s `CapacityProviderConfig` into the one on `AWS::Lambda::Function`: use a SAM CLI from December 2025 or later.',
+    cdk: 'The stack uses `lambda.CapacityProvider` and its `addFunction`, in aws-cdk-lib since 2.231.',
+    terraform: `\`aws_lambda_capacity_provider\` and the function's \`capacity_provider_config\` and \`publish_to\` arrived in the hashicorp/aws provider ${managedInstances.terraformProviderVersion.value}, so this configuration requires it (the 5.x series has neither). Provider 6 names the Region \`data.aws_region.current.region\`.`,
+    'aws-cli': 'The script needs an AWS CLI v2 from December 2025 or later (`create-capacity-provider`, `create-function --capacity-provider-config`, `publish-version --publish-to`). It waits until the capacity provider is Active before creating the function.',
+  };
+  return [
+    '## Managed Instances', '',
+    `- The function runs on EC2 instances that a **capacity provider** launches into the subnets below, with the function's security group (so the database rule above still applies). The function itself has no VPC configuration: its network is the capacity provider's, and since it creates no network interfaces its role has only the logs policy (\`AWSLambdaBasicExecutionRole\`).`,
+    `- Lambda launches the instances with an **operator role** that only \`${managedInstances.operatorRoleService.value}\` may assume, holding the AWS managed policy \`${operatorRolePolicy}\`, the minimum AWS documents for it. That policy is AWS's, not scoped to this project: its EC2 actions are limited to resources Lambda manages (condition \`ec2:ManagedResourceOperator\`).`,
+    `- ${managedInstancesFunction.memoryMb} MB at ${managedInstancesFunction.memoryGiBPerVcpu} GiB per vCPU: one vCPU per execution environment, the smallest Managed Instances function. Node.js runs one worker thread per vCPU.`,
+    '- Unqualified invocations run the `$LATEST.PUBLISHED` version, not `$LATEST`: every deployment publishes it.',
+    `- The capacity provider scales with CPU utilisation, not per request; traffic that more than doubles within ${managedInstances.trafficDoublingWindow.value / 60_000} minutes can be throttled while instances start.`,
+    `- ${cliNote[options.iac]}`,
+    '',
+  ];
 }
 
 function iacName(iac: GenerateOptions['iac']): string {

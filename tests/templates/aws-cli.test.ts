@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecorder, type Recorder, type RecordedCall } from './support/aws-cli/recorder.ts';
+import { lambdaModelDataPath } from './support/aws-cli/lambda-model.ts';
 import { allProjects, describeOptions, groupBy, scratch, writeProject } from './support/projects.ts';
 import type { GenerateOptions } from '../../src/templates/index.ts';
 
@@ -35,12 +36,13 @@ let server: ChildProcess;
 let socket: string;
 let dsqlServer: ChildProcess;
 let dsqlSocket: string;
+let lambdaModel: string;
 
 /** Starts a fork server on a socket and waits until it has loaded the CLI. */
-async function startForkServer(python: string, at: string, services: string, site?: string): Promise<ChildProcess> {
-  const child = spawn(python, [join(SUPPORT, 'fork-server.py'), at, services, ...(site === undefined ? [] : [site])], {
+async function startForkServer(python: string, at: string, services: string, options: { site?: string; env?: Record<string, string> } = {}): Promise<ChildProcess> {
+  const child = spawn(python, [join(SUPPORT, 'fork-server.py'), at, services, ...(options.site === undefined ? [] : [options.site])], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
+    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', ...options.env },
   });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
@@ -51,13 +53,14 @@ async function startForkServer(python: string, at: string, services: string, sit
 
 beforeAll(async () => {
   recorder = await startRecorder();
+  lambdaModel = await lambdaModelDataPath();
   socket = join(mkdtempSync(join(tmpdir(), 'connlab-aws-')), 'cli.sock');
-  server = await startForkServer('/usr/bin/python3', socket, 'sts,iam,ec2,rds,sqs,lambda,dynamodb');
+  server = await startForkServer('/usr/bin/python3', socket, 'sts,iam,ec2,rds,sqs,lambda,dynamodb', { env: { AWS_DATA_PATH: lambdaModel } });
   // Debian's CLI (2.9) predates Aurora DSQL: the DSQL scripts run on the awscli of the python3 on PATH
   // (v1, whose botocore has the dsql commands), which parses and sends the same calls.
   dsqlSocket = join(mkdtempSync(join(tmpdir(), 'connlab-aws-')), 'cli.sock');
-  dsqlServer = await startForkServer('python3', dsqlSocket, 'sts,iam,lambda,dsql', '');
-}, 60_000);
+  dsqlServer = await startForkServer('python3', dsqlSocket, 'sts,iam,lambda,dsql', { site: '' });
+}, 360_000);
 
 afterAll(async () => {
   server?.kill();
@@ -78,7 +81,8 @@ async function deploy(options: GenerateOptions): Promise<{ code: number; output:
     ({ stdout: output } = await run('bash', ['deploy.sh'], {
       cwd: dir,
       encoding: 'utf8',
-      timeout: 120_000,
+      // A Managed Instances script makes some thirty CLI calls, seconds each on a loaded machine.
+      timeout: 240_000,
       env: {
         PATH: `${SUPPORT}:${process.env.PATH}`,
         HOME: dir,
@@ -92,6 +96,7 @@ async function deploy(options: GenerateOptions): Promise<{ code: number; output:
         CONNLAB_AWS_SOCKET: options.pattern === 'aurora-dsql' ? dsqlSocket : socket,
         CONNLAB_AWS_ENDPOINT: recorder.url,
         CONNLAB_AWS_LOG: log,
+        AWS_DATA_PATH: lambdaModel,
         SKIP_PACKAGE: '1',
         VPC_ID: 'vpc-0a1b2c3d4e5f60718',
         SUBNET_IDS: 'subnet-0a1b2c3d4e5f60718,subnet-0f1e2d3c4b5a69788',
@@ -101,6 +106,7 @@ async function deploy(options: GenerateOptions): Promise<{ code: number; output:
         DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-AbCdEf',
         DB_INSTANCE_IDENTIFIER: 'orders-db',
         DB_CLUSTER_IDENTIFIER: 'orders-cluster',
+        DB_POOL_SHARE: '4',
       },
     }));
   } catch (error) {
@@ -131,7 +137,7 @@ describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.l
     const functionPolicy = find(calls, 'PutRolePolicy').find((c) => c.params.PolicyName === 'orders-access')!;
     const policy = JSON.parse(String(functionPolicy.params.PolicyDocument)) as { Statement: Array<{ Action: string[]; Resource: string[] }> };
     for (const statement of policy.Statement) for (const resource of statement.Resource) expect(resource).not.toContain('*');
-    const create = find(calls, 'CreateFunction')[0]!.params as { Runtime: string; Handler: string; VpcConfig?: unknown; Environment: { Variables: Record<string, string> } };
+    const create = find(calls, 'CreateFunction')[0]!.params as { Runtime: string; Handler: string; VpcConfig?: unknown; Environment: { Variables: Record<string, string> }; MemorySize: number; CapacityProviderConfig?: unknown };
     expect(create.Runtime).toBe(options.runtime);
 
     const connect = policy.Statement.find((s) => s.Action.includes('rds-db:connect'));
@@ -152,8 +158,24 @@ describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.l
     if (options.auth === 'secrets-manager' || options.pattern === 'data-api') {
       expect(policy.Statement.some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(true);
     }
-    if (['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern)) expect(create.VpcConfig).toBeDefined();
-    else expect(create.VpcConfig).toBeUndefined();
+    const attached = find(calls, 'AttachRolePolicy').map((c) => `${String(c.params.RoleName)} ${String(c.params.PolicyArn)}`);
+    if (options.compute === 'managed-instances') {
+      // The network is the capacity provider's: the function's subnets and security group, and no VPC config on the function.
+      expect(find(calls, 'CreateCapacityProvider'), JSON.stringify(calls.filter((c) => c.service === 'lambda'))).toHaveLength(1);
+      const provider = find(calls, 'CreateCapacityProvider')[0]!.params;
+      expect(provider).toMatchObject({ CapacityProviderName: 'orders-' + options.pattern, VpcConfig: { SubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'], SecurityGroupIds: [expect.stringMatching(/^sg-0/)] } });
+      expect(provider.PermissionsConfig).toEqual({ CapacityProviderOperatorRoleArn: `arn:aws:iam::111122223333:role/orders-${options.pattern}-operator` });
+      expect(attached).toContain(`orders-${options.pattern}-operator arn:aws:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator`);
+      expect(attached).toContain(`orders-${options.pattern}-function arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`);
+      expect(create).toMatchObject({ MemorySize: 2048, CapacityProviderConfig: { LambdaManagedInstancesCapacityProviderConfig: { CapacityProviderArn: `arn:aws:lambda:us-east-1:111122223333:capacity-provider:orders-${options.pattern}`, ExecutionEnvironmentMemoryGiBPerVCpu: 2 } } });
+      expect(create.VpcConfig).toBeUndefined();
+      expect(find(calls, 'PublishVersion').map((c) => c.params.PublishTo)).toEqual(['LATEST_PUBLISHED']);
+    } else {
+      expect(find(calls, 'CreateCapacityProvider')).toEqual([]);
+      expect(find(calls, 'PublishVersion')).toEqual([]);
+      if (['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern)) expect(create.VpcConfig).toBeDefined();
+      else expect(create.VpcConfig).toBeUndefined();
+    }
     if (options.pattern === 'sqs-batching') {
       const mapping = find(calls, 'CreateEventSourceMapping')[0]!.params;
       expect(mapping).toMatchObject({ ScalingConfig: { MaximumConcurrency: 10 }, FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 100, MaximumBatchingWindowInSeconds: 5 });
@@ -165,7 +187,7 @@ describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.l
       expect(create.Environment.Variables).toEqual({ DB_HOST: 'abcdefghijklmnopqrstuvwxyz.dsql.us-east-1.on.aws', DB_PORT: '5432', DB_NAME: 'postgres', DB_USER: 'lambda_app' });
     }
     if (options.pattern === 'data-api') expect(create.Environment.Variables.DB_CLUSTER_ARN).toBe('arn:aws:rds:us-east-1:111122223333:cluster:orders-cluster');
-  });
+  }, 300_000);
 });
 
 async function spawnAws(args: string[]): Promise<{ code: number; stderr: string }> {

@@ -23,6 +23,23 @@ describe(`CDK apps (${cdkProjects.length} combinations, ${groups.length} distinc
     expect(tsconfigs.size).toBe(1);
   });
 
+  it('put Managed Instances functions on a capacity provider with the function\'s subnets and security group, and no other function', () => {
+    const managed = cdkProjects.filter((p) => p.options.compute === 'managed-instances');
+    expect(managed.length).toBeGreaterThan(0);
+    for (const { options, files } of cdkProjects) {
+      const stack = files.find((f) => f.path === 'infra/lib/orders-stack.ts')!.contents;
+      if (options.compute !== 'managed-instances') {
+        expect(stack).not.toContain('CapacityProvider');
+        continue;
+      }
+      expect(stack).toContain("managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSLambdaManagedEC2ResourceOperator')]");
+      expect(stack).toContain("new lambda.CapacityProvider(this, 'CapacityProvider', { subnets, securityGroups: [functionSg], operatorRole })");
+      expect(stack).toContain('capacityProvider.addFunction(fn, { executionEnvironmentMemoryGiBPerVCpu: 2 })');
+      expect(stack).toContain('memorySize: 2048');
+      expect(stack).not.toContain('vpcSubnets');
+    }
+  });
+
   it('type-check against aws-cdk-lib with the projects\' compiler options', async () => {
     const first = cdkProjects[0]!.files;
     const deps = await installDependencies(first.find((f) => f.path === 'infra/package.json')!.contents);

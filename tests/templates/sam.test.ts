@@ -49,6 +49,42 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
     expect(errors.some((e) => e.includes('Ref to unknown "NoSuchRole"'))).toBe(true);
   });
 
+  it('run Managed Instances functions on a capacity provider in the function\'s subnets and security group, and no other function', () => {
+    const managed = samProjects.filter((p) => p.options.compute === 'managed-instances');
+    expect(managed.length).toBeGreaterThan(0);
+    for (const { options } of samProjects) {
+      const t = samTemplate(options) as unknown as Template;
+      const fn = t.Resources.OrderFunction!.Properties;
+      if (options.compute !== 'managed-instances') {
+        expect(t.Resources).not.toHaveProperty('CapacityProvider');
+        expect(fn).not.toHaveProperty('CapacityProviderConfig');
+        continue;
+      }
+      expect(t.Resources.CapacityProvider).toEqual({
+        Type: 'AWS::Lambda::CapacityProvider',
+        Properties: {
+          VpcConfig: { SubnetIds: { Ref: 'SubnetIds' }, SecurityGroupIds: [{ Ref: 'FunctionSecurityGroup' }] },
+          PermissionsConfig: { CapacityProviderOperatorRoleArn: { 'Fn::GetAtt': ['CapacityProviderOperatorRole', 'Arn'] } },
+        },
+      });
+      const operator = t.Resources.CapacityProviderOperatorRole!.Properties;
+      expect(operator.ManagedPolicyArns).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator' }]);
+      expect(JSON.stringify(operator.AssumeRolePolicyDocument)).toContain('"Service":"lambda.amazonaws.com"');
+      expect(fn).not.toHaveProperty('VpcConfig');
+      expect(fn.MemorySize).toBe(2048);
+      expect(fn.CapacityProviderConfig).toEqual({ Arn: { 'Fn::GetAtt': ['CapacityProvider', 'Arn'] }, ExecutionEnvironmentMemoryGiBPerVCpu: 2 });
+    }
+  });
+
+  it('checks the capacity provider against the types transcribed for it (the check can fail)', () => {
+    const template = structuredClone(samTemplate({ pattern: 'module-pool', runtime: 'nodejs22.x', language: 'typescript', auth: 'iam', iac: 'sam', database: 'rds-postgresql', compute: 'managed-instances' })) as unknown as Template;
+    delete template.Resources.CapacityProvider!.Properties.PermissionsConfig;
+    (template.Resources.OrderFunction!.Properties.CapacityProviderConfig as Record<string, unknown>).CapacityProviderArn = 'arn';
+    const errors = checkTemplate(template as never, spec);
+    expect(errors).toContain('CapacityProvider: missing required PermissionsConfig');
+    expect(errors).toContain('OrderFunction.CapacityProviderConfig: CapacityProviderConfig has no property CapacityProviderArn');
+  });
+
   it('put pool settings on the target group, never on the proxy, for PostgreSQL', () => {
     for (const { options } of samProjects.filter((p) => p.options.pattern === 'rds-proxy')) {
       const t = samTemplate(options) as unknown as Template;

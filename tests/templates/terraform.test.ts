@@ -62,7 +62,38 @@ describe(`Terraform configurations (${terraformProjects.length} combinations, ${
       const pool = (resource.aws_db_proxy_default_target_group!.this![0]!.connection_pool_config as Array<Record<string, unknown>>)[0];
       expect(pool).toEqual({ max_connections_percent: 80, max_idle_connections_percent: 10, connection_borrow_timeout: 2 });
       const main = group.files.find((f) => f.path === 'infra/main.tf')!.contents;
-      if (group.members[0]!.auth === 'iam') expect(main).toContain(':rds-db:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:dbuser:${local.proxy_resource_id}/${var.db_user}');
+      // hashicorp/aws 6 (which Managed Instances need) names the Region `region`; 5 names it `name`.
+      const region = group.members[0]!.compute === 'managed-instances' ? 'region' : 'name';
+      if (group.members[0]!.auth === 'iam') expect(main).toContain(`:rds-db:\${data.aws_region.current.${region}}:\${data.aws_caller_identity.current.account_id}:dbuser:\${local.proxy_resource_id}/\${var.db_user}`);
+    }
+  }, 300_000);
+
+  it('run Managed Instances projects on a capacity provider in the function\'s subnets and security group', async () => {
+    const managed = groups.filter((g) => g.members[0]!.compute === 'managed-instances');
+    expect(managed.length).toBeGreaterThan(0);
+    for (const group of groups) {
+      const { parsed } = await check(group.files);
+      const main = parsed['infra/main.tf']!;
+      const resource = main.resource as Record<string, Record<string, Array<Record<string, unknown>>>>;
+      const fn = resource.aws_lambda_function!.orders![0]!;
+      const provider = (main.terraform as Array<{ required_providers: Array<{ aws: { version: string } }> }>)[0]!.required_providers[0]!.aws.version;
+      if (!managed.includes(group)) {
+        expect(resource).not.toHaveProperty('aws_lambda_capacity_provider');
+        expect(fn).not.toHaveProperty('capacity_provider_config');
+        expect(provider).toBe('~> 5.80');
+        continue;
+      }
+      expect(provider).toBe('>= 6.24.0, < 7.0.0');
+      const capacityProvider = resource.aws_lambda_capacity_provider!.orders![0]!;
+      expect(capacityProvider.vpc_config).toEqual([{ subnet_ids: '${var.subnet_ids}', security_group_ids: ['${aws_security_group.function.id}'] }]);
+      expect(capacityProvider.permissions_config).toEqual([{ capacity_provider_operator_role_arn: '${aws_iam_role.capacity_provider_operator.arn}' }]);
+      expect(resource.aws_iam_role_policy_attachment!.capacity_provider_operator![0]!.policy_arn).toBe('arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator');
+      expect(resource.aws_iam_role_policy_attachment!.logs![0]!.policy_arn).toMatch(/service-role\/AWSLambdaBasicExecutionRole"?$/);
+      expect(fn).not.toHaveProperty('vpc_config');
+      expect(fn).toMatchObject({ memory_size: 2048, publish: true, publish_to: 'LATEST_PUBLISHED' });
+      expect(fn.capacity_provider_config).toEqual([
+        { lambda_managed_instances_capacity_provider_config: [{ capacity_provider_arn: '${aws_lambda_capacity_provider.orders.arn}', execution_environment_memory_gib_per_vcpu: 2 }] },
+      ]);
     }
   }, 300_000);
 });

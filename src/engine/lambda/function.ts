@@ -128,52 +128,68 @@ interface EnvironmentState {
   shuttingDown: boolean;
 }
 
-export class LambdaFunction {
+/** What a function counts over a run, on either compute; the run's summary reads it. */
+export interface FunctionStats {
+  coldStarts: number;
+  throttles: number;
+  crashes: number;
+  reclaimed: number;
+  peakEnvironments: number;
+  peakConcurrency: number;
+  /** Invocations ended by the function timeout. */
+  timeouts: number;
+  /** Billed Duration summed over every invocation that ran, as the REPORT lines give it. */
+  billedMs: number;
+  /** Reclaimed environments whose runtime was sent SIGTERM (with an extension registered). */
+  sigterms: number;
+}
+
+export const functionStats = (): FunctionStats => ({ coldStarts: 0, throttles: 0, crashes: 0, reclaimed: 0, peakEnvironments: 0, peakConcurrency: 0, timeouts: 0, billedMs: 0, sigterms: 0 });
+
+/** What a function is to its callers and to metrics on either compute: its configuration, its concurrency and its limit. */
+export abstract class FunctionBase {
   readonly config: FunctionConfig;
+  /** Invocations running now (on the default compute, INITs too). */
+  protected busy = 0;
+
+  constructor(config: FunctionConfig) {
+    this.config = config;
+  }
+
+  get concurrency(): number {
+    return this.busy;
+  }
+
+  abstract get environments(): number;
+
+  get concurrencyLimit(): number {
+    return this.config.reservedConcurrency ?? this.config.accountConcurrency;
+  }
+}
+
+export class LambdaFunction extends FunctionBase {
   readonly #scheduler: Scheduler;
   readonly #network: Network;
   readonly #observer: FunctionObserver;
   readonly #alive = new Map<Environment, EnvironmentState>();
   readonly #idle: EnvironmentState[] = [];
   readonly #createdAt: number[] = [];
-  #busy = 0;
   #nextEnvironment = 0;
-  readonly stats = {
-    coldStarts: 0,
-    throttles: 0,
-    crashes: 0,
-    reclaimed: 0,
-    peakEnvironments: 0,
-    peakConcurrency: 0,
-    /** Invocations ended by the function timeout. */
-    timeouts: 0,
-    /** Billed Duration summed over every invocation that ran, as the REPORT lines give it. */
-    billedMs: 0,
-    /** Reclaimed environments whose runtime was sent SIGTERM (with an extension registered). */
-    sigterms: 0,
-  };
+  readonly stats = functionStats();
 
   /** What INIT instantiates in each environment: the handler, `pg`, the signers and this run's SDK packages. */
   readonly #runtime: RuntimeParts;
 
   constructor(scheduler: Scheduler, network: Network, pg: FunctionModules, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
+    super(config);
     this.#runtime = runtimeParts(network, pg, handler);
     this.#scheduler = scheduler;
     this.#network = network;
-    this.config = config;
     this.#observer = observer;
-  }
-
-  get concurrency(): number {
-    return this.#busy;
   }
 
   get environments(): number {
     return this.#alive.size;
-  }
-
-  get concurrencyLimit(): number {
-    return this.config.reservedConcurrency ?? this.config.accountConcurrency;
   }
 
   invoke(event: unknown, done: (outcome: InvocationOutcome) => void): void {
@@ -200,7 +216,7 @@ export class LambdaFunction {
       warm.environment.thaw(() => this.#run(warm, invocation));
       return;
     }
-    if (this.#busy >= this.concurrencyLimit || !this.#mayScale()) {
+    if (this.busy >= this.concurrencyLimit || !this.#mayScale()) {
       this.stats.throttles++;
       done({ requestId: invocation.requestId, ok: false, throttled: true, cold: false, receivedAt: scheduler.now, finishedAt: scheduler.now, durationMs: 0, initMs: null, environment: null, error: { code: 'TooManyRequestsException', type: 'TooManyRequestsException', message: 'Rate Exceeded.' } });
       return;
@@ -276,9 +292,9 @@ export class LambdaFunction {
 
   #setBusy(state: EnvironmentState, invocation: Invocation): void {
     state.busy = invocation;
-    this.#busy++;
-    if (this.#busy > this.stats.peakConcurrency) this.stats.peakConcurrency = this.#busy;
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+    this.busy++;
+    if (this.busy > this.stats.peakConcurrency) this.stats.peakConcurrency = this.busy;
+    this.#observer.concurrencyChanged(this.busy, this.#alive.size);
   }
 
   #run(state: EnvironmentState, invocation: Invocation): void {
@@ -328,7 +344,7 @@ export class LambdaFunction {
     this.stats.billedMs += billedMs;
     if (state.busy === invocation) {
       state.busy = null;
-      this.#busy--;
+      this.busy--;
     }
     const result: InvocationOutcome = {
       requestId: invocation.requestId,
@@ -359,7 +375,7 @@ export class LambdaFunction {
       // (#park only freezes and schedules: a bookkeeping event).
       scheduler.atSync(scheduler.now, () => this.#park(state));
     }
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+    this.#observer.concurrencyChanged(this.busy, this.#alive.size);
     invocation.done(result);
   }
 
@@ -412,7 +428,7 @@ export class LambdaFunction {
     if (environment.dead) return;
     if (state.busy) {
       state.busy = null;
-      this.#busy--;
+      this.busy--;
     }
     environment.kill();
     this.#scheduler.cancel(state.reclaim);
@@ -421,7 +437,7 @@ export class LambdaFunction {
     this.#alive.delete(environment);
     const index = this.#idle.indexOf(state);
     if (index >= 0) this.#idle.splice(index, 1);
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.size);
+    this.#observer.concurrencyChanged(this.busy, this.#alive.size);
   }
 
   #console(environment: Environment, level: LogLevel, text: string): void {

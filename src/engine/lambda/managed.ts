@@ -22,7 +22,7 @@ import type { Network } from '../net/network.ts';
 import type { CompiledModule } from './modules.ts';
 import { Environment } from './environment.ts';
 import { handlerExport, loadHandler, type RuntimeParts } from './runtime.ts';
-import { billedDuration, callHandler, describe, invocationContext, invokeErrorLine, requestId, runtimeParts, timeoutError, type FunctionConfig, type FunctionModules, type FunctionObserver, type InvocationError, type InvocationOutcome } from './function.ts';
+import { billedDuration, callHandler, describe, FunctionBase, functionStats, invocationContext, invokeErrorLine, requestId, runtimeParts, timeoutError, type FunctionConfig, type FunctionModules, type FunctionObserver, type InvocationError, type InvocationOutcome } from './function.ts';
 import { lambda as facts, managedInstances } from '../../facts/lambda.ts';
 
 /** What Managed Instances add to a function's configuration. */
@@ -80,8 +80,7 @@ interface ManagedEnvironment {
   recentStarts: number[];
 }
 
-export class ManagedInstancesFunction {
-  readonly config: FunctionConfig;
+export class ManagedInstancesFunction extends FunctionBase {
   readonly managed: ManagedInstancesConfig;
   readonly #scheduler: Scheduler;
   readonly #network: Network;
@@ -90,32 +89,25 @@ export class ManagedInstancesFunction {
   readonly #alive: ManagedEnvironment[] = [];
   /** (time, environments) at each scaling decision, for the doubling window. */
   readonly #history: Array<{ at: number; environments: number }> = [];
-  #busy = 0;
   #nextEnvironment = 0;
   /** Since the last scaling decision: CPU ms started, and the fullest an environment was. */
   #cpuMsSinceDecision = 0;
   #peakSaturationSinceDecision = 0;
+  /**
+   * coldStarts stays 0 (no invocation waits for an INIT on Managed Instances); billedMs is the REPORT
+   * lines' sum, for comparison only (Managed Instances bill the instances, not the duration).
+   */
   readonly stats = {
-    /** Invocations that waited for an INIT: none on Managed Instances. */
-    coldStarts: 0,
-    throttles: 0,
-    crashes: 0,
-    reclaimed: 0,
-    peakEnvironments: 0,
-    peakConcurrency: 0,
-    timeouts: 0,
-    /** Managed Instances bill the instances, not the duration; kept as the REPORT lines' sum for comparison. */
-    billedMs: 0,
-    sigterms: 0,
+    ...functionStats(),
     /** Environments the scaler added after the ones started at publish. */
     scaledOut: 0,
   };
 
   constructor(scheduler: Scheduler, network: Network, pg: FunctionModules, handler: CompiledModule, config: FunctionConfig, managed: ManagedInstancesConfig, observer: FunctionObserver) {
+    super({ ...config, envVars: { ...config.envVars, [managedInstances.maxConcurrencyVariable.value]: String(managed.perEnvironmentMaxConcurrency) } });
     this.#scheduler = scheduler;
     this.#network = network;
     this.#runtime = runtimeParts(network, pg, handler);
-    this.config = { ...config, envVars: { ...config.envVars, [managedInstances.maxConcurrencyVariable.value]: String(managed.perEnvironmentMaxConcurrency) } };
     this.managed = managed;
     this.#observer = observer;
     // Publishing the version starts its first environments; it is ACTIVE once they have run INIT.
@@ -124,23 +116,15 @@ export class ManagedInstancesFunction {
     scheduler.after(managed.scalingIntervalMs, () => this.#scale());
   }
 
-  get concurrency(): number {
-    return this.#busy;
-  }
-
   get environments(): number {
     return this.#alive.length;
-  }
-
-  get concurrencyLimit(): number {
-    return this.config.reservedConcurrency ?? this.config.accountConcurrency;
   }
 
   invoke(event: unknown, done: (outcome: InvocationOutcome) => void): void {
     const scheduler = this.#scheduler;
     const invocation: Invocation = { requestId: requestId(scheduler), event, receivedAt: scheduler.now, startedAt: scheduler.now, done, timeout: null, finished: false, lines: null };
     const target = this.#route();
-    if (!target || this.#busy >= this.concurrencyLimit) {
+    if (!target || this.busy >= this.concurrencyLimit) {
       this.stats.throttles++;
       const { errorType, errorMessage } = facts.throttle.value;
       done({ requestId: invocation.requestId, ok: false, throttled: true, cold: false, receivedAt: scheduler.now, finishedAt: scheduler.now, durationMs: 0, initMs: null, environment: null, error: { code: errorType, type: errorType, message: errorMessage } });
@@ -150,9 +134,9 @@ export class ManagedInstancesFunction {
     target.recentStarts.push(scheduler.now);
     this.#cpuMsSinceDecision += this.managed.cpuMsPerInvocation;
     this.#peakSaturationSinceDecision = Math.max(this.#peakSaturationSinceDecision, target.inFlight.size / this.managed.perEnvironmentMaxConcurrency);
-    this.#busy++;
-    if (this.#busy > this.stats.peakConcurrency) this.stats.peakConcurrency = this.#busy;
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.length);
+    this.busy++;
+    if (this.busy > this.stats.peakConcurrency) this.stats.peakConcurrency = this.busy;
+    this.#observer.concurrencyChanged(this.busy, this.#alive.length);
     if (this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
     // Not frozen: the invocation runs in the event loop's next turn, alongside whatever else the environment is doing.
     target.environment.thaw(() => this.#run(target, invocation));
@@ -187,7 +171,7 @@ export class ManagedInstancesFunction {
     this.#alive.push(state);
     if (this.#alive.length > this.stats.peakEnvironments) this.stats.peakEnvironments = this.#alive.length;
     this.#observer.environmentEvent('scaled-out', id, `${id} started ${reason}`);
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.length);
+    this.#observer.concurrencyChanged(this.busy, this.#alive.length);
     const platformMs = this.config.coldStartMs * scheduler.rng.uniform(0.7, 1.3);
     scheduler.after(
       platformMs,
@@ -267,7 +251,7 @@ export class ManagedInstancesFunction {
     const durationMs = scheduler.now - invocation.startedAt;
     const billedMs = billedDuration(durationMs);
     this.stats.billedMs += billedMs;
-    if (state.inFlight.delete(invocation)) this.#busy--;
+    if (state.inFlight.delete(invocation)) this.busy--;
     const result: InvocationOutcome = {
       requestId: invocation.requestId,
       ok: outcome.ok,
@@ -287,7 +271,7 @@ export class ManagedInstancesFunction {
       lines.push(`REPORT RequestId: ${invocation.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${this.config.memoryMb} MB`);
       this.#observer.invocationLog(result, lines);
     }
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.length);
+    this.#observer.concurrencyChanged(this.busy, this.#alive.length);
     invocation.done(result);
   }
 
@@ -295,11 +279,11 @@ export class ManagedInstancesFunction {
   #end(state: ManagedEnvironment): void {
     const { environment } = state;
     if (environment.dead) return;
-    this.#busy -= state.inFlight.size;
+    this.busy -= state.inFlight.size;
     state.inFlight.clear();
     environment.kill();
     this.#network.processExit(environment);
     this.#alive.splice(this.#alive.indexOf(state), 1);
-    this.#observer.concurrencyChanged(this.#busy, this.#alive.length);
+    this.#observer.concurrencyChanged(this.busy, this.#alive.length);
   }
 }

@@ -5,7 +5,8 @@
  */
 import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
-import { codeLayout, environment, inputs, plan, renderArn, shout, statements, type ArnPart } from './model.ts';
+import { codeLayout, environment, executionRolePolicy, functionMemoryMb, iacKeys, inputs, managedInstancesFunction, onManagedInstances, operatorRolePolicy, plan, renderArn, shout, statements, type ArnPart } from './model.ts';
+import { managedInstances } from '../../facts/lambda.ts';
 import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
 const shParts: Record<ArnPart, string> = {
@@ -32,14 +33,15 @@ function script(options: GenerateOptions): string {
   const node = isNodeRuntime(options.runtime);
   const s: string[] = [];
   s.push('#!/usr/bin/env bash');
-  s.push(header('hash', options, ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'], 'deploys with the AWS CLI v2.').trimEnd());
+  s.push(header('hash', options, iacKeys(options), 'deploys with the AWS CLI v2.').trimEnd());
   s.push('# Usage: export the variables below, then ./deploy.sh. Re-running it updates the function code.');
   s.push('set -euo pipefail');
   s.push('cd "$(dirname "$0")"', '');
   for (const input of inputs(options)) {
     const name = shout(input.id);
     if (input.default) s.push(`${name}="\${${name}:-${input.default}}"`);
-    else s.push(`: "\${${name}:?set ${name}: ${input.description.replace(/["`$\\]/g, '')}${input.list ? ' (comma-separated)' : ''}}"`);
+    // Inside "${VAR:?word}" bash still pairs single quotes: an apostrophe in the word would open one.
+    else s.push(`: "\${${name}:?set ${name}: ${input.description.replace(/["`$\\]/g, '').replace(/'/g, '’')}${input.list ? ' (comma-separated)' : ''}}"`);
   }
   s.push('NAME="${STACK_NAME:-orders-' + options.pattern + '}"');
   s.push('REGION="${AWS_REGION:-$(aws configure get region)}"');
@@ -176,9 +178,9 @@ function script(options: GenerateOptions): string {
     s.push('CLUSTER_ENDPOINT="$(aws dsql get-cluster --identifier "$CLUSTER_ID" --query endpoint --output text)"');
     s.push('');
   }
-  s.push('# 4. The function role: logs' + (p.vpc ? ', VPC network interfaces' : '') + ', and exactly the resources the handler uses.');
+  s.push('# 4. The function role: logs' + (p.vpc && !onManagedInstances(options) ? ', VPC network interfaces' : '') + ', and exactly the resources the handler uses.');
   s.push(`ROLE_ARN="$(role_arn "$NAME-function" '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}')"`);
-  s.push(`aws iam attach-role-policy --role-name "$NAME-function" --policy-arn "arn:$PARTITION:iam::aws:policy/service-role/${p.vpc ? 'AWSLambdaVPCAccessExecutionRole' : 'AWSLambdaBasicExecutionRole'}"`);
+  s.push(`aws iam attach-role-policy --role-name "$NAME-function" --policy-arn "arn:$PARTITION:iam::aws:policy/${executionRolePolicy(options)}"`);
   const policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: statements(options).map((st) => ({ Sid: st.sid, Effect: 'Allow', Action: st.actions, Resource: st.resources.map((r) => renderArn(r, shParts)) })),
@@ -186,6 +188,32 @@ function script(options: GenerateOptions): string {
   s.push(`POLICY="$(cat <<JSON\n${policy}\nJSON\n)"`);
   s.push('aws iam put-role-policy --role-name "$NAME-function" --policy-name orders-access --policy-document "$POLICY"');
   s.push('');
+
+  const managed = onManagedInstances(options);
+  if (managed) {
+    s.push('# 4b. The capacity provider: Lambda assumes the operator role to launch its instances into the');
+    s.push("#     function's subnets, with the function's security group.");
+    s.push(`OPERATOR_ROLE_ARN="$(role_arn "$NAME-operator" '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"${managedInstances.operatorRoleService.value}"},"Action":"sts:AssumeRole"}]}')"`);
+    s.push(`aws iam attach-role-policy --role-name "$NAME-operator" --policy-arn "arn:$PARTITION:iam::aws:policy/${operatorRolePolicy}"`);
+    s.push('if ! aws lambda get-capacity-provider --capacity-provider-name "$NAME" >/dev/null 2>&1; then');
+    s.push('  # A new role takes a few seconds to become usable by Lambda.');
+    s.push('  for attempt in 1 2 3 4 5 6; do');
+    s.push('    aws lambda create-capacity-provider --capacity-provider-name "$NAME" \\');
+    s.push('      --vpc-config "SubnetIds=$SUBNET_IDS,SecurityGroupIds=$FUNCTION_SG" \\');
+    s.push('      --permissions-config "CapacityProviderOperatorRoleArn=$OPERATOR_ROLE_ARN" >/dev/null && break');
+    s.push('    [ "$attempt" = 6 ] && exit 1');
+    s.push('    sleep 10');
+    s.push('  done');
+    s.push('fi');
+    s.push('for attempt in $(seq 60); do');
+    s.push('  STATE="$(aws lambda get-capacity-provider --capacity-provider-name "$NAME" --query CapacityProvider.State --output text)"');
+    s.push('  [ "$STATE" = Active ] && break');
+    s.push('  if [ "$STATE" = Failed ] || [ "$attempt" = 60 ]; then echo "Capacity provider $NAME is $STATE" >&2; exit 1; fi');
+    s.push('  sleep 10');
+    s.push('done');
+    s.push('CAPACITY_PROVIDER_ARN="$(aws lambda get-capacity-provider --capacity-provider-name "$NAME" --query CapacityProvider.CapacityProviderArn --output text)"');
+    s.push('');
+  }
 
   const env = environment(options)
     .map(([name, value]) => {
@@ -195,21 +223,31 @@ function script(options: GenerateOptions): string {
     .join(',');
   s.push('# 5. The function.');
   s.push(`ENVIRONMENT="{\\"Variables\\":{${env}}}"`);
-  if (p.vpc) s.push('VPC_CONFIG="SubnetIds=$SUBNET_IDS,SecurityGroupIds=$FUNCTION_SG"');
+  // On Managed Instances the network is the capacity provider's; the function has no VPC config.
+  const placement = managed ? ' --capacity-provider-config "$CAPACITY_PROVIDER_CONFIG"' : p.vpc ? ' --vpc-config "$VPC_CONFIG"' : '';
+  if (managed) {
+    s.push(`CAPACITY_PROVIDER_CONFIG="LambdaManagedInstancesCapacityProviderConfig={CapacityProviderArn=$CAPACITY_PROVIDER_ARN,ExecutionEnvironmentMemoryGiBPerVCpu=${managedInstancesFunction.memoryGiBPerVcpu}}"`);
+  } else if (p.vpc) s.push('VPC_CONFIG="SubnetIds=$SUBNET_IDS,SecurityGroupIds=$FUNCTION_SG"');
   s.push('if aws lambda get-function --function-name "$NAME" >/dev/null 2>&1; then');
   s.push('  aws lambda update-function-code --function-name "$NAME" --zip-file fileb://function.zip >/dev/null');
   s.push('  aws lambda wait function-updated --function-name "$NAME"');
-  s.push(`  aws lambda update-function-configuration --function-name "$NAME" --environment "$ENVIRONMENT"${p.vpc ? ' --vpc-config "$VPC_CONFIG"' : ''} >/dev/null`);
+  s.push(`  aws lambda update-function-configuration --function-name "$NAME" --environment "$ENVIRONMENT"${placement} >/dev/null`);
   s.push('else');
   s.push('  # A new role takes a few seconds to become usable by Lambda.');
   s.push('  for attempt in 1 2 3 4 5 6; do');
   s.push(`    aws lambda create-function --function-name "$NAME" --runtime ${options.runtime} --handler ${layout.handler} \\`);
-  s.push(`      --role "$ROLE_ARN" --zip-file fileb://function.zip --timeout ${functionSettings.timeout.value} --memory-size ${functionSettings.memory.value} \\`);
-  s.push(`      --environment "$ENVIRONMENT"${p.vpc ? ' --vpc-config "$VPC_CONFIG"' : ''} >/dev/null && break`);
+  s.push(`      --role "$ROLE_ARN" --zip-file fileb://function.zip --timeout ${functionSettings.timeout.value} --memory-size ${functionMemoryMb(options)} \\`);
+  s.push(`      --environment "$ENVIRONMENT"${placement} >/dev/null && break`);
   s.push('    [ "$attempt" = 6 ] && exit 1');
   s.push('    sleep 10');
   s.push('  done');
   s.push('fi');
+  if (managed) {
+    s.push('# Unqualified invocations run $LATEST.PUBLISHED on Managed Instances: publish what was just deployed.');
+    s.push('aws lambda wait function-active-v2 --function-name "$NAME"');
+    s.push('aws lambda wait function-updated-v2 --function-name "$NAME"');
+    s.push('aws lambda publish-version --function-name "$NAME" --publish-to LATEST_PUBLISHED >/dev/null');
+  }
   if (p.queue) {
     s.push('');
     s.push('# 6. The queue feeds the function; at most this many batches (and database connections) at once.');

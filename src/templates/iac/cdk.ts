@@ -5,11 +5,10 @@
  */
 import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { code, header } from '../project.ts';
-import { codeLayout, environment, inputs, plan, renderArn, statements, type ArnPart } from './model.ts';
+import { codeLayout, environment, functionMemoryMb, iacKeys, inputs, managedInstancesFunction, onManagedInstances, operatorRolePolicy, plan, renderArn, statements, type ArnPart } from './model.ts';
+import { managedInstances } from '../../facts/lambda.ts';
 import { npmVersions } from '../pinned.ts';
 import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
-
-const KEYS = ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'] as const;
 
 const cdkRuntime: Record<GenerateOptions['runtime'], string> = {
   'nodejs22.x': 'NODEJS_22_X',
@@ -67,8 +66,8 @@ export function cdkFiles(options: GenerateOptions): Array<{ path: string; conten
         '\n',
     },
     { path: 'infra/cdk.json', contents: JSON.stringify({ app: 'node --experimental-strip-types bin/app.ts' }, null, 2) + '\n' },
-    { path: 'infra/bin/app.ts', contents: header('slash', options, KEYS, 'the CDK app.') + app(options) },
-    { path: 'infra/lib/orders-stack.ts', contents: header('slash', options, KEYS, 'the CDK stack.') + stack(options) },
+    { path: 'infra/bin/app.ts', contents: header('slash', options, iacKeys(options), 'the CDK app.') + app(options) },
+    { path: 'infra/lib/orders-stack.ts', contents: header('slash', options, iacKeys(options), 'the CDK stack.') + stack(options) },
   ];
 }
 
@@ -198,6 +197,16 @@ function stack(options: GenerateOptions): string {
                 : '`arn:${this.partition}:rds:${this.region}:${this.account}:cluster:${ctx.dbClusterIdentifier}`';
     return `${name}: ${expr},`;
   });
+  if (onManagedInstances(options)) {
+    body.push(code`
+      const operatorRole = new iam.Role(this, 'CapacityProviderOperatorRole', {
+        assumedBy: new iam.ServicePrincipal('${managedInstances.operatorRoleService.value}'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('${operatorRolePolicy}')],
+      });
+      // The instances run in the function's subnets with the function's security group.
+      const capacityProvider = new lambda.CapacityProvider(this, 'CapacityProvider', { subnets, securityGroups: [functionSg], operatorRole });
+    `);
+  }
   const codeDir = layout.codeDir === '.' ? "'..'" : `'../${layout.codeDir}'`;
   const exclude = node ? `, { exclude: ['infra', 'test', 'events', 'README.md', 'schema.sql', '.gitignore'${options.language === 'typescript' ? ", 'src', 'tsconfig.json'" : ''}] }` : '';
   body.push(code`
@@ -206,14 +215,17 @@ function stack(options: GenerateOptions): string {
       handler: '${layout.handler}',
       // Build first (see README.md): the asset is exactly what Lambda runs.
       code: lambda.Code.fromAsset(path.join(here, ${codeDir})${exclude}),
-      memorySize: ${functionSettings.memory.value},
+      memorySize: ${functionMemoryMb(options)},
       timeout: Duration.seconds(${functionSettings.timeout.value}),
-      ${p.vpc ? 'vpc,\nvpcSubnets: { subnets },\nsecurityGroups: [functionSg],' : ''}
+      ${p.vpc && !onManagedInstances(options) ? 'vpc,\nvpcSubnets: { subnets },\nsecurityGroups: [functionSg],' : ''}
       environment: {
         ${envLines.join('\n')}
       },
     });
   `);
+  if (onManagedInstances(options)) {
+    body.push(`// Published as $LATEST.PUBLISHED, which unqualified invocations run.\ncapacityProvider.addFunction(fn, { executionEnvironmentMemoryGiBPerVCpu: ${managedInstancesFunction.memoryGiBPerVcpu} });\n`);
+  }
   for (const st of statements(options)) {
     body.push(
       `fn.addToRolePolicy(new iam.PolicyStatement({ sid: '${st.sid}', actions: ${JSON.stringify(st.actions).replace(/"/g, "'")}, resources: [${st.resources

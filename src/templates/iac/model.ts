@@ -7,6 +7,8 @@
 import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { usesConnection } from '../options.ts';
 import { dsqlAccess } from '../../facts/aurora-dsql.ts';
+import { managedInstances } from '../../facts/lambda.ts';
+import { functionSettings } from '../../facts/starter-code.ts';
 
 export interface Plan {
   vpc: boolean;
@@ -147,6 +149,32 @@ export function inputs(options: GenerateOptions): Input[] {
   if ((p.proxy && p.aurora) || p.dataApi) list.push({ id: 'dbClusterIdentifier', description: p.dataApi ? 'The Aurora cluster, with the Data API (HTTP endpoint) enabled.' : 'The Aurora cluster the proxy serves.' });
   return list;
 }
+
+/**
+ * On Managed Instances the function runs on EC2 instances that a capacity provider launches into the
+ * function's subnets with the function's security group, through an operator role Lambda assumes.
+ * The function itself then has no VpcConfig (the network is the capacity provider's) and creates no
+ * network interfaces, so its execution role needs only the logs policy.
+ */
+export const onManagedInstances = (options: GenerateOptions): boolean => options.compute === 'managed-instances';
+
+/** The answers an infrastructure file depends on: compute too when it declares a capacity provider. */
+export const iacKeys = (options: GenerateOptions) => ['pattern', 'runtime', 'language', 'auth', 'iac', 'database', ...(onManagedInstances(options) ? (['compute'] as const) : [])] as const;
+
+/** The smallest Managed Instances function: one vCPU at the lowest memory-per-vCPU ratio. */
+export const managedInstancesFunction = {
+  memoryGiBPerVcpu: managedInstances.minimumMemoryGiBPerVcpu.value,
+  memoryMb: managedInstances.minimumVcpus.value * managedInstances.minimumMemoryGiBPerVcpu.value * 1024,
+};
+
+export const functionMemoryMb = (options: GenerateOptions): number => (onManagedInstances(options) ? managedInstancesFunction.memoryMb : functionSettings.memory.value);
+
+/** The AWS managed policy for the function role's logs (and, on default compute in a VPC, its network interfaces). */
+export const executionRolePolicy = (options: GenerateOptions): string =>
+  plan(options).vpc && !onManagedInstances(options) ? 'service-role/AWSLambdaVPCAccessExecutionRole' : 'service-role/AWSLambdaBasicExecutionRole';
+
+/** The managed policy name the capacity provider's operator role needs, as the path after `iam::aws:policy/`. */
+export const operatorRolePolicy = managedInstances.operatorRolePolicy.value;
 
 export const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 export const snake = (id: string) => id.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

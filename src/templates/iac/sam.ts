@@ -4,7 +4,8 @@
  */
 import type { GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
-import { environment, inputs, pascal, plan, statements, codeLayout, renderArn, type ArnPart } from './model.ts';
+import { environment, functionMemoryMb, iacKeys, inputs, managedInstancesFunction, onManagedInstances, operatorRolePolicy, pascal, plan, statements, codeLayout, renderArn, type ArnPart } from './model.ts';
+import { managedInstances } from '../../facts/lambda.ts';
 import { toYaml, type YamlValue } from './yaml.ts';
 import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
@@ -198,6 +199,23 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       ),
     };
   });
+  if (onManagedInstances(options)) {
+    resources.CapacityProviderOperatorRole = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: managedInstances.operatorRoleService.value }, Action: 'sts:AssumeRole' }] },
+        ManagedPolicyArns: [sub(`arn:\${AWS::Partition}:iam::aws:policy/${operatorRolePolicy}`)],
+      },
+    };
+    // The instances run in the function's subnets with the function's security group.
+    resources.CapacityProvider = {
+      Type: 'AWS::Lambda::CapacityProvider',
+      Properties: {
+        VpcConfig: { SubnetIds: ref('SubnetIds'), SecurityGroupIds: [ref('FunctionSecurityGroup')] },
+        PermissionsConfig: { CapacityProviderOperatorRoleArn: getAtt('CapacityProviderOperatorRole', 'Arn') },
+      },
+    };
+  }
   const layout = codeLayout(options);
   resources.OrderFunction = {
     Type: 'AWS::Serverless::Function',
@@ -205,9 +223,13 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       CodeUri: layout.codeDir === '.' ? './' : `${layout.codeDir}/`,
       Handler: layout.handler,
       Runtime: options.runtime,
-      MemorySize: functionSettings.memory.value,
+      MemorySize: functionMemoryMb(options),
       Timeout: functionSettings.timeout.value,
-      ...(p.vpc ? { VpcConfig: { SubnetIds: ref('SubnetIds'), SecurityGroupIds: [ref('FunctionSecurityGroup')] } } : {}),
+      ...(onManagedInstances(options)
+        ? { CapacityProviderConfig: { Arn: getAtt('CapacityProvider', 'Arn'), ExecutionEnvironmentMemoryGiBPerVCpu: managedInstancesFunction.memoryGiBPerVcpu } }
+        : p.vpc
+          ? { VpcConfig: { SubnetIds: ref('SubnetIds'), SecurityGroupIds: [ref('FunctionSecurityGroup')] } }
+          : {}),
       Environment: { Variables: env },
       Policies: [{ Version: '2012-10-17', Statement: policyStatements }],
     },
@@ -245,7 +267,7 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
 
 export function samFiles(options: GenerateOptions): Array<{ path: string; contents: string }> {
   return [
-    { path: 'template.yaml', contents: header('hash', options, ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'], 'the AWS SAM template.') + toYaml(samTemplate(options)) },
+    { path: 'template.yaml', contents: header('hash', options, iacKeys(options), 'the AWS SAM template.') + toYaml(samTemplate(options)) },
     {
       path: 'samconfig.toml',
       contents:

@@ -5,14 +5,16 @@
  */
 import { isNodeRuntime, type GenerateOptions } from '../../vocabulary/choices.ts';
 import { header } from '../project.ts';
-import { codeLayout, environment, inputs, plan, renderArn, snake, statements, type ArnPart } from './model.ts';
+import { codeLayout, environment, executionRolePolicy, functionMemoryMb, iacKeys, inputs, managedInstancesFunction, onManagedInstances, operatorRolePolicy, plan, renderArn, snake, statements, type ArnPart } from './model.ts';
+import { managedInstances } from '../../facts/lambda.ts';
 import { functionSettings, proxyConfiguration, sqsEventSource } from '../../facts/starter-code.ts';
 
-const KEYS = ['pattern', 'runtime', 'language', 'auth', 'iac', 'database'] as const;
+/** hashicorp/aws 6 deprecates aws_region's `name` for `region`; Managed Instances projects need 6. */
+const regionAttribute = (options: GenerateOptions) => (onManagedInstances(options) ? 'region' : 'name');
 
-const tfParts: Record<ArnPart, string> = {
+const tfParts = (options: GenerateOptions): Record<ArnPart, string> => ({
   partition: '${data.aws_partition.current.partition}',
-  region: '${data.aws_region.current.name}',
+  region: `\${data.aws_region.current.${regionAttribute(options)}}`,
   account: '${data.aws_caller_identity.current.account_id}',
   dbResourceId: '${var.db_resource_id}',
   dbUser: '${var.db_user}',
@@ -22,13 +24,13 @@ const tfParts: Record<ArnPart, string> = {
   queueArn: '${aws_sqs_queue.orders.arn}',
   tableArn: '${aws_dynamodb_table.orders.arn}',
   dsqlClusterId: '${aws_dsql_cluster.orders.identifier}',
-};
+});
 
 export function terraformFiles(options: GenerateOptions): Array<{ path: string; contents: string }> {
   return [
-    { path: 'infra/main.tf', contents: header('hash', options, KEYS, 'Terraform resources.') + main(options) },
-    { path: 'infra/variables.tf', contents: header('hash', options, KEYS, 'Terraform inputs.') + variables(options) },
-    { path: 'infra/outputs.tf', contents: header('hash', options, KEYS, 'Terraform outputs.') + outputs(options) },
+    { path: 'infra/main.tf', contents: header('hash', options, iacKeys(options), 'Terraform resources.') + main(options) },
+    { path: 'infra/variables.tf', contents: header('hash', options, iacKeys(options), 'Terraform inputs.') + variables(options) },
+    { path: 'infra/outputs.tf', contents: header('hash', options, iacKeys(options), 'Terraform outputs.') + outputs(options) },
   ];
 }
 
@@ -81,14 +83,27 @@ function rule(direction: 'ingress' | 'egress', name: string, group: string, port
   return resource(`aws_vpc_security_group_${direction}_rule`, name, attributes);
 }
 
-/** The function's or the proxy's role, which only that AWS service may assume. */
-const serviceRole = (name: 'function' | 'proxy', service: string): string => `resource "aws_iam_role" "${name}" {
-  name_prefix = "orders-${name}-"
+/** The function's, the proxy's or the capacity provider operator's role, which only that AWS service may assume. */
+const serviceRole = (name: 'function' | 'proxy' | 'capacity_provider_operator', service: string): string => `resource "aws_iam_role" "${name}" {
+  name_prefix = "orders-${name.replaceAll('_', '-')}-"
   assume_role_policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { Service = "${service}" }, Action = "sts:AssumeRole" }]
   })
 }`;
+
+/** On Managed Instances the function has no vpc_config: it runs on the capacity provider, published as $LATEST.PUBLISHED. */
+const managedInstancesFunctionBlocks = `
+  publish    = true
+  publish_to = "LATEST_PUBLISHED"
+
+  capacity_provider_config {
+    lambda_managed_instances_capacity_provider_config {
+      capacity_provider_arn                     = aws_lambda_capacity_provider.orders.arn
+      execution_environment_memory_gib_per_vcpu = ${managedInstancesFunction.memoryGiBPerVcpu}
+    }
+  }
+`;
 
 function main(options: GenerateOptions): string {
   const p = plan(options);
@@ -100,7 +115,7 @@ function main(options: GenerateOptions): string {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 5.80"
+      version = "${onManagedInstances(options) ? `>= ${managedInstances.terraformProviderVersion.value}, < 7.0.0` : '~> 5.80'}"
     }
     archive = {
       source  = "hashicorp/archive"
@@ -243,13 +258,36 @@ resource "aws_dsql_cluster" "orders" {
   const policy = statements(options)
     .map(
       (s) =>
-        `      {\n        Sid      = "${s.sid}"\n        Effect   = "Allow"\n        Action   = ${JSON.stringify(s.actions)}\n        Resource = [${s.resources.map((r) => JSON.stringify(renderArn(r, tfParts))).join(', ')}]\n      }`,
+        `      {\n        Sid      = "${s.sid}"\n        Effect   = "Allow"\n        Action   = ${JSON.stringify(s.actions)}\n        Resource = [${s.resources.map((r) => JSON.stringify(renderArn(r, tfParts(options)))).join(', ')}]\n      }`,
     )
     .join(',\n');
+  if (onManagedInstances(options)) {
+    parts.push(serviceRole('capacity_provider_operator', managedInstances.operatorRoleService.value));
+    parts.push(`resource "aws_iam_role_policy_attachment" "capacity_provider_operator" {
+  role       = aws_iam_role.capacity_provider_operator.name
+  policy_arn = "arn:\${data.aws_partition.current.partition}:iam::aws:policy/${operatorRolePolicy}"
+}
+
+# The instances run in the function's subnets with the function's security group.
+resource "aws_lambda_capacity_provider" "orders" {
+  name = "orders-${options.pattern}"
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [aws_security_group.function.id]
+  }
+
+  permissions_config {
+    capacity_provider_operator_role_arn = aws_iam_role.capacity_provider_operator.arn
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.capacity_provider_operator]
+}`);
+  }
   parts.push(serviceRole('function', 'lambda.amazonaws.com'));
   parts.push(`resource "aws_iam_role_policy_attachment" "logs" {
   role       = aws_iam_role.function.name
-  policy_arn = "arn:\${data.aws_partition.current.partition}:iam::aws:policy/service-role/${p.vpc ? 'AWSLambdaVPCAccessExecutionRole' : 'AWSLambdaBasicExecutionRole'}"
+  policy_arn = "arn:\${data.aws_partition.current.partition}:iam::aws:policy/${executionRolePolicy(options)}"
 }
 
 resource "aws_iam_role_policy" "function" {
@@ -286,9 +324,9 @@ ${policy}
   handler          = "${layout.handler}"
   filename         = data.archive_file.function.output_path
   source_code_hash = data.archive_file.function.output_base64sha256
-  memory_size      = ${functionSettings.memory.value}
+  memory_size      = ${functionMemoryMb(options)}
   timeout          = ${functionSettings.timeout.value}
-${p.vpc ? '\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.function.id]\n  }\n' : ''}
+${onManagedInstances(options) ? managedInstancesFunctionBlocks : p.vpc ? '\n  vpc_config {\n    subnet_ids         = var.subnet_ids\n    security_group_ids = [aws_security_group.function.id]\n  }\n' : ''}
   environment {
     variables = {
 ${env}

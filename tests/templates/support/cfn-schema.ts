@@ -27,13 +27,33 @@ interface Spec {
 
 export const CFNSPEC_VERSION = '2.72.1';
 
-/**
- * Resource types newer than the last @aws-cdk/cfnspec (its publication stopped in 2023), written from the
- * CloudFormation template reference and checked against the CfnCluster that aws-cdk-lib 2.276.0 generates
- * from CloudFormation's own schema (its props and attr* getters).
+export async function loadCfnSpec(): Promise<Spec> {
+  const dir = await installDependencies(JSON.stringify({ devDependencies: { '@aws-cdk/cfnspec': CFNSPEC_VERSION } }));
+  const spec = JSON.parse(readFileSync(join(dir, 'node_modules/@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as Spec;
+  for (const [name, resource] of Object.entries(LATER_RESOURCE_TYPES)) {
+    if (name in spec.ResourceTypes) throw new Error(`${name} is in the published specification now: drop it from LATER_RESOURCE_TYPES`);
+    spec.ResourceTypes[name] = resource;
+  }
+  for (const [resource, properties] of Object.entries(LATER_PROPERTIES)) {
+    for (const name of Object.keys(properties)) if (name in spec.ResourceTypes[resource]!.Properties) throw new Error(`${resource}.${name} is in the published specification now: drop it from LATER_PROPERTIES`);
+    Object.assign(spec.ResourceTypes[resource]!.Properties, properties);
+  }
+  Object.assign(spec.PropertyTypes, LATER_PROPERTY_TYPES);
+  return spec;
+}
+
+/*
+ * @aws-cdk/cfnspec stopped at 2.72.1 (2023), before Lambda Managed Instances (December 2025). What the
+ * templates use of them is transcribed here from AWS's references, in the specification's own shape,
+ * so they are checked like everything else instead of reported as unknown:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html
+ * (attributes Arn and State as in aws-cdk-lib's CfnCapacityProvider) and
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-capacityproviderconfig.html
+ * Likewise Aurora DSQL's cluster, checked against the CfnCluster aws-cdk-lib 2.276.0 generates from CloudFormation's
+ * own schema (its props and attr* getters):
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html
  */
-const NEWER_RESOURCE_TYPES: Spec['ResourceTypes'] = {
+const LATER_RESOURCE_TYPES: Spec['ResourceTypes'] = {
   'AWS::DSQL::Cluster': {
     Properties: {
       DeletionProtectionEnabled: { PrimitiveType: 'Boolean' },
@@ -44,14 +64,32 @@ const NEWER_RESOURCE_TYPES: Spec['ResourceTypes'] = {
     },
     Attributes: { CreationTime: {}, EncryptionDetails: {}, Endpoint: {}, Identifier: {}, PolicyVersion: {}, ResourceArn: {}, Status: {}, VpcEndpoint: {}, VpcEndpointServiceName: {} },
   },
+  'AWS::Lambda::CapacityProvider': {
+    Properties: {
+      CapacityProviderName: { PrimitiveType: 'String' },
+      CapacityProviderScalingConfig: { Type: 'CapacityProviderScalingConfig' },
+      InstanceRequirements: { Type: 'InstanceRequirements' },
+      KmsKeyArn: { PrimitiveType: 'String' },
+      PermissionsConfig: { Type: 'CapacityProviderPermissionsConfig', Required: true },
+      PropagateTags: { Type: 'PropagateTagsConfig' },
+      Tags: { Type: 'List', ItemType: 'Tag' },
+      VpcConfig: { Type: 'CapacityProviderVpcConfig', Required: true },
+    },
+    Attributes: { Arn: {}, State: {} },
+  },
 };
-
-export async function loadCfnSpec(): Promise<Spec> {
-  const dir = await installDependencies(JSON.stringify({ devDependencies: { '@aws-cdk/cfnspec': CFNSPEC_VERSION } }));
-  const spec = JSON.parse(readFileSync(join(dir, 'node_modules/@aws-cdk/cfnspec/spec/specification.json'), 'utf8')) as Spec;
-  for (const [type, resource] of Object.entries(NEWER_RESOURCE_TYPES)) spec.ResourceTypes[type] ??= resource;
-  return spec;
-}
+const LATER_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
+  'AWS::Serverless::Function': { CapacityProviderConfig: { Type: 'CapacityProviderConfig' } },
+};
+const LATER_PROPERTY_TYPES: Spec['PropertyTypes'] = {
+  'AWS::Lambda::CapacityProvider.CapacityProviderPermissionsConfig': { Properties: { CapacityProviderOperatorRoleArn: { PrimitiveType: 'String', Required: true } } },
+  'AWS::Lambda::CapacityProvider.CapacityProviderVpcConfig': {
+    Properties: { SecurityGroupIds: { Type: 'List', PrimitiveItemType: 'String', Required: true }, SubnetIds: { Type: 'List', PrimitiveItemType: 'String', Required: true } },
+  },
+  'AWS::Serverless::Function.CapacityProviderConfig': {
+    Properties: { Arn: { PrimitiveType: 'String', Required: true }, ExecutionEnvironmentMemoryGiBPerVCpu: { PrimitiveType: 'Double' }, PerExecutionEnvironmentMaxConcurrency: { PrimitiveType: 'Integer' } },
+  },
+};
 
 const PSEUDO = new Set(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::StackName', 'AWS::StackId', 'AWS::URLSuffix', 'AWS::NoValue', 'AWS::NotificationARNs']);
 const PARAMETER_TYPES = /^(String|Number|List<Number>|CommaDelimitedList|AWS::EC2::[A-Za-z:]+::Id|List<AWS::EC2::[A-Za-z:]+::Id>|AWS::SSM::Parameter::Value<.+>)$/;

@@ -99,4 +99,4 @@ export async function inBatches<T, R>(items: readonly T[], limit: number, task: 
   return results;
 }
 
-export const describeOptions = (o: GenerateOptions) => `${o.pattern}/${o.runtime}/${o.language}/${o.auth}/${o.iac}/${o.database}`;
+export const describeOptions = (o: GenerateOptions) => `${o.pattern}/${o.runtime}/${o.language}/${o.auth}/${o.iac}/${o.database}${o.compute ? `/${o.compute}` : ''}`;

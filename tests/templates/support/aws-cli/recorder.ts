@@ -110,6 +110,24 @@ export async function startRecorder(): Promise<Recorder> {
       calls.push({ service: 'lambda', operation: 'CreateFunction', params });
       return reply(201, 'application/json', JSON.stringify({ FunctionName: params.FunctionName, FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${String(params.FunctionName)}` }));
     }
+    // Managed Instances: a capacity provider is Active as soon as it is created.
+    const capacityProvider = path.match(/^\/2025-11-30\/capacity-providers(?:\/([^/]+))?$/);
+    if (capacityProvider) {
+      const name = capacityProvider[1] ? decodeURIComponent(capacityProvider[1]) : String(params.CapacityProviderName);
+      const description = { CapacityProviderArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:capacity-provider:${name}`, State: 'Active', VpcConfig: params.VpcConfig, PermissionsConfig: params.PermissionsConfig };
+      if (req.method === 'POST') {
+        created.add('capacity-provider');
+        calls.push({ service: 'lambda', operation: 'CreateCapacityProvider', params });
+        return reply(202, 'application/json', JSON.stringify({ CapacityProvider: description }));
+      }
+      calls.push({ service: 'lambda', operation: 'GetCapacityProvider', params: { CapacityProviderName: name } });
+      if (!created.has('capacity-provider')) return reply(404, 'application/json', JSON.stringify({ Type: 'User', message: 'Capacity provider not found' }), { 'x-amzn-errortype': 'ResourceNotFoundException' });
+      return reply(200, 'application/json', JSON.stringify({ CapacityProvider: description }));
+    }
+    if (req.method === 'POST' && /^\/2015-03-31\/functions\/[^/]+\/versions$/.test(path)) {
+      calls.push({ service: 'lambda', operation: 'PublishVersion', params });
+      return reply(201, 'application/json', JSON.stringify({ Version: '$LATEST.PUBLISHED' }));
+    }
     if (req.method === 'GET' && path === '/2015-03-31/event-source-mappings') {
       calls.push({ service: 'lambda', operation: 'ListEventSourceMappings', params });
       return reply(200, 'application/json', JSON.stringify({ EventSourceMappings: [] }));
