@@ -145,9 +145,7 @@ export function createWorkerHost(onProgress: (progress: LoadProgress) => void = 
       onProgress({ phase: 'ready' });
       return db;
     },
-    // One macrotask turn; setTimeout(0) would be clamped to 4 ms when nested. Not scheduler.yield(),
-    // three times cheaper in Chromium: its turns go before the Worker's other tasks, so a handler's
-    // forgotten rejection was reported after the run and the heartbeat starved (an e2e test caught it).
+    // One macrotask turn; setTimeout(0) would be clamped to 4 ms when nested.
     yieldMacrotask: () =>
       new Promise<void>((resolve) => {
         waiting.push(resolve);
