@@ -92,7 +92,11 @@ async function run(id: number, request: Extract<ToWorker, { type: 'run' }>['requ
     else post({ type: 'failed', id, error: describe(error) });
   } finally {
     clearInterval(heartbeat);
-    if (current?.id === id) current = undefined;
+    // A superseded run ends while its successor starts a database: only the last run prepares the next.
+    if (current?.id === id) {
+      current = undefined;
+      host.prepareNextRun();
+    }
   }
 }
 

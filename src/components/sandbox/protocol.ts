@@ -17,7 +17,7 @@ export type ToWorker =
   | { type: 'check'; id: number; source: string; fileName: string }
   | { type: 'run'; id: number; request: RunRequest }
   | { type: 'stop'; id: number }
-  /** Start downloading and compiling PostgreSQL before any Run (prefetch.ts). */
+  /** Start downloading and compiling PostgreSQL, then starting a database, before any Run (prefetch.ts). */
   | { type: 'prefetch' };
 
 export type FromWorker =

@@ -2,7 +2,8 @@
  * The browser host: the engine in a dedicated Web Worker. `pg` arrives as texts bundled at build time
  * and PGlite starts from a data directory initialised at build time (see browser-assets.node.ts). The
  * Worker downloads PGlite's files itself, so the page can show the bytes as they arrive, and keeps
- * them (and the compiled WebAssembly) for every later run.
+ * them (and the compiled WebAssembly) for every later run. It also starts each run's database ahead
+ * of the Run that takes it (see `spare`).
  */
 import { PGlite } from '@electric-sql/pglite';
 import pgSources from 'virtual:connlab/pg-source';
@@ -81,6 +82,25 @@ function postgresFilesOnce(priority: RequestPriority, onProgress: (progress: Loa
   return files;
 }
 
+/**
+ * A database started ahead of the Run that takes it. Starting PostgreSQL (instantiating its
+ * WebAssembly, unpacking the data directory, the backend's own start) was most of the time between
+ * Run and the first chart point, so it happens while the reader reads: after a prefetch and after
+ * each run. Every run still gets a database of its own, fresh from the same data directory, and only
+ * one waits at a time, started once the previous run has closed its own.
+ */
+let spare: Promise<PGlite> | undefined;
+
+function startDatabase({ wasm, fsBundle, dataDir }: PostgresFiles): Promise<PGlite> {
+  return PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir, initdbWasmModule: noInitdb } : {}) });
+}
+
+function startSpare(loaded: Promise<PostgresFiles>): void {
+  spare ??= loaded.then(startDatabase);
+  // A spare that fails is no failure: the Run starts its own database and says what went wrong.
+  spare.catch(() => {});
+}
+
 /** Each SDK bundle is a chunk of its own, fetched by the first run whose handlers import it. */
 async function sdkSource(bundle: SdkBundle): Promise<string> {
   switch (bundle) {
@@ -95,7 +115,14 @@ async function sdkSource(bundle: SdkBundle): Promise<string> {
   }
 }
 
-export function createWorkerHost(onProgress: (progress: LoadProgress) => void = () => {}): EngineHost & { prefetch(): void } {
+export interface WorkerHost extends EngineHost {
+  /** Downloads and compiles PostgreSQL at low priority, then starts the next run's database. */
+  prefetch(): void;
+  /** Starts the next run's database once no run holds one, if PostgreSQL is already here (no download). */
+  prepareNextRun(): void;
+}
+
+export function createWorkerHost(onProgress: (progress: LoadProgress) => void = () => {}): WorkerHost {
   const channel = new MessageChannel();
   const waiting: Array<() => void> = [];
   channel.port1.onmessage = () => waiting.shift()?.();
@@ -104,12 +131,17 @@ export function createWorkerHost(onProgress: (progress: LoadProgress) => void = 
     sdkSource,
     prefetch() {
       // A failed prefetch is no failure: the next Run downloads again and says what went wrong.
-      postgresFilesOnce('low', onProgress).catch(() => {});
+      startSpare(postgresFilesOnce('low', onProgress));
+    },
+    prepareNextRun() {
+      if (files) startSpare(files);
     },
     async createDatabase() {
-      const { wasm, fsBundle, dataDir } = await postgresFilesOnce('auto', onProgress);
+      const started = spare;
+      spare = undefined;
+      const loaded = await postgresFilesOnce('auto', onProgress);
       onProgress({ phase: 'start' });
-      const db = await PGlite.create({ pgliteWasmModule: wasm, fsBundle, ...(dataDir ? { loadDataDir: dataDir, initdbWasmModule: noInitdb } : {}) });
+      const db = (await started?.catch(() => undefined)) ?? (await startDatabase(loaded));
       onProgress({ phase: 'ready' });
       return db;
     },
