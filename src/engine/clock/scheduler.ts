@@ -265,35 +265,39 @@ export class Scheduler {
     this.#cancelledInHeap = 0;
   }
 
+  /** Sift by moving a hole rather than swapping pairs: no destructuring temporaries per level. */
   #push(event: ScheduledEvent): void {
     const heap = this.#heap;
+    let i = heap.length;
     heap.push(event);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!earlier(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!earlier(event, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = event;
   }
 
   #pop(): ScheduledEvent {
     const heap = this.#heap;
     const top = heap[0]!;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const length = heap.length;
+    if (length > 0) {
       let i = 0;
       for (;;) {
         const left = 2 * i + 1;
+        if (left >= length) break;
         const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
-        if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
-        if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-        i = smallest;
+        const child = right < length && earlier(heap[right]!, heap[left]!) ? right : left;
+        const below = heap[child]!;
+        if (!earlier(below, last)) break;
+        heap[i] = below;
+        i = child;
       }
+      heap[i] = last;
     }
     return top;
   }
