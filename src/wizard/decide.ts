@@ -256,7 +256,6 @@ function chooseConnected(answers: Answers, budget: ConnectionBudget, setting: Se
 function choose(answers: Answers, budget: ConnectionBudget): Choice {
   const setting = settingFor(answers);
   if (setting.dynamodbFits && answers.existingDatabase === 'no') {
-    const connected = chooseConnected(answers, budget, setting, 'invocations');
     return {
       pattern: 'dynamodb',
       reasons: [
@@ -266,10 +265,7 @@ function choose(answers: Answers, budget: ConnectionBudget): Choice {
       ],
       runnerUp: setting.dsqlFits
         ? { pattern: 'aurora-dsql', why: `If you prefer SQL: ${dsqlWhy}` }
-        : {
-            pattern: connected.pattern,
-            why: `If you prefer PostgreSQL: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' && connected.reservedConcurrency === answers.peakConcurrency ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
-          },
+        : connectedRunnerUp('If you prefer PostgreSQL', answers, budget, setting),
     };
   }
   if (setting.dsqlFits) return chooseDsql(answers, budget, setting);
@@ -302,7 +298,6 @@ const dsqlWhy = `Aurora DSQL speaks PostgreSQL over a connection with no max_con
  * not a number of open ones, so the functions keep a pool of one each and no proxy or queue is needed.
  */
 function chooseDsql(answers: Answers, budget: ConnectionBudget, setting: Setting): Choice {
-  const connected = chooseConnected(answers, budget, setting, 'invocations');
   const reasons: Reason[] = [
     { answers: ['existingDatabase'], text: 'No database exists yet, so nothing has to be migrated to Aurora DSQL.' },
     { answers: ['postgresOnlyFeatures'], text: `The work needs none of what Aurora DSQL does not support (${dsqlUnsupported.value.join(', ')}); it runs joins and multi-statement transactions.` },
@@ -315,11 +310,23 @@ function chooseDsql(answers: Answers, budget: ConnectionBudget, setting: Setting
   return {
     pattern: 'aurora-dsql',
     reasons,
-    runnerUp: {
-      pattern: connected.pattern,
-      why: `If you need a PostgreSQL feature DSQL lacks later: ${budgetText(answers, budget, 'invocations')}, so ${connected.pattern === 'module-pool' ? 'a module-level pool fits' : `functions need ${patternNames[connected.pattern]}`}.`,
-    },
+    runnerUp: connectedRunnerUp('If you need a PostgreSQL feature DSQL lacks later', answers, budget, setting),
   };
+}
+
+/**
+ * What the wizard would pick for a connected PostgreSQL database, as the runner-up to a pattern that has
+ * none. A module-level pool only "fits" when it serves the whole peak; capped, the reader must know the cap.
+ */
+function connectedRunnerUp(lead: string, answers: Answers, budget: ConnectionBudget, setting: Setting): Choice['runnerUp'] {
+  const connected = chooseConnected(answers, budget, setting, 'invocations');
+  const how =
+    connected.pattern !== 'module-pool'
+      ? `functions need ${patternNames[connected.pattern]}`
+      : connected.reservedConcurrency === answers.peakConcurrency
+        ? 'a module-level pool fits'
+        : `a module-level pool fits only with the function's reserved concurrency capped at ${count(connected.reservedConcurrency ?? 0)}`;
+  return { pattern: connected.pattern, why: `${lead}: ${budgetText(answers, budget, 'invocations')}, so ${how}.` };
 }
 
 /** A new database that relies on what Aurora DSQL does not support says so, so the reader sees why DSQL was not chosen. */

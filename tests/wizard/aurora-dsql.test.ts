@@ -59,6 +59,21 @@ describe('wizard: Aurora DSQL', () => {
     expect(r.runnerUp.why).toContain('no VPC');
   });
 
+  it('names the cap as the runner-up when a direct design would run out of connections and no proxy is affordable', () => {
+    const capped = { ...fresh, peakConcurrency: 3000, monthlySpendUsd: 0 };
+    const without = decide({ ...capped, postgresOnlyFeatures: 'yes', asyncWritesOk: 'no' });
+    expect(without).toMatchObject({ pattern: 'module-pool', reservedConcurrency: 110 });
+    const r = decide(capped);
+    expect(r.pattern).toBe('aurora-dsql');
+    expect(r.runnerUp.pattern).toBe('module-pool');
+    expect(r.runnerUp.why).not.toContain('a module-level pool fits.');
+    expect(r.runnerUp.why).toContain('reserved concurrency capped at 110');
+    // DynamoDB's runner-up, when DSQL does not fit, is judged by the same rule.
+    const dynamo = decide({ ...capped, postgresOnlyFeatures: 'yes', needsRelational: 'no', dataModelCanChange: 'yes' });
+    expect(dynamo.pattern).toBe('dynamodb');
+    expect(dynamo.runnerUp.why).toContain('reserved concurrency capped at 110');
+  });
+
   it('resolves a Secrets Manager answer to IAM, saying so, because DSQL takes only IAM tokens', () => {
     const r = decide({ ...fresh, auth: 'secrets-manager' });
     expect(r.generate.auth).toBe('iam');
