@@ -17,7 +17,7 @@ import type { SandboxSource } from '../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
 import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
 import { attachProxy } from './proxy.ts';
-import { attachServices, ServicesSetupError } from './services.ts';
+import { attachServices, preloadServices, ServicesSetupError } from './services.ts';
 import { dsqlEndpoint, dsqlMaxConnections, dsqlReport } from './dsql.ts';
 import { VIRTUAL_EPOCH } from '../engine/lambda/environment.ts';
 
@@ -94,6 +94,8 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   const maxConnections = dsql ? dsqlMaxConnections : config.database.maxConnections || nominalMaxConnections(instance);
   const reservedConnections = dsql ? 0 : reservedForOrdinaryRoles();
   callbacks.signal?.throwIfAborted();
+  // The services' modules load while the database starts (in the page, chunks fetched in parallel).
+  preloadServices(config, files, source, (bundle) => host.sdkSource(bundle));
   const world = await openWorld(host, {
     seed,
     setupSql: config.database.setupSql,

@@ -19,7 +19,7 @@ import type { SqsEmulator } from '../engine/sqs/emulator.ts';
 import type { SecretsManagerEmulator } from '../engine/secretsmanager/emulator.ts';
 import type { QueueConsumer, startConsumer } from '../engine/sqs/consumer.ts';
 import type { rotateSingleUser } from '../engine/secretsmanager/rotation.ts';
-import { sdkPackagesUsed, type SdkBundle } from '../engine/host/sdk-packages.ts';
+import { bundleOf, sdkPackagesUsed, type SdkBundle, type SdkPackage } from '../engine/host/sdk-packages.ts';
 import type { EmulatedServices } from '../engine/aws/sdk-modules.ts';
 import { dynamodb as dynamodbFacts } from '../facts/dynamodb.ts';
 import { sqs as sqsFacts } from '../facts/sqs.ts';
@@ -59,15 +59,18 @@ const NO_SERVICES: SandboxServices = { packages: {}, report: () => ({}), probes:
 /** Uniform within ±30 % of a mean, as the engine's other latency draws. */
 const jitter = (scheduler: Scheduler, mean: number) => mean * scheduler.rng.uniform(0.7, 1.3);
 
-export async function attachServices(ctx: ServicesContext): Promise<SandboxServices> {
-  const { world, config } = ctx;
-  const { scheduler } = world;
-  const consumerSource = config.sqs ? ctx.files[config.sqs.consumer.handler] : undefined;
-  if (config.sqs && consumerSource === undefined) throw new ServicesSetupError(`consumer handler file ${config.sqs.consumer.handler} is missing`);
-  const packages = sdkPackagesUsed(`${ctx.handlerSource}\n${consumerSource ?? ''}`);
-  if (!config.dataApi && !config.dynamodb && !config.sqs && !config.secretsManager && packages.length === 0) return NO_SERVICES;
-  // Loaded on demand: in the page each is its own chunk, fetched by the sandboxes that use it.
-  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, startConsumer }, secretsModules, { sdkModules }, { sdkInstance }] = await Promise.all([
+/** The services part of a sandbox: what decides which modules and SDK bundles a run loads. */
+type ServicesConfig = Pick<Sandbox, 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager'>;
+
+/**
+ * The modules a run of this sandbox loads on demand (in the page each is its own chunk, fetched by
+ * the sandboxes that use it), and the AWS SDK bundles its handlers import; undefined when it needs none.
+ */
+function loadServiceModules(config: ServicesConfig, packages: readonly SdkPackage[], sdkSource: (bundle: SdkBundle) => Promise<string>) {
+  if (!config.dataApi && !config.dynamodb && !config.sqs && !config.secretsManager && packages.length === 0) return undefined;
+  // The texts are asked for now but read by sdkInstance later: the host keeps each one's load.
+  for (const bundle of new Set(packages.map(bundleOf))) sdkSource(bundle).catch(() => {});
+  return Promise.all([
     config.dataApi ? import('../engine/dataapi/emulator.ts') : ({} as never),
     config.dynamodb ? import('../engine/dynamodb/emulator.ts') : ({} as never),
     config.sqs ? import('../engine/sqs/index.ts') : ({} as never),
@@ -75,6 +78,35 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
     import('../engine/aws/sdk-modules.ts'),
     import('../engine/aws/sdk-instance.ts'),
   ]);
+}
+
+/** The SDK packages the run's handlers import: the variant's and, with a queue, its consumer's. */
+function packagesUsed(config: ServicesConfig, files: Readonly<Record<string, string>>, handlerSource: string): SdkPackage[] {
+  const consumerSource = config.sqs ? files[config.sqs.consumer.handler] : undefined;
+  if (config.sqs && consumerSource === undefined) throw new ServicesSetupError(`consumer handler file ${config.sqs.consumer.handler} is missing`);
+  return sdkPackagesUsed(`${handlerSource}\n${consumerSource ?? ''}`);
+}
+
+/**
+ * Starts loading what attachServices will import, before the run's database is up: in the page a
+ * Run (or a prefetch) then fetches these chunks while PostgreSQL starts, not after it. Loading only:
+ * nothing runs, so the run's results are the same; a failure here shows when attachServices loads.
+ */
+export function preloadServices(config: ServicesConfig, files: Readonly<Record<string, string>>, handlerSource: string, sdkSource: (bundle: SdkBundle) => Promise<string>): void {
+  try {
+    loadServiceModules(config, packagesUsed(config, files, handlerSource), sdkSource)?.catch(() => {});
+  } catch {
+    // attachServices reports the missing consumer file, as a setup error of the run.
+  }
+}
+
+export async function attachServices(ctx: ServicesContext): Promise<SandboxServices> {
+  const { world, config } = ctx;
+  const { scheduler } = world;
+  const packages = packagesUsed(config, ctx.files, ctx.handlerSource);
+  const loading = loadServiceModules(config, packages, ctx.sdkSource);
+  if (!loading) return NO_SERVICES;
+  const [{ DataApiEmulator }, { DynamoDBEmulator }, { SqsEmulator, startConsumer }, secretsModules, { sdkModules }, { sdkInstance }] = await loading;
 
   const process = world.spawn('aws-services', (error) => ctx.event('services-error', `aws-services: ${(error as Error)?.message ?? String(error)}`));
   const { timers, sleep } = process;
@@ -148,7 +180,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
   const modules = await sdkModules(packages, services, (bundle) => sdkInstance(bundle, ctx.sdkSource));
   const probes: Array<SandboxServices['probes'][number]> = [];
   if (config.sqs && queue) {
-    const started = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, consumerSource!);
+    const started = startQueue(ctx, config.sqs, queue, startConsumer, timers, modules, ctx.files[config.sqs.consumer.handler]!);
     sqs = started.consumer;
     const depth = () => queue!.depth(started.queueUrl);
     probes.push({ name: 'sqs.MessagesInQueue', kind: 'level', read: () => depth().visible + depth().inFlight });

@@ -6,6 +6,7 @@
  * before it is used: one that does not parse is an engine error, said as such, and ends the Worker.
  */
 import type { RunRequest } from '../../run/run.ts';
+import type { SandboxSource } from '../../sandboxes/schema.ts';
 import type { RunReport } from '../../run/report.ts';
 import type { LogEvent } from '../../engine/metrics/metrics.ts';
 import type { ChartSample } from '../../engine/metrics/sampler.ts';
@@ -62,11 +63,10 @@ function ensureWorker(): Worker {
   if (worker) return worker;
   const created = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'connlab-engine' });
   worker = created;
-  // The checker loads with the first message from the Worker, so zod stays out of the page until a
-  // Run or a check (a prefetch sends none); messages wait for it in order.
+  // The checker loads with the first message from the Worker (or a prefetch), so zod stays out of
+  // the page until a Run, a check or a prefetch; messages wait for it in order.
   created.addEventListener('message', (event: MessageEvent<unknown>) => {
-    reader ??= import('./worker-messages.ts').then((module) => module.readWorkerMessage);
-    void reader.then((read) => {
+    void messageReader().then((read) => {
       if (worker === created) accept(read(event.data));
     });
   });
@@ -75,6 +75,11 @@ function ensureWorker(): Worker {
     discardWorker(`The engine stopped unexpectedly${event.message ? `: ${event.message}` : ''}. A fresh one starts on the next Run.`);
   });
   return created;
+}
+
+function messageReader(): Promise<(data: unknown) => ReadMessage> {
+  reader ??= import('./worker-messages.ts').then((module) => module.readWorkerMessage);
+  return reader;
 }
 
 function discardWorker(reason: string): void {
@@ -139,9 +144,14 @@ function receive(message: FromWorker): void {
   }
 }
 
-/** Has the page's Worker (created now if need be) start loading PostgreSQL, ahead of a Run. */
-export function prefetchPostgres(): void {
-  send({ type: 'prefetch' });
+/**
+ * Has the page's Worker (created now if need be) start loading PostgreSQL and what a run of
+ * `sandbox` loads on demand, ahead of a Run; the page loads its own checker of the Worker's
+ * messages, which a Run needs before its first chart point.
+ */
+export function prefetchPostgres(sandbox: SandboxSource): void {
+  send({ type: 'prefetch', sandbox });
+  void messageReader();
 }
 
 /** Compiles the handler in the Worker; resolves with the first syntax error, or undefined. */

@@ -10,6 +10,7 @@
  * says when to stop such a run, and why.
  */
 import { runSandbox } from '../../run/run.ts';
+import { preloadServices } from '../../run/services.ts';
 import { compileHandler } from '../../engine/lambda/modules.ts';
 import { handlerTimerWork } from '../../engine/lambda/environment.ts';
 import { RunawayWatch } from './runaway-watch.ts';
@@ -120,8 +121,12 @@ self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
     case 'stop':
       if (current?.id === message.id) current.abort.abort(new Error('stopped by the reader'));
       break;
-    case 'prefetch':
+    case 'prefetch': {
       host.prefetch();
+      const { definition, files } = message.sandbox;
+      const handler = definition.variants[0] && files[definition.variants[0].handler];
+      if (handler !== undefined) preloadServices(definition, files, handler, (bundle) => host.sdkSource(bundle));
       break;
+    }
   }
 });

@@ -55,8 +55,8 @@ const loadShare = () => import('../../sandboxes/share.ts');
 const loadChart = () => import('./chart.ts');
 
 export async function mountSandbox(root: HTMLElement): Promise<void> {
-  prefetchWhenNear(root);
   const source: SandboxSource = JSON.parse(find<HTMLScriptElement>(root, '[data-sandbox-source]').textContent ?? '{}');
+  prefetchWhenNear(root, source, () => void loadChart());
   const definition: Sandbox = source.definition;
   const id = definition.id;
 

@@ -6,6 +6,7 @@
  * first sandbox to come near prefetches for all of them.
  */
 import { prefetchPostgres } from './engine-client.ts';
+import type { SandboxSource } from '../../sandboxes/schema.ts';
 
 /** What the Network Information API says of the connection (absent in Firefox and Safari). */
 export interface ConnectionInfo {
@@ -22,15 +23,19 @@ export function shouldPrefetch(connection: ConnectionInfo | undefined): boolean 
 
 let requested = false;
 
-/** Prefetches PostgreSQL once `element` is within one viewport height of the viewport. */
-export function prefetchWhenNear(element: Element): void {
+/**
+ * Prefetches PostgreSQL, and what a run of `sandbox` loads, once `element` is within one viewport
+ * height of the viewport; `alsoLoad` fetches the page's own modules a Run needs (the chart).
+ */
+export function prefetchWhenNear(element: Element, sandbox: SandboxSource, alsoLoad: () => void): void {
   if (requested || !shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
   const observer = new IntersectionObserver(
     (entries) => {
       if (requested || !entries.some((entry) => entry.isIntersecting)) return;
       requested = true;
       observer.disconnect();
-      prefetchPostgres();
+      prefetchPostgres(sandbox);
+      alsoLoad();
     },
     { rootMargin: '100% 0px' },
   );

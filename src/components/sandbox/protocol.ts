@@ -3,6 +3,7 @@
  * on the page and runs one thing at a time; every message names the run it belongs to.
  */
 import type { RunRequest } from '../../run/run.ts';
+import type { SandboxSource } from '../../sandboxes/schema.ts';
 import type { RunReport } from '../../run/report.ts';
 import type { LogEvent } from '../../engine/metrics/metrics.ts';
 import type { ChartSample } from '../../engine/metrics/sampler.ts';
@@ -17,8 +18,11 @@ export type ToWorker =
   | { type: 'check'; id: number; source: string; fileName: string }
   | { type: 'run'; id: number; request: RunRequest }
   | { type: 'stop'; id: number }
-  /** Start downloading and compiling PostgreSQL, then starting a database, before any Run (prefetch.ts). */
-  | { type: 'prefetch' };
+  /**
+   * Start downloading and compiling PostgreSQL, then starting a database, before any Run
+   * (prefetch.ts); also the modules a run of `sandbox` loads on demand (its services).
+   */
+  | { type: 'prefetch'; sandbox: SandboxSource };
 
 export type FromWorker =
   | { type: 'checked'; id: number; error?: { message: string; position?: SourcePosition } }

@@ -10,13 +10,21 @@
  * - a checkpoint is taken right after a WAL switch, so it is the only record in its segment, and
  *   the dump keeps that segment up to the page it ends in (zeros after): every other segment holds
  *   only records older than the checkpoint, or recycled leftovers that recovery never reads.
+ * - shared_buffers is 16 MB (ALTER SYSTEM, so it travels in postgresql.auto.conf), not initdb's
+ *   128 MB: PostgreSQL sets up its whole buffer pool at start, and at 128 MB that was most of a
+ *   start (2–3 s of a Worker's PGlite.create on a busy machine against under 1 s), paid by every
+ *   run and by the first Run in a page. A run's working set is kilobytes; the buffer pool sizes
+ *   PGlite, not the modelled instance, whose memory is the sandbox's instance class.
  * The result is an uncompressed tar, so whatever serves it (the host's brotli or gzip, or the
  * build's precompressed siblings) compresses it with everything else.
  */
 import { PGlite } from '@electric-sql/pglite';
 
 /** Names the recipe below in cached copies (host.node.ts): change it whenever the recipe changes. */
-export const dataDirRecipe = 'minimal-1';
+export const dataDirRecipe = 'minimal-2';
+
+/** The buffer pool of every run's PostgreSQL (see above: its start is what this sizes). */
+export const sharedBuffers = '16MB';
 
 /** PostgreSQL's WAL page size (XLOG_BLCKSZ): a page is written whole, zeros after its last record. */
 const walPageBytes = 8192;
@@ -28,6 +36,7 @@ export async function buildDataDir(): Promise<Uint8Array> {
     // DROP DATABASE refuses to run inside a transaction block, so each statement goes alone.
     await db.exec('ALTER DATABASE template0 IS_TEMPLATE false');
     await db.exec('DROP DATABASE template0');
+    await db.exec(`ALTER SYSTEM SET shared_buffers = '${sharedBuffers}'`);
     await db.exec('VACUUM FREEZE');
     await db.query('SELECT pg_switch_wal()');
     await db.exec('CHECKPOINT');

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keepWalUpTo } from '../../../src/engine/host/data-dir.node.ts';
+import { keepWalUpTo, sharedBuffers } from '../../../src/engine/host/data-dir.node.ts';
 import { initialisedDataDir } from '../../../src/engine/host/host.node.ts';
 import { listSandboxIds, loadSandbox } from '../../../src/sandboxes/load.node.ts';
 
@@ -79,6 +79,10 @@ describe('the initialised data directory every run starts from', () => {
     expect([...files.keys()].some((name) => name.startsWith('/base/4/'))).toBe(false);
     expect((await db.query('SELECT datname FROM pg_database ORDER BY datname')).rows).toEqual([{ datname: 'postgres' }, { datname: 'template1' }]);
     expect((await db.query('SHOW wal_segment_size')).rows).toEqual([{ wal_segment_size: '1MB' }]);
+  });
+
+  it("starts PostgreSQL with its small buffer pool, not initdb's 128 MB", async () => {
+    expect((await db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: sharedBuffers }]);
   });
 
   it.each(listSandboxIds())("runs sandbox %s's setup SQL", async (id) => {
