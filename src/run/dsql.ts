@@ -5,11 +5,18 @@
  */
 import { DsqlEndpoint, type DsqlEndpointOptions } from '../engine/dsql/endpoint.ts';
 import { dsqlAssumedErrors, dsqlConnections, dsqlErrors, dsqlToken } from '../facts/aurora-dsql.ts';
-import type { ErrorFields } from '../facts/postgres.ts';
+import { errorFields } from '../facts/postgres.ts';
 import type { Sandbox } from '../sandboxes/schema.ts';
 import type { RunReport } from './report.ts';
 
-const fatal = ({ code, message }: { code: string; message: string }): ErrorFields => ({ S: 'FATAL', V: 'FATAL', C: code, M: message, F: '', R: '' });
+const fatal = ({ code, message }: { code: string; message: string }) => errorFields('FATAL', code, message);
+
+/**
+ * The cluster's connection-rate bucket, in the endpoint and in the report alike. Refilled at the burst
+ * refill rate, it admits exactly the documented rate (ratePerCluster, the same 100 a second) once the
+ * burst is spent.
+ */
+const rateBucket = { ratePerSecond: dsqlConnections.burstRefill.value, burst: dsqlConnections.burstCapacity.value };
 
 /** max_connections of a DSQL cluster: its per-cluster quota. */
 export const dsqlMaxConnections = dsqlConnections.maxPerCluster.value;
@@ -24,9 +31,7 @@ export function dsqlEndpoint(config: Sandbox, epochMs: () => number): DsqlEndpoi
 export function factDsqlEndpoint(cluster: Pick<DsqlEndpointOptions, 'hostname' | 'region' | 'credentials' | 'roles'>, epochMs: () => number): DsqlEndpoint {
   return new DsqlEndpoint({
     ...cluster,
-    // Refilled at the burst refill rate, the bucket admits exactly the documented rate once the burst is spent.
-    ratePerSecond: dsqlConnections.burstRefill.value,
-    burst: dsqlConnections.burstCapacity.value,
+    ...rateBucket,
     sessionLifetimeMs: dsqlConnections.maxSessionDuration.value,
     token: {
       service: dsqlToken.service.value,
@@ -46,8 +51,7 @@ export function factDsqlEndpoint(cluster: Pick<DsqlEndpointOptions, 'hostname' |
 
 export function dsqlReport(endpoint: DsqlEndpoint): NonNullable<RunReport['dsql']> {
   return {
-    ratePerSecond: dsqlConnections.ratePerCluster.value,
-    burst: dsqlConnections.burstCapacity.value,
+    ...rateBucket,
     ...endpoint.stats,
   };
 }
