@@ -21,11 +21,15 @@ const rateBucket = { ratePerSecond: dsqlConnections.burstRefill.value, burst: ds
 /** max_connections of a DSQL cluster: its per-cluster quota. */
 export const dsqlMaxConnections = dsqlConnections.maxPerCluster.value;
 
-export function dsqlEndpoint(config: Sandbox, epochMs: () => number): DsqlEndpoint | null {
+/** The cluster `variant` runs against, or null when it runs against the instance (or the sandbox has no cluster). */
+export function dsqlEndpoint(config: Sandbox, variant: string, epochMs: () => number): DsqlEndpoint | null {
   const settings = config.dsql;
-  if (!settings) return null;
-  return factDsqlEndpoint({ hostname: config.database.host, region: settings.region, credentials: settings.iamCredentials, roles: settings.roles }, epochMs);
+  if (!settings || (settings.variants && !settings.variants.includes(variant))) return null;
+  return factDsqlEndpoint({ hostname: dsqlHost(config), region: settings.region, credentials: settings.iamCredentials, roles: settings.roles }, epochMs);
 }
+
+/** Where the cluster listens: its own endpoint when the sandbox names one, else the database's host. */
+export const dsqlHost = (config: Sandbox): string => config.dsql?.host ?? config.database.host;
 
 /** A cluster at `hostname` with AWS's limits and error texts. */
 export function factDsqlEndpoint(cluster: Pick<DsqlEndpointOptions, 'hostname' | 'region' | 'credentials' | 'roles'>, epochMs: () => number): DsqlEndpoint {
