@@ -80,3 +80,32 @@ export const dsqlRetry = {
   baseDelay: { value: 100, unit: 'ms (the ceiling doubles from twice this)', source: 'assumption', calibrate: 'About the time the cluster refills its burst by ten connections at 100 per second.' },
   maxDelay: { value: 2_000, unit: 'ms (the largest ceiling)', source: 'assumption', calibrate: 'Two seconds of refill give 200 new connections; longer waits mostly add latency.' },
 } satisfies Record<string, Fact>;
+
+const PRICING = 'https://aws.amazon.com/rds/aurora/dsql/pricing/';
+const BILLING = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/billing-metering.html';
+
+/**
+ * What a cluster costs, us-east-1, single-Region, without the free tier: its activity in DPUs and its
+ * storage. No instance, no hourly charge, nothing while idle.
+ */
+export const dsqlPricing = {
+  perMillionDpus: {
+    value: 8,
+    unit: 'USD per million DPUs (Distributed Processing Units: compute, reads and writes)',
+    source: PRICING,
+    note: 'us-east-1. The pricing page names DPUs and GB-months as the only two charges; the figures were read in quotes of it (sst.dev\'s Dsql component, usage.ai, a 2025 benchmark post), the page\'s own table was not in the search corpus (MED).',
+  },
+  perGbMonth: {
+    value: 0.33,
+    unit: 'USD per GB-month of storage (one logical copy per Region)',
+    source: PRICING,
+    note: 'us-east-1, read in the same quotes as the DPU price (MED). The billing guide meters storage in GiB-months; the cost treats a GB as 2^30 bytes accordingly.',
+  },
+  /** A single-row INSERT's total DPUs (compute + write + the little it reads). */
+  dpusPerSingleRowWrite: {
+    value: 0.05,
+    unit: 'DPUs per single-row INSERT of a small row',
+    source: 'assumption',
+    calibrate: `AWS documents the metering (${BILLING}), not a per-statement figure for writes; its EXPLAIN ANALYZE VERBOSE example reads 120 rows for about 0.06 DPU. Run EXPLAIN ANALYZE VERBOSE on the INSERT and read its "Statement DPU Estimate".`,
+  },
+} satisfies Record<string, Fact>;

@@ -72,6 +72,7 @@ const MANAGED_INSTANCES_SCALING = 'https://docs.aws.amazon.com/lambda/latest/dg/
 const MANAGED_INSTANCES_ENVIRONMENT = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-execution-environment.html';
 const MANAGED_INSTANCES_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html';
 const MANAGED_INSTANCES_SCALING_CONFIG = 'https://docs.aws.amazon.com/lambda/latest/api/API_FunctionScalingConfig.html';
+const SAM_FUNCTION_SCALING_CONFIG = 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionscalingconfig.html';
 const MANAGED_INSTANCES_MAX_CONCURRENCY_VARIABLE = 'https://github.com/aws/aws-lambda-go/pull/600';
 const MANAGED_INSTANCES_OPERATOR_ROLE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-operator-role.html';
 const TERRAFORM_AWS_6_24 = 'https://github.com/hashicorp/terraform-provider-aws/blob/main/CHANGELOG.md#6240-december-2-2025';
@@ -93,6 +94,15 @@ export const managedInstances = {
   maxConcurrencyPerEnvironment: { value: 1600, unit: 'concurrent invocations per execution environment (largest PerExecutionEnvironmentMaxConcurrency; smallest 1)', source: MANAGED_INSTANCES_CONFIG },
   /** FunctionScalingConfig.MaxExecutionEnvironments: the bound on environments, as reserved concurrency is on default compute. */
   maxExecutionEnvironmentsLimit: { value: 15_000, unit: 'MaxExecutionEnvironments, at most', source: MANAGED_INSTANCES_SCALING_CONFIG },
+  /** Min and MaxExecutionEnvironments when a function sets no FunctionScalingConfig: then nothing bounds environments × pool size by the connection budget. */
+  defaultExecutionEnvironments: { value: 3, unit: 'MinExecutionEnvironments and MaxExecutionEnvironments by default', source: SAM_FUNCTION_SCALING_CONFIG },
+  /** What the generated projects set MinExecutionEnvironments to. */
+  generatedMinExecutionEnvironments: {
+    value: 1,
+    unit: 'MinExecutionEnvironments in the generated projects',
+    source: 'assumption',
+    calibrate: 'The authors\' choice: AWS\'s default minimum (3, one per Availability Zone) would exceed a MaxExecutionEnvironments below 3, which a small connection budget can need. Raise it to 3 when MaxExecutionEnvironments allows, for an environment in each Availability Zone.',
+  },
   /** Node.js runs one worker thread per vCPU by default (AWS_LAMBDA_NODEJS_WORKER_COUNT overrides it); INIT, hence a module-level pool, is per worker thread. */
   nodejsWorkerThreadsPerVcpu: { value: 1, unit: 'worker threads per vCPU (default), each with its own module scope', source: MANAGED_INSTANCES_NODEJS },
   /** The variable Lambda sets in a Managed Instances environment: the invocations it may run at once. */

@@ -128,9 +128,12 @@ export const protocolLimits = {
   authenticationTimeout: { value: 60_000, unit: 'ms', source: PG15_CONNECTION_SETTINGS, note: 'authentication_timeout, default 1 min; it also covers a startup packet that never arrives (postmaster.c).' },
 } satisfies Record<string, Fact>;
 
-/** A PostgreSQL ErrorResponse as a fact: V repeats the severity S, untranslated. */
+/** An ErrorResponse's fields: V repeats the severity S, untranslated; a service in front of PostgreSQL (DSQL) names no source file or routine. */
+export const errorFields = (severity: 'FATAL' | 'ERROR', C: string, M: string, F = '', R = ''): ErrorFields => ({ S: severity, V: severity, C, M, F, R });
+
+/** A PostgreSQL ErrorResponse as a fact. */
 function errorResponse(severity: 'FATAL' | 'ERROR', C: string, M: string, F: string, R: string, source: string, more: { factSheet?: string; note?: string } = {}): Sourced<ErrorFields> {
-  return { value: { S: severity, V: severity, C, M, F, R }, unit: 'ErrorResponse', source, ...more };
+  return { value: errorFields(severity, C, M, F, R), unit: 'ErrorResponse', source, ...more };
 }
 
 /** The ErrorResponse PostgreSQL 15 sends for a frontend message it cannot take; `%d` is the type byte. */

@@ -2,10 +2,12 @@
  * Prices the cost projection uses, us-east-1, on-demand, in US dollars, without free tiers.
  *
  * Only the RDS Proxy per-vCPU rate and minimums and DynamoDB's on-demand rates are in the fact sheet
- * (sections A8 and F, both MED: secondary quotes of AWS's pages). Everything else is an assumption
+ * (sections A8 and F, both MED: secondary quotes of AWS's pages); Aurora DSQL's come from
+ * src/facts/aurora-dsql.ts. Everything else is an assumption
  * that says where to check it; the page shows which is which.
  */
 import type { Fact } from './fact.ts';
+import { dsqlPricing } from './aurora-dsql.ts';
 
 const PROXY_PRICING = 'https://aws.amazon.com/rds/proxy/pricing/';
 const DYNAMODB_PRICING = 'https://airbyte.com/data-engineering-resources/dynamodb-pricing';
@@ -72,4 +74,6 @@ export const pricing = {
     source: 'assumption',
     calibrate: 'UNVERIFIED: the fact sheet (section E) could not read the Aurora pricing page. Check aws.amazon.com/rds/aurora/pricing under "Data API".',
   },
+  dsqlPerMillionDpus: dsqlPricing.perMillionDpus,
+  dsqlPerGbMonth: dsqlPricing.perGbMonth,
 } as const satisfies Record<string, Fact>;

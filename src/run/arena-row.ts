@@ -9,7 +9,7 @@ import type { SandboxSource } from '../sandboxes/schema.ts';
 import type { RunReport } from './report.ts';
 
 /** The arena's variants, in the order the guide introduces the patterns. */
-export const ARENA_PATTERNS = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const satisfies readonly Pattern[];
+export const ARENA_PATTERNS = ['module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching', 'aurora-dsql'] as const satisfies readonly Pattern[];
 export type ArenaPattern = (typeof ARENA_PATTERNS)[number];
 
 export interface ArenaRow {
@@ -23,7 +23,7 @@ export interface ArenaRow {
   p99Ms: number;
   p50Ms: number;
   costPerMillionUsd: number;
-  /** True when a price in the cost is an assumption (Data API, SQS). */
+  /** True when a price in the cost is an assumption (Lambda's, the Data API's, SQS's, DSQL's DPUs per write). */
   costUsesAssumptions: boolean;
   /** SQS only: when the consumer had stored everything, virtual ms. */
   drainedAtMs: number | null;
@@ -49,6 +49,7 @@ export function arenaRow(pattern: ArenaPattern, report: RunReport, sandbox: Sand
     dataApi: { callsPerRequest: 1 },
     dynamodb: { readsPerRequest: 0, writesPerRequest: 1, itemBytes: 100, consistentReads: false },
     sqs: { batchSize: config.sqs?.eventSourceMapping.batchSize ?? 10, consumerDurationMs: 50 },
+    dsql: { writesPerRequest: 1, rowBytes: 100 },
   };
   const cost = costPerMillionRequests(pattern, scenario);
   const requests = report.invocations.total;
@@ -74,5 +75,5 @@ export function formatArena(rows: readonly ArenaRow[]): string {
   const lines = rows.map((r) => [r.pattern, `${r.peakDatabaseConnections} / ${r.maxConnections}`, `${r.errors} of ${r.requests} (${(r.errorRate * 100).toFixed(1)} %)`, r.p99Ms.toFixed(1), `${r.costPerMillionUsd.toFixed(2)}${r.costUsesAssumptions ? '*' : ''}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [row(header), ...lines.map(row), '* the cost uses at least one assumed price (src/facts/pricing.ts: Lambda, Data API and SQS are not in the fact sheet)'].join('\n');
+  return [row(header), ...lines.map(row), '* the cost uses at least one assumed price (src/facts/pricing.ts: Lambda, Data API and SQS are not in the fact sheet; src/facts/aurora-dsql.ts: the DPUs a write uses)'].join('\n');
 }

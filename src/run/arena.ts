@@ -1,5 +1,5 @@
 /**
- * The arena: one spike against all five patterns, each its own run of the `arena` sandbox, reduced
+ * The arena: one spike against all six patterns, each its own run of the `arena` sandbox, reduced
  * to rows by arena-row.ts.
  */
 import type { EngineHost } from '../engine/host/host.ts';

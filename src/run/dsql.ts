@@ -5,28 +5,37 @@
  */
 import { DsqlEndpoint, type DsqlEndpointOptions } from '../engine/dsql/endpoint.ts';
 import { dsqlAssumedErrors, dsqlConnections, dsqlErrors, dsqlToken } from '../facts/aurora-dsql.ts';
-import type { ErrorFields } from '../facts/postgres.ts';
+import { errorFields } from '../facts/postgres.ts';
 import type { Sandbox } from '../sandboxes/schema.ts';
 import type { RunReport } from './report.ts';
 
-const fatal = ({ code, message }: { code: string; message: string }): ErrorFields => ({ S: 'FATAL', V: 'FATAL', C: code, M: message, F: '', R: '' });
+const fatal = ({ code, message }: { code: string; message: string }) => errorFields('FATAL', code, message);
+
+/**
+ * The cluster's connection-rate bucket, in the endpoint and in the report alike. Refilled at the burst
+ * refill rate, it admits exactly the documented rate (ratePerCluster, the same 100 a second) once the
+ * burst is spent.
+ */
+const rateBucket = { ratePerSecond: dsqlConnections.burstRefill.value, burst: dsqlConnections.burstCapacity.value };
 
 /** max_connections of a DSQL cluster: its per-cluster quota. */
 export const dsqlMaxConnections = dsqlConnections.maxPerCluster.value;
 
-export function dsqlEndpoint(config: Sandbox, epochMs: () => number): DsqlEndpoint | null {
+/** The cluster `variant` runs against, or null when it runs against the instance (or the sandbox has no cluster). */
+export function dsqlEndpoint(config: Sandbox, variant: string, epochMs: () => number): DsqlEndpoint | null {
   const settings = config.dsql;
-  if (!settings) return null;
-  return factDsqlEndpoint({ hostname: config.database.host, region: settings.region, credentials: settings.iamCredentials, roles: settings.roles }, epochMs);
+  if (!settings || (settings.variants && !settings.variants.includes(variant))) return null;
+  return factDsqlEndpoint({ hostname: dsqlHost(config), region: settings.region, credentials: settings.iamCredentials, roles: settings.roles }, epochMs);
 }
+
+/** Where the cluster listens: its own endpoint when the sandbox names one, else the database's host. */
+export const dsqlHost = (config: Sandbox): string => config.dsql?.host ?? config.database.host;
 
 /** A cluster at `hostname` with AWS's limits and error texts. */
 export function factDsqlEndpoint(cluster: Pick<DsqlEndpointOptions, 'hostname' | 'region' | 'credentials' | 'roles'>, epochMs: () => number): DsqlEndpoint {
   return new DsqlEndpoint({
     ...cluster,
-    // Refilled at the burst refill rate, the bucket admits exactly the documented rate once the burst is spent.
-    ratePerSecond: dsqlConnections.burstRefill.value,
-    burst: dsqlConnections.burstCapacity.value,
+    ...rateBucket,
     sessionLifetimeMs: dsqlConnections.maxSessionDuration.value,
     token: {
       service: dsqlToken.service.value,
@@ -46,8 +55,7 @@ export function factDsqlEndpoint(cluster: Pick<DsqlEndpointOptions, 'hostname' |
 
 export function dsqlReport(endpoint: DsqlEndpoint): NonNullable<RunReport['dsql']> {
   return {
-    ratePerSecond: dsqlConnections.ratePerCluster.value,
-    burst: dsqlConnections.burstCapacity.value,
+    ...rateBucket,
     ...endpoint.stats,
   };
 }

@@ -18,7 +18,7 @@ import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
 import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
 import { attachProxy } from './proxy.ts';
 import { attachServices, preloadServices, ServicesSetupError } from './services.ts';
-import { dsqlEndpoint, dsqlMaxConnections, dsqlReport } from './dsql.ts';
+import { dsqlEndpoint, dsqlHost, dsqlMaxConnections, dsqlReport } from './dsql.ts';
 import { VIRTUAL_EPOCH } from '../engine/lambda/environment.ts';
 
 export interface RunRequest {
@@ -89,7 +89,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
 
   // The formula on nominal memory overstates what a real instance allows; a sandbox may be told the real figure.
   // A DSQL cluster has no instance: its connection quota is max_connections, and no slot is reserved.
-  const dsql = dsqlEndpoint(config, () => VIRTUAL_EPOCH + world.scheduler.now);
+  const dsql = dsqlEndpoint(config, variant.id, () => VIRTUAL_EPOCH + world.scheduler.now);
   const maxConnectionsNominal = !dsql && !config.database.maxConnections;
   const maxConnections = dsql ? dsqlMaxConnections : config.database.maxConnections || nominalMaxConnections(instance);
   const reservedConnections = dsql ? 0 : reservedForOrdinaryRoles();
@@ -98,7 +98,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
   preloadServices(config, files, source, (bundle) => host.sdkSource(bundle));
   const world = await openWorld(host, {
     seed,
-    setupSql: config.database.setupSql,
+    setupSql: (dsql && config.dsql?.setupSql) || config.database.setupSql,
     server: {
       maxConnections,
       reservedConnections,
@@ -126,7 +126,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
         event('database', code ? `${happened.kind}:${code}` : happened.kind, code ? `${code} ${happened.text}` : happened.text);
       },
     },
-    address: { host: config.database.host, port: config.database.port },
+    address: { host: dsql ? dsqlHost(config) : config.database.host, port: config.database.port },
     oneWayMs: (scheduler) => serverCosts.networkOneWay.value * scheduler.rng.uniform(0.8, 1.2),
   });
   try {

@@ -251,9 +251,12 @@ export const sandboxSchema = z
         region: z.string().default('us-east-1').describe('Region of the cluster: tokens must be signed for it.'),
         iamCredentials: z.record(z.string(), z.string()).describe('What IAM knows: access key id -> secret access key of the (fake) credentials the function signs tokens with.'),
         roles: z.array(z.string()).default(['admin']).describe('Database roles that may log in; `admin` signs in with getDbConnectAdminAuthToken(), the others with getDbConnectAuthToken().'),
+        host: z.string().nullable().default(null).describe('The cluster endpoint, when it is not `database.host` (the arena, whose other variants use the instance). null: `database.host`.'),
+        variants: z.array(z.string()).nullable().default(null).describe('The variants that run against the cluster; the others run against the instance. null: every variant.'),
+        setupSql: z.string().nullable().default(null).describe('The cluster\'s tables, when they differ from the instance\'s (DSQL has no sequences, so no serial keys). null: `database.setupSql`.'),
       })
       .optional()
-      .describe('The database is an Aurora DSQL cluster (src/engine/dsql) at `database.host`: IAM tokens only, the cluster\'s connection rate and burst, 60-minute sessions, max_connections the cluster quota; `database.instanceClass` only sets the vCPUs that serve it.'),
+      .describe('The database is an Aurora DSQL cluster (src/engine/dsql) at `database.host` (or `dsql.host`), for every variant or those `dsql.variants` names: IAM tokens only, the cluster\'s connection rate and burst, 60-minute sessions, max_connections the cluster quota; `database.instanceClass` only sets the vCPUs that serve it, and `database.setupSql` its tables.'),
     dataApi: z
       .object({
         resourceArn: z.string().describe('The cluster ARN handlers pass as `resourceArn`.'),
@@ -358,6 +361,7 @@ export const sandboxSchema = z
       if (!variants.has(e.variant)) ctx.addIssue({ code: 'custom', message: `expectation ${e.id}: unknown variant ${e.variant}` });
       for (const key of Object.keys(e.parameters)) if (!keys.has(key)) ctx.addIssue({ code: 'custom', message: `expectation ${e.id}: unknown parameter ${key}` });
     }
+    for (const v of s.dsql?.variants ?? []) if (!variants.has(v)) ctx.addIssue({ code: 'custom', message: `dsql.variants: unknown variant ${v}` });
   })
   .describe('A sandbox: a scenario, the handler code it runs, and what it shows.');
 

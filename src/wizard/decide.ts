@@ -176,7 +176,7 @@ function managedInstancesReason(managed: ManagedInstancesSizing, budget: Connect
   const share = managed.poolSize < managed.invocationsPerEnvironment ? `, its share of the ${count(budget.directBudget)} connections over ${count(managed.environments)} environments` : '';
   return {
     answers: ['managedInstances', 'runtimeLanguage', 'peakConcurrency'],
-    text: `On Managed Instances one environment runs up to ${count(managed.invocationsPerEnvironment)} invocations at once, all sharing its pool: the default compute's max: 1 would make them queue for one connection (the managed-instances sandbox shows the latency climb). The generated handler sizes the pool from AWS_LAMBDA_MAX_CONCURRENCY and DB_POOL_SHARE: set DB_POOL_SHARE to ${count(managed.poolSize)}${share}, so the database sees at most ${count(managed.environments)} × ${count(managed.poolSize)} = ${count(budget.connectionsAtPeak)} connections.`,
+    text: `On Managed Instances one environment runs up to ${count(managed.invocationsPerEnvironment)} invocations at once, all sharing its pool: the default compute's max: 1 would make them queue for one connection (the managed-instances sandbox shows the latency climb). The generated handler sizes the pool from AWS_LAMBDA_MAX_CONCURRENCY and DB_POOL_SHARE: set DB_POOL_SHARE to ${count(managed.poolSize)}${share}, and the generated infrastructure's MaxExecutionEnvironments to ${count(managed.environments)}, so the database sees at most ${count(managed.environments)} × ${count(managed.poolSize)} = ${count(budget.connectionsAtPeak)} connections.`,
   };
 }
 

@@ -222,7 +222,7 @@ test('Stop ends a run within half a second', async ({ page }) => {
   await expect(sandbox.getByRole('button', { name: /^Run/ })).toBeEnabled();
 });
 
-test('the arena runs all five patterns and prices them side by side', async ({ page }) => {
+test('the arena runs all six patterns and prices them side by side', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/guide/compare/');
   const arena = page.locator('connlab-sandbox[data-sandbox="arena"]');
@@ -231,27 +231,27 @@ test('the arena runs all five patterns and prices them side by side', async ({ p
   // The chart's limit line is the run's max_connections, the arena's maxConnections parameter (200),
   // not db.r6g.large's nominal 1,802.
   await expect(arena.getByLabel(/max_connections \(yours\)/)).toHaveValue('200');
-  await arena.getByRole('button', { name: 'Compare all 5 variants' }).click();
+  await arena.getByRole('button', { name: 'Compare all 6 variants' }).click();
   await expect(arena.locator('[data-chart]')).toHaveAttribute('aria-label', /against max_connections 200[;.]/, { timeout: 60_000 });
-  await expect(arena.getByRole('status')).toHaveText('All 5 variants finished; the table compares them.', { timeout: 200_000 });
+  await expect(arena.getByRole('status')).toHaveText('All 6 variants finished; the table compares them.', { timeout: 200_000 });
   const table = arena.locator('[data-summary] table');
-  await expect(table.locator('thead').getByRole('columnheader')).toHaveText(['Figure', 'Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer']);
+  await expect(table.locator('thead').getByRole('columnheader')).toHaveText(['Figure', 'Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer', 'Aurora DSQL']);
   const connections = table.getByRole('row', { name: /Peak database connections/ }).getByRole('cell');
   // The pool per environment fills the database; DynamoDB never used it.
   await expect(connections.nth(0)).toContainText('200 of max_connections 200');
   await expect(connections.nth(3)).toHaveText('not used');
   await expect(table.getByRole('row', { name: /Errors by code/ }).getByRole('cell').nth(0)).toContainText('53300');
-  await expect(table.getByRole('row', { name: /Cost per million requests/ }).getByRole('cell')).toHaveCount(5);
+  await expect(table.getByRole('row', { name: /Cost per million requests/ }).getByRole('cell')).toHaveCount(6);
   // Each service's own figures appear for the runs that used it, and only for them.
   const proxyConnections = table.getByRole('row', { name: /Proxy database connections/ }).getByRole('cell');
   await expect(proxyConnections.nth(1)).toContainText(' of ');
   await expect(proxyConnections.nth(0)).toHaveText('not used');
   // The row headed exactly "Queue" (beside it stands "Queue depth (peak)").
-  await expect(table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Queue', exact: true }) }).getByRole('cell')).toHaveText(['not used', 'not used', 'not used', 'not used', /^drained at \d+(\.\d)? s$/]);
+  await expect(table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Queue', exact: true }) }).getByRole('cell')).toHaveText(['not used', 'not used', 'not used', 'not used', /^drained at \d+(\.\d)? s$/, 'not used']);
   await expect(table.getByRole('row', { name: /Throttled requests/ }).getByRole('cell').nth(3)).toHaveText(/^\d+$/);
   // Beside the table, each variant's small chart, all on one scale: the largest value of any run.
   const smallCharts = arena.locator('[data-summary] .compare-charts figure');
-  await expect(smallCharts.locator('figcaption')).toHaveText(['Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer']);
+  await expect(smallCharts.locator('figcaption')).toHaveText(['Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer', 'Aurora DSQL']);
   await expect(smallCharts.locator('canvas').first()).toBeVisible();
   const scales = await smallCharts.locator('[role="img"]').evaluateAll((charts) => charts.map((chart) => /0 to ([\d,]+)$/.exec(chart.getAttribute('aria-label') ?? '')?.[1]));
   expect(new Set(scales).size, `one scale for every variant: ${scales.join(', ')}`).toBe(1);

@@ -33,18 +33,32 @@ describe('arena', () => {
 
   it('only the pool per environment has errors; the others answer every request', () => {
     expect(row('module-pool').errorRate).toBeGreaterThan(0.1);
-    for (const pattern of ['rds-proxy', 'data-api', 'dynamodb', 'sqs-batching']) expect(row(pattern).errors, pattern).toBe(0);
+    for (const pattern of ['rds-proxy', 'data-api', 'dynamodb', 'sqs-batching', 'aurora-dsql']) expect(row(pattern).errors, pattern).toBe(0);
+  });
+
+  it('Aurora DSQL runs against its own cluster: a connection per environment, under the rate and far under the quota', () => {
+    const dsql = reports[ARENA_PATTERNS.indexOf('aurora-dsql')]!;
+    // Only the DSQL variant's world is a cluster; the instance's max_connections parameter does not bind it.
+    expect(reports.filter((report) => report.dsql).map((report) => report.variant)).toEqual(['aurora-dsql']);
+    expect(dsql.dsql!.rateExceeded).toBe(0);
+    expect(dsql.database.accepted).toBe(dsql.coldStarts);
+    expect(row('aurora-dsql').maxConnections).toBe(10_000);
+    expect(row('aurora-dsql').peakDatabaseConnections).toBe(dsql.environments.peak);
+    // The same spike that overflows the instance's 200 fits the cluster: more connections than the pool per environment got, none refused.
+    expect(row('aurora-dsql').peakDatabaseConnections).toBeGreaterThan(row('module-pool').maxConnections);
+    expect(dsql.database.queries).toBeGreaterThanOrEqual(dsql.invocations.succeeded);
   });
 
   it('prices every pattern from the cited prices, flagging the assumed ones', () => {
     for (const r of rows) expect(r.costPerMillionUsd).toBeGreaterThan(0);
     expect(row('data-api').costUsesAssumptions).toBe(true);
     expect(row('sqs-batching').costUsesAssumptions).toBe(true);
+    expect(row('aurora-dsql').costUsesAssumptions).toBe(true);
     // The proxy is billed per month (on the instance's vCPUs): spread over ten times the volume, its
     // cost per million requests falls; the per-request patterns' does not move.
     const tenfold = (pattern: (typeof ARENA_PATTERNS)[number]) => arenaRow(pattern, reports[ARENA_PATTERNS.indexOf(pattern)]!, sandbox, DEFAULT_REQUESTS_PER_MONTH * 10).costPerMillionUsd;
     expect(tenfold('rds-proxy')).toBeLessThan(row('rds-proxy').costPerMillionUsd);
-    for (const pattern of ['module-pool', 'data-api', 'dynamodb', 'sqs-batching'] as const) expect(tenfold(pattern), pattern).toBe(row(pattern).costPerMillionUsd);
+    for (const pattern of ['module-pool', 'data-api', 'dynamodb', 'sqs-batching', 'aurora-dsql'] as const) expect(tenfold(pattern), pattern).toBe(row(pattern).costPerMillionUsd);
   });
 
   it('the queue answers sooner than the Data API (it only enqueues) and drains after the spike', () => {

@@ -54,6 +54,13 @@ describe('sandbox schema', () => {
     expect(result.error?.issues.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(/unknown variant nope/), expect.stringMatching(/unknown parameter poolSize/)]));
   });
 
+  it('rejects a DSQL cluster meant for a variant the sandbox does not have', () => {
+    const { definition } = loadSandbox('arena');
+    expect(sandboxSchema.safeParse(definition).success).toBe(true);
+    const broken = { ...definition, dsql: { ...definition.dsql!, variants: ['aurora-dsql', 'dsql'] } };
+    expect(sandboxSchema.safeParse(broken).error?.issues.map((i) => i.message)).toEqual(['dsql.variants: unknown variant dsql']);
+  });
+
   it('takes a parameter by its kind: a number needs a range holding its default, a choice needs choices holding its default', () => {
     const common = { key: 'poolMax', label: 'Pool size', description: 'Connections per environment.', unit: 'connections', binds: ['lambda.env.POOL_MAX'] };
     expect(parameterSchema.parse({ ...common, kind: 'number', default: 2, min: 1, max: 10 })).toMatchObject({ kind: 'number', min: 1, max: 10, scale: 1 });

@@ -107,6 +107,7 @@ async function deploy(options: GenerateOptions): Promise<{ code: number; output:
         DB_INSTANCE_IDENTIFIER: 'orders-db',
         DB_CLUSTER_IDENTIFIER: 'orders-cluster',
         DB_POOL_SHARE: '4',
+        MAX_EXECUTION_ENVIRONMENTS: '3',
       },
     }));
   } catch (error) {
@@ -119,6 +120,8 @@ async function deploy(options: GenerateOptions): Promise<{ code: number; output:
 }
 
 const find = (calls: RecordedCall[], operation: string) => calls.filter((c) => c.operation === operation);
+/** PutFunctionScalingConfig's bodies ($LATEST.PUBLISHED's, the version unqualified invocations run). */
+const scalingConfigs = (calls: RecordedCall[], pattern: string) => calls.filter((c) => c.operation === `PUT /2025-11-30/functions/orders-${pattern}/function-scaling-config`).map((c) => c.params);
 
 describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.length} distinct command shapes)`, () => {
   it('the CLI under test rejects what the fact sheet says is wrong (the check can fail)', async () => {
@@ -170,9 +173,12 @@ describe(`AWS CLI deploy scripts (${cliProjects.length} combinations, ${groups.l
       expect(create).toMatchObject({ MemorySize: 2048, CapacityProviderConfig: { LambdaManagedInstancesCapacityProviderConfig: { CapacityProviderArn: `arn:aws:lambda:us-east-1:111122223333:capacity-provider:orders-${options.pattern}`, ExecutionEnvironmentMemoryGiBPerVCpu: 2 } } });
       expect(create.VpcConfig).toBeUndefined();
       expect(find(calls, 'PublishVersion').map((c) => c.params.PublishTo)).toEqual(['LATEST_PUBLISHED']);
+      // The environments are capped, so environments × DB_POOL_SHARE stays within the budget.
+      expect(scalingConfigs(calls, options.pattern)).toEqual([{ FunctionScalingConfig: { MinExecutionEnvironments: 1, MaxExecutionEnvironments: 3 } }]);
     } else {
       expect(find(calls, 'CreateCapacityProvider')).toEqual([]);
       expect(find(calls, 'PublishVersion')).toEqual([]);
+      expect(scalingConfigs(calls, options.pattern)).toEqual([]);
       if (['module-pool', 'rds-proxy', 'sqs-batching'].includes(options.pattern)) expect(create.VpcConfig).toBeDefined();
       else expect(create.VpcConfig).toBeUndefined();
     }

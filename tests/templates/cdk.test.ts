@@ -30,11 +30,14 @@ describe(`CDK apps (${cdkProjects.length} combinations, ${groups.length} distinc
       const stack = files.find((f) => f.path === 'infra/lib/orders-stack.ts')!.contents;
       if (options.compute !== 'managed-instances') {
         expect(stack).not.toContain('CapacityProvider');
+        expect(stack).not.toContain('FunctionScalingConfig');
         continue;
       }
       expect(stack).toContain("managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSLambdaManagedEC2ResourceOperator')]");
       expect(stack).toContain("new lambda.CapacityProvider(this, 'CapacityProvider', { subnets, securityGroups: [functionSg], operatorRole })");
       expect(stack).toContain('capacityProvider.addFunction(fn, { executionEnvironmentMemoryGiBPerVCpu: 2 })');
+      // Environments × DB_POOL_SHARE is what the database sees: the maximum comes from the context the wizard's budget sets.
+      expect(stack).toContain("(fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('FunctionScalingConfig', {\n      MinExecutionEnvironments: 1,\n      MaxExecutionEnvironments: Number(ctx.maxExecutionEnvironments),\n    });");
       expect(stack).toContain('memorySize: 2048');
       expect(stack).not.toContain('vpcSubnets');
     }

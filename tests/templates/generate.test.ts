@@ -24,11 +24,16 @@ describe('combinations', () => {
       expect(handler).toContain("Math.max(1, Math.min(concurrentInvocations, Number(env('DB_POOL_SHARE'))))");
       expect(handler).toContain('max: poolMax,');
       expect(files.some((file) => file.path !== 'src/handler.ts' && file.contents.includes('DB_POOL_SHARE')), iac).toBe(true);
+      // The environments are capped too, and the README says why: environments × pool size within the budget.
+      const readme = files.find((file) => file.path === 'README.md')!.contents;
+      expect(readme, iac).toContain('MaxExecutionEnvironments × DB_POOL_SHARE stays within the function\'s connection budget');
+      expect(readme, iac).toContain('without the setting both are 3');
     }
     // The default compute keeps its pool of one, and no DB_POOL_SHARE.
     const standard = generate(base);
     expect(standard.find((file) => file.path === 'src/handler.ts')!.contents).toContain('max: 1,');
     expect(standard.some((file) => file.contents.includes('DB_POOL_SHARE'))).toBe(false);
+    expect(standard.some((file) => /ExecutionEnvironments|execution_environments/.test(file.contents))).toBe(false);
   });
 
   it('refuses Managed Instances where they change nothing in the project', () => {

@@ -58,6 +58,7 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
       if (options.compute !== 'managed-instances') {
         expect(t.Resources).not.toHaveProperty('CapacityProvider');
         expect(fn).not.toHaveProperty('CapacityProviderConfig');
+        expect(fn).not.toHaveProperty('FunctionScalingConfig');
         continue;
       }
       expect(t.Resources.CapacityProvider).toEqual({
@@ -73,6 +74,9 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
       expect(fn).not.toHaveProperty('VpcConfig');
       expect(fn.MemorySize).toBe(2048);
       expect(fn.CapacityProviderConfig).toEqual({ Arn: { 'Fn::GetAtt': ['CapacityProvider', 'Arn'] }, ExecutionEnvironmentMemoryGiBPerVCpu: 2 });
+      // Environments × DB_POOL_SHARE is what the database sees: both are parameters the wizard's budget sets.
+      expect(fn.FunctionScalingConfig).toEqual({ MinExecutionEnvironments: 1, MaxExecutionEnvironments: { Ref: 'MaxExecutionEnvironments' } });
+      expect(t.Parameters.MaxExecutionEnvironments).toMatchObject({ Type: 'Number', MinValue: 1, MaxValue: 15_000 });
     }
   });
 
@@ -80,9 +84,11 @@ describe(`SAM templates (${samProjects.length} combinations)`, () => {
     const template = structuredClone(samTemplate({ pattern: 'module-pool', runtime: 'nodejs22.x', language: 'typescript', auth: 'iam', iac: 'sam', database: 'rds-postgresql', compute: 'managed-instances' })) as unknown as Template;
     delete template.Resources.CapacityProvider!.Properties.PermissionsConfig;
     (template.Resources.OrderFunction!.Properties.CapacityProviderConfig as Record<string, unknown>).CapacityProviderArn = 'arn';
+    (template.Resources.OrderFunction!.Properties.FunctionScalingConfig as Record<string, unknown>).MaxEnvironments = 3;
     const errors = checkTemplate(template as never, spec);
     expect(errors).toContain('CapacityProvider: missing required PermissionsConfig');
     expect(errors).toContain('OrderFunction.CapacityProviderConfig: CapacityProviderConfig has no property CapacityProviderArn');
+    expect(errors).toContain('OrderFunction.FunctionScalingConfig: FunctionScalingConfig has no property MaxEnvironments');
   });
 
   it('put pool settings on the target group, never on the proxy, for PostgreSQL', () => {

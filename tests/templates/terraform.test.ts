@@ -80,6 +80,7 @@ describe(`Terraform configurations (${terraformProjects.length} combinations, ${
       if (!managed.includes(group)) {
         expect(resource).not.toHaveProperty('aws_lambda_capacity_provider');
         expect(fn).not.toHaveProperty('capacity_provider_config');
+        expect(resource).not.toHaveProperty('aws_lambda_function_scaling_config');
         expect(provider).toBe('~> 5.80');
         continue;
       }
@@ -94,6 +95,12 @@ describe(`Terraform configurations (${terraformProjects.length} combinations, ${
       expect(fn.capacity_provider_config).toEqual([
         { lambda_managed_instances_capacity_provider_config: [{ capacity_provider_arn: '${aws_lambda_capacity_provider.orders.arn}', execution_environment_memory_gib_per_vcpu: 2 }] },
       ]);
+      // Environments × DB_POOL_SHARE is what the database sees: the maximum is a variable the wizard's budget sets.
+      expect(resource.aws_lambda_function_scaling_config!.orders![0]!).toEqual({
+        function_name: '${aws_lambda_function.orders.function_name}',
+        qualifier: '$LATEST.PUBLISHED',
+        function_scaling_config: [{ min_execution_environments: 1, max_execution_environments: '${tonumber(var.max_execution_environments)}' }],
+      });
     }
   }, 300_000);
 });

@@ -29,6 +29,7 @@ describe('wizard: Managed Instances', () => {
     expect(pattern).toBe('module-pool');
     const why = reasons.find((r) => r.answers.includes('managedInstances'))!;
     expect(why.text).toContain(`set DB_POOL_SHARE to ${poolSize}`);
+    expect(why.text).toContain(`MaxExecutionEnvironments to ${environments}`);
     expect(why.text).toContain('max: 1 would make them queue for one connection');
     expect(options.compute).toBe('managed-instances');
     // The project the recommendation generates sizes its pool that way.

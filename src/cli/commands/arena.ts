@@ -10,7 +10,7 @@ import { ParameterError, resolveParameters } from '../../sandboxes/parameters.ts
 const usage = 'connlab arena [--set key=value ...] [--requests-per-month N] [--json]';
 
 export const command: Command = {
-  summary: 'Run the same spike against all five patterns and compare them',
+  summary: 'Run the same spike against all six patterns and compare them',
   usage,
   options: {
     set: { type: 'string', multiple: true, value: 'key=value' },

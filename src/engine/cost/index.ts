@@ -1,6 +1,7 @@
 /**
  * What a pattern costs, from the cited prices in `src/facts/pricing.ts`: the RDS Proxy's monthly
- * charge, and the cost per million requests of a scenario under each of the six patterns.
+ * charge, and the cost per million requests of a scenario under each of the seven patterns (a
+ * connection per invocation, and the arena's six).
  *
  * Pure functions. Every line of a result names the price it used, so the page can show the source
  * and flag assumptions. The database itself (an RDS or Aurora instance) is not priced here: its
@@ -10,11 +11,12 @@
 import * as z from 'zod/mini';
 import { pricing } from '../../facts/pricing.ts';
 import { dynamodb } from '../../facts/dynamodb.ts';
+import { dsqlPricing } from '../../facts/aurora-dsql.ts';
 import { finish, proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
 
 export { proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
 
-export const PATTERNS = ['connection-per-invocation', 'module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching'] as const;
+export const PATTERNS = ['connection-per-invocation', 'module-pool', 'rds-proxy', 'data-api', 'dynamodb', 'sqs-batching', 'aurora-dsql'] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -79,10 +81,20 @@ export const Scenario = z.object({
     }),
     { batchSize: 10, consumerDurationMs: 100 },
   ),
+  /** Aurora DSQL: single-row writes per request, and the bytes each row adds to storage. */
+  dsql: z._default(
+    z.object({
+      writesPerRequest: z._default(nonnegative, 1),
+      rowBytes: z._default(positive, 100),
+    }),
+    { writesPerRequest: 1, rowBytes: 100 },
+  ),
 });
 export type Scenario = z.input<typeof Scenario>;
 
 const MILLION = 1_000_000;
+/** DSQL meters storage in GiB-months (src/facts/aurora-dsql.ts). */
+const GIB = 2 ** 30;
 
 export function costPerMillionRequests(pattern: Pattern, scenario: Scenario, prices: Prices = pricing): Cost {
   const s = Scenario.parse(scenario);
@@ -137,6 +149,18 @@ export function costPerMillionRequests(pattern: Pattern, scenario: Scenario, pri
         { label: `SQS: ${sqsRequests.toLocaleString('en-US')} requests (send, receive, delete)`, usd: (sqsRequests / MILLION) * prices.sqsPerMillionRequests.value, prices: [prices.sqsPerMillionRequests] },
         ...lambdaLines(`Consumer Lambda (batches of ${s.sqs.batchSize})`, batches, s.sqs.consumerDurationMs),
         ...database,
+      ]);
+    }
+    case 'aurora-dsql': {
+      // No instance: the cluster bills the work (DPUs) and what it stores. The rows a million requests
+      // write are priced for one month of storage.
+      const { writesPerRequest, rowBytes } = s.dsql;
+      const dpus = perMillion * writesPerRequest * dsqlPricing.dpusPerSingleRowWrite.value;
+      const storedGb = (perMillion * writesPerRequest * rowBytes) / GIB;
+      return finish([
+        ...lambdaLines('Lambda', perMillion, duration),
+        { label: `Aurora DSQL: ${writesPerRequest} single-row write(s) × ${dsqlPricing.dpusPerSingleRowWrite.value} DPU`, usd: (dpus / MILLION) * prices.dsqlPerMillionDpus.value, prices: [prices.dsqlPerMillionDpus, dsqlPricing.dpusPerSingleRowWrite] },
+        { label: `Aurora DSQL: a month's storage of the rows written (${rowBytes} bytes each)`, usd: storedGb * prices.dsqlPerGbMonth.value, prices: [prices.dsqlPerGbMonth] },
       ]);
     }
   }

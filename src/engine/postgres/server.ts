@@ -433,7 +433,7 @@ class ServerConnection implements ServerSide {
     if (refused) {
       const ready = server.serve(now, costs.rejectionMs);
       server.event({ kind: 'reject', text: refused.M, code: refused.C });
-      this.#send(errorBytes(refused), ready);
+      this.#send(wire.errorFieldsResponse(refused), ready);
       void this.#close('gate-refused', { at: ready });
       return;
     }
@@ -442,7 +442,7 @@ class ServerConnection implements ServerSide {
       const ready = server.serve(now, costs.rejectionMs);
       server.stats.rejectedTooManyClients++;
       server.event({ kind: 'reject', text: `${(gate?.tooManyConnections ?? postgresErrors.tooManyClients.value).M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
-      this.#send(errorBytes(gate?.tooManyConnections ?? postgresErrors.tooManyClients.value), ready);
+      this.#send(wire.errorFieldsResponse(gate?.tooManyConnections ?? postgresErrors.tooManyClients.value), ready);
       void this.#close('too-many-clients', { at: ready });
       return;
     }
@@ -469,7 +469,7 @@ class ServerConnection implements ServerSide {
       if (refused) {
         server.stats.authFailures++;
         server.event({ kind: 'reject', text: refused.M, code: refused.C });
-        this.#send(errorBytes(refused), ready);
+        this.#send(wire.errorFieldsResponse(refused), ready);
         void this.#close('auth-failed', { at: ready });
         return;
       }
@@ -477,7 +477,7 @@ class ServerConnection implements ServerSide {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
       server.event({ kind: 'reject', text: fields.M, code: '28P01' });
-      this.#send(errorBytes(fields), ready);
+      this.#send(wire.errorFieldsResponse(fields), ready);
       void this.#close('auth-failed', { at: ready });
       return;
     }
@@ -485,7 +485,7 @@ class ServerConnection implements ServerSide {
       // InitPostgres: checked after authentication, so AuthenticationOk comes first.
       server.stats.rejectedReserved++;
       server.event({ kind: 'reject', text: `${reservedSlotError.M} (${server.active} of ${maxConnections} in use)`, code: '53300' });
-      this.#send(Buffer.concat([wire.authenticationOk(), errorBytes(reservedSlotError)]), ready);
+      this.#send(Buffer.concat([wire.authenticationOk(), wire.errorFieldsResponse(reservedSlotError)]), ready);
       void this.#close('reserved-slots', { at: ready });
       return;
     }
@@ -502,7 +502,7 @@ class ServerConnection implements ServerSide {
     if (this.#phase === 'closed') return;
     this.#expired = true;
     if (this.#txStatus !== 'I' || this.#busy || this.#jobs.length > 0) return;
-    this.#send(errorBytes(this.#server.options.gate!.sessionExpired()));
+    this.#send(wire.errorFieldsResponse(this.#server.options.gate!.sessionExpired()));
     void this.#close('session-lifetime');
   }
 
@@ -522,7 +522,7 @@ class ServerConnection implements ServerSide {
       if (!granted) {
         server.stats.sessionWaitFailures++;
         const fields = postgresErrors.sessionBusy.value;
-        this.#send(Buffer.concat([errorBytes({ ...fields, M: fields.M.replace('%s', String(server.session.waitLimitMs)) }), wire.readyForQuery(this.#txStatus)]));
+        this.#send(Buffer.concat([wire.errorFieldsResponse({ ...fields, M: fields.M.replace('%s', String(server.session.waitLimitMs)) }), wire.readyForQuery(this.#txStatus)]));
         this.#armIdleTimer(this.#scheduler.now);
         return;
       }
@@ -556,7 +556,7 @@ class ServerConnection implements ServerSide {
     if (!match) return null;
     const role = match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]!.toLowerCase();
     const refused = this.#server.alterPassword(this.#user, role, match[3]!.replaceAll("''", "'"));
-    return Buffer.concat([refused ? errorBytes(refused) : wire.commandComplete('ALTER ROLE'), wire.readyForQuery('I')]);
+    return Buffer.concat([refused ? wire.errorFieldsResponse(refused) : wire.commandComplete('ALTER ROLE'), wire.readyForQuery('I')]);
   }
 
   /** Make PGlite's session carry this connection's `SET` values, saving the previous holder's. */
@@ -588,7 +588,7 @@ class ServerConnection implements ServerSide {
       this.#idleTimer = null;
       if (this.#phase !== 'ready' || this.#txStatus !== 'I' || this.#busy || this.#jobs.length > 0) return;
       this.#server.stats.idleSessionTimeouts++;
-      this.#send(errorBytes(postgresErrors.idleSessionTimeout.value));
+      this.#send(wire.errorFieldsResponse(postgresErrors.idleSessionTimeout.value));
       void this.#close('idle-session-timeout');
     });
   }
@@ -650,5 +650,4 @@ class ServerConnection implements ServerSide {
   }
 }
 
-const errorBytes = (fields: ErrorFields): Buffer => wire.errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: fields.M, F: fields.F, R: fields.R });
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;

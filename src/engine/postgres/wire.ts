@@ -50,6 +50,11 @@ export function errorResponse(fields: Readonly<Record<string, string | undefined
   return message('E', Buffer.concat(parts));
 }
 
+/** The ErrorResponse of a PostgreSQL error's fields, its message text given when it fills in a `%` placeholder. */
+export function errorFieldsResponse(fields: ErrorFields, text = fields.M): Buffer {
+  return errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: text, F: fields.F, R: fields.R });
+}
+
 /** A StartupMessage (or another untyped packet, by its code) with its name/value pairs, length word included. */
 export function startupPacket(parameters: Readonly<Record<string, string>>, code: number = PROTOCOL_3): Buffer {
   const pairs = Buffer.from(`${Object.entries(parameters).map(([name, value]) => `${name}\0${value}\0`).join('')}\0`, 'utf8');
@@ -244,7 +249,7 @@ const PASSWORD_MESSAGE = 0x70; /* p */
 const fatal = (fields: ErrorFields, type: number): FramingViolation => ({
   kind: 'violation',
   reason: fields.M.replace('%d', String(type)),
-  reply: errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: fields.M.replace('%d', String(type)), F: fields.F, R: fields.R }),
+  reply: errorFieldsResponse(fields, fields.M.replace('%d', String(type))),
 });
 
 /**

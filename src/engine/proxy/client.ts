@@ -5,7 +5,7 @@
  * timeout. A round the borrow queue gives up on fails with the proxy's documented error.
  */
 import { Buffer } from 'buffer';
-import { protocolErrors, type ErrorFields } from '../../facts/postgres.ts';
+import { protocolErrors } from '../../facts/postgres.ts';
 import { pinReasons, proxyErrors, proxySettings, type ProxyErrorFields } from '../../facts/rds-proxy.ts';
 import * as wire from '../postgres/wire.ts';
 import { verifyIamToken } from './auth.ts';
@@ -36,8 +36,6 @@ export interface ClientHost {
 }
 
 const errorBytes = (fields: ProxyErrorFields, detail: Record<string, string> = {}): Buffer => wire.errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: fields.M, ...detail });
-/** PostgreSQL's own startup errors, field for field: the proxy answers a malformed startup as the database would. */
-const postgresErrorBytes = (fields: ErrorFields, message = fields.M): Buffer => wire.errorResponse({ S: fields.S, V: fields.V, C: fields.C, M: message, F: fields.F, R: fields.R });
 
 interface Round {
   bytes: Buffer[];
@@ -159,8 +157,8 @@ export class ProxyClient {
       const version = `${code >>> 16}.${code & 0xffff}`;
       this.send(
         code !== wire.PROTOCOL_3
-          ? postgresErrorBytes(unsupportedProtocol.value, unsupportedProtocol.value.M.replace('%u.%u', version))
-          : postgresErrorBytes(terminated ? noUser.value : startupLayout.value),
+          ? wire.errorFieldsResponse(unsupportedProtocol.value, unsupportedProtocol.value.M.replace('%u.%u', version))
+          : wire.errorFieldsResponse(terminated ? noUser.value : startupLayout.value),
       );
       this.close();
       return;

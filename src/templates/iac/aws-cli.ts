@@ -247,6 +247,10 @@ function script(options: GenerateOptions): string {
     s.push('aws lambda wait function-active-v2 --function-name "$NAME"');
     s.push('aws lambda wait function-updated-v2 --function-name "$NAME"');
     s.push('aws lambda publish-version --function-name "$NAME" --publish-to LATEST_PUBLISHED >/dev/null');
+    s.push('# Environments × pool size is what the database sees: the maximum keeps it within the budget.');
+    s.push(
+      `aws lambda put-function-scaling-config --function-name "$NAME" --qualifier '${managedInstancesFunction.qualifier}' --function-scaling-config MinExecutionEnvironments=${managedInstancesFunction.minExecutionEnvironments},MaxExecutionEnvironments=$MAX_EXECUTION_ENVIRONMENTS >/dev/null`,
+    );
   }
   if (p.queue) {
     s.push('');

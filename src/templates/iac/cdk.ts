@@ -225,6 +225,9 @@ function stack(options: GenerateOptions): string {
   `);
   if (onManagedInstances(options)) {
     body.push(`// Published as $LATEST.PUBLISHED, which unqualified invocations run.\ncapacityProvider.addFunction(fn, { executionEnvironmentMemoryGiBPerVCpu: ${managedInstancesFunction.memoryGiBPerVcpu} });\n`);
+    body.push(
+      `// Environments × pool size is what the database sees: the maximum keeps it within the budget.\n(fn.node.defaultChild as lambda.CfnFunction).addPropertyOverride('FunctionScalingConfig', {\n  MinExecutionEnvironments: ${managedInstancesFunction.minExecutionEnvironments},\n  MaxExecutionEnvironments: Number(ctx.maxExecutionEnvironments),\n});\n`,
+    );
   }
   for (const st of statements(options)) {
     body.push(

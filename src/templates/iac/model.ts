@@ -95,7 +95,7 @@ export function renderArn(template: string, parts: Partial<Record<ArnPart, strin
 /** The inputs a deployment needs, described once for every flavour. */
 export interface Input {
   /** camelCase id; each renderer derives its own spelling. */
-  id: 'vpcId' | 'subnetIds' | 'databaseSecurityGroupId' | 'dbHost' | 'dbName' | 'dbUser' | 'dbResourceId' | 'dbSecretArn' | 'dbInstanceIdentifier' | 'dbClusterIdentifier' | 'dbPoolShare';
+  id: 'vpcId' | 'subnetIds' | 'databaseSecurityGroupId' | 'dbHost' | 'dbName' | 'dbUser' | 'dbResourceId' | 'dbSecretArn' | 'dbInstanceIdentifier' | 'dbClusterIdentifier' | 'dbPoolShare' | 'maxExecutionEnvironments';
   description: string;
   list?: boolean;
   default?: string;
@@ -144,6 +144,11 @@ export function inputs(options: GenerateOptions): Input[] {
       description: "Connections one execution environment's pool may hold on Managed Instances: the function's connection budget over the most execution environments its capacity provider runs (the wizard's recommendation computes it).",
       pattern: '^[1-9][0-9]*$',
     });
+    list.push({
+      id: 'maxExecutionEnvironments',
+      description: `The most execution environments the function may run (FunctionScalingConfig.MaxExecutionEnvironments, 1 to ${managedInstances.maxExecutionEnvironmentsLimit.value.toLocaleString('en-US')}): each holds up to its pool's connections, so this × the pool size must stay within the function's connection budget (the wizard's recommendation computes it).`,
+      pattern: '^[1-9][0-9]*$',
+    });
   }
   if (p.proxy && !p.aurora) list.push({ id: 'dbInstanceIdentifier', description: 'The DB instance the proxy serves.' });
   if ((p.proxy && p.aurora) || p.dataApi) list.push({ id: 'dbClusterIdentifier', description: p.dataApi ? 'The Aurora cluster, with the Data API (HTTP endpoint) enabled.' : 'The Aurora cluster the proxy serves.' });
@@ -165,6 +170,10 @@ export const iacKeys = (options: GenerateOptions) => ['pattern', 'runtime', 'lan
 export const managedInstancesFunction = {
   memoryGiBPerVcpu: managedInstances.minimumMemoryGiBPerVcpu.value,
   memoryMb: managedInstances.minimumVcpus.value * managedInstances.minimumMemoryGiBPerVcpu.value * 1024,
+  /** FunctionScalingConfig's minimum; its maximum is the maxExecutionEnvironments input, which bounds the connections. */
+  minExecutionEnvironments: managedInstances.generatedMinExecutionEnvironments.value,
+  /** The version FunctionScalingConfig applies to: the one unqualified invocations run. */
+  qualifier: '$LATEST.PUBLISHED',
 };
 
 export const functionMemoryMb = (options: GenerateOptions): number => (onManagedInstances(options) ? managedInstancesFunction.memoryMb : functionSettings.memory.value);

@@ -35,12 +35,15 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
   const p = plan(options);
   const parameters: Record<string, YamlValue> = {};
   for (const input of inputs(options)) {
-    const type = input.id === 'vpcId' ? 'AWS::EC2::VPC::Id' : input.id === 'subnetIds' ? 'List<AWS::EC2::Subnet::Id>' : input.id === 'databaseSecurityGroupId' ? 'AWS::EC2::SecurityGroup::Id' : 'String';
+    // MaxExecutionEnvironments is an Integer property: a Number parameter, within the API's range.
+    const count = input.id === 'maxExecutionEnvironments';
+    const type = input.id === 'vpcId' ? 'AWS::EC2::VPC::Id' : input.id === 'subnetIds' ? 'List<AWS::EC2::Subnet::Id>' : input.id === 'databaseSecurityGroupId' ? 'AWS::EC2::SecurityGroup::Id' : count ? 'Number' : 'String';
     parameters[pascal(input.id)] = {
       Type: type,
       Description: input.description,
       ...(input.default ? { Default: input.default } : {}),
       ...(input.pattern && type === 'String' ? { AllowedPattern: input.pattern } : {}),
+      ...(count ? { MinValue: 1, MaxValue: managedInstances.maxExecutionEnvironmentsLimit.value } : {}),
     };
   }
 
@@ -226,7 +229,11 @@ export function samTemplate(options: GenerateOptions): Record<string, YamlValue>
       MemorySize: functionMemoryMb(options),
       Timeout: functionSettings.timeout.value,
       ...(onManagedInstances(options)
-        ? { CapacityProviderConfig: { Arn: getAtt('CapacityProvider', 'Arn'), ExecutionEnvironmentMemoryGiBPerVCpu: managedInstancesFunction.memoryGiBPerVcpu } }
+        ? {
+            CapacityProviderConfig: { Arn: getAtt('CapacityProvider', 'Arn'), ExecutionEnvironmentMemoryGiBPerVCpu: managedInstancesFunction.memoryGiBPerVcpu },
+            // Environments × pool size is what the database sees: the maximum keeps it within the budget.
+            FunctionScalingConfig: { MinExecutionEnvironments: managedInstancesFunction.minExecutionEnvironments, MaxExecutionEnvironments: ref('MaxExecutionEnvironments') },
+          }
         : p.vpc
           ? { VpcConfig: { SubnetIds: ref('SubnetIds'), SecurityGroupIds: [ref('FunctionSecurityGroup')] } }
           : {}),

@@ -92,6 +92,17 @@ const serviceRole = (name: 'function' | 'proxy' | 'capacity_provider_operator', 
   })
 }`;
 
+/** Environments × pool size is what the database sees: the maximum keeps it within the budget. */
+const managedInstancesScaling = `resource "aws_lambda_function_scaling_config" "orders" {
+  function_name = aws_lambda_function.orders.function_name
+  qualifier     = "${managedInstancesFunction.qualifier}"
+
+  function_scaling_config {
+    min_execution_environments = ${managedInstancesFunction.minExecutionEnvironments}
+    max_execution_environments = tonumber(var.max_execution_environments)
+  }
+}`;
+
 /** On Managed Instances the function has no vpc_config: it runs on the capacity provider, published as $LATEST.PUBLISHED. */
 const managedInstancesFunctionBlocks = `
   publish    = true
@@ -333,6 +344,7 @@ ${env}
     }
   }
 }`);
+  if (onManagedInstances(options)) parts.push(managedInstancesScaling);
   if (p.queue) {
     parts.push(`resource "aws_lambda_event_source_mapping" "orders" {
   event_source_arn                   = aws_sqs_queue.orders.arn

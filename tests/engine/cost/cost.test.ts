@@ -90,6 +90,16 @@ describe('cost per million requests', () => {
     expect(bigger.usd - pooled.usd).toBeCloseTo(5 * 0.625 + 2 * 0.125, 10);
   });
 
+  it('Aurora DSQL: 0.05 DPU per single-row write at $8 per million DPUs, plus a month of the rows\' storage (worked by hand)', () => {
+    const cost = costPerMillionRequests('aurora-dsql', scenario);
+    const pooled = costPerMillionRequests('module-pool', scenario);
+    // 1,000,000 × 0.05 DPU = 50,000 DPU = $0.40; 1,000,000 rows × 100 bytes = 0.0931 GiB × $0.33 = $0.0307.
+    expect(cost.usd - pooled.usd).toBeCloseTo(0.4 + (1e8 / 2 ** 30) * 0.33, 10);
+    expect(cost.usesAssumptions).toBe(true);
+    const twoWrites = costPerMillionRequests('aurora-dsql', { ...scenario, dsql: { writesPerRequest: 2, rowBytes: 100 } });
+    expect(twoWrites.usd - pooled.usd).toBeCloseTo(2 * (cost.usd - pooled.usd), 10);
+  });
+
   it('SQS batching: one send per request, a receive and a delete per batch, one consumer run per batch', () => {
     const ten = costPerMillionRequests('sqs-batching', scenario);
     const hundred = costPerMillionRequests('sqs-batching', { ...scenario, sqs: { batchSize: 100, consumerDurationMs: 100 } });

@@ -49,6 +49,7 @@ export async function loadCfnSpec(): Promise<Spec> {
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-capacityprovider.html
  * (attributes Arn and State as in aws-cdk-lib's CfnCapacityProvider) and
  * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-capacityproviderconfig.html
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionscalingconfig.html
  * Likewise Aurora DSQL's cluster, checked against the CfnCluster aws-cdk-lib 2.276.0 generates from CloudFormation's
  * own schema (its props and attr* getters):
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dsql-cluster.html
@@ -79,13 +80,14 @@ const LATER_RESOURCE_TYPES: Spec['ResourceTypes'] = {
   },
 };
 const LATER_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
-  'AWS::Serverless::Function': { CapacityProviderConfig: { Type: 'CapacityProviderConfig' } },
+  'AWS::Serverless::Function': { CapacityProviderConfig: { Type: 'CapacityProviderConfig' }, FunctionScalingConfig: { Type: 'FunctionScalingConfig' } },
 };
 const LATER_PROPERTY_TYPES: Spec['PropertyTypes'] = {
   'AWS::Lambda::CapacityProvider.CapacityProviderPermissionsConfig': { Properties: { CapacityProviderOperatorRoleArn: { PrimitiveType: 'String', Required: true } } },
   'AWS::Lambda::CapacityProvider.CapacityProviderVpcConfig': {
     Properties: { SecurityGroupIds: { Type: 'List', PrimitiveItemType: 'String', Required: true }, SubnetIds: { Type: 'List', PrimitiveItemType: 'String', Required: true } },
   },
+  'AWS::Serverless::Function.FunctionScalingConfig': { Properties: { MinExecutionEnvironments: { PrimitiveType: 'Integer' }, MaxExecutionEnvironments: { PrimitiveType: 'Integer' } } },
   'AWS::Serverless::Function.CapacityProviderConfig': {
     Properties: { Arn: { PrimitiveType: 'String', Required: true }, ExecutionEnvironmentMemoryGiBPerVCpu: { PrimitiveType: 'Double' }, PerExecutionEnvironmentMaxConcurrency: { PrimitiveType: 'Integer' } },
   },
