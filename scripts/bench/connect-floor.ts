@@ -9,17 +9,7 @@
 import { Duplex } from 'node:stream';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
-
-const PROTOCOL_3 = 196608;
-
-function startupPacket(parameters: Record<string, string>): Buffer {
-  const body = Buffer.from(`${Object.entries(parameters).map(([k, v]) => `${k}\0${v}\0`).join('')}\0`, 'utf8');
-  const packet = Buffer.alloc(8 + body.length);
-  packet.writeInt32BE(packet.length, 0);
-  packet.writeInt32BE(PROTOCOL_3, 4);
-  body.copy(packet, 8);
-  return packet;
-}
+import { startupPacket } from '../../src/engine/postgres/wire.ts';
 
 /** pg's socket: the start-up answered from `startupReply`, every batch up to a Sync or a Query by PGlite. */
 class PGliteStream extends Duplex {
