@@ -56,13 +56,48 @@ export async function bundlePg(): Promise<PgSources> {
 export async function initialisedDataDir(): Promise<Blob> {
   const version = JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version as string;
   const file = join(cacheDir, `pglite-${version}-datadir-${dataDirRecipe}.tar`);
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  if (existsSync(file)) return new BytesBlob(readFileSync(file));
   const tar = await buildDataDir();
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, tar);
   renameSync(partial, file);
-  return new Blob([tar as BlobPart]);
+  return new BytesBlob(tar);
+}
+
+/**
+ * A Blob over bytes already in memory, whose arrayBuffer() is a plain copy of them. PGlite reads the
+ * data directory and its file-system bundle with arrayBuffer() alone, and Node's Blob is slow for
+ * both halves: building one copies the parts in (0.6 s of CPU for the 17 MB data directory, profiled
+ * here under load) and arrayBuffer() copies them out in 64 KB chunks, a promise each (0.6 to 0.9 s),
+ * where a copy takes 0.1 s. The methods PGlite does not call go through a real Blob, built when asked.
+ * arrayBuffer() returns a fresh copy each time, because PGlite's file system may keep the buffer it
+ * gets as a file's contents and write to it, and the process's next database starts from the same bytes.
+ */
+class BytesBlob extends Blob {
+  readonly #bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    super();
+    this.#bytes = bytes;
+  }
+  override get size(): number {
+    return this.#bytes.length;
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return Promise.resolve(this.#bytes.slice().buffer);
+  }
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return Promise.resolve(this.#bytes.slice());
+  }
+  override slice(...range: Parameters<Blob['slice']>): Blob {
+    return new Blob([this.#bytes as BlobPart]).slice(...range);
+  }
+  override stream(): ReturnType<Blob['stream']> {
+    return new Blob([this.#bytes as BlobPart]).stream();
+  }
+  override text(): Promise<string> {
+    return Promise.resolve(new TextDecoder().decode(this.#bytes));
+  }
 }
 
 export const nodeHost: EngineHost = {
@@ -70,7 +105,7 @@ export const nodeHost: EngineHost = {
   sdkSource,
   async createDatabase() {
     dataDir ??= initialisedDataDir();
-    fsBundle ??= new Blob([trimmedFsBundle() as BlobPart]);
+    fsBundle ??= new BytesBlob(trimmedFsBundle());
     return PGlite.create({ loadDataDir: await dataDir, fsBundle });
   },
   yieldMacrotask: () => new Promise<void>((resolve) => setImmediate(resolve)),

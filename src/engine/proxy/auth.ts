@@ -52,6 +52,40 @@ async function hmac(key: Uint8Array<ArrayBuffer> | ArrayBuffer, data: string | U
 
 const sha256 = (data: string | Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> => subtle().digest('SHA-256', typeof data === 'string' ? utf8(data) : data);
 
+/** SigV4's signing key for one secret and scope (a day, a region, a service), ready to sign. */
+async function signingKey(secret: string, day: string, region: string, service: string): Promise<CryptoKey> {
+  let key: ArrayBuffer = await hmac(utf8(`AWS4${secret}`), day);
+  for (const part of [region, service, 'aws4_request']) key = await hmac(key, part);
+  return subtle().importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+/**
+ * Signing keys by secret and scope, and expected signatures by secret and string to sign. A run
+ * verifies thousands of tokens made from a few credentials (aurora-dsql: 1,000 cold starts sign
+ * the same scope in the same second, most of them the same string), each WebCrypto call is a round
+ * trip through the host's thread pool, and the virtual clock waits for every one: the derivation
+ * alone was five of the eight calls per token. Both are pure functions of their keys, so a run's
+ * results do not depend on what an earlier run of the process left here.
+ */
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+const signatures = new Map<string, Promise<string>>();
+/** Entries each memo holds before it starts again empty: far more than one run's distinct scopes, bounded for a long-lived Worker. */
+const MEMO_LIMIT = 10_000;
+
+function remembered<T>(memo: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
+  let value = memo.get(key);
+  if (!value) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    value = compute();
+    memo.set(key, value);
+    const mine = value;
+    mine.catch(() => {
+      if (memo.get(key) === mine) memo.delete(key);
+    });
+  }
+  return value;
+}
+
 /** RFC 3986 encoding as SigV4 canonicalises query strings. */
 const encode = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
@@ -105,9 +139,10 @@ export async function verifyIamToken(token: string, check: IamCheck): Promise<Ia
   const canonicalRequest = ['GET', '/', canonicalQuery, `host:${host}`, '', 'host', EMPTY_PAYLOAD].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', query.get('X-Amz-Date'), scope, hex(await sha256(canonicalRequest))].join('\n');
-  let key: ArrayBuffer = await hmac(utf8(`AWS4${secret}`), day);
-  for (const part of [region, service, 'aws4_request']) key = await hmac(key, part);
-  const expected = hex(await hmac(key, stringToSign));
+  const expected = await remembered(signatures, `${secret}\n${stringToSign}`, async () => {
+    const key = await remembered(signingKeys, `${secret}\n${scope}`, () => signingKey(secret, day, region, service));
+    return hex(await subtle().sign('HMAC', key, utf8(stringToSign)));
+  });
   if (expected !== query.get('X-Amz-Signature')) return { ok: false, why: 'signature does not match' };
   return { ok: true, accessKeyId: accessKeyId! };
 }

@@ -79,8 +79,17 @@ export async function compiledPg(host: EngineHost): Promise<CompiledPg> {
 }
 
 export async function openWorld(host: EngineHost, options: WorldOptions): Promise<World> {
-  const pg = await compiledPg(host);
-  const db = await host.createDatabase();
+  // The database boots while the Node host bundles `pg` in esbuild's own process (about 1 s, once per process).
+  const booting = host.createDatabase();
+  booting.catch(() => {}); // a failed boot is reported by the await below, not as an unhandled rejection
+  let pg: CompiledPg;
+  try {
+    pg = await compiledPg(host);
+  } catch (error) {
+    await booting.then((db) => db.close()).catch(() => {});
+    throw error;
+  }
+  const db = await booting;
   try {
     if (options.setupSql) await db.exec(options.setupSql);
     const scheduler = new Scheduler({ seed: options.seed, yieldMacrotask: () => host.yieldMacrotask() });

@@ -43,6 +43,17 @@ describe('IAM token verification', () => {
     expect(await why(t.replace('DBUser=app', 'DBUser=root'), { user: 'root' })).toBe('signature does not match');
     expect(await why('app-password')).toBe('not a presigned rds-db:connect URL');
   });
+
+  it('gives the same verdicts for a token it has verified before (its memo of signatures keys on the secret too)', async () => {
+    const { token: t, signedAt } = await token();
+    const now = signedAt + 1_000;
+    const tampered = t.replace(/X-Amz-Signature=([0-9a-f]+)/, (_all, hexits: string) => `X-Amz-Signature=${hexits.slice(0, -1)}${hexits.endsWith('0') ? '1' : '0'}`);
+    for (let round = 0; round < 2; round++) {
+      expect((await verifyIamToken(t, check(now))).ok).toBe(true);
+      expect(await verifyIamToken(t, check(now, { credentials: { [credentials.accessKeyId]: 'not-the-secret' } }))).toEqual({ ok: false, why: 'signature does not match' });
+      expect(await verifyIamToken(tampered, check(now))).toEqual({ ok: false, why: 'signature does not match' });
+    }
+  });
 });
 
 describe('SCRAM-SHA-256 client', () => {

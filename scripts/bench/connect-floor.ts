@@ -1,0 +1,84 @@
+/**
+ * The floor for a handler that connects per invocation (issue 16's engine bench): what the same work
+ * costs with the real `pg` driver talking straight to PGlite, without the engine around it. Each
+ * operation is a new `pg.Client` that connects, runs the lookup and ends, over an in-memory stream
+ * PGlite answers: no virtual clock, network, TLS, Lambda or metrics, and trust authentication (the
+ * start-up reply is PGlite's own, taken once, as the engine's server does). A plain query loop is no
+ * floor for such a run: the driver's connect and end cost more than PGlite's lookup does.
+ */
+import { Duplex } from 'node:stream';
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import { startupPacket } from '../../src/engine/postgres/wire.ts';
+
+/** pg's socket: the start-up answered from `startupReply`, every batch up to a Sync or a Query by PGlite. */
+class PGliteStream extends Duplex {
+  readonly #db: PGlite;
+  readonly #startupReply: Buffer;
+  #started = false;
+  #buffered = Buffer.alloc(0);
+  #batch: Buffer[] = [];
+
+  constructor(db: PGlite, startupReply: Buffer) {
+    super();
+    this.#db = db;
+    this.#startupReply = startupReply;
+  }
+
+  connect(): this {
+    queueMicrotask(() => this.emit('connect'));
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (!this.#started) {
+      this.#started = true;
+      this.push(this.#startupReply);
+      done();
+      return;
+    }
+    this.#buffered = Buffer.concat([this.#buffered, chunk]);
+    void this.#drain().then(() => done(), done);
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#buffered.length >= 5) {
+      const length = this.#buffered.readInt32BE(1);
+      if (this.#buffered.length < 1 + length) return;
+      const message = this.#buffered.subarray(0, 1 + length);
+      this.#buffered = this.#buffered.subarray(1 + length);
+      const type = String.fromCharCode(message[0]!);
+      if (type === 'X') {
+        this.push(null);
+        return;
+      }
+      this.#batch.push(message);
+      if (type === 'S' || type === 'Q') {
+        const batch = Buffer.concat(this.#batch);
+        this.#batch = [];
+        this.push(Buffer.from(await this.#db.execProtocolRaw(batch)));
+      }
+    }
+  }
+}
+
+/** `count` connect–lookup–end cycles of `pg` against `db` (its `orders` table), as connect-per-invocation handlers make them. */
+export async function connectPerOperation(db: PGlite, count: number): Promise<void> {
+  const startupReply = Buffer.from(await db.execProtocolRaw(startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' })));
+  for (let i = 0; i < count; i++) {
+    const client = new pg.Client({ user: 'postgres', database: 'postgres', stream: () => new PGliteStream(db, startupReply) } as never);
+    await client.connect();
+    await client.query('SELECT id, status FROM orders WHERE id = $1', [1 + (i % 1000)]);
+    await client.end();
+  }
+}
