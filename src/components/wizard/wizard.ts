@@ -26,6 +26,7 @@ import {
 import type { GenerateOptions, GeneratedFile } from '../../templates/index.ts';
 import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
+import { formatNumber as count } from '../../lib/format-number.ts';
 
 const storageKey = 'connlab:wizard-answers';
 
@@ -192,7 +193,6 @@ export function mountWizard(root: HTMLElement): void {
     for (const reason of reasons) items.append(make('li', reason.text));
     return items;
   };
-  const count = (n: number) => n.toLocaleString('en-US');
   const dollars = (n: number) => `$${n.toFixed(2)}`;
 
   function renderRecommendation(recommendation: Recommendation, values: Answers): void {
