@@ -42,6 +42,11 @@ function whenIdle(): Promise<void> {
   });
 }
 
+/** Resolves in a new task, so the work before and after it are two tasks: a phone stays responsive between them. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Resolves once the element is near the viewport: work for what the reader has not reached waits. */
 function whenNearView(target: Element): Promise<void> {
   return new Promise((resolve) => {
@@ -288,8 +293,8 @@ export function mountWizard(root: HTMLElement): void {
     if (highlighted && selectedPath === file.path) preview.replaceChildren(highlighted);
   }
 
-  function renderFiles(options: GenerateOptions, { generate, projectFiles, deployInstructions }: Awaited<ReturnType<typeof loadTemplates>>): void {
-    files = generate(options);
+  function renderFiles(options: GenerateOptions, generated: GeneratedFile[], { projectFiles, deployInstructions }: Awaited<ReturnType<typeof loadTemplates>>): void {
+    files = generated;
     purposes = new Map(projectFiles(options).map((file) => [file.path, file.purpose]));
     tree.replaceChildren(
       ...files.map((file, index) => {
@@ -321,9 +326,14 @@ export function mountWizard(root: HTMLElement): void {
     filesReady = (async () => {
       await whenIdle();
       const generator = await loadTemplates();
+      // Evaluating the generator's module, generating the project and listing it are three tasks, not one.
+      await nextTask();
       if (request !== filesRequest) return;
       try {
-        renderFiles(options, generator);
+        const generated = generator.generate(options);
+        await nextTask();
+        if (request !== filesRequest) return;
+        renderFiles(options, generated, generator);
       } catch (error) {
         filesSection.hidden = true;
         message.hidden = false;
