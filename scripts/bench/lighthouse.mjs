@@ -3,6 +3,7 @@
  * in Debian's Chromium, against the site served as a host would serve it (compression, _headers).
  * Issue 15's bar: performance ≥ 95, accessibility, best practices and SEO 100, layout shift < 0.05
  * and total blocking time < 200 ms on every page. It reports; tests enforce the budgets they can.
+ * LIGHTHOUSE_PAGES=/wizard/,/doctor/ measures only those pages (a run over every page takes minutes).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -37,7 +38,8 @@ export default async function lighthouseBench() {
   });
   const rows = [];
   try {
-    for (const path of pagePaths().sort()) {
+    const chosen = process.env.LIGHTHOUSE_PAGES?.split(',').filter(Boolean);
+    for (const path of pagePaths().sort().filter((page) => !chosen || chosen.includes(page))) {
       const result = await lighthouse(`http://127.0.0.1:${port}${path}`, { port: chrome.port, output: 'json', logLevel: 'error' });
       const { categories, audits } = result.lhr;
       rows.push([

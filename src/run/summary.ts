@@ -5,6 +5,7 @@
  * Pure: no DOM, no formatting of the layout; the page renders a table, the CLI aligned text.
  */
 import type { RunReport } from './report.ts';
+import { formatNumber } from '../lib/format-number.ts';
 
 export type SummaryService = 'lambda' | 'database' | 'dsql' | 'proxy' | 'dataApi' | 'dynamodb' | 'sqs' | 'secretsManager';
 
@@ -46,14 +47,7 @@ const SERVICES = Object.keys(SERVICE_TITLES) as SummaryService[];
 export const NOMINAL_NOTE =
   'Nominal: the formula on the instance class\'s nominal memory. A real instance reports less (SHOW max_connections); give a sandbox yours with its maxConnections parameter.';
 
-/**
- * Numbers by hand, not toLocaleString: once the engine has locked the realm down (lambda/isolation.ts,
- * in the CLI's process and the page's Worker) toLocaleString ignores its locale and options.
- */
-export function formatNumber(value: number, fractionDigits = Number.isInteger(value) ? 0 : 1): string {
-  const [whole, fraction] = Math.abs(value).toFixed(fractionDigits).split('.');
-  return `${value < 0 ? '-' : ''}${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction ? `.${fraction}` : ''}`;
-}
+export { formatNumber };
 const n = formatNumber;
 const ms = (value: number) => `${n(value, 1)} ms`;
 const seconds = (milliseconds: number) => `${n(milliseconds / 1000, 1).replace(/\.0$/, '')} s`;

@@ -10,12 +10,12 @@ import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
 // It carries no default messages ("Invalid input"), so every bound says itself what it expected.
 import * as z from 'zod/mini';
 import { shareLinkLimits } from './limits.ts';
+import { formatNumber as count } from '../lib/format-number.ts';
 
 export const sharedStateVersion = 1;
 
 const { codeCharacters, stateBytes, variantCharacters } = shareLinkLimits;
-const count = (value: number) => value.toLocaleString('en-US');
-const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+const mebibytes = (bytes: number) => `${count(bytes / 2 ** 20, 1).replace(/\.0$/, '')} MiB`;
 
 const SharedState = z.strictObject(
   {

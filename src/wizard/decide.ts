@@ -22,6 +22,7 @@ import { lambda } from '../facts/lambda.ts';
 import { pricing } from '../facts/pricing.ts';
 import { capacityRange, lowMinimumCap, serverlessV2MaxConnections } from '../facts/aurora-serverless-v2.ts';
 import { dsqlConnections, dsqlErrors, dsqlUnsupported } from '../facts/aurora-dsql.ts';
+import { formatNumber as count } from '../lib/format-number.ts';
 
 export { connectionBudget, proxyMinimumMonthlyUsd, type ConnectionBudget } from './budget.ts';
 
@@ -79,7 +80,6 @@ export const patternNames: Record<Pattern, string> = {
 
 const isAurora = (database: Database) => database !== 'rds-postgresql';
 const isBurstable = (instanceClass: InstanceClass) => instanceClass.startsWith('db.t');
-const count = (n: number) => n.toLocaleString('en-US');
 
 /** Resolves answers that cannot all be true, saying what was assumed (the schema refuses them at the edges). */
 function reconcile(answers: Answers): { answers: Answers; contradictions: Contradiction[] } {

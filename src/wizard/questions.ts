@@ -31,8 +31,8 @@ import { sizing } from '../facts/starter-code.ts';
 import { iamToken } from '../facts/rds-proxy.ts';
 import { managedInstances } from '../facts/lambda.ts';
 import { dsqlUnsupported } from '../facts/aurora-dsql.ts';
+import { formatNumber as count } from '../lib/format-number.ts';
 
-const count = (n: number) => n.toLocaleString('en-US');
 const acuTable = maxConnectionsByMaxAcu.value;
 const mibPerConnection = (maxConnectionsFormula.divisor.value / 2 ** 20).toFixed(1);
 

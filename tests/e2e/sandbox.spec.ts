@@ -349,6 +349,8 @@ test.describe('on a touch phone', () => {
     const foldBox = (await fold.boundingBox())!;
     const runBox = (await run.boundingBox())!;
     expect(runBox.y - (foldBox.y + foldBox.height)).toBeLessThan(30);
+    // The folded code is clipped, not gone: its focusable box must not run on under the button (target size).
+    await expectAccessible(page);
     await expect(run).toHaveAccessibleName('Run');
     await expect(sandbox.getByRole('status')).toHaveText('Ready. Press Run to start.');
     await expect(sandbox.getByLabel('Instance class').locator('option:checked')).toHaveText('db.t3.micro · 112');

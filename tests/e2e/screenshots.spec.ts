@@ -7,8 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, expectNoHorizontalScroll, test } from './fixtures.ts';
+import { axe, expect, expectNoHorizontalScroll, test } from './fixtures.ts';
 import { runAndWait, scrollToSandbox } from './sandbox-steps.ts';
 
 const chapters = join(process.cwd(), 'content', 'chapters');
@@ -44,7 +43,7 @@ for (const { id, path } of embedded) {
         await expectNoHorizontalScroll(page);
         await sandbox.screenshot({ path: `test-results/screenshots/sandbox-${id}-${width}-${theme}.png` });
       }
-      const { violations } = await new AxeBuilder({ page }).include(`connlab-sandbox[data-sandbox="${id}"]`).analyze();
+      const { violations } = await axe(page).include(`connlab-sandbox[data-sandbox="${id}"]`).analyze();
       expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`), `axe in the ${theme} theme`).toEqual([]);
     }
   });

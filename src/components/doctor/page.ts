@@ -18,7 +18,7 @@ import { findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles } fr
 import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
-import { summarizeRun } from '../../run/summary.ts';
+import { formatNumber, summarizeRun } from '../../run/summary.ts';
 import { runVerdict } from '../../run/verdict.ts';
 import { ownHandlerSandbox } from '../../run/own-handler.ts';
 import { createEditor } from '../sandbox/editor.ts';
@@ -166,7 +166,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
       arithmetic.textContent = 'Give the concurrency and the instance to see whether your connections fit.';
       return;
     }
-    const budget = `max_connections ${serverMax.toLocaleString('en-US')} (${yours ? 'yours' : 'the nominal figure'}) leaves ${maxConnections.toLocaleString('en-US')} for your function, after the ${reservedForOrdinaryRoles()} slots RDS reserves for superusers.`;
+    const budget = `max_connections ${formatNumber(serverMax)} (${yours ? 'yours' : 'the nominal figure'}) leaves ${formatNumber(maxConnections)} for your function, after the ${reservedForOrdinaryRoles()} slots RDS reserves for superusers.`;
     if (proxy) {
       arithmetic.textContent = `Through RDS Proxy the function's connections are the proxy's, not the database's: ${budget}`;
       return;
@@ -174,7 +174,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
     const pools = analysis.findings.filter((finding) => finding.rule === 'connection-budget');
     arithmetic.textContent = pools.length
       ? `${budget} ${pools.map((finding) => finding.message).join('; ')}.`
-      : `${budget} At ${concurrency.toLocaleString('en-US')} environments the connections the doctor can count fit.`;
+      : `${budget} At ${formatNumber(concurrency)} environments the connections the doctor can count fit.`;
   }
 
   let analysis: Analysis | undefined;
@@ -266,7 +266,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
       return;
     }
     if (file.size > LARGEST_FILE) {
-      showMessage(`${file.name} is ${file.size.toLocaleString('en-US')} bytes, too large for a handler file (at most ${LARGEST_FILE.toLocaleString('en-US')}).`);
+      showMessage(`${file.name} is ${formatNumber(file.size)} bytes, too large for a handler file (at most ${formatNumber(LARGEST_FILE)}).`);
       return;
     }
     showMessage(undefined);
@@ -408,7 +408,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   shareButton.addEventListener('click', async () => {
     const text = editor.text();
     if (text.length > shareLinkLimits.codeCharacters.value) {
-      status.textContent = `This code is longer than ${shareLinkLimits.codeCharacters.value.toLocaleString('en-US')} characters, the most a share link may carry; shorten it to share it.`;
+      status.textContent = `This code is longer than ${formatNumber(shareLinkLimits.codeCharacters.value)} characters, the most a share link may carry; shorten it to share it.`;
       return;
     }
     const { encodeSharedState } = await loadShare();

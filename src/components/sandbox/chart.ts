@@ -10,6 +10,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartSample } from '../../engine/metrics/sampler.ts';
+import { formatNumber } from '../../lib/format-number.ts';
 import type { Sandbox } from '../../sandboxes/schema.ts';
 import { iamToken } from '../../facts/rds-proxy.ts';
 import { formatRunTime } from '../../run/verdict.ts';
@@ -192,7 +193,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions = {}): Ru
     const limit = limitValue();
     if (withLabels && setup.limit && limit !== undefined) {
       const y = u.valToPos(limit, 'y', true);
-      const text = `${setup.limit.label} ${limit.toLocaleString('en-US')}`;
+      const text = `${setup.limit.label} ${formatNumber(limit)}`;
       ctx.fillStyle = colours.limit;
       ctx.textBaseline = 'bottom';
       ctx.fillText(text, bbox.left + bbox.width - ctx.measureText(text).width - 4 * ratio, y - 3 * ratio);
@@ -214,7 +215,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions = {}): Ru
     const limit = limitValue();
     legend.replaceChildren(
       ...setup.series.map((series, index) => item(series.label, colours.series[index]!, 'solid', series.name)),
-      ...(setup.limit ? [item(`${setup.limit.label}${limit !== undefined ? ` ${limit.toLocaleString('en-US')}` : ''}`, colours.limit, 'dashed', 'limit')] : []),
+      ...(setup.limit ? [item(`${setup.limit.label}${limit !== undefined ? ` ${formatNumber(limit)}` : ''}`, colours.limit, 'dashed', 'limit')] : []),
       ...(ghost ? [item('Pinned run', colours.axis, 'faint', 'pinned')] : []),
     );
   }
@@ -227,7 +228,7 @@ export function createChart(parent: HTMLElement, options: ChartOptions = {}): Ru
       item.dataset.marker = kind;
       items.push(item);
     };
-    if (found.limit?.reachedMs !== undefined) add('limit', `Limit reached at ${formatRunTime(found.limit.reachedMs)} (${setup?.limit?.label} ${found.limit.value.toLocaleString('en-US')})`);
+    if (found.limit?.reachedMs !== undefined) add('limit', `Limit reached at ${formatRunTime(found.limit.reachedMs)} (${setup?.limit?.label} ${formatNumber(found.limit.value)})`);
     if (found.firstErrorMs !== undefined) add('error', `First error at ${formatRunTime(found.firstErrorMs)}`);
     markerList.replaceChildren(...items);
     markerList.hidden = items.length === 0;
@@ -346,7 +347,7 @@ export function createSmallCharts(parent: HTMLElement, setup: ChartSetup, runs: 
     const caption = Object.assign(element('figcaption', 'small-chart-label'), { textContent: label });
     const host = element('div', 'chart');
     host.setAttribute('role', 'img');
-    host.setAttribute('aria-label', `${label}: ${setup.series.map((series) => series.label).join(', ')} and errors over the run, on one scale with the other variants: 0 to ${scale.y.toLocaleString('en-US')}`);
+    host.setAttribute('aria-label', `${label}: ${setup.series.map((series) => series.label).join(', ')} and errors over the run, on one scale with the other variants: 0 to ${formatNumber(scale.y)}`);
     figure.append(caption, host);
     parent.append(figure);
     const chart = createChart(host, { small: true, scale });

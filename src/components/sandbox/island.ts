@@ -11,7 +11,7 @@ import { createCodeSource, type CodeSource } from './code-source.ts';
 import { foldsOnPhone } from './code-view.ts';
 import type { RecordedRun, RunChart } from './chart.ts';
 import { renderComparison, renderSummary, wireLog } from './results.ts';
-import { summarizeRun, type RunSummary } from '../../run/summary.ts';
+import { formatNumber, summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
 import { prefetchWhenNear } from './prefetch.ts';
 import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
@@ -370,7 +370,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     const url = new URL(location.href);
     const text = code.text();
     if (text.length > shareLinkLimits.codeCharacters.value) {
-      status.textContent = `This code is longer than ${shareLinkLimits.codeCharacters.value.toLocaleString('en-US')} characters, the most a share link may carry; shorten it to share it.`;
+      status.textContent = `This code is longer than ${formatNumber(shareLinkLimits.codeCharacters.value)} characters, the most a share link may carry; shorten it to share it.`;
       return;
     }
     const { encodeSharedState } = await loadShare();
@@ -416,7 +416,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
   function describeChart(): void {
     const found = chart!.markers();
     const parts = [`Chart of the run over time: ${definition.chart.series.map((series) => series.label).join(', ')}`];
-    if (definition.chart.limit && found.limit) parts.push(`against ${definition.chart.limit.label} ${found.limit.value.toLocaleString('en-US')}`);
+    if (definition.chart.limit && found.limit) parts.push(`against ${definition.chart.limit.label} ${formatNumber(found.limit.value)}`);
     if (found.limit?.reachedMs !== undefined) parts.push(`limit reached at ${formatRunTime(found.limit.reachedMs)}`);
     if (found.firstErrorMs !== undefined) parts.push(`first error at ${formatRunTime(found.firstErrorMs)}`);
     chartElement.setAttribute('aria-label', `${parts.join('; ')}. The table below gives the same figures.`);
@@ -485,7 +485,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       const { ARENA_PATTERNS, arenaRow } = await import('../../run/arena-row.ts');
       const patterns: readonly string[] = ARENA_PATTERNS;
       const priced = reports.every((report) => patterns.includes(report.variant));
-      const errorRow = { label: 'Errors by code', values: reports.map((report) => (report.errors.length ? report.errors.map((error) => `${error.code} × ${error.count.toLocaleString('en-US')}`).join(', ') : 'none')) };
+      const errorRow = { label: 'Errors by code', values: reports.map((report) => (report.errors.length ? report.errors.map((error) => `${error.code} × ${formatNumber(error.count)}`).join(', ') : 'none')) };
       const costRow = {
         label: 'Cost per million requests',
         values: reports.map((report) => {
@@ -556,7 +556,7 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
           log.show(report);
           pinButton.disabled = false;
           const failures = report.invocations.failed + report.invocations.throttled;
-          status.textContent = `Run finished: ${report.invocations.total.toLocaleString('en-US')} invocations, ${report.invocations.succeeded.toLocaleString('en-US')} succeeded, ${failures.toLocaleString('en-US')} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
+          status.textContent = `Run finished: ${formatNumber(report.invocations.total)} invocations, ${formatNumber(report.invocations.succeeded)} succeeded, ${formatNumber(failures)} failed or throttled; peak ${report.database.peakConnections} database connections of ${report.database.maxConnections}${report.database.maxConnectionsNominal ? ' (nominal max_connections)' : ''}.`;
           root.dataset.lastRunMs = String(Math.round(performance.now() - started));
           // The status changed while it was silent; the verdict's region is the one announcement.
           setRunning(false);

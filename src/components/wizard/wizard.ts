@@ -26,6 +26,7 @@ import {
 import type { GenerateOptions, GeneratedFile } from '../../templates/index.ts';
 import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
+import { formatNumber as count } from '../../lib/format-number.ts';
 
 const storageKey = 'connlab:wizard-answers';
 
@@ -39,6 +40,11 @@ function whenIdle(): Promise<void> {
     if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
     else setTimeout(resolve, 50);
   });
+}
+
+/** Resolves in a new task, so the work before and after it are two tasks: a phone stays responsive between them. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Resolves once the element is near the viewport: work for what the reader has not reached waits. */
@@ -192,7 +198,6 @@ export function mountWizard(root: HTMLElement): void {
     for (const reason of reasons) items.append(make('li', reason.text));
     return items;
   };
-  const count = (n: number) => n.toLocaleString('en-US');
   const dollars = (n: number) => `$${n.toFixed(2)}`;
 
   function renderRecommendation(recommendation: Recommendation, values: Answers): void {
@@ -288,8 +293,8 @@ export function mountWizard(root: HTMLElement): void {
     if (highlighted && selectedPath === file.path) preview.replaceChildren(highlighted);
   }
 
-  function renderFiles(options: GenerateOptions, { generate, projectFiles, deployInstructions }: Awaited<ReturnType<typeof loadTemplates>>): void {
-    files = generate(options);
+  function renderFiles(options: GenerateOptions, generated: GeneratedFile[], { projectFiles, deployInstructions }: Awaited<ReturnType<typeof loadTemplates>>): void {
+    files = generated;
     purposes = new Map(projectFiles(options).map((file) => [file.path, file.purpose]));
     tree.replaceChildren(
       ...files.map((file, index) => {
@@ -321,9 +326,14 @@ export function mountWizard(root: HTMLElement): void {
     filesReady = (async () => {
       await whenIdle();
       const generator = await loadTemplates();
+      // Evaluating the generator's module, generating the project and listing it are three tasks, not one.
+      await nextTask();
       if (request !== filesRequest) return;
       try {
-        renderFiles(options, generator);
+        const generated = generator.generate(options);
+        await nextTask();
+        if (request !== filesRequest) return;
+        renderFiles(options, generated, generator);
       } catch (error) {
         filesSection.hidden = true;
         message.hidden = false;
