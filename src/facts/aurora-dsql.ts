@@ -11,6 +11,7 @@ const CONNECTIONS = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/wo
 const TOKEN = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/SECTION_authentication-token.html';
 const SIGNER = 'https://www.npmjs.com/package/@aws-sdk/dsql-signer';
 const UNSUPPORTED = 'https://docs.aws.amazon.com/aurora-dsql/latest/userguide/working-with-postgresql-compatibility-unsupported-features.html';
+const COMPUTE = 'https://brooker.co.za/blog/2024/12/04/inside-dsql.html';
 
 export const dsqlConnections = {
   maxPerCluster: { value: 10_000, unit: 'connections per cluster (a quota you can raise)', source: QUOTAS },
@@ -25,6 +26,20 @@ export const dsqlConnections = {
   tokenDefaultLifetime: { value: 900, unit: 's (SDK and CLI default; the console makes one-hour tokens)', source: TOKEN },
   tokenMaxLifetime: { value: 604_800, unit: 's (one week)', source: TOKEN },
 } satisfies Record<string, Fact>;
+
+/**
+ * No instance and no vCPUs to queue on: each transaction runs in a query processor (a PostgreSQL engine in
+ * a Firecracker microVM) of its own, and the service adds them as connections arrive. So a burst of new
+ * connections or statements does not wait for a fixed number of cores, as it does on an RDS instance.
+ */
+export const dsqlCompute = {
+  queryProcessorPerTransaction: {
+    value: true,
+    unit: 'whether each transaction has a query processor of its own, added as load arrives',
+    source: COMPUTE,
+    note: 'Marc Brooker (Aurora DSQL engineer), "DSQL Vignette: Reads and Compute", 2024-12-04: "When you connect to DSQL, we make sure there are enough of these MicroVMs to serve your load, and scale up dynamically if needed."',
+  },
+} satisfies Record<string, Fact<boolean>>;
 
 export const dsqlErrors = {
   tooManyConnections: { value: { code: '53300', message: 'Unable to accept connection, too many open connections.' }, unit: 'error', source: QUOTAS },

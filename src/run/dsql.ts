@@ -21,6 +21,13 @@ const rateBucket = { ratePerSecond: dsqlConnections.burstRefill.value, burst: ds
 /** max_connections of a DSQL cluster: its per-cluster quota. */
 export const dsqlMaxConnections = dsqlConnections.maxPerCluster.value;
 
+/**
+ * The server's vCPUs for a cluster: none to queue on, since DSQL gives each transaction a query processor
+ * of its own (dsqlCompute.queryProcessorPerTransaction), where an instance's start-ups and statements
+ * queue for its few cores.
+ */
+export const dsqlVcpus = Infinity;
+
 /** The cluster `variant` runs against, or null when it runs against the instance (or the sandbox has no cluster). */
 export function dsqlEndpoint(config: Sandbox, variant: string, epochMs: () => number): DsqlEndpoint | null {
   const settings = config.dsql;

@@ -18,7 +18,7 @@ import { applyParameters, resolveParameters } from '../sandboxes/parameters.ts';
 import { RUN_REPORT_VERSION, type RunReport } from './report.ts';
 import { attachProxy } from './proxy.ts';
 import { attachServices, preloadServices, ServicesSetupError } from './services.ts';
-import { dsqlEndpoint, dsqlHost, dsqlMaxConnections, dsqlReport } from './dsql.ts';
+import { dsqlEndpoint, dsqlHost, dsqlMaxConnections, dsqlReport, dsqlVcpus } from './dsql.ts';
 import { VIRTUAL_EPOCH } from '../engine/lambda/environment.ts';
 
 export interface RunRequest {
@@ -103,7 +103,7 @@ export async function runSandbox(host: EngineHost, request: RunRequest, callback
       maxConnections,
       reservedConnections,
       reservedSlotError: reservedSlotError(config.database.engineVersion),
-      vcpus: instance.vcpus,
+      vcpus: dsql ? dsqlVcpus : instance.vcpus,
       users: { postgres: 'postgres', ...config.database.users },
       superusers: ['postgres'],
       idleSessionTimeoutMs: config.database.idleSessionTimeoutMs,

@@ -49,6 +49,13 @@ describe('arena', () => {
     expect(dsql.database.queries).toBeGreaterThanOrEqual(dsql.invocations.succeeded);
   });
 
+  it("Aurora DSQL's thousand connections opened at once do not queue for an instance's vCPUs: each transaction has a query processor of its own", () => {
+    // The pool per environment opens its 200 on the instance's two vCPUs and waits for them; a cluster
+    // has no such queue, so its thousand start-ups leave it as fast as the patterns that open none.
+    expect(row('aurora-dsql').p99Ms).toBeLessThan(row('module-pool').p99Ms);
+    expect(row('aurora-dsql').p99Ms).toBeLessThan(row('dynamodb').p99Ms + 50);
+  });
+
   it('prices every pattern from the cited prices, flagging the assumed ones', () => {
     for (const r of rows) expect(r.costPerMillionUsd).toBeGreaterThan(0);
     expect(row('data-api').costUsesAssumptions).toBe(true);

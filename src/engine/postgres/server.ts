@@ -50,6 +50,7 @@ export interface VirtualPostgresOptions {
   reservedConnections: number;
   /** What an ordinary role gets when only reserved slots are left (the wording depends on the engine version). */
   reservedSlotError: ErrorFields;
+  /** CPUs that connection start-ups and statements queue on; Infinity where compute is added with load (Aurora DSQL), so nothing queues. */
   vcpus: number;
   /** user -> password at start-up (ALTER ROLE … PASSWORD changes them). Users not listed fail authentication like a wrong password does. */
   users: Readonly<Record<string, string>>;
@@ -150,7 +151,7 @@ export class VirtualPostgres implements Listener {
     this.db = db;
     this.options = options;
     this.#observer = observer;
-    this.#cores = new Array<number>(Math.max(1, options.vcpus)).fill(0);
+    this.#cores = Number.isFinite(options.vcpus) ? new Array<number>(Math.max(1, options.vcpus)).fill(0) : [];
     this.session = new SessionLock(scheduler, options.sessionWaitLimitMs);
     this.#passwords = new Map(Object.entries(options.users));
     const window = options.unavailable;
@@ -211,6 +212,7 @@ export class VirtualPostgres implements Listener {
   /** Reserve `ms` of CPU on the first free vCPU, not before `from`; returns when it is done. */
   serve(from: number, ms: number): number {
     const cores = this.#cores;
+    if (cores.length === 0) return from + ms;
     let index = 0;
     for (let i = 1; i < cores.length; i++) if (cores[i]! < cores[index]!) index = i;
     const done = Math.max(from, cores[index]!) + ms;
