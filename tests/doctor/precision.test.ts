@@ -62,6 +62,7 @@ describe('every generated project', () => {
  * the comparison sandboxes have no 'error' listener, which the stale-after-freeze chapter teaches.
  */
 const expected: Record<string, string[]> = {
+  'arena/aurora-dsql.mjs': [],
   'arena/data-api.mjs': [],
   'arena/dynamodb.mjs': [],
   'arena/module-pool.mjs': ['missing-error-listener'],
