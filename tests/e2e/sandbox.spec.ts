@@ -228,12 +228,13 @@ test('the arena runs all six patterns and prices them side by side', async ({ pa
   const arena = page.locator('connlab-sandbox[data-sandbox="arena"]');
   await arena.scrollIntoViewIfNeeded();
   await expect(arena).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-  // The chart's limit line is the run's max_connections, the arena's maxConnections parameter (200),
-  // not db.r6g.large's nominal 1,802.
   await expect(arena.getByLabel(/max_connections \(yours\)/)).toHaveValue('200');
   await arena.getByRole('button', { name: 'Compare all 6 variants' }).click();
-  await expect(arena.locator('[data-chart]')).toHaveAttribute('aria-label', /against max_connections 200[;.]/, { timeout: 60_000 });
   await expect(arena.getByRole('status')).toHaveText('All 6 variants finished; the table compares them.', { timeout: 200_000 });
+  // The chart's limit line is the last run's own max_connections: Aurora DSQL's quota (it runs last),
+  // not db.r6g.large's nominal 1,802, which the island once recomputed for every run. The pool per
+  // environment's limit, the maxConnections parameter (200), is in the table below.
+  await expect(arena.locator('[data-chart]')).toHaveAttribute('aria-label', /against max_connections 10,000[;.]/);
   const table = arena.locator('[data-summary] table');
   await expect(table.locator('thead').getByRole('columnheader')).toHaveText(['Figure', 'Pool per environment', 'RDS Proxy', 'Data API', 'DynamoDB', 'SQS + bounded consumer', 'Aurora DSQL']);
   const connections = table.getByRole('row', { name: /Peak database connections/ }).getByRole('cell');
