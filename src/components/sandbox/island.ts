@@ -56,7 +56,7 @@ const loadChart = () => import('./chart.ts');
 
 export async function mountSandbox(root: HTMLElement): Promise<void> {
   const source: SandboxSource = JSON.parse(find<HTMLScriptElement>(root, '[data-sandbox-source]').textContent ?? '{}');
-  prefetchWhenNear(root, source, () => void loadChart());
+  prefetchWhenNear(root, source);
   const definition: Sandbox = source.definition;
   const id = definition.id;
 

@@ -25,9 +25,11 @@ let requested = false;
 
 /**
  * Prefetches PostgreSQL, and what a run of `sandbox` loads, once `element` is within one viewport
- * height of the viewport; `alsoLoad` fetches the page's own modules a Run needs (the chart).
+ * height of the viewport. Not the chart: uPlot builds an Intl.NumberFormat as it is evaluated, which
+ * starts the browser's ICU number formatting (65–360 ms on a 4× slowed CPU), so it waits for a Run
+ * rather than land in the page's start-up (tests/e2e/start-up.spec.ts).
  */
-export function prefetchWhenNear(element: Element, sandbox: SandboxSource, alsoLoad: () => void): void {
+export function prefetchWhenNear(element: Element, sandbox: SandboxSource): void {
   if (requested || !shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
   const observer = new IntersectionObserver(
     (entries) => {
@@ -35,7 +37,6 @@ export function prefetchWhenNear(element: Element, sandbox: SandboxSource, alsoL
       requested = true;
       observer.disconnect();
       prefetchPostgres(sandbox);
-      alsoLoad();
     },
     { rootMargin: '100% 0px' },
   );
