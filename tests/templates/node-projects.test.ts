@@ -39,14 +39,12 @@ interface Prepared {
   tenant: Tenant;
 }
 
-const NO_DATABASE: Tenant = { database: 'unused', user: 'unused', password: 'unused', secretArn: 'unused' };
-
 async function prepare(group: Group): Promise<Prepared> {
   const dir = writeProject(scratch('node-project'), group.files);
   const deps = await installDependencies(readFileSync(join(dir, 'package.json'), 'utf8'));
   symlinkSync(join(deps, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const options = group.members[0]!;
-  const tenant = options.pattern === 'dynamodb' ? NO_DATABASE : services.createTenant(readFileSync(join(dir, 'schema.sql'), 'utf8'));
+  const tenant = options.pattern === 'dynamodb' ? await services.createTableTenant() : services.createTenant(readFileSync(join(dir, 'schema.sql'), 'utf8'));
   if (options.language === 'typescript') {
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir }).catch((error: { stdout?: string }) => {
       throw new Error(`tsc failed for ${describeOptions(options)}:\n${error.stdout}`);

@@ -31,8 +31,6 @@ const groups = groupBy(pythonProjects, (path) => path.startsWith('app/') || path
 let services: Services;
 servicesForThisFile((started) => (services = started));
 
-const NO_DATABASE: Tenant = { database: 'unused', user: 'unused', password: 'unused', secretArn: 'unused' };
-
 interface Prepared {
   options: GenerateOptions;
   dir: string;
@@ -44,7 +42,7 @@ async function prepare(group: Group, extraSql = ''): Promise<Prepared> {
   const options = group.members[0]!;
   const dir = writeProject(scratch('python-project'), group.files);
   await run(PYTHON, ['-m', 'py_compile', 'app/handler.py', 'tests/test_handler.py'], { cwd: dir });
-  const tenant = options.pattern === 'dynamodb' ? NO_DATABASE : services.createTenant(readFileSync(join(dir, 'schema.sql'), 'utf8') + extraSql);
+  const tenant = options.pattern === 'dynamodb' ? await services.createTableTenant() : services.createTenant(readFileSync(join(dir, 'schema.sql'), 'utf8') + extraSql);
   return { options, dir, tenant };
 }
 

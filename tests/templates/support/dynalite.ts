@@ -1,4 +1,4 @@
-/** dynalite (a DynamoDB implementation on LevelDB, in devDependencies) with the generated projects' table. */
+/** dynalite (a DynamoDB implementation on LevelDB, in devDependencies), and the generated projects' table. */
 import { createRequire } from 'node:module';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableInput } from '../../support/dynamodb-tables.ts';
@@ -14,16 +14,25 @@ export async function startDynalite(region: string, credentials: { accessKeyId: 
   };
   const server = factory({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
+  return { server, url: `http://127.0.0.1:${server.address().port}` };
+}
+
+/**
+ * Creates the generated projects' orders table under `name`. Each project gets a table of its own:
+ * projects run side by side, and their tests count one customer's orders.
+ */
+export async function createOrdersTable(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }, name: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint: url, region, credentials });
-  await client.send(
-    new CreateTableCommand(
-      tableInput('orders', [
-        ['customerId', 'S'],
-        ['orderId', 'S'],
-      ]),
-    ),
-  );
-  client.destroy();
-  return { server, url };
+  try {
+    await client.send(
+      new CreateTableCommand(
+        tableInput(name, [
+          ['customerId', 'S'],
+          ['orderId', 'S'],
+        ]),
+      ),
+    );
+  } finally {
+    client.destroy();
+  }
 }

@@ -17,7 +17,7 @@ import { startPgBouncer, type RealPgBouncer } from '../../support/pgbouncer.ts';
 import { makeTestTls, type TestTls } from './tls.ts';
 import { startIamFrontDoor, type FrontDoor } from './iam-front-door.ts';
 import { startAwsStandIn, type AwsStandIn } from './aws-stand-in.ts';
-import { startDynalite, type Dynalite } from './dynalite.ts';
+import { createOrdersTable, startDynalite, type Dynalite } from './dynalite.ts';
 import type { GenerateOptions } from '../../../src/templates/index.ts';
 
 export const CREDENTIALS = { accessKeyId: 'AKIDLOCALTESTONLY000', secretAccessKey: 'local-test-only-not-a-real-key' };
@@ -38,6 +38,8 @@ export interface Tenant {
   /** The password the user logs in with, also held by the project's secret. */
   password: string;
   secretArn: string;
+  /** The project's DynamoDB table. */
+  table: string;
 }
 
 export interface Services {
@@ -52,6 +54,8 @@ export interface Services {
    * README says. psql's `\password USER` prompt is answered with the secret's password.
    */
   createTenant(schemaSql: string): Tenant;
+  /** Creates a DynamoDB table for one project that has no database. */
+  createTableTenant(): Promise<Tenant>;
   /** The environment the generated handler and its local test read, for one route. */
   env(options: GenerateOptions, tenant: Tenant, route: Route): Record<string, string>;
   stop(): Promise<void>;
@@ -145,6 +149,7 @@ export async function startServices(): Promise<Services> {
   });
   const dynamo: { server: Dynalite; url: string } = await startDynalite(REGION, CREDENTIALS);
   let tenants = 0;
+  let tables = 0;
   return {
     tls,
     postgres,
@@ -154,7 +159,7 @@ export async function startServices(): Promise<Services> {
     createTenant(schemaSql) {
       const n = ++tenants;
       if (n > USERS) throw new Error(`more than ${USERS} projects: raise USERS`);
-      const tenant: Tenant = { database: `orders_${n}`, user: userName(n), password: passwordOf(n), secretArn: `arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-${n}-AbCdEf` };
+      const tenant: Tenant = { database: `orders_${n}`, user: userName(n), password: passwordOf(n), secretArn: `arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-${n}-AbCdEf`, table: `orders_${n}` };
       const sql = asLocalPostgres(schemaSql)
         .replace(new RegExp(`\\b${GENERATED_USER}\\b`, 'g'), tenant.user)
         .replace(new RegExp(`^\\\\password ${tenant.user}$`, 'gm'), `ALTER ROLE ${tenant.user} PASSWORD '${tenant.password}';`);
@@ -163,6 +168,12 @@ export async function startServices(): Promise<Services> {
       postgres.psql(`CREATE DATABASE ${tenant.database}`);
       postgres.psql(sql, tenant.database);
       standIn.putSecret(tenant.secretArn, { username: tenant.user, password: tenant.password });
+      return tenant;
+    },
+    async createTableTenant() {
+      const n = ++tables;
+      const tenant: Tenant = { database: 'unused', user: 'unused', password: 'unused', secretArn: 'unused', table: `orders_table_${n}` };
+      await createOrdersTable(dynamo.url, REGION, CREDENTIALS, tenant.table);
       return tenant;
     },
     env(options, tenant, route) {
@@ -187,7 +198,7 @@ export async function startServices(): Promise<Services> {
         DB_POOL_SHARE: '4',
         DB_SECRET_ARN: tenant.secretArn,
         DB_CLUSTER_ARN: CLUSTER_ARN,
-        TABLE_NAME: 'orders',
+        TABLE_NAME: tenant.table,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: standIn.url,
         AWS_ENDPOINT_URL_RDS_DATA: standIn.url,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
