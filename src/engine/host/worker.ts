@@ -8,6 +8,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pgSources from 'virtual:connlab/pg-source';
 import postgresFiles, { type PostgresFile } from 'virtual:connlab/postgres-files';
+import { BytesBlob } from './bytes-blob.ts';
 import type { EngineHost } from './host.ts';
 import type { SdkBundle } from './sdk-packages.ts';
 
@@ -62,7 +63,8 @@ async function loadFiles(priority: RequestPriority, onProgress: (progress: LoadP
       }),
     );
   };
-  const blob = async (index: number) => new Response(await body(all[index]!, index)).blob();
+  // Held as bytes in the Worker, not as Blobs the browser keeps (see BytesBlob).
+  const blob = async (index: number) => new BytesBlob(new Uint8Array(await new Response(await body(all[index]!, index)).arrayBuffer()));
   // compileStreaming takes a Response of type application/wasm; the counted stream is rewrapped as one.
   const compiled = async () => WebAssembly.compileStreaming(new Response(await body(wasmFile, 0), { headers: { 'Content-Type': 'application/wasm' } }));
   const [wasm, fsBundle, dataDir] = await Promise.all([compiled(), blob(1), dataDirFile ? blob(2) : undefined]);
