@@ -124,3 +124,22 @@ export const dsqlPricing = {
     calibrate: `AWS documents the metering (${BILLING}), not a per-statement figure for writes; its EXPLAIN ANALYZE VERBOSE example reads 120 rows for about 0.06 DPU. Run EXPLAIN ANALYZE VERBOSE on the INSERT and read its "Statement DPU Estimate".`,
   },
 } satisfies Record<string, Fact>;
+
+/**
+ * What one request writes, when the reader of the cost comparison gives no workload of their own: the
+ * figures the DSQL line of the comparison starts from, not AWS's.
+ */
+export const dsqlAssumedWorkload = {
+  writesPerRequest: {
+    value: 1,
+    unit: 'single-row writes per request',
+    source: 'assumption',
+    calibrate: 'One INSERT per request, as the DynamoDB line counts one write per request, so the two price the same work. Count the statements your handler runs per request.',
+  },
+  rowBytes: {
+    value: 100,
+    unit: 'bytes of storage each written row adds',
+    source: 'assumption',
+    calibrate: "A small row: the sandboxes' order (an integer key, a status, a total) is a few dozen bytes of data, rounded up for the row's overhead. The billing guide meters storage in GiB-months without a per-row figure; read the cluster's ClusterStorageSize metric before and after writing a known number of your rows.",
+  },
+} satisfies Record<string, Fact>;

@@ -76,6 +76,7 @@ const SAM_FUNCTION_SCALING_CONFIG = 'https://docs.aws.amazon.com/serverless-appl
 const MANAGED_INSTANCES_MAX_CONCURRENCY_VARIABLE = 'https://github.com/aws/aws-lambda-go/pull/600';
 const MANAGED_INSTANCES_OPERATOR_ROLE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-operator-role.html';
 const TERRAFORM_AWS_6_24 = 'https://github.com/hashicorp/terraform-provider-aws/blob/main/CHANGELOG.md#6240-december-2-2025';
+const TERRAFORM_AWS_FUNCTION_SCALING_CONFIG = 'https://github.com/hashicorp/terraform-provider-aws/pull/48229';
 
 /**
  * Lambda Managed Instances, where the one-invocation-per-environment premise of chapters 1 and 2 does not hold
@@ -116,6 +117,13 @@ export const managedInstances = {
   operatorRolePolicy: { value: 'AWSLambdaManagedEC2ResourceOperator', unit: 'AWS managed policy (arn:PARTITION:iam::aws:policy/NAME) the operator role needs at least', source: MANAGED_INSTANCES_OPERATOR_ROLE },
   /** The first hashicorp/aws release with aws_lambda_capacity_provider and aws_lambda_function's capacity_provider_config and publish_to. */
   terraformProviderVersion: { value: '6.24.0', unit: 'hashicorp/aws provider version', source: TERRAFORM_AWS_6_24 },
+  /** The first hashicorp/aws release with aws_lambda_function_scaling_config: the newest resource the generated Terraform uses, so its floor. */
+  terraformScalingConfigProviderVersion: {
+    value: '6.54.0',
+    unit: 'hashicorp/aws provider version',
+    source: TERRAFORM_AWS_FUNCTION_SCALING_CONFIG,
+    note: 'The pull request that added the resource (its .changelog entry: new-resource aws_lambda_function_scaling_config), opened June 2026 to close issue #47770, filed because the capacity provider of 6.24.0 came without it. The release number was read in a Terraform module\'s provider constraint ("aws_lambda_function_scaling_config resource (6.54.0)"), consistent with the provider bindings for 6.55.0 that include it; the provider CHANGELOG\'s entry was not in the search corpus (MED).',
+  },
   /** Publishing a version starts three instances (one per AZ) and three execution environments before it is ACTIVE. */
   environmentsAtPublish: { value: 3, unit: 'execution environments started before the version is ACTIVE', source: MANAGED_INSTANCES_SCALING },
   /** Capacity follows CPU utilisation; traffic that more than doubles within this window may be throttled. */

@@ -175,7 +175,7 @@ function managedInstancesSection(options: GenerateOptions): string[] {
   const cliNote: Record<GenerateOptions['iac'], string> = {
     sam: 'SAM passes `AWS::Lambda::CapacityProvider` to CloudFormation as it is and turns the function\'s `CapacityProviderConfig` into the one on `AWS::Lambda::Function`: use a SAM CLI from December 2025 or later.',
     cdk: 'The stack uses `lambda.CapacityProvider` and its `addFunction`, in aws-cdk-lib since 2.231.',
-    terraform: `\`aws_lambda_capacity_provider\` and the function's \`capacity_provider_config\` and \`publish_to\` arrived in the hashicorp/aws provider ${managedInstances.terraformProviderVersion.value}, so this configuration requires it (the 5.x series has neither). Provider 6 names the Region \`data.aws_region.current.region\`.`,
+    terraform: `\`aws_lambda_capacity_provider\` and the function's \`capacity_provider_config\` and \`publish_to\` arrived in the hashicorp/aws provider ${managedInstances.terraformProviderVersion.value}, \`aws_lambda_function_scaling_config\` in ${managedInstances.terraformScalingConfigProviderVersion.value}, so this configuration requires ${managedInstances.terraformScalingConfigProviderVersion.value} (the 5.x series has none of them). Provider 6 names the Region \`data.aws_region.current.region\`.`,
     'aws-cli': 'The script needs an AWS CLI v2 from December 2025 or later (`create-capacity-provider`, `create-function --capacity-provider-config`, `publish-version --publish-to`). It waits until the capacity provider is Active before creating the function.',
   };
   return [

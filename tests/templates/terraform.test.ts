@@ -84,7 +84,8 @@ describe(`Terraform configurations (${terraformProjects.length} combinations, ${
         expect(provider).toBe('~> 5.80');
         continue;
       }
-      expect(provider).toBe('>= 6.24.0, < 7.0.0');
+      // aws_lambda_function_scaling_config arrived in 6.54.0, after the capacity provider (6.24.0).
+      expect(provider).toBe('>= 6.54.0, < 7.0.0');
       const capacityProvider = resource.aws_lambda_capacity_provider!.orders![0]!;
       expect(capacityProvider.vpc_config).toEqual([{ subnet_ids: '${var.subnet_ids}', security_group_ids: ['${aws_security_group.function.id}'] }]);
       expect(capacityProvider.permissions_config).toEqual([{ capacity_provider_operator_role_arn: '${aws_iam_role.capacity_provider_operator.arn}' }]);

@@ -11,7 +11,7 @@
 import * as z from 'zod/mini';
 import { pricing } from '../../facts/pricing.ts';
 import { dynamodb } from '../../facts/dynamodb.ts';
-import { dsqlPricing } from '../../facts/aurora-dsql.ts';
+import { dsqlAssumedWorkload, dsqlPricing } from '../../facts/aurora-dsql.ts';
 import { finish, proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
 
 export { proxyCost, type Cost, type CostLine, type Prices, type ProxyCost } from './proxy.ts';
@@ -81,13 +81,13 @@ export const Scenario = z.object({
     }),
     { batchSize: 10, consumerDurationMs: 100 },
   ),
-  /** Aurora DSQL: single-row writes per request, and the bytes each row adds to storage. */
+  /** Aurora DSQL: single-row writes per request, and the bytes each row adds to storage (assumed when not given: src/facts/aurora-dsql.ts). */
   dsql: z._default(
     z.object({
-      writesPerRequest: z._default(nonnegative, 1),
-      rowBytes: z._default(positive, 100),
+      writesPerRequest: z._default(nonnegative, dsqlAssumedWorkload.writesPerRequest.value),
+      rowBytes: z._default(positive, dsqlAssumedWorkload.rowBytes.value),
     }),
-    { writesPerRequest: 1, rowBytes: 100 },
+    { writesPerRequest: dsqlAssumedWorkload.writesPerRequest.value, rowBytes: dsqlAssumedWorkload.rowBytes.value },
   ),
 });
 export type Scenario = z.input<typeof Scenario>;
@@ -157,10 +157,12 @@ export function costPerMillionRequests(pattern: Pattern, scenario: Scenario, pri
       const { writesPerRequest, rowBytes } = s.dsql;
       const dpus = perMillion * writesPerRequest * dsqlPricing.dpusPerSingleRowWrite.value;
       const storedGb = (perMillion * writesPerRequest * rowBytes) / GIB;
+      // A figure the scenario leaves out is the assumed one, and its line says so.
+      const assumed = (key: keyof typeof dsqlAssumedWorkload) => (scenario.dsql?.[key] === undefined ? [dsqlAssumedWorkload[key]] : []);
       return finish([
         ...lambdaLines('Lambda', perMillion, duration),
-        { label: `Aurora DSQL: ${writesPerRequest} single-row write(s) × ${dsqlPricing.dpusPerSingleRowWrite.value} DPU`, usd: (dpus / MILLION) * prices.dsqlPerMillionDpus.value, prices: [prices.dsqlPerMillionDpus, dsqlPricing.dpusPerSingleRowWrite] },
-        { label: `Aurora DSQL: a month's storage of the rows written (${rowBytes} bytes each)`, usd: storedGb * prices.dsqlPerGbMonth.value, prices: [prices.dsqlPerGbMonth] },
+        { label: `Aurora DSQL: ${writesPerRequest} single-row write(s) × ${dsqlPricing.dpusPerSingleRowWrite.value} DPU`, usd: (dpus / MILLION) * prices.dsqlPerMillionDpus.value, prices: [prices.dsqlPerMillionDpus, dsqlPricing.dpusPerSingleRowWrite, ...assumed('writesPerRequest')] },
+        { label: `Aurora DSQL: a month's storage of the rows written (${rowBytes} bytes each)`, usd: storedGb * prices.dsqlPerGbMonth.value, prices: [prices.dsqlPerGbMonth, ...assumed('rowBytes')] },
       ]);
     }
   }

@@ -121,12 +121,14 @@ function main(options: GenerateOptions): string {
   const layout = codeLayout(options);
   const node = isNodeRuntime(options.runtime);
   const parts: string[] = [];
+  // On Managed Instances the floor is the release that added aws_lambda_function_scaling_config, the newest
+  // resource the project uses (the capacity provider came earlier): src/facts/lambda.ts cites where it was read.
   parts.push(`terraform {
   required_version = ">= 1.5"
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "${onManagedInstances(options) ? `>= ${managedInstances.terraformProviderVersion.value}, < 7.0.0` : '~> 5.80'}"
+      version = "${onManagedInstances(options) ? `>= ${managedInstances.terraformScalingConfigProviderVersion.value}, < 7.0.0` : '~> 5.80'}"
     }
     archive = {
       source  = "hashicorp/archive"

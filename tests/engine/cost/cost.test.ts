@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PATTERNS, compareCosts, costPerMillionRequests, monthlyCost, monthlyProxyCost, type Scenario } from '../../../src/engine/cost/index.ts';
 import { isAssumption } from '../../../src/facts/fact.ts';
 import { pricing } from '../../../src/facts/pricing.ts';
+import { dsqlAssumedWorkload } from '../../../src/facts/aurora-dsql.ts';
 
 const cents = (usd: number) => Math.round(usd * 100) / 100;
 
@@ -98,6 +99,20 @@ describe('cost per million requests', () => {
     expect(cost.usesAssumptions).toBe(true);
     const twoWrites = costPerMillionRequests('aurora-dsql', { ...scenario, dsql: { writesPerRequest: 2, rowBytes: 100 } });
     expect(twoWrites.usd - pooled.usd).toBeCloseTo(2 * (cost.usd - pooled.usd), 10);
+  });
+
+  it('Aurora DSQL: the workload a scenario leaves out is the assumption in src/facts, cited on its line; a given one replaces it', () => {
+    const storage = (c: ReturnType<typeof costPerMillionRequests>) => c.lines.find((l) => l.label.includes('storage'))!;
+    const writes = (c: ReturnType<typeof costPerMillionRequests>) => c.lines.find((l) => l.label.includes('single-row write'))!;
+    const assumed = costPerMillionRequests('aurora-dsql', scenario);
+    expect(storage(assumed).label).toContain(`${dsqlAssumedWorkload.rowBytes.value} bytes each`);
+    expect(storage(assumed).prices).toContain(dsqlAssumedWorkload.rowBytes);
+    expect(writes(assumed).prices).toContain(dsqlAssumedWorkload.writesPerRequest);
+    const given = costPerMillionRequests('aurora-dsql', { ...scenario, dsql: { writesPerRequest: 3, rowBytes: 400 } });
+    expect(storage(given).label).toContain('400 bytes each');
+    expect(storage(given).prices).not.toContain(dsqlAssumedWorkload.rowBytes);
+    expect(writes(given).prices).not.toContain(dsqlAssumedWorkload.writesPerRequest);
+    expect(writes(given).label).toMatch(/^Aurora DSQL: 3 single-row write/);
   });
 
   it('SQS batching: one send per request, a receive and a delete per batch, one consumer run per batch', () => {
