@@ -100,17 +100,17 @@ export async function connectPerOperation(db: PGlite, count: number): Promise<vo
   }
 }
 
-/** What one invocation of a pooled handler sends: its statements, each with the invocation's key as `$1`, all at once. */
+/** A pooled handler's pool and what one invocation sends: its statements, each with the invocation's key as `$1`, all at once. */
 export interface PooledHandlerQueries {
-  /** The handler's pool size (its `max`). */
-  poolMax: number;
+  /** The handler's own pool options (`max`, its timeouts: pg arms a timer per query for `query_timeout`, and pg-pool one per idle client). */
+  pool: Readonly<{ max: number; idleTimeoutMillis?: number; connectionTimeoutMillis?: number; query_timeout?: number }>;
   statements: readonly string[];
 }
 
 /** `count` invocations' queries through one `pg.Pool` against `db` (its `orders` table's keys), as a pooled handler sends them. */
 export async function pooledQueries(db: PGlite, count: number, handler: PooledHandlerQueries): Promise<void> {
   const startupReply = await startupReplyOf(db);
-  const pool = new pg.Pool({ user: 'postgres', database: 'postgres', max: handler.poolMax, stream: () => new PGliteStream(db, startupReply) } as never);
+  const pool = new pg.Pool({ ...handler.pool, user: 'postgres', database: 'postgres', stream: () => new PGliteStream(db, startupReply) } as never);
   for (let i = 0; i < count; i++) {
     const key = 1 + (i % 1000);
     await Promise.all(handler.statements.map((sql) => pool.query(sql, [key])));

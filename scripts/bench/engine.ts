@@ -25,13 +25,16 @@ const SANDBOXES = ['direct-connection', 'module-pool', 'stale-after-freeze', 'zo
 const CONNECT_PER_INVOCATION = new Set(['direct-connection']);
 /**
  * The sandboxes whose handler keeps a module-level pool, with what each invocation sends (as its
- * handler.mjs does, at the default pool size): their second floor runs these through the real `pg`
+ * handler.mjs does, with its pool options at the default pool size): their second floor runs these through the real `pg`
  * driver (connect-floor.ts). The plain lookup loop is not the same work: module-pool's second query
  * counts order_lines rows, and pg builds, parses and hands back every message on the client side.
  */
 const POOLED_HANDLERS: Readonly<Record<string, PooledHandlerQueries>> = {
-  'module-pool': { poolMax: 2, statements: ['SELECT id, status, total FROM orders WHERE id = $1', 'SELECT count(*)::int AS lines FROM order_lines WHERE order_id = $1'] },
-  'zombie-connections': { poolMax: 1, statements: ['SELECT id, status FROM orders WHERE id = $1'] },
+  'module-pool': {
+    pool: { max: 2, idleTimeoutMillis: 60_000, connectionTimeoutMillis: 5_000, query_timeout: 8_000 },
+    statements: ['SELECT id, status, total FROM orders WHERE id = $1', 'SELECT count(*)::int AS lines FROM order_lines WHERE order_id = $1'],
+  },
+  'zombie-connections': { pool: { max: 1, connectionTimeoutMillis: 5_000, query_timeout: 8_000 }, statements: ['SELECT id, status FROM orders WHERE id = $1'] },
 };
 const REPEATS = 3;
 /** Issue 16: the engine's cost per invocation at most this many times the floor's. */
@@ -130,7 +133,7 @@ export default async function bench(): Promise<Section[]> {
       notes: [
         `Wall: the whole runSandbox call in a warm process (the first run in this process, with pg bundling and PGlite start-up, took ${Math.round(warmup.wallMs)} ms).`,
         'Per invocation: (wall − database start-up and setup, as the floor measures them) ÷ invocations. Floor: a plain loop of PGlite primary-key lookups, as many as the run made (database.queries) but at least one per invocation, ÷ invocations. CPU ratio: the same with process CPU time.',
-        'Handler floor (pooled handlers only): the handler\'s own statements per invocation, sent at once as it sends them, through one real pg.Pool of its size to PGlite over an in-memory stream (scripts/bench/connect-floor.ts), ÷ invocations: the same PGlite statements over the same protocol path as the run, without Lambda, the virtual network or the clock. The first floor is kept for comparison with earlier figures.',
+        'Handler floor (pooled handlers only): the handler\'s own statements per invocation, sent at once as it sends them, through one real pg.Pool with its options (size, timeouts) to PGlite over an in-memory stream (scripts/bench/connect-floor.ts), ÷ invocations: the same PGlite statements over the same protocol path as the run, without Lambda, the virtual network or the clock. The first floor is kept for comparison with earlier figures.',
         'Most invocations of direct-connection fail with 53300 before any query: its floor counts one operation for each of them.',
         'Floor operation "connect, lookup, end": for a handler that connects per invocation, a new pg.Client per operation that connects to PGlite over an in-memory stream (trust authentication, no TLS, no network), runs the lookup and ends (scripts/bench/connect-floor.ts): the driver\'s connect and end are work any such run does, which a plain query loop leaves out.',
       ],
