@@ -1,10 +1,13 @@
 /**
- * The floor for a handler that connects per invocation (issue 16's engine bench): what the same work
- * costs with the real `pg` driver talking straight to PGlite, without the engine around it. Each
- * operation is a new `pg.Client` that connects, runs the lookup and ends, over an in-memory stream
- * PGlite answers: no virtual clock, network, TLS, Lambda or metrics, and trust authentication (the
- * start-up reply is PGlite's own, taken once, as the engine's server does). A plain query loop is no
- * floor for such a run: the driver's connect and end cost more than PGlite's lookup does.
+ * Floors with the real `pg` driver talking straight to PGlite (issue 16's engine bench): what a
+ * handler's own database work costs without the engine around it, over an in-memory stream PGlite
+ * answers: no virtual clock, network, TLS, Lambda or metrics, and trust authentication (the start-up
+ * reply is PGlite's own, taken once, as the engine's server does).
+ * - `connectPerOperation`, for a handler that connects per invocation: a plain query loop is no floor
+ *   for such a run, since the driver's connect and end cost more than PGlite's lookup does.
+ * - `pooledQueries`, for a handler with a module-level pool: its own queries, as many at once as it
+ *   sends them, through one `pg.Pool` of its size, so PGlite parses, plans and answers the same
+ *   statements over the same protocol path (pg's Parse/Bind/Describe/Execute/Sync) as in the run.
  */
 import { Duplex } from 'node:stream';
 import pg from 'pg';
@@ -35,6 +38,15 @@ class PGliteStream extends Duplex {
   }
 
   setKeepAlive(): this {
+    return this;
+  }
+
+  // A pool refs a connection while a query runs on it and unrefs it when idle; nothing waits on this stream's handle.
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
     return this;
   }
 
@@ -72,13 +84,36 @@ class PGliteStream extends Duplex {
   }
 }
 
+/** PGlite's answer to the start-up packet, which every connection of a floor is sent. */
+async function startupReplyOf(db: PGlite): Promise<Buffer> {
+  return Buffer.from(await db.execProtocolRaw(startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' })));
+}
+
 /** `count` connect–lookup–end cycles of `pg` against `db` (its `orders` table), as connect-per-invocation handlers make them. */
 export async function connectPerOperation(db: PGlite, count: number): Promise<void> {
-  const startupReply = Buffer.from(await db.execProtocolRaw(startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' })));
+  const startupReply = await startupReplyOf(db);
   for (let i = 0; i < count; i++) {
     const client = new pg.Client({ user: 'postgres', database: 'postgres', stream: () => new PGliteStream(db, startupReply) } as never);
     await client.connect();
     await client.query('SELECT id, status FROM orders WHERE id = $1', [1 + (i % 1000)]);
     await client.end();
   }
+}
+
+/** A pooled handler's pool and what one invocation sends: its statements, each with the invocation's key as `$1`, all at once. */
+export interface PooledHandlerQueries {
+  /** The handler's own pool options (`max`, its timeouts: pg arms a timer per query for `query_timeout`, and pg-pool one per idle client). */
+  pool: Readonly<{ max: number; idleTimeoutMillis?: number; connectionTimeoutMillis?: number; query_timeout?: number }>;
+  statements: readonly string[];
+}
+
+/** `count` invocations' queries through one `pg.Pool` against `db` (its `orders` table's keys), as a pooled handler sends them. */
+export async function pooledQueries(db: PGlite, count: number, handler: PooledHandlerQueries): Promise<void> {
+  const startupReply = await startupReplyOf(db);
+  const pool = new pg.Pool({ ...handler.pool, user: 'postgres', database: 'postgres', stream: () => new PGliteStream(db, startupReply) } as never);
+  for (let i = 0; i < count; i++) {
+    const key = 1 + (i % 1000);
+    await Promise.all(handler.statements.map((sql) => pool.query(sql, [key])));
+  }
+  await pool.end();
 }
