@@ -10,7 +10,7 @@ import type { SandboxSource } from '../../sandboxes/schema.ts';
 import type { RunReport } from '../../run/report.ts';
 import type { LogEvent } from '../../engine/metrics/metrics.ts';
 import type { ChartSample } from '../../engine/metrics/sampler.ts';
-import type { LoadProgress } from '../../engine/host/worker.ts';
+import type { LoadProgress } from '../../engine/host/postgres-download.ts';
 import type { FromWorker, SourcePosition, ToWorker } from './protocol.ts';
 import type { ReadMessage } from './worker-messages.ts';
 

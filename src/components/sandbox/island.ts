@@ -5,7 +5,7 @@
  * restores or discards it. The engine runs in the page's Worker (engine-client.ts).
  */
 import type { RunReport } from '../../run/report.ts';
-import type { Sandbox, SandboxSource } from '../../sandboxes/schema.ts';
+import type { Sandbox } from '../../sandboxes/schema.ts';
 import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createCodeSource, type CodeSource } from './code-source.ts';
 import { foldsOnPhone } from './code-view.ts';
@@ -13,7 +13,7 @@ import type { RecordedRun, RunChart } from './chart.ts';
 import { renderComparison, renderSummary, wireLog } from './results.ts';
 import { formatNumber, summarizeRun, type RunSummary } from '../../run/summary.ts';
 import { checkHandler, startRun } from './engine-client.ts';
-import { prefetchWhenNear } from './prefetch.ts';
+import { readSandboxSource } from './sandbox-source.ts';
 import { openSharedCode, readSavedCode, withoutFirstKept, writeEdits, writeKept } from '../../sandboxes/saved-code.ts';
 import { shareLinkLimits } from '../../sandboxes/limits.ts';
 import { expectationsFor } from '../../run/expectations.ts';
@@ -55,8 +55,7 @@ const loadShare = () => import('../../sandboxes/share.ts');
 const loadChart = () => import('./chart.ts');
 
 export async function mountSandbox(root: HTMLElement): Promise<void> {
-  const source: SandboxSource = JSON.parse(find<HTMLScriptElement>(root, '[data-sandbox-source]').textContent ?? '{}');
-  prefetchWhenNear(root, source);
+  const source = readSandboxSource(root);
   const definition: Sandbox = source.definition;
   const id = definition.id;
 

@@ -6,7 +6,7 @@
  * first sandbox to come near prefetches for all of them.
  */
 import { prefetchPostgres } from './engine-client.ts';
-import type { SandboxSource } from '../../sandboxes/schema.ts';
+import { readSandboxSource } from './sandbox-source.ts';
 
 /** What the Network Information API says of the connection (absent in Firefox and Safari). */
 export interface ConnectionInfo {
@@ -24,19 +24,20 @@ export function shouldPrefetch(connection: ConnectionInfo | undefined): boolean 
 let requested = false;
 
 /**
- * Prefetches PostgreSQL, and what a run of `sandbox` loads, once `element` is within one viewport
- * height of the viewport. Not the chart: uPlot builds an Intl.NumberFormat as it is evaluated, which
- * starts the browser's ICU number formatting (65–360 ms on a 4× slowed CPU), so it waits for a Run
- * rather than land in the page's start-up (tests/e2e/start-up.spec.ts).
+ * Prefetches PostgreSQL, and what a run of the sandbox `element` loads, once it is within one
+ * viewport height of the viewport. Loaded beside the island (Sandbox.astro), not by it.
+ * Not the chart: uPlot builds an Intl.NumberFormat as it is evaluated, which starts the browser's
+ * ICU number formatting (65–360 ms on a 4× slowed CPU), so it waits for a Run rather than land in
+ * the page's start-up (tests/e2e/start-up.spec.ts).
  */
-export function prefetchWhenNear(element: Element, sandbox: SandboxSource): void {
+export function prefetchWhenNear(element: Element): void {
   if (requested || !shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
   const observer = new IntersectionObserver(
     (entries) => {
       if (requested || !entries.some((entry) => entry.isIntersecting)) return;
       requested = true;
       observer.disconnect();
-      prefetchPostgres(sandbox);
+      prefetchPostgres(readSandboxSource(element));
     },
     { rootMargin: '100% 0px' },
   );
