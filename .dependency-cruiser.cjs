@@ -19,7 +19,7 @@ const nodeOnly = ['^src/cli/', '[.]node[.]ts$'];
 const builtinsWithBrowserPackage = '^(buffer|events)$';
 
 /** The sandbox Worker and the page's side of its protocol: the one door from the page to the engine. */
-const workerClient = '^src/components/sandbox/(engine[.]worker|engine-client|worker-messages|protocol)[.]ts$';
+const workerClient = '^src/components/sandbox/(engine[.]worker|engine-in-worker|engine-client|worker-messages|protocol)[.]ts$';
 
 const rules = [
   {
