@@ -1,7 +1,8 @@
 /**
  * The engine's side of the Worker (engine.worker.ts loads it): the engine, unchanged, for every
- * sandbox on the page. It checks handler syntax, runs one sandbox at a time, streams samples and events, and beats a heartbeat so the page
- * can tell a long run from a handler stuck in an endless loop. Handler code never runs on this
+ * sandbox on the page. It checks handler syntax, runs one sandbox at a time, streams samples and
+ * events, and beats a heartbeat so the page can tell a long run from a handler stuck in an endless
+ * loop. Handler code never runs on this
  * global object (lambda/isolation.ts): it cannot reach `postMessage` below.
  *
  * The heartbeat also watches for a handler that keeps yielding while it threatens the tab: one that
@@ -129,5 +130,4 @@ export function receive(message: ToWorker): void {
       break;
     }
   }
-
 }
