@@ -26,6 +26,19 @@ test('scrolling to a sandbox starts the PostgreSQL download before Run, and Run 
   expect(wasm).toHaveLength(1);
 });
 
+test('the download starts a viewport ahead of the sandbox, before its controls load', async ({ page }) => {
+  const wasm = watchWasm(page);
+  await page.goto('/guide/the-problem/');
+  // The sandbox's top 0.92 viewports below the screen: within the prefetch's margin (one viewport),
+  // beyond the 600 px at which the island loads its controls.
+  await page.evaluate(() => {
+    const top = document.querySelector('connlab-sandbox[data-sandbox="direct-connection"]')!.getBoundingClientRect().top + scrollY;
+    scrollTo(0, top - innerHeight * 1.92);
+  });
+  await expect.poll(() => wasm.length, { timeout: 20_000 }).toBe(1);
+  await expect(page.locator('connlab-sandbox[data-sandbox="direct-connection"]')).not.toHaveAttribute('data-ready', 'true');
+});
+
 test('under Save-Data nothing is downloaded until Run', async ({ page }) => {
   await saveData(page);
   const wasm = watchWasm(page);

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL (PGlite's WebAssembly, its file bundle and the data directory, 3.6 MB with brotli)
+ * PostgreSQL (PGlite's WebAssembly, its file bundle and the data directory, 3.3 MB with brotli)
  * starts loading when a sandbox comes within a viewport's height of being seen, so that Run waits
  * only for what is left. Not for a reader who asked to save data (Save-Data) or whose connection is
  * 2G: there the bytes wait for Run. The page's one Worker is shared by every sandbox on it, so the
@@ -21,25 +21,24 @@ export function shouldPrefetch(connection: ConnectionInfo | undefined): boolean 
   return connection.effectiveType !== '2g' && connection.effectiveType !== 'slow-2g';
 }
 
-let requested = false;
-
 /**
- * Prefetches PostgreSQL, and what a run of the sandbox `element` loads, once it is within one
- * viewport height of the viewport. Loaded beside the island (Sandbox.astro), not by it.
+ * Prefetches PostgreSQL, and what a run of the first sandbox to come near loads, once one of
+ * `sandboxes` is within one viewport height of the viewport. Set at page load, beside the islands'
+ * own watch (Sandbox.astro), not by an island.
  * Not the chart: uPlot builds an Intl.NumberFormat as it is evaluated, which starts the browser's
  * ICU number formatting (65–360 ms on a 4× slowed CPU), so it waits for a Run rather than land in
  * the page's start-up (tests/e2e/start-up.spec.ts).
  */
-export function prefetchWhenNear(element: Element): void {
-  if (requested || !shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
+export function prefetchWhenNear(sandboxes: readonly Element[]): void {
+  if (sandboxes.length === 0 || !shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
   const observer = new IntersectionObserver(
     (entries) => {
-      if (requested || !entries.some((entry) => entry.isIntersecting)) return;
-      requested = true;
+      const near = entries.find((entry) => entry.isIntersecting);
+      if (!near) return;
       observer.disconnect();
-      prefetchPostgres(readSandboxSource(element));
+      prefetchPostgres(readSandboxSource(near.target));
     },
     { rootMargin: '100% 0px' },
   );
-  observer.observe(element);
+  for (const sandbox of sandboxes) observer.observe(sandbox);
 }
