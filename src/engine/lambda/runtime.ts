@@ -28,7 +28,7 @@ export interface SignerParts {
 
 export function signerParts(compiled: CompiledSigners | undefined): SignerParts {
   let packages: Readonly<Record<string, unknown>> | undefined;
-  return { modules: compiled?.modules ?? {}, packages: () => (packages ??= instantiateSignerPackages(compiled!.shared)) };
+  return { modules: compiled?.modules ?? {}, packages: () => (packages ??= compiled ? instantiateSignerPackages(compiled.shared) : {}) };
 }
 
 /**
