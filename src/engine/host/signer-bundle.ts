@@ -6,9 +6,8 @@
  *   `pg`, so the clock and the variables it reads are the environment's;
  * - the shared text: the `@smithy/core` and `@aws-sdk/core` functions they import (hashing, hex,
  *   UTF-8, the request class, URL formatting), which read no global an environment owns. It is
- *   instantiated once per run (SignerSources in host.ts): a thousand cold starts do not evaluate
- *   the same tables and classes a thousand times, nor keep a thousand copies of them, and the
- *   hashing every token needs runs as one function V8 optimises, not a thousand cold ones.
+ *   instantiated once per run (SignerSources in host.ts): a thousand cold starts neither evaluate
+ *   the same tables and classes a thousand times nor keep a thousand copies of them.
  *
  * The packages' browser builds are used (no Node built-ins), with the runtime config swapped for one
  * that reads credentials and region from the function's environment variables, as the Lambda
