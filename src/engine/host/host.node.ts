@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
-import { SHARED_PG_PACKAGES, SIGNER_PACKAGES, type EngineHost, type PgSources } from './host.ts';
-import { bundleSigner } from './signer-bundle.ts';
+import { SHARED_PG_PACKAGES, type EngineHost, type PgSources } from './host.ts';
+import { bundleSigners } from './signer-bundle.ts';
 import { bundleSdk } from './sdk-bundle.ts';
 import { buildDataDir, dataDirRecipe } from './data-dir.node.ts';
 import { trimmedFsBundle } from './fs-bundle.node.ts';
@@ -42,12 +42,12 @@ export async function bundlePg(): Promise<PgSources> {
     const result = await build({ stdin: { contents, resolveDir: root }, bundle: true, platform: 'node', format: 'cjs', external: ['pg-native', ...external], write: false, logLevel: 'error' });
     return result.outputFiles[0]!.text;
   };
-  const [driver, shared, ...signers] = await Promise.all([
+  const [driver, shared, signers] = await Promise.all([
     bundle('module.exports = require("pg");', [...SHARED_PG_PACKAGES]),
     bundle(`module.exports = { ${SHARED_PG_PACKAGES.map((name) => `${JSON.stringify(name)}: require(${JSON.stringify(name)})`).join(', ')} };`, []),
-    ...SIGNER_PACKAGES.map((pkg) => bundleSigner(build as never, root, pkg)),
+    bundleSigners(build as never, root),
   ]);
-  return { driver, shared, signers: Object.fromEntries(SIGNER_PACKAGES.map((pkg, i) => [pkg, signers[i]!])) as PgSources['signers'] };
+  return { driver, shared, signers };
 }
 
 /**

@@ -17,8 +17,16 @@ import type { SdkBundle } from './sdk-packages.ts';
 export interface PgSources {
   driver: string;
   shared: string;
-  /** Each IAM token signer, for handlers that sign tokens; instantiated per environment, lazily. */
-  signers: Readonly<Record<SignerPackage, string>>;
+  /** The IAM token signers, for handlers that sign tokens. */
+  signers: SignerSources;
+}
+
+/** The IAM token signers as CommonJS texts; `bundleSigners()` in host/signer-bundle.ts shows how they are split. */
+export interface SignerSources {
+  /** Each signer's own code, instantiated per environment on its first require: it reads the environment's clock and variables. */
+  modules: Readonly<Record<SignerPackage, string>>;
+  /** The stateless functions and classes they import, instantiated once per run: `module.exports.default` maps each package to them. */
+  shared: string;
 }
 
 /** The IAM token signers the engine provides: RDS (and RDS Proxy) tokens, and Aurora DSQL's. */

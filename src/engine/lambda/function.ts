@@ -15,9 +15,9 @@
 import type { Scheduler, ScheduledEvent } from '../clock/scheduler.ts';
 import type { Network } from '../net/network.ts';
 import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
-import { instantiateShared, type CompiledModule } from './modules.ts';
+import { instantiateShared, type CompiledModule, type CompiledSigners } from './modules.ts';
 import { freezeSurfaces } from './isolation.ts';
-import { handlerExport, loadHandler, type RuntimeParts } from './runtime.ts';
+import { handlerExport, loadHandler, signerParts, type RuntimeParts } from './runtime.ts';
 import { lambda as facts, shutdown as shutdownFacts } from '../../facts/lambda.ts';
 
 export interface FunctionConfig {
@@ -448,11 +448,11 @@ export class LambdaFunction extends FunctionBase {
 }
 
 /** The compiled modules a function's environments instantiate; `pg.packages` are this run's own SDK instance (engine/aws/sdk-instance.ts), shared by its environments. */
-export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; signers?: Readonly<Record<string, CompiledModule>>; packages?: Readonly<Record<string, unknown>> };
+export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; signers?: CompiledSigners; packages?: Readonly<Record<string, unknown>> };
 
 export function runtimeParts(network: Network, pg: FunctionModules, handler: CompiledModule): RuntimeParts {
   const packages = freezeSurfaces(pg.packages ?? {});
-  return { network, pg: pg.driver, signers: pg.signers ?? {}, shared: instantiateShared(pg.shared), packages, handler };
+  return { network, pg: pg.driver, signers: signerParts(pg.signers), shared: instantiateShared(pg.shared), packages, handler };
 }
 
 /** Calls the handler and settles the invocation with what it returns, throws, or rejects with. */

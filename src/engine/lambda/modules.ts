@@ -27,6 +27,9 @@ export type CompiledModule =
   /** A handler: a function expression evaluated in a new compartment per environment; its body runs as an async function (top-level await in INIT). */
   | { readonly kind: 'isolated'; readonly source: string };
 
+/** The IAM signers compiled (host/signer-bundle.ts): each signer's own module, and the packages they share. */
+export type CompiledSigners = { modules: Readonly<Record<string, CompiledModule>>; shared: CompiledModule };
+
 export function compileCommonJs(code: string): CompiledModule {
   return { kind: 'trusted', factory: new Function('require', 'module', 'exports', ...MODULE_GLOBALS, code) as Factory };
 }
@@ -182,4 +185,15 @@ export function requireFor(modules: Readonly<Record<string, unknown>>): (name: s
 export function instantiateShared(module: CompiledModule): Record<string, unknown> {
   const hostless = { setTimeout: undefined, clearTimeout: undefined, setInterval: undefined, clearInterval: undefined, setImmediate: undefined, clearImmediate: undefined, queueMicrotask, process: { env: {} }, Date, performance: undefined, console, Buffer } as unknown as ModuleGlobals;
   return instantiate(module, hostless, requireFor({})) as Record<string, unknown>;
+}
+
+/**
+ * The packages the IAM signers share (host/signer-bundle.ts), one instance per run. Their code reads
+ * no global an environment owns, and gets none: shared code that read a clock would throw rather
+ * than date a token with another environment's. Hardened, because a handler reaches some of it (a
+ * signer's `sha256` is the shared SHA-256 class) and must not change it for the other environments.
+ */
+export function instantiateSignerPackages(module: CompiledModule): Readonly<Record<string, unknown>> {
+  const none = Object.fromEntries(MODULE_GLOBALS.map((name) => [name, undefined])) as ModuleGlobals;
+  return hardenShared((instantiate(module, none, requireFor({})) as { default: Record<string, unknown> }).default);
 }

@@ -5,19 +5,30 @@
  */
 import type { Network } from '../net/network.ts';
 import type { Environment } from './environment.ts';
-import { instantiate, requireFor, type CompiledModule } from './modules.ts';
+import { instantiate, instantiateSignerPackages, requireFor, type CompiledModule, type CompiledSigners } from './modules.ts';
 import { hardenShared } from './isolation.ts';
 
 export interface RuntimeParts {
   network: Network;
   pg: CompiledModule;
-  /** Package name -> the signer's module. */
-  signers: Readonly<Record<string, CompiledModule>>;
+  signers: SignerParts;
   /** The modules every environment shares, instantiated once (modules.ts `instantiateShared`). */
   shared: Record<string, unknown>;
   /** The run's SDK packages, frozen. */
   packages: Readonly<Record<string, unknown>>;
   handler: CompiledModule;
+}
+
+export interface SignerParts {
+  /** Package name -> the signer's own module. */
+  modules: Readonly<Record<string, CompiledModule>>;
+  /** The packages the signers share, instantiated on the first signer's require in the run. */
+  packages: () => Readonly<Record<string, unknown>>;
+}
+
+export function signerParts(compiled: CompiledSigners | undefined): SignerParts {
+  let packages: Readonly<Record<string, unknown>> | undefined;
+  return { modules: compiled?.modules ?? {}, packages: () => (packages ??= compiled ? instantiateSignerPackages(compiled.shared) : {}) };
 }
 
 /**
@@ -32,9 +43,9 @@ export function loadHandler(environment: Environment, parts: RuntimeParts, loade
   let pg: unknown;
   Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(parts.pg, environment.globals, requireFor(modules))) });
   // Loaded only by handlers that import one: most never do, and each costs a module body per environment.
-  for (const [pkg, signer] of Object.entries(parts.signers)) {
+  for (const [pkg, signer] of Object.entries(parts.signers.modules)) {
     let signerModule: unknown;
-    Object.defineProperty(modules, pkg, { enumerable: true, get: () => (signerModule ??= instantiate(signer, environment.globals, requireFor(modules))) });
+    Object.defineProperty(modules, pkg, { enumerable: true, get: () => (signerModule ??= instantiate(signer, environment.globals, requireFor(parts.signers.packages()))) });
   }
   let exported: Record<string, unknown> | Promise<Record<string, unknown>>;
   try {

@@ -14,7 +14,7 @@ import { Scheduler } from '../clock/scheduler.ts';
 import type { Timers } from '../clock/timers.ts';
 import type { EngineHost, PgSources } from '../host/host.ts';
 import { Environment } from '../lambda/environment.ts';
-import { compileCommonJs, instantiate, instantiateShared, requireFor, type CompiledModule } from '../lambda/modules.ts';
+import { compileCommonJs, instantiate, instantiateShared, requireFor, type CompiledModule, type CompiledSigners } from '../lambda/modules.ts';
 import { Network } from '../net/network.ts';
 import { VirtualPostgres, type ServerCosts, type ServerObserver, type VirtualPostgresOptions } from '../postgres/server.ts';
 import { serverCosts } from '../../facts/postgres.ts';
@@ -23,7 +23,7 @@ import { serverCosts } from '../../facts/postgres.ts';
 export interface CompiledPg {
   driver: CompiledModule;
   shared: CompiledModule;
-  signers: Readonly<Record<string, CompiledModule>>;
+  signers: CompiledSigners;
 }
 
 export interface WorldOptions {
@@ -74,7 +74,7 @@ let compiled: { sources: PgSources; pg: CompiledPg } | null = null;
 /** The host's `pg` sources compiled, kept while the host hands out the same sources (every run of a Worker). */
 export async function compiledPg(host: EngineHost): Promise<CompiledPg> {
   const sources = await host.pgSource();
-  if (compiled?.sources !== sources) compiled = { sources, pg: { driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signers: Object.fromEntries(Object.entries(sources.signers).map(([pkg, text]) => [pkg, compileCommonJs(text)])) } };
+  if (compiled?.sources !== sources) compiled = { sources, pg: { driver: compileCommonJs(sources.driver), shared: compileCommonJs(sources.shared), signers: { modules: Object.fromEntries(Object.entries(sources.signers.modules).map(([pkg, text]) => [pkg, compileCommonJs(text)])), shared: compileCommonJs(sources.signers.shared) } } };
   return compiled.pg;
 }
 

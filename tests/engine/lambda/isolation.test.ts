@@ -196,6 +196,33 @@ describe('handler isolation: shared modules', () => {
     expect(Object.keys(tried)).toHaveLength(8);
   });
 
+  it("keeps each environment's IAM signers its own: what one marks on them no other environment of the run sees, and each dates its tokens with its own virtual clock", async () => {
+    // Each environment's module code runs to its first await before the next environment's starts,
+    // so the second and third environments look after the first one has marked what it can reach.
+    const marker = `
+      import { DsqlSigner } from '@aws-sdk/dsql-signer';
+      import { Signer } from '@aws-sdk/rds-signer';
+      const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' };
+      const dsql = new DsqlSigner({ hostname: 'abc.dsql.us-east-1.on.aws', region: 'us-east-1', credentials });
+      const rds = new Signer({ hostname: 'db.test', port: 5432, username: 'app', region: 'us-east-1', credentials });
+      const reachable = {
+        DsqlSigner, 'DsqlSigner.prototype': DsqlSigner.prototype, Signer, 'Signer.prototype': Signer.prototype,
+        sha256: dsql.sha256, 'sha256.prototype': dsql.sha256.prototype, 'rds sha256.prototype': rds.sha256.prototype,
+      };
+      const seen = Object.entries(reachable).filter(([, object]) => Object.hasOwn(object, 'forged')).map(([name]) => name);
+      const marked = Object.entries(reachable).filter(([, object]) => { try { object.forged = true; return true; } catch { return false; } }).map(([name]) => name);
+      const tokens = await Promise.all([dsql.getDbConnectAuthToken(), rds.getAuthToken()]);
+      export const handler = async () => { console.log(JSON.stringify({ seen, marked, dates: tokens.map((token) => /X-Amz-Date=(\\w+)/.exec(token)[1]) })); return 1; };`;
+    const lines = printed(await run(marker, 3)).map((line) => JSON.parse(line) as { seen: string[]; marked: string[]; dates: string[] });
+    expect(lines).toHaveLength(3);
+    for (const { seen, marked, dates } of lines) {
+      expect(seen).toEqual([]);
+      // The signers' own classes are per environment; the hashing class they share is frozen.
+      expect(marked).toEqual(['DsqlSigner', 'DsqlSigner.prototype', 'Signer', 'Signer.prototype']);
+      expect(dates).toEqual(['20260101T000000Z', '20260101T000000Z']);
+    }
+  });
+
   it('hands out timer handles that carry none of the scheduler: a handler cannot move or re-own its events', async () => {
     const handler = `export const handler = async () => {
       const handles = [setTimeout(() => {}, 1000), setInterval(() => {}, 1000), setImmediate(() => {})];
