@@ -42,6 +42,121 @@ interface TimerRecord {
   id: number;
 }
 
+/** One environment's side of its timers: the handles below are shared classes, this is what differs. */
+interface TimerContext {
+  readonly owner: Environment;
+  readonly scheduler: Scheduler;
+  /** Pending timers by id (`clearTimeout(id)` works with the number too). */
+  readonly pending: Map<number, TimerRecord>;
+  nextId(): number;
+}
+
+/** The record behind a handle if `owner` made it: another environment's handle clears nothing here. Set by the classes below, which alone can read their private fields. */
+let timeoutRecordOf: (handle: object, owner: Environment) => TimerRecord | undefined;
+let immediateRecordOf: (handle: object, owner: Environment) => TimerRecord | undefined;
+const recordOf = (handle: object, owner: Environment): TimerRecord | undefined => timeoutRecordOf(handle, owner) ?? immediateRecordOf(handle, owner);
+
+function cancel(context: TimerContext, record: TimerRecord): void {
+  if (!record.event) return;
+  context.scheduler.cancel(record.event);
+  record.event = null;
+  context.pending.delete(record.id);
+}
+
+/**
+ * What `setTimeout` and `setInterval` return, as Node's Timeout does. One class for every
+ * environment (frozen below, so no environment can change it for another or a later run), rather
+ * than one per environment: `pg` arms a timer per query, and the engine's code that handles them
+ * stays monomorphic with one shape instead of one per environment.
+ */
+class Timeout {
+  readonly #context: TimerContext;
+  readonly #record: TimerRecord;
+  readonly #run: () => void;
+  readonly #ms: number;
+  readonly #repeat: boolean;
+  #ref = true;
+  static {
+    timeoutRecordOf = (handle, owner) => (#record in handle && (handle as Timeout).#context.owner === owner ? (handle as Timeout).#record : undefined);
+  }
+  constructor(context: TimerContext, run: (...args: unknown[]) => void, ms: unknown, args: unknown[], repeat: boolean) {
+    let delay = Number(ms);
+    if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
+    this.#context = context;
+    this.#record = { event: null, id: context.nextId() };
+    this.#ms = delay;
+    this.#repeat = repeat;
+    this.#run = () => run(...args);
+    context.pending.set(this.#record.id, this.#record);
+    this.#arm();
+  }
+  #arm(): void {
+    this.#record.event = this.#context.scheduler.after(this.#ms, () => this.#fire(), this.#context.owner, 'timer');
+  }
+  #fire(): void {
+    if (this.#repeat) this.#arm();
+    else {
+      this.#record.event = null;
+      this.#context.pending.delete(this.#record.id);
+    }
+    timed(this.#run);
+  }
+  ref(): this {
+    this.#ref = true;
+    return this;
+  }
+  unref(): this {
+    this.#ref = false;
+    return this;
+  }
+  hasRef(): boolean {
+    return this.#ref;
+  }
+  refresh(): this {
+    if (this.#record.event) {
+      this.#context.scheduler.cancel(this.#record.event);
+      this.#arm();
+    }
+    return this;
+  }
+  close(): this {
+    cancel(this.#context, this.#record);
+    return this;
+  }
+  [Symbol.toPrimitive](): number {
+    return this.#record.id;
+  }
+}
+
+/** What `setImmediate` returns; shared and frozen like Timeout. */
+class Immediate {
+  readonly #context: TimerContext;
+  readonly #record: TimerRecord;
+  static {
+    immediateRecordOf = (handle, owner) => (#record in handle && (handle as Immediate).#context.owner === owner ? (handle as Immediate).#record : undefined);
+  }
+  constructor(context: TimerContext, run: () => void) {
+    this.#context = context;
+    this.#record = { event: null, id: context.nextId() };
+    this.#record.event = context.scheduler.at(context.scheduler.now, () => timed(run), context.owner, 'immediate');
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  hasRef(): boolean {
+    return true;
+  }
+}
+
+for (const shared of [Timeout, Immediate]) {
+  for (const key of Reflect.ownKeys(shared.prototype)) Object.freeze((shared.prototype as unknown as Record<PropertyKey, unknown>)[key]);
+  Object.freeze(shared.prototype);
+  Object.freeze(shared);
+}
+
 export interface EnvironmentOptions {
   id: string;
   envVars: Readonly<Record<string, string>>;
@@ -60,7 +175,6 @@ export class Environment implements EventOwner {
   #parkedMicrotasks: Array<() => void> = [];
   /** Pending timers by id (`clearTimeout(id)` works with the number too), and each handle's record. */
   readonly #timers = new Map<number, TimerRecord>();
-  readonly #records = new WeakMap<object, TimerRecord>();
   #nextTimer = 1;
 
   constructor(scheduler: Scheduler, options: EnvironmentOptions) {
@@ -163,68 +277,11 @@ export class Environment implements EventOwner {
   #makeGlobals(): ModuleGlobals {
     const environment = this;
     const scheduler = this.#scheduler;
-    const timers = this.#timers;
-    const records = this.#records;
+    const timers: TimerContext = { owner: this, scheduler, pending: this.#timers, nextId: () => environment.#nextTimer++ };
     const clear = (handle: unknown) => {
-      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.get(Number(handle)) : typeof handle === 'object' && handle !== null ? records.get(handle) : undefined;
-      if (!timer || !timer.event) return;
-      scheduler.cancel(timer.event);
-      timer.event = null;
-      timers.delete(timer.id);
+      const timer = typeof handle === 'number' || typeof handle === 'string' ? timers.pending.get(Number(handle)) : typeof handle === 'object' && handle !== null ? recordOf(handle, environment) : undefined;
+      if (timer) cancel(timers, timer);
     };
-    class Timeout {
-      readonly #record: TimerRecord = { event: null, id: environment.#nextTimer++ };
-      readonly #run: () => void;
-      readonly #ms: number;
-      readonly #repeat: boolean;
-      #ref = true;
-      constructor(run: (...args: unknown[]) => void, ms: unknown, args: unknown[], repeat: boolean) {
-        let delay = Number(ms);
-        if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
-        this.#ms = delay;
-        this.#repeat = repeat;
-        this.#run = () => run(...args);
-        timers.set(this.#record.id, this.#record);
-        records.set(this, this.#record);
-        this.#arm();
-      }
-      #arm(): void {
-        this.#record.event = scheduler.after(this.#ms, () => this.#fire(), environment, 'timer');
-      }
-      #fire(): void {
-        if (this.#repeat) this.#arm();
-        else {
-          this.#record.event = null;
-          timers.delete(this.#record.id);
-        }
-        timed(this.#run);
-      }
-      ref(): this {
-        this.#ref = true;
-        return this;
-      }
-      unref(): this {
-        this.#ref = false;
-        return this;
-      }
-      hasRef(): boolean {
-        return this.#ref;
-      }
-      refresh(): this {
-        if (this.#record.event) {
-          scheduler.cancel(this.#record.event);
-          this.#arm();
-        }
-        return this;
-      }
-      close(): this {
-        clear(this);
-        return this;
-      }
-      [Symbol.toPrimitive](): number {
-        return this.#record.id;
-      }
-    }
     const process = new EventEmitter() as EventEmitter & Record<string, unknown>;
     const now = () => scheduler.now;
     const write = (level: LogLevel) => (chunk: unknown) => {
@@ -280,17 +337,11 @@ export class Environment implements EventOwner {
     }
     const log = (level: LogLevel) => (...args: unknown[]) => environment.#options.onConsole(environment, level, format(...args));
     return {
-      setTimeout: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(run, ms, args, false),
+      setTimeout: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(timers, run, ms, args, false),
       clearTimeout: clear,
-      setInterval: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(run, ms, args, true),
+      setInterval: (run: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => new Timeout(timers, run, ms, args, true),
       clearInterval: clear,
-      setImmediate: (run: (...a: unknown[]) => void, ...args: unknown[]) => {
-        const record: TimerRecord = { event: null, id: environment.#nextTimer++ };
-        record.event = scheduler.at(scheduler.now, () => timed(() => run(...args)), environment, 'immediate');
-        const handle: object = { ref: () => handle, unref: () => handle, hasRef: () => true };
-        records.set(handle, record);
-        return handle;
-      },
+      setImmediate: (run: (...a: unknown[]) => void, ...args: unknown[]) => new Immediate(timers, () => run(...args)),
       clearImmediate: clear,
       queueMicrotask: (task: () => void) => environment.#microtask(task),
       process,

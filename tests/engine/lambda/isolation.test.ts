@@ -235,6 +235,26 @@ describe('handler isolation: shared modules', () => {
     expect(printed(await run(handler))).toEqual(['[]']);
   });
 
+  it('cannot change the timer handle classes every environment shares, for another environment or the next run', async () => {
+    const hostile = `
+      const tried = {};
+      const attempt = (name, change) => { try { change(); tried[name] = 'changed'; } catch (error) { tried[name] = error.constructor.name; } };
+      const wrap = (object, key) => { const original = object[key]; object[key] = function (...args) { return original.apply(this, args); }; };
+      const timeout = setTimeout(() => {}, 1000);
+      const immediate = setImmediate(() => {});
+      attempt('Timeout refresh', () => wrap(Object.getPrototypeOf(timeout), 'refresh'));
+      attempt('Timeout unref', () => wrap(Object.getPrototypeOf(timeout), 'unref'));
+      attempt('Timeout class', () => { Object.getPrototypeOf(timeout).constructor.extra = 1; });
+      attempt('Immediate hasRef', () => wrap(Object.getPrototypeOf(immediate), 'hasRef'));
+      clearTimeout(timeout);
+      export const handler = async () => { console.log(JSON.stringify(tried)); return 1; };`;
+    const before = withoutWall(await run(plain));
+    const tried = JSON.parse(printed(await run(hostile, 2))[0]!) as Record<string, string>;
+    expect(Object.entries(tried).filter(([, result]) => result === 'changed')).toEqual([]);
+    expect(Object.keys(tried)).toHaveLength(4);
+    expect(withoutWall(await run(plain))).toEqual(before);
+  });
+
   it('gives Math.random from the run seed, so an edited handler that uses it still runs deterministically', async () => {
     const handler = `export const handler = async () => { console.log(Math.random()); return 1; };`;
     const [a, b] = [printed(await run(handler)), printed(await run(handler))];
