@@ -8,13 +8,7 @@ import { readPython } from './python.ts';
 import type { Deployment, Finding } from './rule.ts';
 import { rules } from './rules/index.ts';
 
-/** The language a file name says, or undefined when the doctor reads no such file. */
-export function languageOf(path: string): Language | undefined {
-  if (/\.(py)$/i.test(path)) return 'python';
-  if (/\.(ts|mts|cts)$/i.test(path) && !/\.d\.[mc]?ts$/i.test(path)) return 'typescript';
-  if (/\.(js|mjs|cjs)$/i.test(path)) return 'javascript';
-  return undefined;
-}
+export { languageOf } from './model.ts';
 
 export interface AnalyzeOptions extends Partial<Deployment> {
   /** The handler's exported name when it is not `handler` (Python: `lambda_handler` or `handler`). */

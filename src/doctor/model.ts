@@ -7,6 +7,17 @@
 
 export type Language = 'javascript' | 'typescript' | 'python';
 
+/**
+ * The language a file name says, or undefined when the doctor reads no such file. Here, not beside
+ * the parsers (analyze.ts): the doctor's page asks it before any code is there to parse.
+ */
+export function languageOf(path: string): Language | undefined {
+  if (/\.(py)$/i.test(path)) return 'python';
+  if (/\.(ts|mts|cts)$/i.test(path) && !/\.d\.[mc]?ts$/i.test(path)) return 'typescript';
+  if (/\.(js|mjs|cjs)$/i.test(path)) return 'javascript';
+  return undefined;
+}
+
 /** A range in the file: 1-based lines and columns where it starts and ends, and its character offsets. */
 export interface Place {
   line: number;

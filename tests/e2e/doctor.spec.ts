@@ -39,10 +39,14 @@ async function openDoctor(page: Page, url = '/doctor/'): Promise<Locator> {
   return doctor;
 }
 
+/** The code: static until the reader reaches for it, then the editor, under the same name. */
+const codeBox = (doctor: Locator) => doctor.getByRole('textbox', { name: 'Your handler code. Paste it here; Ctrl+Enter runs it.' });
+
 /** A paste as the browser delivers one: a paste event with the text on its clipboard data, into the focused editor. */
 async function paste(page: Page, doctor: Locator, code: string): Promise<void> {
+  await codeBox(doctor).click();
   const content = doctor.locator('.cm-content');
-  await content.click();
+  await expect(content).toBeFocused();
   await page.keyboard.press('ControlOrMeta+a');
   await content.evaluate((element, text) => {
     const data = new DataTransfer();
@@ -158,6 +162,34 @@ test('the share link carries the code and the settings into a fresh page', async
   // A damaged link says so and changes nothing.
   const damaged = await openDoctor(await page.context().newPage(), '/doctor/#run=doctor~not-a-state');
   await expect(damaged.getByRole('alert')).toContainText('This share link could not be read');
+});
+
+test('the editor loads when the reader reaches for the code, and keeps what they pasted before it was there', async ({ page }) => {
+  const doctor = await openDoctor(page);
+  // The page is ready with its code as static HTML: CodeMirror has not loaded.
+  await expect(codeBox(doctor)).toHaveAttribute('data-code-static', '');
+  await expect(doctor.locator('.cm-editor')).toHaveCount(0);
+  // Where on the page (not in the viewport: focusing scrolls) an element's box starts.
+  const pagePlace = (element: Element) => {
+    const box = element.getBoundingClientRect();
+    return { x: box.left + scrollX, y: box.top + scrollY };
+  };
+  const before = await codeBox(doctor).evaluate(pagePlace);
+
+  // Focused and pasted into in one task, before the editor's modules can have arrived.
+  await codeBox(doctor).evaluate((block, text) => {
+    block.focus();
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    block.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, leakyHandler);
+  await expect(doctor.locator('.cm-content')).toBeFocused();
+  await expect(doctor.locator('.cm-content')).toContainText('const client = new pg.Client();');
+  await expect(findings(doctor).filter({ hasText: 'per-invocation-connection' })).toHaveCount(1);
+  await expect(doctor.locator('.cm-gutter-lint .cm-lint-marker-error')).toHaveCount(1);
+
+  // The editor took the static code's place: its left edge and top where the static code's were.
+  expect(await doctor.locator('.cm-editor').evaluate(pagePlace)).toEqual(before);
 });
 
 test('a file opened or dropped sets the language; Python is checked, not run', async ({ page }) => {

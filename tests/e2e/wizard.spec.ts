@@ -118,6 +118,22 @@ test('a share link restores the answers in a fresh browser, and the answers surv
   await fresh.close();
 });
 
+test('a click on the sandbox link before the preset is encoded waits for it', async ({ page }) => {
+  // The link format (sandboxes/share.ts) loads after the recommendation: held back here, the link shows first.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/_astro\/share\.[\w-]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/wizard/?peakConcurrency=40&instanceClass=db.t3.micro&traffic=steady');
+  const link = page.getByRole('link', { name: 'Run this pattern with your numbers' });
+  await expect(link).toHaveAttribute('href', '/guide/pools-per-environment/');
+  await link.click();
+  release();
+  await expect(page).toHaveURL(/\/guide\/pools-per-environment\/#run=module-pool~/);
+});
+
 test('the recommendation links to the sandbox that shows it, preset with the reader\'s numbers', async ({ page }) => {
   await page.goto('/wizard/?peakConcurrency=40&instanceClass=db.t3.micro&traffic=steady');
   await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');

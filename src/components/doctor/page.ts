@@ -4,14 +4,9 @@
  * chapter), the arithmetic for their concurrency and instance, and for JavaScript and TypeScript a Run
  * through a pattern's world in the sandboxes' engine Worker, shown by the sandboxes' results view.
  * The file is read here and never sent anywhere; the page's state travels in the share link's fragment.
+ * The editor (with editor-setup.ts) and the doctor's parsers load when there is code to edit or check.
  */
-import { Compartment, Prec, StateEffect, type Extension } from '@codemirror/state';
-import { EditorView, keymap } from '@codemirror/view';
-import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
-import { javascriptLanguage, typescriptLanguage } from '@codemirror/lang-javascript';
-import { pythonLanguage } from '@codemirror/lang-python';
-import { analyze, languageOf, type Analysis } from '../../doctor/analyze.ts';
-import type { Language } from '../../doctor/model.ts';
+import { languageOf, type Language } from '../../doctor/model.ts';
 import type { Finding, FixEdit } from '../../doctor/rule.ts';
 import { rules } from '../../doctor/rules/index.ts';
 import { findInstanceClass, nominalMaxConnections, reservedForOrdinaryRoles } from '../../facts/postgres.ts';
@@ -21,8 +16,8 @@ import { shareLinkLimits } from '../../sandboxes/limits.ts';
 import { formatNumber, summarizeRun } from '../../run/summary.ts';
 import { runVerdict } from '../../run/verdict.ts';
 import { ownHandlerSandbox } from '../../run/own-handler.ts';
-import { createEditor } from '../sandbox/editor.ts';
-import { toDiagnostic } from '../sandbox/doctor-lint.ts';
+import type { HandlerEditor } from '../sandbox/editor.ts';
+import { createCodeSource } from '../sandbox/code-source.ts';
 import { startRun } from '../sandbox/engine-client.ts';
 import { renderSummary, wireLog } from '../sandbox/results.ts';
 import type { RunChart } from '../sandbox/chart.ts';
@@ -32,24 +27,15 @@ import { doctorPatterns, isDoctorPattern, type DoctorPattern } from './patterns.
 const SHARE_ID = 'doctor';
 /** A handler file is source code: anything larger is not one (the command line's bound too). */
 const LARGEST_FILE = 2 * 1024 * 1024;
-const LANGUAGES: Record<Language, { label: string; fileName: string; extension: Extension }> = {
-  javascript: { label: 'JavaScript', fileName: 'handler.mjs', extension: javascriptLanguage },
-  typescript: { label: 'TypeScript', fileName: 'handler.ts', extension: typescriptLanguage },
-  python: { label: 'Python', fileName: 'lambda_function.py', extension: pythonLanguage },
+const LANGUAGES: Record<Language, { label: string; fileName: string }> = {
+  javascript: { label: 'JavaScript', fileName: 'handler.mjs' },
+  typescript: { label: 'TypeScript', fileName: 'handler.ts' },
+  python: { label: 'Python', fileName: 'lambda_function.py' },
 };
 const isLanguage = (value: string): value is Language => value in LANGUAGES;
 const ruleById = new Map(rules.map((rule) => [rule.id, rule]));
 const pythonNotRun = 'Python handlers are checked, not run: the simulator runs JavaScript and TypeScript handlers.';
 const SEVERITY_WORDS = { error: 'error', warning: 'warning', info: 'information' } as const;
-
-/** The lint tooltip in the page's colours (the lint package's own theme is light only). */
-const lintTheme = EditorView.theme({
-  '.cm-tooltip': { backgroundColor: 'var(--bg-soft)', color: 'var(--fg)', border: '1px solid var(--border)' },
-  '.cm-diagnostic-error': { borderLeftColor: 'var(--danger)' },
-  '.cm-diagnostic-warning': { borderLeftColor: 'var(--warn)' },
-  '.cm-diagnostic-info': { borderLeftColor: 'var(--accent)' },
-  '.cm-diagnosticAction': { backgroundColor: 'var(--accent)', color: 'var(--bg)' },
-});
 
 function find<T extends HTMLElement>(root: HTMLElement, selector: string): T {
   const element = root.querySelector<T>(selector);
@@ -63,6 +49,14 @@ function withCode(text: string): Node[] {
 }
 
 const loadShare = () => import('../../sandboxes/share.ts');
+/** The parsers behind the findings: loaded with the first code to check, not with an empty page. */
+const loadAnalyzer = () => import('../../doctor/analyze.ts');
+
+/** What the doctor found in the code, and whether the code exports a handler at all. */
+interface Analysis {
+  findings: Finding[];
+  handlerFound: boolean;
+}
 
 export async function mountDoctor(root: HTMLElement): Promise<void> {
   const definitions: Record<DoctorPattern, Sandbox> = JSON.parse(find<HTMLScriptElement>(root, '[data-definitions]').textContent ?? '{}');
@@ -135,19 +129,29 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   const pattern = () => doctorPatterns.find((each) => each.id === patternSelect.value) ?? doctorPatterns[0]!;
   const shownFileName = () => fileName ?? LANGUAGES[language()].fileName;
 
-  const languageSlot = new Compartment();
-  editorHost.replaceChildren();
-  const editor = createEditor({
-    parent: editorHost,
+  // The code shows as the page was built (an empty handler) until the reader focuses it, pastes or
+  // types into it, or a file or share link brings code: then CodeMirror, most of the page's
+  // JavaScript, loads and takes its place (sandbox/code-source.ts, as in the sandboxes).
+  let editorSetup: typeof import('./editor-setup.ts') | undefined;
+  let editor: HandlerEditor | undefined;
+  const staticBlock = find<HTMLElement>(editorHost, '[data-code-static]');
+  const code = createCodeSource({
+    block: staticBlock,
     text: initialText,
+    highlighted: new Map([['', staticBlock.innerHTML]]),
     fileName: LANGUAGES.javascript.fileName,
-    label: 'Your handler code. Paste it here; Ctrl+Enter runs it.',
+    label: staticBlock.getAttribute('aria-label') ?? '',
+    extensions: async () => {
+      editorSetup = await import('./editor-setup.ts');
+      return editorSetup.doctorEditorExtensions(language());
+    },
+    onLoad: (loaded) => {
+      editor = loaded;
+      setLanguage();
+      if (analysis) showFindingsInEditor(analysis);
+    },
     onChange: () => scheduleCheck(),
     onRun: () => void run(),
-  });
-  // The editor's own language gives way to the chosen one; the doctor's findings go to the lint gutter.
-  editor.view.dispatch({
-    effects: StateEffect.appendConfig.of([languageSlot.of(Prec.highest(LANGUAGES[language()].extension)), lintGutter(), keymap.of(lintKeymap), lintTheme]),
   });
 
   /** What the analysis assumes: the pattern's proxy, the concurrency, and the connections an ordinary role may open. */
@@ -179,16 +183,27 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
 
   let analysis: Analysis | undefined;
   let analysedText: string | undefined;
+  let checks = 0;
 
-  function check(): void {
-    const text = editor.text();
-    analysis = analyze(text, language(), deployment());
+  function showFindingsInEditor({ findings }: Analysis): void {
+    if (!editor || !editorSetup) return;
+    editorSetup.showFindings(editor.view, findings, (finding) => (finding.edit ? { name: finding.edit.label, apply: () => void applyEdit(finding.edit!) } : undefined));
+  }
+
+  async function check(): Promise<void> {
+    const text = code.text();
+    const request = ++checks;
+    let found: Analysis = { findings: [], handlerFound: false };
+    if (text.trim()) {
+      const { analyze } = await loadAnalyzer();
+      // A later check started while the parsers loaded: it has the newer code.
+      if (request !== checks) return;
+      const { findings, facts } = analyze(text, language(), deployment());
+      found = { findings, handlerFound: facts.handler !== undefined };
+    }
+    analysis = found;
     analysedText = text;
-    const length = editor.view.state.doc.length;
-    const diagnostics = analysis.findings.map((finding) =>
-      toDiagnostic(finding, length, { message: finding.message, ...(finding.edit ? { actions: [{ name: finding.edit.label, apply: () => applyEdit(finding.edit!) }] } : {}) }),
-    );
-    editor.view.dispatch(setDiagnostics(editor.view.state, diagnostics));
+    showFindingsInEditor(analysis);
     renderFindings(analysis, text);
     describeArithmetic(analysis);
     refreshRunnable();
@@ -197,13 +212,13 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
   function scheduleCheck(): void {
     clearTimeout(checkTimer);
-    checkTimer = setTimeout(check, 250);
+    checkTimer = setTimeout(() => void check(), 250);
   }
 
-  function renderFindings({ findings, facts }: Analysis, text: string): void {
+  function renderFindings({ findings, handlerFound }: Analysis, text: string): void {
     const count = { error: 0, warning: 0, info: 0 };
     for (const finding of findings) count[finding.severity]++;
-    const noHandler = text.trim() && !facts.handler ? ' No handler export was found (export const handler, exports.handler, def lambda_handler), so nothing is known to run per invocation.' : '';
+    const noHandler = text.trim() && !handlerFound ? ' No handler export was found (export const handler, exports.handler, def lambda_handler), so nothing is known to run per invocation.' : '';
     findingsCount.textContent = !text.trim()
       ? 'Paste, open or drop a handler to check it.'
       : findings.length === 0
@@ -229,13 +244,14 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
     const actions = Object.assign(document.createElement('p'), { className: 'finding-actions' });
     if (finding.edit) {
       const apply = Object.assign(document.createElement('button'), { type: 'button', className: 'primary', textContent: `Apply the fix: ${finding.edit.label}` });
-      apply.addEventListener('click', () => applyEdit(finding.edit!));
+      apply.addEventListener('click', () => void applyEdit(finding.edit!));
       actions.append(apply);
     }
     const show = Object.assign(document.createElement('button'), { type: 'button', textContent: `Show line ${finding.place.line}` });
-    show.addEventListener('click', () => {
-      editor.view.dispatch({ selection: { anchor: Math.min(finding.place.from, editor.view.state.doc.length) }, scrollIntoView: true });
-      editor.view.focus();
+    show.addEventListener('click', async () => {
+      const { view } = await code.editor();
+      view.dispatch({ selection: { anchor: Math.min(finding.place.from, view.state.doc.length) }, scrollIntoView: true });
+      view.focus();
     });
     const chapter = Object.assign(document.createElement('a'), { href: `${base}guide/${rule.chapter}/`, textContent: `Chapter: ${chapters[rule.chapter] ?? rule.chapter}` });
     actions.append(show, chapter);
@@ -245,15 +261,16 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   }
 
   /** Applies a finding's edit to the text it was found in; on text changed since, the findings are refreshed instead. */
-  function applyEdit(edit: FixEdit): void {
-    if (editor.text() !== analysedText) {
-      check();
+  async function applyEdit(edit: FixEdit): Promise<void> {
+    if (code.text() !== analysedText) {
+      await check();
       status.textContent = 'The code changed since it was checked; the findings are up to date now.';
       return;
     }
-    editor.view.dispatch({ changes: { from: edit.from, to: edit.to, insert: edit.insert }, selection: { anchor: edit.from + edit.insert.length }, scrollIntoView: true });
+    const { view } = await code.editor();
+    view.dispatch({ changes: { from: edit.from, to: edit.to, insert: edit.insert }, selection: { anchor: edit.from + edit.insert.length }, scrollIntoView: true });
     clearTimeout(checkTimer);
-    check();
+    await check();
     status.textContent = `Applied: ${edit.label}. Ctrl+Z in the editor undoes it.`;
     findingsTitle.focus();
   }
@@ -273,9 +290,9 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
     fileName = file.name;
     languageSelect.value = chosen;
     setLanguage();
-    editor.replace(await file.text());
+    code.replace(await file.text());
     clearTimeout(checkTimer);
-    check();
+    await check();
     status.textContent = `Opened ${file.name} (${LANGUAGES[chosen].label}); it stays in this browser.${chosen === 'python' ? ` ${pythonNotRun}` : ''}`;
   }
   fileInput.addEventListener('change', () => {
@@ -299,20 +316,20 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   }, { capture: true });
 
   function setLanguage(): void {
-    editor.view.dispatch({ effects: languageSlot.reconfigure(Prec.highest(LANGUAGES[language()].extension)) });
+    if (editor && editorSetup) editorSetup.setEditorLanguage(editor.view, language());
     fileNameLabel.textContent = shownFileName();
   }
   languageSelect.addEventListener('change', () => {
     if (fileName && languageOf(fileName) !== language()) fileName = undefined;
     setLanguage();
-    check();
+    void check();
   });
   patternSelect.addEventListener('change', () => {
     patternHelp.textContent = pattern().description;
-    check();
+    void check();
   });
   form.addEventListener('input', (event) => {
-    if (event.target !== fileInput) check();
+    if (event.target !== fileInput) void check();
   });
 
   let running: { stop(): void } | undefined;
@@ -320,7 +337,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
 
   function refreshRunnable(): void {
     const python = language() === 'python';
-    runButton.disabled = running !== undefined || python || !editor.text().trim();
+    runButton.disabled = running !== undefined || python || !code.text().trim();
     if (python && !running) status.textContent = pythonNotRun;
     else if (!python && status.textContent?.includes(pythonNotRun)) status.textContent = 'Ready.';
   }
@@ -340,7 +357,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   }
 
   async function run(): Promise<void> {
-    if (running || language() === 'python' || !editor.text().trim() || !form.reportValidity()) return;
+    if (running || language() === 'python' || !code.text().trim() || !form.reportValidity()) return;
     const chosen = pattern();
     const definition = definitions[chosen.id];
     const keys = new Set(definition.parameters.map((parameter) => parameter.key));
@@ -351,7 +368,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
     showMessage(undefined);
     verdict.textContent = '';
     delete verdict.dataset.result;
-    const text = editor.text();
+    const text = code.text();
     running = { stop() {} };
     setRunning(true);
     status.textContent = 'Starting…';
@@ -384,7 +401,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
         onFailed: (error) => {
           running = undefined;
           setRunning(false);
-          if (error.position) editor.showError(error.position);
+          if (error.position) code.showError(error.position);
           showMessage(`The run could not start: ${error.name}: ${error.message}`);
           status.textContent = 'Run failed.';
         },
@@ -406,7 +423,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
   });
 
   shareButton.addEventListener('click', async () => {
-    const text = editor.text();
+    const text = code.text();
     if (text.length > shareLinkLimits.codeCharacters.value) {
       status.textContent = `This code is longer than ${formatNumber(shareLinkLimits.codeCharacters.value)} characters, the most a share link may carry; shorten it to share it.`;
       return;
@@ -430,7 +447,7 @@ export async function mountDoctor(root: HTMLElement): Promise<void> {
 
   patternHelp.textContent = pattern().description;
   setLanguage();
-  check();
+  await check();
   shareButton.disabled = false;
   setRunning(false);
   if (language() !== 'python') status.textContent = initialText ? "Ready. The share link's handler is in the editor." : 'Ready. Paste your handler into the editor.';

@@ -1,10 +1,11 @@
 /**
  * The handler's code, wherever it lives: the static block the page was built with (code-view.ts)
- * until the reader focuses it, clicks it or types in it, then the editor (editor.ts), loaded on demand. Run, share, saved edits, reset, the
+ * until the reader focuses it, clicks it, types or pastes in it, then the editor (editor.ts), loaded on demand. Run, share, saved edits, reset, the
  * comparison and the variants read and replace the code here, whether or not the editor has loaded.
  * CodeMirror and the connection doctor's lint (doctor-lint.ts) are most of a sandbox's JavaScript;
  * a reader who only reads never downloads them.
  */
+import type { Extension } from '@codemirror/state';
 import type { HandlerEditor } from './editor.ts';
 import type { SourcePosition } from './protocol.ts';
 import { plainLines, staticCodeHtml, staticOffset, staticText } from './code-view.ts';
@@ -31,6 +32,13 @@ export interface CodeSourceOptions {
   highlighted: ReadonlyMap<string, string>;
   fileName: string;
   label: string;
+  /**
+   * The editor's extensions beyond its own, loaded with it: by default the connection doctor's lint
+   * (doctor-lint.ts); the doctor's page brings its own lint, which knows the reader's deployment.
+   */
+  extensions?: () => Promise<Extension[]>;
+  /** Told once the editor has taken the static block's place (the doctor's page then marks its findings in it). */
+  onLoad?(editor: HandlerEditor): void;
   onChange(text: string): void;
   onRun(): void;
 }
@@ -69,9 +77,9 @@ export function createCodeSource(options: CodeSourceOptions): CodeSource {
 
   function load(): Promise<HandlerEditor> {
     // The doctor comes with the editor: its findings are about the code the reader edits.
-    loading ??= Promise.all([import('./editor.ts'), import('./doctor-lint.ts')]).then(async ([{ createEditor }, { doctorLint }]) => {
+    const extensions = options.extensions ?? (() => import('./doctor-lint.ts').then(({ doctorLint }) => doctorLint(options.fileName)));
+    loading ??= Promise.all([import('./editor.ts'), extensions()]).then(async ([{ createEditor }, extensions]) => {
       const { fileName, label, onChange, onRun } = options;
-      const extensions = doctorLint(fileName);
       const editor = createEditor({ parent: block.parentElement!, text: staticCode, fileName, label, extensions, onChange, onRun });
       loaded = editor;
       // Laid out over the static block but unseen until CodeMirror has measured it (in the frame it
@@ -79,6 +87,7 @@ export function createCodeSource(options: CodeSourceOptions): CodeSource {
       editor.element.style.cssText = 'position: absolute; inset: 0 0 auto 0; visibility: hidden';
       await new Promise((resolve) => requestAnimationFrame(resolve));
       swapIn(editor);
+      options.onLoad?.(editor);
       return editor;
     });
     return loading;
@@ -90,6 +99,12 @@ export function createCodeSource(options: CodeSourceOptions): CodeSource {
     if (event.key.length === 1) typed += event.key;
     else if (event.key !== 'Enter') return;
     // Enter opens the editor; a character waits for it. Neither scrolls the page or is lost.
+    event.preventDefault();
+    void load();
+  });
+  // A paste (the doctor's page is mostly pasted into) waits for the editor as typed characters do.
+  block.addEventListener('paste', (event) => {
+    typed += event.clipboardData?.getData('text/plain') ?? '';
     event.preventDefault();
     void load();
   });

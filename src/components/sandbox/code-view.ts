@@ -1,8 +1,8 @@
 /**
- * The handler's code as static HTML: what a sandbox shows until the reader touches the code and the
+ * The handler's code as static HTML: what a sandbox and the doctor's page show until the reader touches the code and the
  * editor (editor.ts) takes its place. The markup copies the editor's geometry (a line-number column
  * as wide as the longest number, lines that wrap, the same paddings, font and line height; the
- * styles are Sandbox.astro's `.code-static`) so the swap moves nothing on the page. Tokens carry the
+ * styles are run-controls.css's `.code-static`) so the swap moves nothing on the page. Tokens carry the
  * editor's own `tok-*` classes, so both colour the code from the same theme variables.
  */
 

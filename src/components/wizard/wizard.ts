@@ -24,7 +24,6 @@ import {
   type Recommendation,
 } from '../../wizard/index.ts';
 import type { GenerateOptions, GeneratedFile } from '../../templates/index.ts';
-import { encodeSharedState } from '../../sandboxes/share.ts';
 import { highlight } from './highlight.ts';
 import { formatNumber as count } from '../../lib/format-number.ts';
 
@@ -33,6 +32,8 @@ const storageKey = 'connlab:wizard-answers';
 /** The generator and its templates are most of the wizard's code: loaded once, after the recommendation. */
 let templates: Promise<typeof import('../../templates/index.ts')> | undefined;
 const loadTemplates = () => (templates ??= import('../../templates/index.ts'));
+/** The sandboxes' link format (zod and fflate): loaded for the first link to a sandbox, not with the questions. */
+const loadShare = () => import('../../sandboxes/share.ts');
 
 /** Resolves when the main thread has nothing more urgent (after the browser has painted). */
 function whenIdle(): Promise<void> {
@@ -267,7 +268,15 @@ export function mountWizard(root: HTMLElement): void {
         presets.push(recommendation.sandbox.instanceClass);
       }
       const link = make('a', 'Run this pattern with your numbers') as HTMLAnchorElement;
-      link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`;
+      // The sandbox itself until its preset is encoded, a moment later: the link is never dead and never
+      // moves, and a click in that moment waits for the preset instead of dropping it.
+      link.href = home.href;
+      const encoded = loadShare().then(({ encodeSharedState }) => (link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`));
+      link.addEventListener('click', (event) => {
+        if (link.hash) return;
+        event.preventDefault();
+        void encoded.then(() => location.assign(link.href));
+      });
       const paragraph = make('p');
       paragraph.append(link, ` (the ${sandboxId} sandbox${presets.length ? `, preset to ${presets.join(' on ')}` : ''}).`);
       result.append(paragraph);
