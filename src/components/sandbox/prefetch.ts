@@ -30,7 +30,7 @@ export function shouldPrefetch(connection: ConnectionInfo | undefined): boolean 
  * the page's start-up (tests/e2e/start-up.spec.ts).
  */
 export function prefetchWhenNear(sandboxes: readonly Element[]): void {
-  if (sandboxes.length === 0 || !shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
+  if (!shouldPrefetch((navigator as { connection?: ConnectionInfo }).connection)) return;
   const observer = new IntersectionObserver(
     (entries) => {
       const near = entries.find((entry) => entry.isIntersecting);

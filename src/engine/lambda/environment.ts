@@ -173,7 +173,7 @@ export class Environment implements EventOwner {
   readonly #options: EnvironmentOptions;
   #parked: ScheduledEvent[] = [];
   #parkedMicrotasks: Array<() => void> = [];
-  /** Pending timers by id (`clearTimeout(id)` works with the number too), and each handle's record. */
+  /** Pending timers by id (`clearTimeout(id)` works with the number too); a handle finds its own record (`recordOf`). */
   readonly #timers = new Map<number, TimerRecord>();
   #nextTimer = 1;
 
