@@ -110,7 +110,7 @@ export async function attachServices(ctx: ServicesContext): Promise<SandboxServi
 
   const process = world.spawn('aws-services', (error) => ctx.event('services-error', `aws-services: ${(error as Error)?.message ?? String(error)}`));
   const { timers, sleep } = process;
-  const services: EmulatedServices = {};
+  const services: EmulatedServices = { scheduler };
 
   let dataApi: DataApiEmulator | null = null;
   if (config.dataApi) {

@@ -23,10 +23,14 @@ import { secretsManagerRequestHandler } from '../secretsmanager/request-handler.
 import { SDK_CLIENT_DEFAULTS, SERVICE_ENDPOINTS } from './client-defaults.ts';
 import { bundleOf, type SdkBundle, type SdkPackage } from '../host/sdk-packages.ts';
 import type { SdkModule } from './sdk-instance.ts';
+import type { Scheduler } from '../clock/scheduler.ts';
+import { answeringCaller, type EmulatorRequestHandler } from '../net/emulated-http.ts';
 
 export { SDK_PACKAGES, sdkPackagesUsed, type SdkPackage } from '../host/sdk-packages.ts';
 
 export interface EmulatedServices {
+  /** The run's clock: each answer reaches the calling environment in an event of its own (`answeringCaller`). */
+  scheduler?: Scheduler;
   dataApi?: DataApiEmulator;
   dynamodb?: { emulator: DynamoDBEmulator; latency?: (operation: string) => Promise<void> };
   sqs?: { emulator: SqsEmulator; latency?: () => Promise<void> };
@@ -66,11 +70,13 @@ export async function sdkModules(packages: readonly SdkPackage[], services: Emul
   const loaded: Partial<Record<SdkPackage, SdkModule>> = {};
   for (const bundle of new Set(packages.map(bundleOf))) Object.assign(loaded, await instance(bundle));
   const modules: Record<string, unknown> = {};
+  const { scheduler } = services;
+  const toCaller = (handler: EmulatorRequestHandler | null) => (handler && scheduler ? answeringCaller(handler, scheduler) : handler);
   for (const name of new Set(packages)) {
     switch (name) {
       case '@aws-sdk/client-rds-data': {
         const sdk = loaded[name]!;
-        const handler = services.dataApi ? dataApiRequestHandler(services.dataApi) : null;
+        const handler = toCaller(services.dataApi ? dataApiRequestHandler(services.dataApi) : null);
         const fail = missing('Data API', name);
         modules[name] = { ...sdk, RDSDataClient: withDefaults(sdk.RDSDataClient as ClientClass, () => ({ endpoint: SERVICE_ENDPOINTS['rds-data'], requestHandler: handler ?? fail() })) };
         break;
@@ -79,7 +85,7 @@ export async function sdkModules(packages: readonly SdkPackage[], services: Emul
       case '@aws-sdk/lib-dynamodb': {
         const sdk = loaded['@aws-sdk/client-dynamodb']!;
         const dynamodb = services.dynamodb;
-        const handler = dynamodb ? dynamoDBRequestHandler(dynamodb.emulator, dynamodb.latency ? { latency: dynamodb.latency } : {}) : null;
+        const handler = toCaller(dynamodb ? dynamoDBRequestHandler(dynamodb.emulator, dynamodb.latency ? { latency: dynamodb.latency } : {}) : null);
         const fail = missing('DynamoDB table', '@aws-sdk/client-dynamodb');
         modules['@aws-sdk/client-dynamodb'] = { ...sdk, DynamoDBClient: withDefaults(sdk.DynamoDBClient as ClientClass, () => ({ endpoint: SERVICE_ENDPOINTS.dynamodb, requestHandler: handler ?? fail() })) };
         if (packages.includes('@aws-sdk/lib-dynamodb')) modules['@aws-sdk/lib-dynamodb'] = { ...loaded['@aws-sdk/lib-dynamodb']! };
@@ -87,7 +93,7 @@ export async function sdkModules(packages: readonly SdkPackage[], services: Emul
       }
       case '@aws-sdk/client-sqs': {
         const sdk = loaded[name]!;
-        const handler = services.sqs ? sqsRequestHandler(services.sqs.emulator, services.sqs.latency ? { latency: services.sqs.latency } : {}) : null;
+        const handler = toCaller(services.sqs ? sqsRequestHandler(services.sqs.emulator, services.sqs.latency ? { latency: services.sqs.latency } : {}) : null);
         const fail = missing('SQS queue', name);
         // md5: the emulator sends no MD5 digests, so the client must not check them.
         modules[name] = { ...sdk, SQSClient: withDefaults(sdk.SQSClient as ClientClass, () => ({ endpoint: SERVICE_ENDPOINTS.sqs, md5: false, requestHandler: handler ?? fail() })) };
@@ -96,7 +102,7 @@ export async function sdkModules(packages: readonly SdkPackage[], services: Emul
       case '@aws-sdk/client-secrets-manager': {
         const sdk = loaded[name]!;
         const secrets = services.secretsManager;
-        const handler = secrets ? secretsManagerRequestHandler(secrets.emulator, secrets.latency ? { latency: secrets.latency } : {}) : null;
+        const handler = toCaller(secrets ? secretsManagerRequestHandler(secrets.emulator, secrets.latency ? { latency: secrets.latency } : {}) : null);
         const fail = missing('secret in Secrets Manager', name);
         modules[name] = { ...sdk, SecretsManagerClient: withDefaults(sdk.SecretsManagerClient as ClientClass, () => ({ endpoint: SERVICE_ENDPOINTS.secretsmanager, requestHandler: handler ?? fail() })) };
         break;

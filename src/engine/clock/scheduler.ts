@@ -73,7 +73,12 @@ export class Scheduler {
   now = 0;
   readonly rng: Rng;
   readonly stats = { events: 0, parked: 0, tracked: 0, settles: 0 };
-  /** The owner whose event is running (microtasks it started keep running as it until the next settle). */
+  /**
+   * The owner whose code is running: the owner of the running event, and the microtasks it started
+   * run as it until the next event. An execution environment whose code the engine runs outside its
+   * own events (a task parked at freeze, a signal) marks itself (lambda/environment.ts), so code that
+   * environments share (lambda/driver.ts) finds the environment's globals.
+   */
   current: EventOwner | null = null;
   readonly #yield: () => Promise<void>;
   #heap: ScheduledEvent[] = [];

@@ -9,7 +9,7 @@ import type { SdkBundle } from './sdk-packages.ts';
 
 /**
  * The `pg` driver as two CommonJS texts. `driver` is `pg` itself (with `pg-pool`), instantiated once
- * per execution environment because it owns timers. `shared` bundles the stateless, timer-free
+ * per run with globals that find the running environment (lambda/driver.ts), because it owns timers. `shared` bundles the stateless, timer-free
  * packages it requires (`pg-protocol`, `pg-types`, `pg-connection-string`), instantiated once per
  * run: its `module.exports` maps each package name to its exports. Node built-ins stay `require`
  * calls in both; the engine supplies them. `bundlePg()` in host/host.node.ts shows the esbuild options.

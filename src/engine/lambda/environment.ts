@@ -241,6 +241,7 @@ export class Environment implements EventOwner {
     if (this.dead) return false;
     const process = this.globals.process as EventEmitter;
     if (process.listenerCount(name) === 0) return false;
+    this.#scheduler.current = this;
     try {
       process.emit(name, name);
     } catch (error) {
@@ -253,6 +254,7 @@ export class Environment implements EventOwner {
     if (this.dead) return;
     const process = this.globals.process as EventEmitter;
     if (process.listenerCount('uncaughtException') > 0) {
+      this.#scheduler.current = this;
       process.emit('uncaughtException', error, 'uncaughtException');
       return;
     }
@@ -266,6 +268,8 @@ export class Environment implements EventOwner {
         this.#parkedMicrotasks.push(task);
         return;
       }
+      // A task parked while frozen runs at thaw, inside the event of whatever woke the environment.
+      this.#scheduler.current = this;
       try {
         task();
       } catch (error) {

@@ -18,6 +18,7 @@ import { Environment, VIRTUAL_EPOCH, type LogLevel } from './environment.ts';
 import { instantiateShared, type CompiledModule, type CompiledSigners } from './modules.ts';
 import { freezeSurfaces } from './isolation.ts';
 import { handlerExport, loadHandler, signerParts, type RuntimeParts } from './runtime.ts';
+import { sharedDriver } from './driver.ts';
 import { lambda as facts, shutdown as shutdownFacts } from '../../facts/lambda.ts';
 
 export interface FunctionConfig {
@@ -182,7 +183,7 @@ export class LambdaFunction extends FunctionBase {
 
   constructor(scheduler: Scheduler, network: Network, pg: FunctionModules, handler: CompiledModule, config: FunctionConfig, observer: FunctionObserver) {
     super(config);
-    this.#runtime = runtimeParts(network, pg, handler);
+    this.#runtime = runtimeParts(scheduler, network, pg, handler);
     this.#scheduler = scheduler;
     this.#network = network;
     this.#observer = observer;
@@ -450,9 +451,10 @@ export class LambdaFunction extends FunctionBase {
 /** The compiled modules a function's environments instantiate; `pg.packages` are this run's own SDK instance (engine/aws/sdk-instance.ts), shared by its environments. */
 export type FunctionModules = { driver: CompiledModule; shared: CompiledModule; signers?: CompiledSigners; packages?: Readonly<Record<string, unknown>> };
 
-export function runtimeParts(network: Network, pg: FunctionModules, handler: CompiledModule): RuntimeParts {
+export function runtimeParts(scheduler: Scheduler, network: Network, pg: FunctionModules, handler: CompiledModule): RuntimeParts {
   const packages = freezeSurfaces(pg.packages ?? {});
-  return { network, pg: pg.driver, signers: signerParts(pg.signers), shared: instantiateShared(pg.shared), packages, handler };
+  const shared = instantiateShared(pg.shared);
+  return { driver: sharedDriver(pg.driver, shared, scheduler, network), signers: signerParts(pg.signers), shared, packages, handler };
 }
 
 /** Calls the handler and settles the invocation with what it returns, throws, or rejects with. */

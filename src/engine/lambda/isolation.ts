@@ -14,8 +14,9 @@
  *   (deep-frozen) before a handler sees them: see `hardenShared`. The AWS SDK is not shared: each
  *   run evaluates its own instance (engine/aws/sdk-instance.ts), so a change to its deep objects
  *   (prototypes, schemas, registries) ends with the run; `freezeSurfaces` guards its exports
- *   within the run. `pg` and the IAM signers are evaluated per environment, their stateless
- *   packages per run (the signers' hardened: a handler reaches their SHA-256 class).
+ *   within the run. `pg` is evaluated once per run, its classes frozen, each environment with its
+ *   own module object (driver.ts); the IAM signers per environment, their stateless packages per
+ *   run (hardened: a handler reaches their SHA-256 class).
  *
  * Why this and not a fresh realm per run: a Worker cannot create a realm (no iframe, no ShadowRealm),
  * a Worker per run would still hand the handler its `postMessage`, and Node would need `vm`, so the

@@ -107,7 +107,7 @@ export class ManagedInstancesFunction extends FunctionBase {
     super({ ...config, envVars: { ...config.envVars, [managedInstances.maxConcurrencyVariable.value]: String(managed.perEnvironmentMaxConcurrency) } });
     this.#scheduler = scheduler;
     this.#network = network;
-    this.#runtime = runtimeParts(network, pg, handler);
+    this.#runtime = runtimeParts(scheduler, network, pg, handler);
     this.managed = managed;
     this.#observer = observer;
     // Publishing the version starts its first environments; it is ACTIVE once they have run INIT.

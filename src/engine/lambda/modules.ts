@@ -4,9 +4,9 @@
  * Two kinds of module, two places to run them:
  * - Trusted code the engine ships (`pg`, the shared `pg` packages, the RDS signer) is compiled ONCE
  *   into a factory whose parameters shadow the globals an environment owns (timers, `process`,
- *   `Date`, `console`, …). Calling a factory for an environment runs the module body afresh with
- *   that environment's globals, so every environment has its own `pg`: its own Pool class, its own
- *   type parsers, timers that freeze with it.
+ *   `Date`, `console`, …). Calling a factory runs the module body afresh with the globals given:
+ *   an environment's own (a signer, a workbench process's `pg`), or, for a function's `pg`, globals
+ *   that find the environment running (driver.ts), so its timers still freeze with its environment.
  * - Handler code (JS or TS, transpiled by sucrase) is untrusted: it may come from a stranger's share
  *   link. Each environment evaluates it in its own SES compartment (isolation.ts), whose global
  *   object holds only what Lambda gives a function. Its `require('pg')` returns the environment's

@@ -3,14 +3,13 @@
  * environment with its packages (`pg` and the IAM signers on first require, the run's SDK clients,
  * `net` on the virtual network), then the handler export looked up.
  */
-import type { Network } from '../net/network.ts';
 import type { Environment } from './environment.ts';
+import type { SharedDriver } from './driver.ts';
 import { instantiate, instantiateSignerPackages, requireFor, type CompiledModule, type CompiledSigners } from './modules.ts';
-import { hardenShared } from './isolation.ts';
 
 export interface RuntimeParts {
-  network: Network;
-  pg: CompiledModule;
+  /** `pg`, one instance per run (driver.ts). */
+  driver: SharedDriver;
   signers: SignerParts;
   /** The modules every environment shares, instantiated once (modules.ts `instantiateShared`). */
   shared: Record<string, unknown>;
@@ -37,11 +36,9 @@ export function signerParts(compiled: CompiledSigners | undefined): SignerParts 
  * its exports.
  */
 export function loadHandler(environment: Environment, parts: RuntimeParts, loaded: (error: unknown, exports: Record<string, unknown> | null) => void): void {
-  // The virtual sockets are engine classes every run shares: frozen like the built-ins.
-  const modules: Record<string, unknown> = { ...parts.shared, ...parts.packages, net: hardenShared(parts.network.netModuleFor(environment)) };
-  // Instantiated on the first require: handlers that only use AWS SDK clients never pay for a pg per environment.
-  let pg: unknown;
-  Object.defineProperty(modules, 'pg', { enumerable: true, get: () => (pg ??= instantiate(parts.pg, environment.globals, requireFor(modules))) });
+  const modules: Record<string, unknown> = { ...parts.shared, ...parts.packages, net: parts.driver.netFor(environment) };
+  // Instantiated on the run's first require: handlers that only use AWS SDK clients never load pg.
+  Object.defineProperty(modules, 'pg', { enumerable: true, get: () => parts.driver.moduleFor(environment) });
   // Loaded only by handlers that import one: most never do, and each costs a module body per environment.
   for (const [pkg, signer] of Object.entries(parts.signers.modules)) {
     let signerModule: unknown;

@@ -4,6 +4,7 @@
  * a call into the emulator in the same process (in a Web Worker there is no network to go to).
  * Responses are plain objects because the SDK recognizes an HTTP response by its shape.
  */
+import type { Scheduler } from '../clock/scheduler.ts';
 
 /** The parts of the SDK's `HttpRequest` the emulators read. */
 export interface EmulatedHttpRequest {
@@ -76,5 +77,24 @@ export function emulatorRequestHandler(transport: EmulatorTransport): EmulatorRe
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),
     destroy() {},
+  };
+}
+
+/**
+ * The emulators answer from their own process (their latency runs on its timers, the Data API's
+ * cluster is its `pg`), so the handler's code after `await client.send(…)` would otherwise run in
+ * the emulator's event, as that process. The answer is handed to the caller in an event of its own
+ * at the same virtual time: a frozen environment gets it when it thaws, a dead one never, and code
+ * the environments share (lambda/driver.ts) finds the caller's globals.
+ */
+export function answeringCaller(handler: EmulatorRequestHandler, scheduler: Scheduler): EmulatorRequestHandler {
+  return {
+    ...handler,
+    async handle(request) {
+      const caller = scheduler.current;
+      const answer = await handler.handle(request);
+      if (caller && scheduler.current !== caller) await new Promise<void>((resolve) => scheduler.at(scheduler.now, resolve, caller, 'io'));
+      return answer;
+    },
   };
 }
