@@ -53,19 +53,22 @@ export class Network {
   /** The `net` module for one owner's modules. */
   netModuleFor(owner: EventOwner): Record<string, unknown> {
     const network = this;
-    class Socket extends ClientSocket {
-      constructor() {
-        super(network, owner);
-      }
+    // Not a subclass per owner: every owner's sockets are ClientSockets, so the code that drives
+    // them (pg's, shared by a run's environments) sees one shape rather than one per environment.
+    // A handler's own subclass of `net.Socket` still gets its prototype.
+    function Socket(): ClientSocket {
+      if (!new.target) throw new TypeError("Class constructor Socket cannot be invoked without 'new'");
+      return new.target === Socket ? new ClientSocket(network, owner) : (Reflect.construct(ClientSocket, [network, owner], new.target) as ClientSocket);
     }
+    Socket.prototype = ClientSocket.prototype;
     return {
       Socket,
       Stream: Socket,
       isIP: (input: string) => (/^\d+\.\d+\.\d+\.\d+$/.test(input) ? 4 : input.includes(':') ? 6 : 0),
       isIPv4: (input: string) => /^\d+\.\d+\.\d+\.\d+$/.test(input),
       isIPv6: (input: string) => input.includes(':'),
-      connect: (port: number, host: string) => new Socket().connect(port, host),
-      createConnection: (port: number, host: string) => new Socket().connect(port, host),
+      connect: (port: number, host: string) => new ClientSocket(network, owner).connect(port, host),
+      createConnection: (port: number, host: string) => new ClientSocket(network, owner).connect(port, host),
     };
   }
 
