@@ -164,6 +164,23 @@ export interface EnvironmentOptions {
   onConsole: (environment: Environment, level: LogLevel, text: string) => void;
 }
 
+/** Math's properties but `random`, read once: a thousand cold starts each read them otherwise. */
+let math: PropertyDescriptorMap | undefined;
+function mathDescriptors(): PropertyDescriptorMap {
+  if (!math) {
+    const { random: _random, ...descriptors } = Object.getOwnPropertyDescriptors(Math);
+    math = descriptors;
+  }
+  return math;
+}
+
+/**
+ * SES leaves the float typed arrays off a compartment's globals (a NaN-bits side channel that
+ * matters to SES's users, not here); Lambda code has them, frozen like every intrinsic.
+ */
+let floats: Readonly<Record<string, unknown>> | undefined;
+const floatArrays = () => (floats ??= Object.freeze(Object.fromEntries(['Float16Array', 'Float32Array', 'Float64Array'].filter((name) => name in globalThis).map((name) => [name, (globalThis as Record<string, unknown>)[name]]))));
+
 export class Environment implements EventOwner {
   readonly id: string;
   frozen = false;
@@ -191,12 +208,8 @@ export class Environment implements EventOwner {
    */
   handlerGlobals(): Record<string, unknown> {
     const rng = this.#scheduler.rng;
-    const { random: _random, ...descriptors } = Object.getOwnPropertyDescriptors(Math);
-    const math = Object.defineProperties({ random: () => rng.next() }, descriptors);
-    // SES leaves the float typed arrays off a compartment's globals (a NaN-bits side channel that
-    // matters to SES's users, not here); Lambda code has them, frozen like every intrinsic.
-    const floats = Object.fromEntries(['Float16Array', 'Float32Array', 'Float64Array'].filter((name) => name in globalThis).map((name) => [name, (globalThis as Record<string, unknown>)[name]]));
-    return { ...this.globals, ...floats, Math: Object.freeze(math) };
+    const math = Object.defineProperties({ random: () => rng.next() }, mathDescriptors());
+    return { ...this.globals, ...floatArrays(), Math: Object.freeze(math) };
   }
 
   park(event: ScheduledEvent): void {
