@@ -13,6 +13,8 @@ import { Duplex } from 'node:stream';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { startupPacket } from '../../src/engine/postgres/wire.ts';
+// The engine's own round trip, so the floor takes PGlite's path as the virtual server does.
+import { roundTrip } from '../../src/engine/postgres/server.ts';
 
 /** pg's socket: the start-up answered from `startupReply`, every batch up to a Sync or a Query by PGlite. */
 class PGliteStream extends Duplex {
@@ -78,7 +80,7 @@ class PGliteStream extends Duplex {
       if (type === 'S' || type === 'Q') {
         const batch = Buffer.concat(this.#batch);
         this.#batch = [];
-        this.push(Buffer.from(await this.#db.execProtocolRaw(batch)));
+        this.push(await roundTrip(this.#db, batch));
       }
     }
   }
@@ -86,7 +88,7 @@ class PGliteStream extends Duplex {
 
 /** PGlite's answer to the start-up packet, which every connection of a floor is sent. */
 async function startupReplyOf(db: PGlite): Promise<Buffer> {
-  return Buffer.from(await db.execProtocolRaw(startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' })));
+  return roundTrip(db, startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' }));
 }
 
 /** `count` connect–lookup–end cycles of `pg` against `db` (its `orders` table), as connect-per-invocation handlers make them. */

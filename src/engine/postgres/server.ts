@@ -110,6 +110,18 @@ export interface ServerStats {
  */
 const ALTER_PASSWORD = /^\s*alter\s+(?:role|user)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))\s+(?:with\s+)?password\s+'((?:[^']|'')*)'\s*;?\s*$/i;
 
+/**
+ * One PGlite round trip: the reply's bytes, copied (PGlite reuses its buffer). Streamed rather than
+ * `execProtocolRaw`, which in PGlite 0.5 also decodes every reply message and appends it to a list
+ * that only `execProtocol` replaces: a run's every DataRow was parsed (a copy of each chunk, each
+ * string decoded) and then kept until the run ended.
+ */
+export async function roundTrip(db: PGlite, message: Uint8Array): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await db.execProtocolRawStream(message, { onRawData: (chunk) => chunks.push(Buffer.from(chunk)) });
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
 /** A statement that may change session settings: SET/RESET at the start of a statement, or set_config(). */
 const SETTINGS_CHANGE = /(^|;)\s*(set|reset)\b|set_config\s*\(/i;
 
@@ -200,7 +212,7 @@ export class VirtualPostgres implements Listener {
   static async start(scheduler: Scheduler, db: PGlite, options: VirtualPostgresOptions, observer: ServerObserver | null = null): Promise<VirtualPostgres> {
     const server = new VirtualPostgres(scheduler, db, options, observer);
     const packet = wire.startupPacket({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' });
-    const reply = Buffer.from(await db.execProtocolRaw(packet));
+    const reply = await roundTrip(db, packet);
     server.#parameterStatus = Buffer.concat([...wire.messages(reply)].filter((m) => m.type === 'S').map((m) => Buffer.from(m.bytes)));
     return server;
   }
@@ -232,10 +244,10 @@ export class VirtualPostgres implements Listener {
     return Buffer.concat([wire.authenticationOk(), this.#parameterStatus, wire.backendKeyData(pid, pid * 7919), wire.readyForQuery('I')]);
   }
 
-  /** One PGlite round trip, tracked as real work. The reply is copied: PGlite reuses its buffer. */
+  /** One PGlite round trip, tracked as real work. */
   async exec(bytes: Uint8Array): Promise<Buffer> {
     this.stats.queries++;
-    return this.scheduler.track(this.db.execProtocolRaw(bytes).then((reply) => Buffer.from(reply)));
+    return this.scheduler.track(roundTrip(this.db, bytes));
   }
 
   async sql(text: string): Promise<Array<Record<string, unknown>>> {
