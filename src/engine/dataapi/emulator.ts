@@ -97,8 +97,20 @@ export interface DataApiStats {
 /** The service's message when a result passes 1 MiB (or a row 64 KB). */
 export const RESPONSE_TOO_LARGE = 'Database returned more than the allowed response size limit';
 
-const encoder = new TextEncoder();
-const utf8Length = (text: string) => encoder.encode(text).length;
+/** Bytes of `text` in UTF-8 (a lone surrogate as U+FFFD, as TextEncoder writes it), without encoding it: a result near the limit is a megabyte. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
 
 export class DataApiEmulator {
   readonly stats: DataApiStats = { requests: 0, byOperation: {}, errors: {}, inFlight: 0, peakInFlight: 0, responsesTooLarge: 0, statementTimeouts: 0, transactionsExpired: 0, peakConnectionsInUse: 0 };
@@ -515,17 +527,20 @@ function shape(result: PgQueryResult, format: 'NONE' | 'JSON', includeMetadata: 
   if (includeMetadata && returnsRows) out.columnMetadata = result.fields.map(columnMetadata) satisfies ColumnMetadata[];
   if (returnsRows) {
     const records: Field[][] = result.rows.map((row) => row.map((value, i) => toField(value as string | null, result.fields[i]!.dataTypeID)));
-    let rowTooLarge = false;
-    let payload: string;
-    if (format === 'JSON') {
-      payload = JSON.stringify(records.map((record) => Object.fromEntries(record.map((field, i) => [result.fields[i]!.name, toJsonValue(field)]))));
-      out.formattedRecords = payload;
-    } else {
-      payload = JSON.stringify(records);
-      out.records = records;
+    // Each record's JSON measured once, and, for `records`, the response as it grows (`[`, the
+    // records, a comma or `]` after each): a too-large result fails the call whichever record
+    // crosses the limit, so the measuring stops there.
+    let recordsBytes = 1;
+    for (const record of records) {
+      const bytes = utf8Length(JSON.stringify(record));
+      recordsBytes += bytes + 1;
+      if (bytes > facts.maxRowBytes.value || (format !== 'JSON' && recordsBytes > facts.maxResponseBytes.value)) throw new DataApiError('BadRequestException', RESPONSE_TOO_LARGE);
     }
-    for (const record of records) if (utf8Length(JSON.stringify(record)) > facts.maxRowBytes.value) rowTooLarge = true;
-    if (rowTooLarge || utf8Length(payload) > facts.maxResponseBytes.value) throw new DataApiError('BadRequestException', RESPONSE_TOO_LARGE);
+    if (format === 'JSON') {
+      const payload = JSON.stringify(records.map((record) => Object.fromEntries(record.map((field, i) => [result.fields[i]!.name, toJsonValue(field)]))));
+      if (utf8Length(payload) > facts.maxResponseBytes.value) throw new DataApiError('BadRequestException', RESPONSE_TOO_LARGE);
+      out.formattedRecords = payload;
+    } else out.records = records;
   }
   out.numberOfRecordsUpdated = returnsRows && command === 'SELECT' ? 0 : (result.rowCount ?? 0);
   // PostgreSQL reports no generated keys through the Data API: RETURNING gives them as records.

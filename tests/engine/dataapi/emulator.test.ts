@@ -116,6 +116,16 @@ describe('ExecuteStatement', () => {
     expect(facts.maxResponseBytes.value).toBe(1_048_576);
   });
 
+  it('sizes a result in UTF-8 bytes, not characters: two- and four-byte characters count as such', async () => {
+    // 600 rows of 1,000 characters: about 0.6 M characters, but 1.2 MB of UTF-8.
+    for (const character of ['é', '😀']) {
+      const over = await failure(new ExecuteStatementCommand({ ...base, sql: `SELECT repeat('${character}', 1000) FROM generate_series(1, 600)` }));
+      expect(over).toEqual({ name: 'BadRequestException', message: RESPONSE_TOO_LARGE, status: 400 });
+    }
+    const fits = await send(new ExecuteStatementCommand({ ...base, sql: "SELECT repeat('é', 1000) FROM generate_series(1, 400)" }));
+    expect((fits.records as unknown[]).length).toBe(400);
+  });
+
   it('times out after 45 s with StatementTimeoutException (here: waiting for a connection of a full pool)', async () => {
     const narrow = new DataApiEmulator({
       timers: bench.timers,
