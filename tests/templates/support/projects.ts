@@ -64,22 +64,46 @@ export const DEPENDENCY_CACHE = join(tmpdir(), 'connlab-template-deps');
  * returns the folder holding node_modules. Installs go to a temporary folder renamed into place,
  * so an interrupted run never leaves a half-installed set behind.
  */
-export async function installDependencies(packageJson: string): Promise<string> {
+/** Installs in flight in this process, by dependency set: projects that share a set wait for one install. */
+const installing = new Map<string, Promise<string>>();
+
+/**
+ * The directory holding `packageJson`'s pinned dependencies, installed once per distinct set. A
+ * finished directory is never replaced: projects link to it while their checks run, so a second
+ * install of the same set (another test file's, in another process) keeps the first and discards its own.
+ */
+export function installDependencies(packageJson: string): Promise<string> {
   const pkg = JSON.parse(packageJson) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   const manifest = { name: 'connlab-template-deps', version: '0.0.0', private: true, dependencies: pkg.dependencies ?? {}, devDependencies: pkg.devDependencies ?? {} };
   const key = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
+  let install = installing.get(key);
+  if (!install) {
+    install = installOnce(key, manifest);
+    installing.set(key, install);
+    install.catch(() => installing.delete(key));
+  }
+  return install;
+}
+
+async function installOnce(key: string, manifest: object): Promise<string> {
   const dir = join(DEPENDENCY_CACHE, key);
-  if (existsSync(join(dir, '.complete'))) return dir;
+  const complete = () => existsSync(join(dir, '.complete'));
+  if (complete()) return dir;
   mkdirSync(DEPENDENCY_CACHE, { recursive: true });
   const staging = mkdtempSync(join(DEPENDENCY_CACHE, `${key}.staging-`));
   writeFileSync(join(staging, 'package.json'), JSON.stringify(manifest, null, 2));
   try {
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--prefer-offline'], { cwd: staging, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
     writeFileSync(join(staging, '.complete'), new Date(0).toISOString());
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
+    if (complete()) rmSync(staging, { recursive: true, force: true });
+    else {
+      // Only an unfinished leftover (an interrupted run's) can be in the way; nothing links to one.
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      renameSync(staging, dir);
+    }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
+    if (complete()) return dir;
     throw error;
   }
   return dir;
