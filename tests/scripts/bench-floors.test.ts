@@ -11,10 +11,11 @@ const batches: string[] = [];
 beforeAll(async () => {
   db = await nodeHost.createDatabase();
   await db.exec("CREATE TABLE orders (id int PRIMARY KEY, status text); INSERT INTO orders SELECT g, 'paid' FROM generate_series(1, 10) AS g; CREATE TABLE order_lines (order_id int, sku text); INSERT INTO order_lines VALUES (2, 'a'), (2, 'b');");
-  const execProtocolRaw = db.execProtocolRaw.bind(db);
-  db.execProtocolRaw = (message, options) => {
+  // The floor's round trips go through execProtocolRawStream, as the virtual server's do (postgres/server.ts roundTrip).
+  const execProtocolRawStream = db.execProtocolRawStream.bind(db);
+  db.execProtocolRawStream = (message, options) => {
     batches.push(Buffer.from(message).toString('latin1'));
-    return execProtocolRaw(message, options);
+    return execProtocolRawStream(message, options);
   };
 }, 60_000);
 
