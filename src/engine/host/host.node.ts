@@ -52,10 +52,13 @@ async function cachedBytes(name: string, build: () => Uint8Array | Promise<Uint8
  * file, and the SDK's and signers' bundling modules). A change to either names a new cache entry.
  */
 function bundleInputs(): string {
+  return contentHash([join(root, 'package-lock.json'), fileURLToPath(import.meta.url), ...['sdk-bundle.ts', 'signer-bundle.ts', 'sdk-packages.ts'].map((name) => fileURLToPath(new URL(name, import.meta.url)))]);
+}
+
+/** A short hash of the files' contents (a missing file counts by its path), naming a cache entry. */
+function contentHash(files: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of [join(root, 'package-lock.json'), fileURLToPath(import.meta.url), ...['sdk-bundle.ts', 'signer-bundle.ts', 'sdk-packages.ts'].map((name) => fileURLToPath(new URL(name, import.meta.url)))]) {
-    hash.update(existsSync(file) ? readFileSync(file) : file);
-  }
+  for (const file of files) hash.update(existsSync(file) ? readFileSync(file) : file);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -68,7 +71,8 @@ async function cachedBundle<T>(name: string, build: () => Promise<T>): Promise<T
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
 }
 
-const pgliteVersion = (): string => JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version as string;
+let pglite: string | null = null;
+const pgliteVersion = (): string => (pglite ??= JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version as string);
 
 /** An SDK bundle's text, built with esbuild once (then read from .cache/), held per process. */
 export function sdkSource(bundle: SdkBundle): Promise<string> {
@@ -108,7 +112,7 @@ export async function initialisedDataDir(): Promise<Blob> {
  * files; trimmed once (reading the package's scripts for the index took about 0.1 s of every start).
  */
 async function fsBundle(): Promise<Blob> {
-  const recipe = createHash('sha256').update(readFileSync(fileURLToPath(new URL('fs-bundle.node.ts', import.meta.url)))).digest('hex').slice(0, 16);
+  const recipe = contentHash([fileURLToPath(new URL('fs-bundle.node.ts', import.meta.url))]);
   return new BytesBlob(await cachedBytes(`pglite-${pgliteVersion()}-fs-bundle-${recipe}.data`, () => trimmedFsBundle()));
 }
 

@@ -51,7 +51,8 @@ export function sharedDriver(compiled: CompiledModule, shared: Readonly<Record<s
     if (driver) return driver;
     const exports = instantiate(compiled, forwardingGlobals(current), (name) => (name === 'net' || name === 'node:net' ? netFor(current()) : sharedRequire(name))) as Record<string, unknown>;
     perEnvironment(exports.defaults as Record<string, unknown>, current);
-    freezeSurfaces({ pg: { ...exports, defaults: undefined, types: undefined, utils: undefined } });
+    // Its classes and functions; `defaults`, `types` and `utils` are objects, which freezeSurfaces leaves alone.
+    freezeSurfaces({ pg: { ...exports } });
     return (driver = exports);
   };
   const modules = new WeakMap<Environment, Record<string, unknown>>();

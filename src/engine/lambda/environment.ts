@@ -165,13 +165,13 @@ export interface EnvironmentOptions {
 }
 
 /** Math's properties but `random`, read once: a thousand cold starts each read them otherwise. */
-let math: PropertyDescriptorMap | undefined;
+let mathButRandom: PropertyDescriptorMap | undefined;
 function mathDescriptors(): PropertyDescriptorMap {
-  if (!math) {
+  if (!mathButRandom) {
     const { random: _random, ...descriptors } = Object.getOwnPropertyDescriptors(Math);
-    math = descriptors;
+    mathButRandom = descriptors;
   }
-  return math;
+  return mathButRandom;
 }
 
 /**
