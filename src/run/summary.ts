@@ -106,7 +106,8 @@ function lambdaRows(report: RunReport): Array<[string, string]> {
     ['Failed', `${n(i.failed)}${share(i.failed, i.total)}`],
     // DynamoDB's and the consumer's throttles happen inside or beside invocations, so they are named apart.
     ['Throttled', t.parts.some((part) => part.service !== 'lambda') ? `${n(t.total)}: ${t.parts.map((part) => part.text).join(', ')}` : n(t.total)],
-    ['Latency p50 / p95 / p99', `${ms(report.latencyMs.p50)} / ${ms(report.latencyMs.p95)} / ${ms(report.latencyMs.p99)}`],
+    // The percentiles are of succeeded invocations: with none, there is no latency to show (not 0 ms).
+    ['Latency p50 / p95 / p99', i.succeeded === 0 ? 'none succeeded' : `${ms(report.latencyMs.p50)} / ${ms(report.latencyMs.p95)} / ${ms(report.latencyMs.p99)}`],
     ['Cold starts', n(report.coldStarts)],
     ['Peak concurrent executions', `${n(report.lambda.peakConcurrency)} of ${n(report.lambda.concurrencyLimit)}${concurrency.peak ? `, at ${concurrency.second} s` : ''}`],
     ['Execution environments', `peak ${n(report.environments.peak)}, ${n(report.environments.reclaimed)} reclaimed, ${n(report.environments.crashed)} crashed`],

@@ -68,6 +68,13 @@ describe('summarizeRun', () => {
     expect(row(summarizeRun(report, 'Queued'), 'Queue')?.value).toBe(`not drained: ${report.sqs!.depthAtEnd} messages left`);
   }, 120_000);
 
+  it('shows no latency for a run where nothing succeeded, rather than 0 ms', () => {
+    const failed = summarizeRun(recorded('data-api/one-mib-limit'), 'Export in one call');
+    expect(row(failed, 'Latency p50 / p95 / p99')?.value).toBe('none succeeded');
+    const paged = summarizeRun(recorded('data-api/pages-fit'), 'Export in pages');
+    expect(row(paged, 'Latency p50 / p95 / p99')?.value).toMatch(/^[\d,.]+ ms \/ [\d,.]+ ms \/ [\d,.]+ ms$/);
+  });
+
   it('notes what "nominal" means only when the run used the database and its max_connections is nominal', () => {
     expect(summarizeRun(recorded('direct-connection/most-fail-53300'), 'x').notes).toHaveLength(1);
     expect(summarizeRun(recorded('direct-connection/your-max-connections'), 'x').notes).toEqual([]);
