@@ -63,19 +63,19 @@ export function checkExpectation(expectation: Expectation, report: RunReport): E
 
 /**
  * The expectations a run of `variant` with these parameter values is about: each expectation holds
- * for its variant at the defaults overridden by its own `parameters`, so only those whose values all
- * match apply. Values outside the parameters' ranges match none.
+ * for its variant at that variant's defaults overridden by its own `parameters`, so only those whose
+ * values all match apply. Values outside the parameters' ranges match none.
  */
 export function expectationsFor(sandbox: Sandbox, variant: string, values: Readonly<Record<string, number | string>>): Expectation[] {
   let given: Record<string, number | string>;
   try {
-    given = resolveParameters(sandbox, values);
+    given = resolveParameters(sandbox, values, variant);
   } catch {
     return [];
   }
   return sandbox.expectations.filter((expectation) => {
     if (expectation.variant !== variant) return false;
-    const expected = resolveParameters(sandbox, expectation.parameters);
+    const expected = resolveParameters(sandbox, expectation.parameters, expectation.variant);
     return Object.entries(expected).every(([key, value]) => given[key] === value);
   });
 }

@@ -56,10 +56,12 @@ const LOG_LIMIT = 25;
 export async function runSandbox(host: EngineHost, request: RunRequest, callbacks: RunCallbacks = {}): Promise<RunReport> {
   const wallStart = host.wallClock();
   const { definition, files } = request.sandbox;
-  const values = resolveParameters(definition, request.parameters ?? {});
+  if (request.variant && !definition.variants.some((v) => v.id === request.variant)) {
+    throw new RunSetupError(`unknown variant '${request.variant}'. Valid variants: ${definition.variants.map((v) => v.id).join(', ')}`);
+  }
+  const values = resolveParameters(definition, request.parameters ?? {}, request.variant);
   const config = applyParameters(definition, values);
-  const variant = request.variant ? config.variants.find((v) => v.id === request.variant) : config.variants[0];
-  if (!variant) throw new RunSetupError(`unknown variant '${request.variant}'. Valid variants: ${config.variants.map((v) => v.id).join(', ')}`);
+  const variant = request.variant ? config.variants.find((v) => v.id === request.variant)! : config.variants[0]!;
   const source = request.handlerSource ?? files[variant.handler];
   if (source === undefined) throw new RunSetupError(`handler file ${variant.handler} is missing`);
   const instance = findInstanceClass(config.database.instanceClass);

@@ -17,8 +17,17 @@ export function describeParameter(p: SandboxParameter): string {
   return `${p.key}: ${range(p)} (default ${p.default})`;
 }
 
-/** Defaults overlaid with `given`; values may be strings (from a command line) for numeric parameters. */
-export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<string, number | string>> = {}): ParameterValues {
+/** A parameter's default for one version of the handler (the first when none is named): the version's own, else the parameter's. */
+function defaultFor(sandbox: Sandbox, variant: string | undefined, p: SandboxParameter): number | string {
+  const version = variant === undefined ? sandbox.variants[0] : sandbox.variants.find((v) => v.id === variant);
+  return version?.parameters[p.key] ?? p.default;
+}
+
+/**
+ * Defaults (of `variant`, the first version when omitted) overlaid with `given`; values may be
+ * strings (from a command line) for numeric parameters.
+ */
+export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<string, number | string>> = {}, variant?: string): ParameterValues {
   const values: ParameterValues = {};
   const byKey = new Map(sandbox.parameters.map((p) => [p.key, p]));
   for (const key of Object.keys(given)) {
@@ -28,7 +37,7 @@ export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<strin
     }
   }
   for (const p of sandbox.parameters) {
-    const raw = given[p.key] ?? p.default;
+    const raw = given[p.key] ?? defaultFor(sandbox, variant, p);
     if (p.kind === 'choice') {
       const value = String(raw);
       if (!p.choices.includes(value)) throw new ParameterError(`invalid value '${value}' for ${p.key}. Valid choices: ${p.choices.join(', ')}`);
@@ -42,6 +51,19 @@ export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<strin
     values[p.key] = value;
   }
   return values;
+}
+
+/**
+ * The values a reader's controls should hold after switching from one version of the handler to
+ * another: a value the reader left at `from`'s default becomes `to`'s default, and one they chose
+ * stays. Also what "Compare all variants" runs each version with.
+ */
+export function carryParameters(sandbox: Sandbox, values: Readonly<ParameterValues>, from: string, to: string): ParameterValues {
+  const carried: ParameterValues = { ...values };
+  for (const p of sandbox.parameters) {
+    if (values[p.key] === undefined || String(values[p.key]) === String(defaultFor(sandbox, from, p))) carried[p.key] = defaultFor(sandbox, to, p);
+  }
+  return carried;
 }
 
 /** Writes `value` at a dotted path (`traffic.0.concurrency`, `lambda.env.POOL_MAX`) of a plain object tree. */

@@ -178,6 +178,10 @@ export const variantSchema = z
       .enum(['none', 'internal', 'external'])
       .optional()
       .describe('The extension this version of the function registers, in place of `lambda.extension`: registering one is part of the deployment (a layer, or code the runtime starts), not of the handler.'),
+    parameters: z
+      .record(z.string(), z.union([z.number(), z.string()]))
+      .default({})
+      .describe('Defaults of this version where they differ from the parameters\' own: an export whose lesson needs three callers, not the thousand the sandbox\'s spike brings. A reader\'s value still wins.'),
     timeoutIsTheLesson: z
       .string()
       .optional()
@@ -361,6 +365,7 @@ export const sandboxSchema = z
       if (!variants.has(e.variant)) ctx.addIssue({ code: 'custom', message: `expectation ${e.id}: unknown variant ${e.variant}` });
       for (const key of Object.keys(e.parameters)) if (!keys.has(key)) ctx.addIssue({ code: 'custom', message: `expectation ${e.id}: unknown parameter ${key}` });
     }
+    for (const v of s.variants) for (const key of Object.keys(v.parameters)) if (!keys.has(key)) ctx.addIssue({ code: 'custom', message: `variant ${v.id}: unknown parameter ${key}` });
     for (const v of s.dsql?.variants ?? []) if (!variants.has(v)) ctx.addIssue({ code: 'custom', message: `dsql.variants: unknown variant ${v}` });
   })
   .describe('A sandbox: a scenario, the handler code it runs, and what it shows.');

@@ -260,6 +260,34 @@ test('the arena runs all six patterns and prices them side by side', async ({ pa
   await arena.screenshot({ path: 'test-results/screenshots/arena-1280.png' });
 });
 
+test('the Data API\'s exports bring 3 callers of their own, a value the reader chose stays, and "Compare all" shows where the loads differ', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/guide/data-api/');
+  const sandbox = await scrollToSandbox(page, 'data-api');
+  const callers = sandbox.getByLabel(/Concurrent callers/);
+  await expect(callers).toHaveValue('1000');
+  // The 1 MiB limit needs a few exports of 3,000 rows, not a thousand of them (minutes of waiting).
+  await sandbox.getByRole('radio', { name: 'Export in one call' }).check();
+  await expect(callers).toHaveValue('3');
+  await sandbox.getByRole('radio', { name: 'Data API' }).check();
+  await expect(callers).toHaveValue('1000');
+  await callers.fill('200');
+  await sandbox.getByRole('radio', { name: 'Export in pages' }).check();
+  await expect(callers).toHaveValue('200');
+  await sandbox.getByRole('radio', { name: 'Data API' }).check();
+  await callers.fill('1000');
+
+  await sandbox.getByRole('button', { name: 'Compare all 4 variants' }).click();
+  await expect(sandbox.getByRole('status')).toHaveText('All 4 variants finished; the table compares them.', { timeout: 200_000 });
+  const table = sandbox.locator('[data-summary] table');
+  await expect(table.locator('caption')).toHaveText('All 4 variants, same seed, parameters as shown');
+  await expect(table.getByRole('row', { name: /Concurrent callers/ }).getByRole('cell')).toHaveText(['1,000', '1,000', '3', '3']);
+  const errors = table.getByRole('row', { name: /Errors by code/ }).getByRole('cell');
+  await expect(errors.nth(2)).toContainText('BadRequestException');
+  await expect(errors.nth(3)).toHaveText('none');
+  await sandbox.locator('[data-summary]').screenshot({ path: 'test-results/screenshots/data-api-compare-1280.png' });
+});
+
 test('DynamoDB\'s throttles are counted as throttles, and a code under "Errors by code" filters the log', async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto('/guide/dynamodb/');

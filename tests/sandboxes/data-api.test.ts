@@ -16,6 +16,14 @@ describe(`sandbox ${ID}`, () => {
     expect(report.errors.map((e) => [e.code, e.message])).toEqual([['BadRequestException', 'Database returned more than the allowed response size limit']]);
   });
 
+  it('runs the exports with a few callers unless told otherwise: the spike\'s thousand would take minutes and teach nothing more', async () => {
+    for (const variant of ['large-select', 'paged-select']) {
+      const report = await runSandbox(nodeHost, { sandbox: loadSandbox(ID), variant });
+      expect(report.parameters.concurrency).toBe(3);
+      expect(report.invocations.total).toBeLessThan(50);
+    }
+  });
+
   it('costs each query the service hop: at low concurrency the Data API is slower than a warm pg pool by about the assumed overhead', async () => {
     const parameters = { concurrency: 20 };
     const [viaDataApi, viaPool] = await Promise.all(['data-api', 'module-pool'].map((variant) => runSandbox(nodeHost, { sandbox: loadSandbox(ID), variant, parameters })));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parameterSchema, sandboxSchema } from '../../src/sandboxes/schema.ts';
-import { ParameterError, applyParameters, resolveParameters } from '../../src/sandboxes/parameters.ts';
+import { ParameterError, applyParameters, carryParameters, resolveParameters } from '../../src/sandboxes/parameters.ts';
 import { loadSandbox } from '../../src/sandboxes/load.node.ts';
 
 /** Every property of every object in a JSON Schema, with its path. */
@@ -44,6 +44,36 @@ describe('sandbox schema', () => {
     expect(() => resolveParameters(definition, { gap: 500 })).toThrow(ParameterError);
     expect(() => resolveParameters(definition, { gap: 'soon' })).toThrow(/expected a number in 5\.\.120 s/);
     expect(() => resolveParameters(definition, { callers: 2.5 })).toThrow(/whole number/);
+  });
+
+  it('gives a variant defaults of its own, under what the reader gives', () => {
+    const { definition } = loadSandbox('data-api');
+    expect(resolveParameters(definition).concurrency).toBe(1000);
+    expect(resolveParameters(definition, {}, 'data-api').concurrency).toBe(1000);
+    // The 1 MiB lesson needs a few exports, not the spike's thousand callers (each SELECTs 3,000 rows).
+    expect(resolveParameters(definition, {}, 'large-select').concurrency).toBe(3);
+    expect(resolveParameters(definition, {}, 'paged-select').concurrency).toBe(3);
+    expect(resolveParameters(definition, { concurrency: 50 }, 'large-select').concurrency).toBe(50);
+    expect(resolveParameters(definition, {}, 'large-select').poolConnections).toBe(40);
+  });
+
+  it('carries a reader\'s choices from variant to variant, and moves the values they left at the defaults', () => {
+    const { definition } = loadSandbox('data-api');
+    const atDefaults = resolveParameters(definition, {}, 'data-api');
+    const toExport = carryParameters(definition, atDefaults, 'data-api', 'large-select');
+    expect(toExport).toEqual(resolveParameters(definition, {}, 'large-select'));
+    expect(carryParameters(definition, toExport, 'large-select', 'data-api')).toEqual(atDefaults);
+    const chosen = { ...atDefaults, concurrency: 50, poolConnections: 10 };
+    expect(carryParameters(definition, chosen, 'data-api', 'large-select')).toEqual(chosen);
+    // A form's values arrive as numbers or text; the same value either way is the same choice.
+    expect(carryParameters(definition, { ...atDefaults, concurrency: '1000' }, 'data-api', 'paged-select').concurrency).toBe(3);
+  });
+
+  it('rejects a variant whose defaults name an unknown parameter', () => {
+    const { definition } = loadSandbox('data-api');
+    const broken = { ...definition, variants: [{ ...definition.variants[0]!, parameters: { callers: 3 } }, ...definition.variants.slice(1)] };
+    const result = sandboxSchema.safeParse(broken);
+    expect(result.error?.issues.map((i) => i.message)).toEqual([expect.stringMatching(/variant data-api: unknown parameter callers/)]);
   });
 
   it('rejects definitions whose expectations name unknown variants or parameters', () => {

@@ -77,7 +77,7 @@ export const command: Command = {
       if (variant !== undefined && !sandbox.definition.variants.some((v) => v.id === variant)) {
         throw new ParameterError(`unknown variant ${quote(variant)} for ${id}. Valid variants: ${sandbox.definition.variants.map((v) => v.id).join(', ')}`);
       }
-      resolveParameters(sandbox.definition, parameters);
+      resolveParameters(sandbox.definition, parameters, variant);
     } catch (error) {
       if (error instanceof UnknownSandboxError || error instanceof ParameterError) throw new UsageError(error.message);
       throw error;

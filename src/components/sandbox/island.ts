@@ -6,7 +6,7 @@
  */
 import type { RunReport } from '../../run/report.ts';
 import type { Sandbox } from '../../sandboxes/schema.ts';
-import { applyParameters, resolveParameters } from '../../sandboxes/parameters.ts';
+import { applyParameters, carryParameters, resolveParameters } from '../../sandboxes/parameters.ts';
 import { createCodeSource, type CodeSource } from './code-source.ts';
 import { foldsOnPhone } from './code-view.ts';
 import type { RecordedRun, RunChart } from './chart.ts';
@@ -270,6 +270,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
         rejected.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
       }
     }
+    // The page was built with the first variant's defaults; the link's variant may have others.
+    writeValues(carryParameters(definition, readValues(), definition.variants[0]!.id, variant.id));
     writeValues(accepted);
     if (rejected.length) showMessage(`Some values in the share link were not used: ${rejected.join('; ')}. Their defaults apply.`);
   }
@@ -282,6 +284,8 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       const next = definition.variants.find((candidate) => candidate.id === input.value);
       if (!next || next === variant) return;
       closeComparison();
+      // Values the reader left at this variant's defaults take the next one's; their own choices stay.
+      writeValues(carryParameters(definition, readValues(), variant.id, next.id));
       variant = next;
       undoReset = undefined;
       fileName.textContent = variant.handler;
@@ -453,10 +457,12 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     });
   }
 
-  // Every variant with the same parameters and seed, one after the other, then one table.
+  // Every variant with the same seed and the reader's parameters (each at its own defaults where the
+  // reader left them), one after the other, then one table.
   compareAllButton?.addEventListener('click', async () => {
     if (running || !parametersForm.reportValidity()) return;
     const values = readValues();
+    const valuesOf = (each: string): Values => carryParameters(definition, values, variant.id, each);
     showMessage(undefined);
     setRunning(true);
     results.hidden = false;
@@ -468,9 +474,9 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     const recorded: RecordedRun[] = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
-      resetChart(values);
+      resetChart(valuesOf(each.id));
       const edited = edits[each.handler];
-      const report = await runOnce(each.id, values, edited);
+      const report = await runOnce(each.id, valuesOf(each.id), edited);
       if (!report) break;
       // Each variant's chart gets its text alternative before the next one replaces it.
       describeChart();
@@ -485,14 +491,26 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
       const patterns: readonly string[] = ARENA_PATTERNS;
       const priced = reports.every((report) => patterns.includes(report.variant));
       const errorRow = { label: 'Errors by code', values: reports.map((report) => (report.errors.length ? report.errors.map((error) => `${error.code} × ${formatNumber(error.count)}`).join(', ') : 'none')) };
-      const costRow = {
-        label: 'Cost per million requests',
-        values: reports.map((report) => {
-          const row = arenaRow(report.variant as (typeof ARENA_PATTERNS)[number], report, source);
-          return `$${row.costPerMillionUsd.toFixed(2)}${row.costUsesAssumptions ? ' (uses an assumed price)' : ''}`;
-        }),
-      };
-      const beside = renderComparison(summary, reports.map(summarise), priced ? [errorRow, costRow] : [errorRow]);
+      // Only patterns have prices: a sandbox's other variants (the Data API's exports) are code, not patterns.
+      const costRows = priced
+        ? [
+            {
+              label: 'Cost per million requests',
+              values: reports.map((report) => {
+                const row = arenaRow(report.variant as (typeof ARENA_PATTERNS)[number], report, source);
+                return `$${row.costPerMillionUsd.toFixed(2)}${row.costUsesAssumptions ? ' (uses an assumed price)' : ''}`;
+              }),
+            },
+          ]
+        : [];
+      // A parameter some variant ran with a value of its own gets a row: there the table compares unlike loads.
+      const parameterRows = definition.parameters
+        .filter((parameter) => new Set(reports.map((report) => String(report.parameters[parameter.key]))).size > 1)
+        .map((parameter) => ({
+          label: parameter.label,
+          values: reports.map((report) => (parameter.kind === 'number' ? formatNumber(Number(report.parameters[parameter.key])) : String(report.parameters[parameter.key]))),
+        }));
+      const beside = renderComparison(summary, reports.map(summarise), [errorRow, ...costRows], parameterRows);
       const { createSmallCharts } = await loadChart();
       smallCharts = createSmallCharts(beside, chartSetup(values), reports.map((report, index) => ({ label: definition.variants[index]!.label, run: recorded[index]! })));
       status.textContent = `All ${reports.length} variants finished; the table compares them.`;

@@ -34,7 +34,7 @@ function cell(tag: 'td' | 'th', text: string, className?: string): HTMLTableCell
 const note = (text: string) => Object.assign(document.createElement('p'), { className: 'note', textContent: text });
 
 /** The summary model as one table: a heading row per service, a column per run; "not used" where a run did not use a service. */
-function summaryTable(comparison: SummaryComparison, caption: string, headers: string[], extraRows: ExtraRow[]): HTMLTableElement {
+function summaryTable(comparison: SummaryComparison, caption: string, headers: string[], extraRows: ExtraRow[], parameterRows: ExtraRow[] = []): HTMLTableElement {
   const table = document.createElement('table');
   table.className = 'run-summary';
   const head = document.createElement('tr');
@@ -43,7 +43,10 @@ function summaryTable(comparison: SummaryComparison, caption: string, headers: s
   const thead = document.createElement('thead');
   thead.append(head);
   table.append(Object.assign(document.createElement('caption'), { textContent: caption }), thead);
-  const sections = [...comparison.sections.map((section) => ({ title: section.title, rows: section.rows.map((row) => ({ label: row.label, values: row.values })) }))];
+  const sections = [
+    ...(parameterRows.length ? [{ title: 'Parameters that differ', rows: parameterRows }] : []),
+    ...comparison.sections.map((section) => ({ title: section.title, rows: section.rows.map((row) => ({ label: row.label, values: row.values })) })),
+  ];
   if (extraRows.length) sections.push({ title: 'Across services', rows: extraRows });
   for (const section of sections) {
     const body = document.createElement('tbody');
@@ -98,9 +101,10 @@ export function renderSummary(parent: HTMLElement, summary: RunSummary, pinned: 
  * Several runs as columns of one table: every variant of a sandbox, side by side. Returns the place
  * beside the table for the variants' small charts.
  */
-export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[]): HTMLElement {
+export function renderComparison(parent: HTMLElement, summaries: RunSummary[], extraRows: ExtraRow[], parameterRows: ExtraRow[] = []): HTMLElement {
   const comparison = compareSummaries(summaries);
-  const table = summaryTable(comparison, `All ${summaries.length} variants, same parameters and seed`, comparison.labels, extraRows);
+  const caption = `All ${summaries.length} variants, ${parameterRows.length ? 'same seed, parameters as shown' : 'same parameters and seed'}`;
+  const table = summaryTable(comparison, caption, comparison.labels, extraRows, parameterRows);
   const charts = Object.assign(document.createElement('div'), { className: 'compare-charts' });
   const beside = Object.assign(document.createElement('div'), { className: 'comparison' });
   beside.append(scrollable(table, 'Variants compared'), charts);
