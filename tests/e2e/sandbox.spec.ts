@@ -4,7 +4,10 @@
  * that never returns. The engine runs in a Web Worker; every page is watched for console errors and
  * foreign requests by the fixtures.
  */
+import { execFileSync } from 'node:child_process';
 import type { Locator } from '@playwright/test';
+import type { RunReport } from '../../src/run/report.ts';
+import { summarizeRun } from '../../src/run/summary.ts';
 import { expect, expectAccessible, expectNoHorizontalScroll, test } from './fixtures.ts';
 import { codeView, openSandbox, runAndWait as runUntilFinished, saveData, scrollToSandbox, setCode } from './sandbox-steps.ts';
 
@@ -93,6 +96,20 @@ test('the default run fails most invocations with 53300, and a smaller load does
   await expect(summary(sandbox).getByRole('columnheader', { name: 'Pinned: new Client() per invocation' })).toBeVisible();
   // No errors this time: the log shows every line.
   await expect(sandbox.getByLabel('Level')).toHaveValue('');
+});
+
+test('the page runs the same simulation as Node: every figure of the default run matches `connlab simulate --json`', async ({ page }) => {
+  test.setTimeout(120_000);
+  const cli = new URL('../../bin/connlab.mjs', import.meta.url).pathname;
+  const report = JSON.parse(execFileSync(process.execPath, [cli, 'simulate', 'direct-connection', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 })) as RunReport;
+  const sandbox = await openSandbox(page);
+  await runAndWait(sandbox);
+  const inNode = summarizeRun(report, 'new Client() per invocation').sections.flatMap((section) => section.rows.map((row) => [row.label, row.value]));
+  const inPage = await summary(sandbox)
+    .locator('tbody tr:has(td)')
+    .evaluateAll((rows) => rows.map((row) => [row.querySelector('th')!.textContent, row.querySelector('td')!.textContent]));
+  expect(inPage).toEqual(inNode);
+  expect(inNode.length).toBeGreaterThan(10);
 });
 
 test('edited code runs, is kept across reloads, and Reset can be undone', async ({ page }) => {
