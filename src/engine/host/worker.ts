@@ -55,35 +55,16 @@ async function sdkSource(bundle: SdkBundle): Promise<string> {
 }
 
 /**
- * At most this long between turns that let the Worker's other tasks in: a `scheduler.yield()`
- * continuation runs ahead of tasks already queued, so a run made only of them would hold back the
- * heartbeat (the runaway watch) and the page's Stop until it ended.
- */
-const FAIR_TURN_MS = 4;
-
-/**
  * One macrotask turn, as cheap as the browser makes it. A default run takes some 43,000 of them
- * (the scheduler's settle after each event). In a Chromium Worker, under the same load: a
- * `scheduler.yield()` continuation 5–10 µs, a task posted with `scheduler.postTask` 13–18 µs, a
- * `MessageChannel` round trip 15–30 µs (Node's setImmediate: 4 µs). Each is a new task, so every
- * microtask queued before it has run, which is all the settle needs. Yield continuations jump the
- * queue, so every FAIR_TURN_MS a postTask turn (default priority, behind tasks already queued) lets
- * a heartbeat or a Stop in. The channel stays for browsers without the Prioritized Task Scheduling
- * API; setTimeout(0) would be clamped to 4 ms when nested.
+ * (the scheduler's settle after each event): a task posted with `scheduler.postTask` costs 16 µs in
+ * a Chromium Worker, a `MessageChannel` round trip 22 µs (Node's setImmediate: 4 µs). The channel
+ * stays for browsers without the Prioritized Task Scheduling API; setTimeout(0) would be clamped to
+ * 4 ms when nested. postTask's default priority ('user-visible') keeps the turn behind tasks
+ * already queued (a heartbeat, the page's Stop), as the channel's messages did.
  */
 function macrotaskTurn(): () => Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { postTask?(task: () => void): Promise<void>; yield?(): Promise<void> } }).scheduler;
-  if (scheduler?.postTask) {
-    const postTask = () => scheduler.postTask!(() => {});
-    if (!scheduler.yield) return postTask;
-    let fairAt = performance.now();
-    return () => {
-      const now = performance.now();
-      if (now - fairAt < FAIR_TURN_MS) return scheduler.yield!();
-      fairAt = now;
-      return postTask();
-    };
-  }
+  const scheduler = (globalThis as { scheduler?: { postTask?(task: () => void): Promise<void> } }).scheduler;
+  if (scheduler?.postTask) return () => scheduler.postTask!(() => {});
   const channel = new MessageChannel();
   const waiting: Array<() => void> = [];
   channel.port1.onmessage = () => waiting.shift()?.();
