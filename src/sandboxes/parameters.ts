@@ -17,10 +17,9 @@ export function describeParameter(p: SandboxParameter): string {
   return `${p.key}: ${range(p)} (default ${p.default})`;
 }
 
-/** A parameter's default for one version of the handler (the first when none is named): the version's own, else the parameter's. */
-function defaultFor(sandbox: Sandbox, variant: string | undefined, p: SandboxParameter): number | string {
-  const version = variant === undefined ? sandbox.variants[0] : sandbox.variants.find((v) => v.id === variant);
-  return version?.parameters[p.key] ?? p.default;
+/** The defaults one version of the handler (the first when none is named) sets over the parameters' own. */
+function versionDefaults(sandbox: Sandbox, variant: string | undefined): Readonly<Record<string, number | string>> {
+  return (variant === undefined ? sandbox.variants[0] : sandbox.variants.find((v) => v.id === variant))?.parameters ?? {};
 }
 
 /**
@@ -29,6 +28,7 @@ function defaultFor(sandbox: Sandbox, variant: string | undefined, p: SandboxPar
  */
 export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<string, number | string>> = {}, variant?: string): ParameterValues {
   const values: ParameterValues = {};
+  const defaults = versionDefaults(sandbox, variant);
   const byKey = new Map(sandbox.parameters.map((p) => [p.key, p]));
   for (const key of Object.keys(given)) {
     if (!byKey.has(key)) {
@@ -37,7 +37,7 @@ export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<strin
     }
   }
   for (const p of sandbox.parameters) {
-    const raw = given[p.key] ?? defaultFor(sandbox, variant, p);
+    const raw = given[p.key] ?? defaults[p.key] ?? p.default;
     if (p.kind === 'choice') {
       const value = String(raw);
       if (!p.choices.includes(value)) throw new ParameterError(`invalid value '${value}' for ${p.key}. Valid choices: ${p.choices.join(', ')}`);
@@ -59,9 +59,10 @@ export function resolveParameters(sandbox: Sandbox, given: Readonly<Record<strin
  * stays. Also what "Compare all variants" runs each version with.
  */
 export function carryParameters(sandbox: Sandbox, values: Readonly<ParameterValues>, from: string, to: string): ParameterValues {
+  const [fromDefaults, toDefaults] = [versionDefaults(sandbox, from), versionDefaults(sandbox, to)];
   const carried: ParameterValues = { ...values };
   for (const p of sandbox.parameters) {
-    if (values[p.key] === undefined || String(values[p.key]) === String(defaultFor(sandbox, from, p))) carried[p.key] = defaultFor(sandbox, to, p);
+    if (values[p.key] === undefined || String(values[p.key]) === String(fromDefaults[p.key] ?? p.default)) carried[p.key] = toDefaults[p.key] ?? p.default;
   }
   return carried;
 }

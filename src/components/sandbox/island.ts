@@ -474,9 +474,10 @@ export async function mountSandbox(root: HTMLElement): Promise<void> {
     const recorded: RecordedRun[] = [];
     for (const [index, each] of definition.variants.entries()) {
       status.textContent = `Running variant ${index + 1} of ${definition.variants.length}: ${each.label}…`;
-      resetChart(valuesOf(each.id));
+      const eachValues = valuesOf(each.id);
+      resetChart(eachValues);
       const edited = edits[each.handler];
-      const report = await runOnce(each.id, valuesOf(each.id), edited);
+      const report = await runOnce(each.id, eachValues, edited);
       if (!report) break;
       // Each variant's chart gets its text alternative before the next one replaces it.
       describeChart();
