@@ -37,6 +37,7 @@ test('from the home page to a downloaded project that matches `connlab generate`
   await expect(page).toHaveURL(/peakConcurrency=1000/);
   await expect(page).toHaveURL(/runtimeLanguage=python3\.13-python/);
 
+  await page.getByRole('heading', { name: 'Your starter project' }).scrollIntoViewIfNeeded();
   const tree = page.getByRole('list', { name: 'Files' });
   await tree.getByRole('button', { name: 'app/handler.py' }).click();
   await expect(page.locator('[data-wizard-file-name]')).toHaveText('app/handler.py');
@@ -85,6 +86,7 @@ test('the recommendation stays beside the questions, and each file and the next 
   await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM').check();
   await expect(page.getByRole('heading', { name: 'Recommendation' })).toBeInViewport();
 
+  await page.getByRole('heading', { name: 'Your starter project' }).scrollIntoViewIfNeeded();
   const tree = page.getByRole('list', { name: 'Files' });
   await expect(tree.getByRole('button', { name: 'schema.sql' })).toHaveAccessibleDescription('the table and the database user.');
   await tree.getByRole('button', { name: 'template.yaml' }).click();
@@ -102,6 +104,7 @@ test('a share link restores the answers in a fresh browser, and the answers surv
   await expect(page.getByRole('group', { name: 'Lambda runtime and language' }).getByLabel('Node.js 24 · JavaScript')).toBeChecked();
   await expect(page).toHaveURL(/runtimeLanguage=nodejs24\.x-javascript/);
   expect(new URL(page.url()).searchParams.has('language')).toBe(false);
+  await page.getByRole('heading', { name: 'Your starter project' }).scrollIntoViewIfNeeded();
   await expect(page.getByRole('list', { name: 'Files' }).getByRole('button', { name: 'src/handler.mjs' })).toBeVisible();
 
   await page.getByRole('group', { name: 'Infrastructure as code' }).getByLabel('AWS SAM').check();
@@ -201,6 +204,7 @@ for (const width of [1280, 360]) {
       await expect(page.getByRole('group', { name: 'Language', exact: true })).toHaveCount(0);
       await pair.getByLabel('Node.js 24 · JavaScript').check();
       await expect(page).toHaveURL(/runtimeLanguage=nodejs24\.x-javascript/);
+      await page.getByRole('heading', { name: 'Your starter project' }).scrollIntoViewIfNeeded();
       const tree = page.getByRole('list', { name: 'Files' });
       await expect(tree.getByRole('button', { name: 'src/handler.mjs' })).toBeVisible();
       await pair.getByLabel('Python 3.12').check();
@@ -214,6 +218,24 @@ for (const width of [1280, 360]) {
 
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 360, height: 800 } });
+  test('the starter project is written when the reader reaches it, not while they answer', async ({ page }) => {
+    const generatorRequests: string[] = [];
+    page.on('request', (request) => {
+      if (/\/_astro\/templates\.[\w-]+\.js$/.test(request.url())) generatorRequests.push(request.url());
+    });
+    await page.goto('/wizard/');
+    await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');
+    await page.getByRole('group', { name: 'Peak concurrent invocations' }).getByRole('spinbutton').fill('400');
+    await expect(page.locator('[data-wizard-result] .pattern')).not.toBeEmpty();
+    await page.waitForTimeout(1500);
+    expect(generatorRequests).toEqual([]);
+
+    await page.getByRole('heading', { name: 'Your starter project' }).scrollIntoViewIfNeeded();
+    await expect(page.getByRole('list', { name: 'Files' }).getByRole('button').first()).toBeVisible();
+    expect(generatorRequests).toHaveLength(1);
+    await expect(page.getByText('Writing the files for your answers')).toHaveCount(0);
+  });
+
   test('the wizard fits the screen and passes axe', async ({ page }) => {
     await page.goto('/wizard/');
     await expect(page.locator('connlab-wizard')).toHaveAttribute('data-ready', 'true');

@@ -4,9 +4,10 @@
  * decide() and generate() are the same pure functions `connlab generate` runs, so what the preview
  * shows is what the zip holds is what the CLI writes.
  *
- * Only the recommendation is on the critical path: the generator loads and runs when the main thread
- * is idle, and the previews are highlighted when they come into view, so a phone paints the questions
- * and the recommendation without a long task.
+ * Only the recommendation is on the critical path. The generator loads and runs when the starter
+ * project is about to be seen, the sandbox link's preset is encoded when the recommendation is, and the
+ * previews are highlighted when they come into view: a reader who only answers the questions never
+ * waits for the rest, and a phone paints the page without a long task.
  */
 import {
   answersFromSearchParams,
@@ -48,8 +49,11 @@ function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Resolves once the element is near the viewport: work for what the reader has not reached waits. */
-function whenNearView(target: Element): Promise<void> {
+/**
+ * Resolves once the element is near the viewport (within `margin` of it): work for what the reader
+ * has not reached waits.
+ */
+function whenNearView(target: Element, margin = '300px'): Promise<void> {
   return new Promise((resolve) => {
     const observer = new IntersectionObserver(
       (entries) => {
@@ -57,7 +61,7 @@ function whenNearView(target: Element): Promise<void> {
         observer.disconnect();
         resolve();
       },
-      { rootMargin: '300px' },
+      { rootMargin: margin },
     );
     observer.observe(target);
   });
@@ -127,6 +131,10 @@ export function mountWizard(root: HTMLElement): void {
   let filesReady: Promise<void> = Promise.resolve();
   let filesRequest = 0;
   const previewNearView = whenNearView(preview);
+  // Half a screen ahead: on a phone the project is several screens below the questions, and a reader
+  // who scrolls to it finds it listed; Download waits for it either way.
+  const filesNearView = whenNearView(filesSection, '50% 0px');
+  const resultNearView = whenNearView(result);
   const partChoice = element<HTMLElement>(root, '[data-wizard-part]');
 
   // 1. Where the answers come from: a share link wins, then this browser's memory, then defaults.
@@ -271,7 +279,7 @@ export function mountWizard(root: HTMLElement): void {
       // The sandbox itself until its preset is encoded, a moment later: the link is never dead and never
       // moves, and a click in that moment waits for the preset instead of dropping it.
       link.href = home.href;
-      const encoded = loadShare().then(({ encodeSharedState }) => (link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`));
+      const encoded = resultNearView.then(loadShare).then(({ encodeSharedState }) => (link.href = `${home.href}${encodeSharedState({ sandbox: sandboxId, params })}`));
       link.addEventListener('click', (event) => {
         if (link.hash) return;
         event.preventDefault();
@@ -325,6 +333,7 @@ export function mountWizard(root: HTMLElement): void {
       item.append(...withCode(step));
       return item;
     }));
+    root.querySelector('[data-wizard-files-loading]')?.remove();
     filesSection.hidden = false;
     void showFile(files.some((file) => file.path === selectedPath) ? selectedPath : (files.find((file) => /handler\.(ts|mjs|py)$/.test(file.path))?.path ?? files[0]?.path ?? ''));
   }
@@ -333,6 +342,7 @@ export function mountWizard(root: HTMLElement): void {
   function scheduleFiles(options: GenerateOptions): void {
     const request = ++filesRequest;
     filesReady = (async () => {
+      await filesNearView;
       await whenIdle();
       const generator = await loadTemplates();
       // Evaluating the generator's module, generating the project and listing it are three tasks, not one.
@@ -438,8 +448,9 @@ export function mountWizard(root: HTMLElement): void {
   partChoice.addEventListener('change', () => update('input'));
   form.addEventListener('submit', (event) => event.preventDefault());
   root.querySelector('[data-wizard-loading]')?.remove();
+  // Shown by the script, not the markup: without JavaScript there is no project to list.
+  filesSection.hidden = false;
   writeForm(answers);
   update('load');
-  // Ready once the project is listed too, as it was when everything ran at once.
-  void filesReady.then(() => (root.dataset.ready = 'true'));
+  root.dataset.ready = 'true';
 }
