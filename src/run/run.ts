@@ -20,6 +20,7 @@ import { attachProxy } from './proxy.ts';
 import { attachServices, preloadServices, ServicesSetupError } from './services.ts';
 import { dsqlEndpoint, dsqlHost, dsqlMaxConnections, dsqlReport, dsqlVcpus } from './dsql.ts';
 import { VIRTUAL_EPOCH } from '../engine/lambda/environment.ts';
+import { withoutErrorStacks } from '../engine/lambda/isolation.ts';
 
 export interface RunRequest {
   sandbox: SandboxSource;
@@ -32,13 +33,18 @@ export interface RunRequest {
   handlerSource?: string;
   /** The handler's export when it is not `handler` (Lambda's `file.export`). */
   handlerExport?: string;
+  /**
+   * Errors created during the run keep V8's stack trace (for a caller that maps a failure to the
+   * reader's source, as `connlab simulate --handler` does). Off by default: see withoutErrorStacks.
+   */
+  errorStacks?: boolean;
 }
 
 export interface RunCallbacks {
   /** The live chart's points, finer than the report's seconds (engine/metrics/sampler.ts), each as soon as its bucket is over. */
   onSample?: (sample: ChartSample) => void;
   onEvent?: (event: LogEvent) => void;
-  /** Each failed invocation's error, stack included, as it happens. */
+  /** Each failed invocation's error as it happens (its stack too when the request asks for errorStacks). */
   onFailure?: (error: InvocationError) => void;
   /** Checked between events; an aborted run rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -54,6 +60,10 @@ const FIRST_LOGS = 5;
 const LOG_LIMIT = 25;
 
 export async function runSandbox(host: EngineHost, request: RunRequest, callbacks: RunCallbacks = {}): Promise<RunReport> {
+  return request.errorStacks ? runOnEngine(host, request, callbacks) : withoutErrorStacks(() => runOnEngine(host, request, callbacks));
+}
+
+async function runOnEngine(host: EngineHost, request: RunRequest, callbacks: RunCallbacks): Promise<RunReport> {
   const wallStart = host.wallClock();
   const { definition, files } = request.sandbox;
   if (request.variant && !definition.variants.some((v) => v.id === request.variant)) {

@@ -1,7 +1,8 @@
 /**
  * A reader's own handler through a pattern's sandbox (src/run/own-handler.ts), in process: the PG*
  * variables name the virtual database (through the proxy for rds-proxy), the reader's schema replaces
- * the sandbox's, another export can be the handler, and a failure's stack names the bundle's line.
+ * the sandbox's, another export can be the handler, and a failure's stack names the bundle's line
+ * when the run is asked for stacks (and only then: capturing them is most of an error's cost).
  */
 import { describe, expect, it } from 'vitest';
 import { nodeHost } from '../../src/engine/host/host.node.ts';
@@ -39,10 +40,19 @@ describe('ownHandlerSandbox', () => {
     ].join('\n');
     const sandbox = ownHandlerSandbox(modulePool, { file: 'app.js', code, setupSql: 'CREATE TABLE items (id int); INSERT INTO items VALUES (1), (2);', env: {} });
     const failures: InvocationError[] = [];
-    const report = await runSandbox(nodeHost, { sandbox, parameters: { concurrency: 2 }, handlerExport: 'main' }, { onFailure: (error) => failures.push(error) });
+    const report = await runSandbox(nodeHost, { sandbox, parameters: { concurrency: 2 }, handlerExport: 'main', errorStacks: true }, { onFailure: (error) => failures.push(error) });
     expect(report.invocations.succeeded).toBeGreaterThan(0);
     expect(report.errors.map((e) => [e.code, e.message])).toEqual([['42P01', 'relation "missing" does not exist']]);
     expect(failures).toHaveLength(report.invocations.failed);
     expect(failures[0]!.stack).toMatch(/\/var\/task\/app\.js:6:\d+/);
+
+    // Without the request for stacks: the same report, errors with their first line only, and the process's setting back as it was.
+    const limitBefore = Error.stackTraceLimit;
+    const plainFailures: InvocationError[] = [];
+    const plain = await runSandbox(nodeHost, { sandbox, parameters: { concurrency: 2 }, handlerExport: 'main' }, { onFailure: (error) => plainFailures.push(error) });
+    expect({ ...plain, wallMs: 0 }).toEqual({ ...report, wallMs: 0 });
+    expect(plainFailures[0]!.stack).toBe('error: relation "missing" does not exist');
+    expect(Error.stackTraceLimit).toBe(limitBefore);
+    expect(new Error('outside a run').stack).toMatch(/\n\s+at /);
   }, 150_000);
 });

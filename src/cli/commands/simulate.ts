@@ -182,7 +182,7 @@ async function simulateOwnHandler(values: Readonly<Record<string, unknown>>, giv
   }
   const stacks = new Map<string, string | undefined>();
   const report = await run(
-    { sandbox, parameters: given.parameters, handlerExport: exportName, ...(given.seed !== undefined ? { seed: given.seed } : {}) },
+    { sandbox, parameters: given.parameters, handlerExport: exportName, errorStacks: true, ...(given.seed !== undefined ? { seed: given.seed } : {}) },
     {
       onFailure(error) {
         const key = `${error.code}\u0000${error.message}`;
