@@ -54,16 +54,23 @@ export default async function lighthouseBench() {
   try {
     const chosen = process.env.LIGHTHOUSE_PAGES?.split(',').filter(Boolean);
     for (const path of pagePaths().sort().filter((page) => !chosen || chosen.includes(page))) {
-      const runs = [];
+      const measured = [];
       for (let run = 0; run < runsPerPage; run++) {
-        runs.push((await lighthouse(`http://127.0.0.1:${port}${path}`, { port: chrome.port, output: 'json', logLevel: 'error' })).lhr);
+        measured.push((await lighthouse(`http://127.0.0.1:${port}${path}`, { port: chrome.port, output: 'json', logLevel: 'error' })).lhr);
+      }
+      // A run Lighthouse could not finish (runtimeError, e.g. NO_FCP) scores 0 for reasons of its own: it is counted, not ranked.
+      const runs = measured.filter((run) => !run.runtimeError);
+      const failed = measured.filter((run) => run.runtimeError).map((run) => run.runtimeError.code);
+      if (runs.length === 0) {
+        rows.push([path, 'failed', failed.join(', '), '', '', '', '', '', '']);
+        continue;
       }
       const { categories, audits } = medianRun(runs);
       const perfScores = runs.map((run) => score(run.categories.performance));
       rows.push([
         path,
         score(categories.performance),
-        `${Math.min(...perfScores)}–${Math.max(...perfScores)}`,
+        `${Math.min(...perfScores)}–${Math.max(...perfScores)}${failed.length ? ` (+${failed.length} failed: ${failed.join(', ')})` : ''}`,
         score(categories.accessibility),
         score(categories['best-practices']),
         score(categories.seo),
@@ -82,7 +89,7 @@ export default async function lighthouseBench() {
     rows,
     notes: [
       'Target on every page: performance ≥ 95; accessibility, best practices, SEO 100; CLS < 0.05; TBT < 200 ms.',
-      `Each row is the page's median run by performance score, of ${runsPerPage}; the range beside it is the lowest and highest score of the runs.`,
+      `Each row is the page's median run by performance score, of ${runsPerPage}; the range beside it is the lowest and highest score of the runs, and the runs Lighthouse could not finish (a runtime error) are counted beside it, not scored as 0.`,
       'The machine runs the simulated slow 4G and 4× CPU slowdown on top of its own load: compare pages within one run.',
     ],
   };
