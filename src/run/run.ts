@@ -36,6 +36,7 @@ export interface RunRequest {
   /**
    * Errors created during the run keep V8's stack trace (for a caller that maps a failure to the
    * reader's source, as `connlab simulate --handler` does). Off by default: see withoutErrorStacks.
+   * The switch is the process's: a run without stacks that overlaps this one turns them off for both.
    */
   errorStacks?: boolean;
 }
