@@ -49,8 +49,19 @@ export function axe(page: Page): AxeBuilder {
   return new AxeBuilder({ page }).options({ rules: { 'target-size': { enabled: true } } });
 }
 
-/** Fails on any serious or critical axe-core violation, listing what and where. */
+/**
+ * Fails on any serious or critical axe-core violation, listing what and where.
+ *
+ * Expressive Code makes a code block focusable only while it scrolls sideways, and checks that 250 ms
+ * after the block is resized, when the page is idle: right after a change of viewport a block can
+ * scroll and not be focusable yet. axe waits for that check, and fails as before if it never comes.
+ */
 export async function expectAccessible(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(() => [...document.querySelectorAll('.expressive-code pre')].filter((pre) => pre.scrollWidth > pre.clientWidth && !pre.hasAttribute('tabindex')).length),
+    )
+    .toBe(0);
   const results = await axe(page).analyze();
   const blocking = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
