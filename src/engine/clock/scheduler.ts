@@ -17,7 +17,9 @@
  * trip in a Worker), and it is only needed after code that may start microtasks. A bookkeeping
  * event (`atSync`, `afterSync`: an arrival that only schedules the invocation, a connection the
  * server accepts) runs engine code that starts none, so the next event follows it at once: the
- * order of everything is the same, without the turn.
+ * order of everything is the same, without the turn. An event that only sometimes starts microtasks
+ * (a server answering a start-up packet, or a query it must send to PGlite) says after it ran
+ * whether it did (`atReporting`): when it did not, the next event follows it at once too.
  */
 import { createRng, type Rng } from './rng.ts';
 
@@ -36,12 +38,15 @@ export interface ScheduledEvent {
   seq: number;
   readonly kind: EventKind;
   owner: EventOwner | null;
-  run: (() => void) | null;
+  /** A reporting event's `run` returns true when it started no microtask and no tracked work. */
+  run: (() => void | boolean) | null;
   cancelled: boolean;
   /** Popped from the queue: ran, or parked by a frozen owner. */
   popped: boolean;
   /** A bookkeeping event: its code starts no microtask and no tracked work, so no settle follows it. */
   readonly synchronous: boolean;
+  /** Its `run` reports whether it left asynchronous work (`atReporting`). */
+  readonly reporting: boolean;
 }
 
 export interface SchedulerOptions {
@@ -99,11 +104,25 @@ export class Scheduler {
   }
 
   at(time: number, run: () => void, owner: EventOwner | null = null, kind: EventKind = 'timer'): ScheduledEvent {
-    return this.#schedule(time, run, owner, kind, false);
+    return this.#schedule(time, run, owner, kind, false, false);
   }
 
   after(ms: number, run: () => void, owner: EventOwner | null = null, kind: EventKind = 'timer'): ScheduledEvent {
-    return this.#schedule(this.now + ms, run, owner, kind, false);
+    return this.#schedule(this.now + ms, run, owner, kind, false, false);
+  }
+
+  /**
+   * An event of the engine's own, owned by no environment, whose `run` returns true when it
+   * started no microtask and no tracked work (it may have scheduled events): the next event then
+   * follows at once, as after a bookkeeping event. Otherwise the clock settles, as after any event.
+   * A wrong `true` would let the next event run before this one's microtasks.
+   */
+  atReporting(time: number, run: () => boolean): ScheduledEvent {
+    return this.#schedule(time, run, null, 'timer', false, true);
+  }
+
+  afterReporting(ms: number, run: () => boolean): ScheduledEvent {
+    return this.#schedule(this.now + ms, run, null, 'timer', false, true);
   }
 
   /**
@@ -112,15 +131,15 @@ export class Scheduler {
    * driver code, no tracked work. Whatever microtask it started would run after the next event.
    */
   atSync(time: number, run: () => void): ScheduledEvent {
-    return this.#schedule(time, run, null, 'timer', true);
+    return this.#schedule(time, run, null, 'timer', true, false);
   }
 
   afterSync(ms: number, run: () => void): ScheduledEvent {
-    return this.#schedule(this.now + ms, run, null, 'timer', true);
+    return this.#schedule(this.now + ms, run, null, 'timer', true, false);
   }
 
-  #schedule(time: number, run: () => void, owner: EventOwner | null, kind: EventKind, synchronous: boolean): ScheduledEvent {
-    const event: ScheduledEvent = { at: time > this.now ? time : this.now, seq: this.#seq++, kind, owner, run, cancelled: false, popped: false, synchronous };
+  #schedule(time: number, run: () => void | boolean, owner: EventOwner | null, kind: EventKind, synchronous: boolean, reporting: boolean): ScheduledEvent {
+    const event: ScheduledEvent = { at: time > this.now ? time : this.now, seq: this.#seq++, kind, owner, run, cancelled: false, popped: false, synchronous, reporting };
     this.#push(event);
     return event;
   }
@@ -220,13 +239,14 @@ export class Scheduler {
         this.current = owner;
         const run = event.run!;
         event.run = null;
+        let quiet: void | boolean = false;
         try {
-          run();
+          quiet = run();
         } catch (error) {
           if (owner && options.onOwnerError) options.onOwnerError(owner, error);
           else throw error;
         }
-        if (!event.synchronous) await this.settle();
+        if (!event.synchronous && !(event.reporting && quiet === true)) await this.settle();
       }
       if (until !== Infinity && this.now < until) this.now = until;
     } finally {

@@ -12,11 +12,15 @@ import { Buffer } from 'buffer';
 import { EventEmitter } from '../host/polyfills.ts';
 import type { EventOwner, Scheduler } from '../clock/scheduler.ts';
 
-/** The server end of one TCP connection. */
+/**
+ * The server end of one TCP connection. Each `receive*` runs in an event of its own and returns
+ * true when the server's reaction started no microtask and no tracked work (it answered, or only
+ * queued), so the clock need not settle after it (Scheduler.atReporting); false when it may have.
+ */
 export interface ServerSide {
-  receive(chunk: Buffer): void;
-  receiveFin(): void;
-  receiveReset(): void;
+  receive(chunk: Buffer): boolean;
+  receiveFin(): boolean;
+  receiveReset(): boolean;
   /** The client host disappeared without a FIN or RST. */
   peerVanished(): void;
 }
@@ -198,9 +202,9 @@ export class ClientSocket extends EventEmitter {
     else {
       const packet: { at: number; chunks: Buffer[]; sent: boolean } = { at, chunks: [bytes], sent: false };
       this.#pending = packet;
-      this.#scheduler.at(at, () => {
+      this.#scheduler.atReporting(at, () => {
         packet.sent = true;
-        this.#server?.receive(packet.chunks.length === 1 ? packet.chunks[0]! : Buffer.concat(packet.chunks));
+        return this.#server?.receive(packet.chunks.length === 1 ? packet.chunks[0]! : Buffer.concat(packet.chunks)) ?? true;
       });
     }
     if (done) queueMicrotask(() => done(null));
@@ -213,7 +217,7 @@ export class ClientSocket extends EventEmitter {
     if (this.#ended || this.destroyed) return this;
     this.#ended = true;
     this.writable = false;
-    this.#scheduler.at(this.#nextUp(), () => this.#server?.receiveFin());
+    this.#scheduler.atReporting(this.#nextUp(), () => this.#server?.receiveFin() ?? true);
     if (typeof callback === 'function') this.once('finish', callback as () => void);
     return this;
   }
@@ -222,7 +226,7 @@ export class ClientSocket extends EventEmitter {
     if (this.destroyed) return this;
     const hadServer = this.#server !== null || this.connecting;
     this.#close();
-    if (hadServer) this.#scheduler.at(this.#nextUp(), () => this.#server?.receiveReset());
+    if (hadServer) this.#scheduler.atReporting(this.#nextUp(), () => this.#server?.receiveReset() ?? true);
     queueMicrotask(() => {
       if (error) this.emit('error', error);
       this.emit('close', !!error);
@@ -235,7 +239,7 @@ export class ClientSocket extends EventEmitter {
     this.#gone = true;
     this.destroyed = true;
     this.writable = false;
-    if (!this.#ended) this.#scheduler.at(this.#nextUp(), () => this.#server?.receiveFin());
+    if (!this.#ended) this.#scheduler.atReporting(this.#nextUp(), () => this.#server?.receiveFin() ?? true);
   }
 
   vanish(): void {

@@ -308,12 +308,12 @@ class ServerConnection implements ServerSide {
     this.#lastTraffic = server.scheduler.now;
   }
 
-  receive(chunk: Buffer): void {
+  receive(chunk: Buffer): boolean {
     if (this.#phase === 'closed') {
       this.#socket.deliverReset(this.#scheduler.now);
-      return;
+      return true;
     }
-    if (this.#unanswered) return;
+    if (this.#unanswered) return true;
     this.#lastTraffic = this.#scheduler.now;
     this.#scheduler.cancel(this.#idleTimer);
     this.#idleTimer = null;
@@ -343,19 +343,19 @@ class ServerConnection implements ServerSide {
         }
       }
     }
-    void this.#pump();
+    return this.#pump();
   }
 
-  receiveFin(): void {
-    if (this.#phase === 'closed') return;
+  receiveFin(): boolean {
+    if (this.#phase === 'closed') return true;
     this.#jobs.push({ kind: 'fin' });
-    void this.#pump();
+    return this.#pump();
   }
 
-  receiveReset(): void {
-    if (this.#phase === 'closed') return;
+  receiveReset(): boolean {
+    if (this.#phase === 'closed') return true;
     this.#jobs.push({ kind: 'reset' });
-    void this.#pump();
+    return this.#pump();
   }
 
   /** The instance failed over: the connection is reset under its client, who sees ECONNRESET. */
@@ -391,23 +391,55 @@ class ServerConnection implements ServerSide {
     this.#socket.deliver(bytes, ready);
   }
 
-  async #pump(): Promise<void> {
-    if (this.#busy) return;
+  /**
+   * Runs the queued jobs in order. Start-up, authentication and a close with nothing to undo answer
+   * at once; a job that waits (PGlite, the session lock, a gate) continues the queue when it is
+   * done. True when every job ran synchronously, or a waiting job will take the new ones: no
+   * microtask and no tracked work was started (Scheduler.atReporting).
+   */
+  #pump(): boolean {
+    if (this.#busy) return true;
     this.#busy = true;
     try {
       while (this.#jobs.length > 0 && this.#phase !== 'closed') {
-        const job = this.#jobs.shift()!;
-        if (job.kind === 'startup') this.#startup(job.packet);
-        else if (job.kind === 'password') await this.#password(job.message);
-        else if (job.kind === 'exec') await this.#exec(job.messages, job.changesSettings);
-        else if (job.kind === 'violation') {
-          if (job.reply) this.#send(job.reply);
-          await this.#close('protocol');
-        } else await this.#close(job.kind === 'terminate' ? 'terminate' : job.kind === 'fin' ? 'client-fin' : 'client-reset', { fin: job.kind !== 'reset' });
+        const waiting = this.#runJob(this.#jobs.shift()!);
+        if (waiting) {
+          void this.#resume(waiting);
+          return false;
+        }
       }
+    } catch (error) {
+      // As from a job that waits: the failure is an unhandled rejection, and the queue stops.
+      this.#busy = false;
+      void Promise.reject(error);
+      return false;
+    }
+    this.#busy = false;
+    return true;
+  }
+
+  async #resume(waiting: Promise<void>): Promise<void> {
+    try {
+      await waiting;
     } finally {
       this.#busy = false;
     }
+    this.#pump();
+  }
+
+  /** A promise only when the job waits. */
+  #runJob(job: Job): Promise<void> | undefined {
+    if (job.kind === 'startup') {
+      this.#startup(job.packet);
+      return undefined;
+    }
+    if (job.kind === 'password') return this.#password(job.message);
+    if (job.kind === 'exec') return this.#exec(job.messages, job.changesSettings);
+    if (job.kind === 'violation') {
+      if (job.reply) this.#send(job.reply);
+      return this.#close('protocol');
+    }
+    return this.#close(job.kind === 'terminate' ? 'terminate' : job.kind === 'fin' ? 'client-fin' : 'client-reset', { fin: job.kind !== 'reset' });
   }
 
   #startup(packet: Buffer): void {
@@ -471,30 +503,43 @@ class ServerConnection implements ServerSide {
     this.#send(wire.authenticationCleartextPassword(), ready);
   }
 
-  async #password(message: Buffer): Promise<void> {
+  /** A promise only when a gate authenticates (it waits for tracked work); otherwise answered at once. */
+  #password(message: Buffer): Promise<void> | undefined {
     const server = this.#server;
-    const { costs, superusers, maxConnections, reservedConnections, reservedSlotError, gate } = server.options;
+    const { costs, gate } = server.options;
     const given = message.subarray(5, message.length - 1).toString('utf8');
     const ready = server.serve(Math.max(this.#scheduler.now, this.#freeAt), costs.authenticationMs);
     this.#freeAt = ready;
-    if (gate) {
-      const refused = await this.#scheduler.track(gate.authenticate(this.#user, given));
-      if (this.#closed()) return;
-      if (refused) {
-        server.stats.authFailures++;
-        server.event({ kind: 'reject', text: refused.M, code: refused.C });
-        this.#send(wire.errorFieldsResponse(refused), ready);
-        void this.#close('auth-failed', { at: ready });
-        return;
-      }
-    } else if (!server.checksPassword(this.#user, given)) {
+    if (gate) return this.#gateAuthenticates(gate, given, ready);
+    if (!server.checksPassword(this.#user, given)) {
       server.stats.authFailures++;
       const fields = { ...postgresErrors.passwordFailed.value, M: postgresErrors.passwordFailed.value.M.replace('%s', this.#user) };
       server.event({ kind: 'reject', text: fields.M, code: '28P01' });
       this.#send(wire.errorFieldsResponse(fields), ready);
       void this.#close('auth-failed', { at: ready });
+      return undefined;
+    }
+    this.#authenticated(ready);
+    return undefined;
+  }
+
+  async #gateAuthenticates(gate: ConnectionGate, given: string, ready: number): Promise<void> {
+    const server = this.#server;
+    const refused = await this.#scheduler.track(gate.authenticate(this.#user, given));
+    if (this.#closed()) return;
+    if (refused) {
+      server.stats.authFailures++;
+      server.event({ kind: 'reject', text: refused.M, code: refused.C });
+      this.#send(wire.errorFieldsResponse(refused), ready);
+      void this.#close('auth-failed', { at: ready });
       return;
     }
+    this.#authenticated(ready);
+  }
+
+  #authenticated(ready: number): void {
+    const server = this.#server;
+    const { superusers, maxConnections, reservedConnections, reservedSlotError, gate } = server.options;
     if (!superusers.includes(this.#user) && maxConnections - server.active < reservedConnections) {
       // InitPostgres: checked after authentication, so AuthenticationOk comes first.
       server.stats.rejectedReserved++;
@@ -632,7 +677,8 @@ class ServerConnection implements ServerSide {
     return rebuild([Buffer.from(`S${prefixed(name)}\0`, 'utf8'), bytes.subarray(rest)]);
   }
 
-  async #close(reason: CloseReason, options: { fin?: boolean; at?: number } = {}): Promise<void> {
+  /** A promise only when the backend has a transaction or prepared statements to undo in PGlite. */
+  #close(reason: CloseReason, options: { fin?: boolean; at?: number } = {}): Promise<void> | undefined {
     if (this.#phase === 'closed') return;
     const server = this.#server;
     this.#phase = 'closed';
@@ -649,18 +695,22 @@ class ServerConnection implements ServerSide {
     if (reason !== 'too-many-clients' && reason !== 'reserved-slots' && reason !== 'auth-failed' && reason !== 'gate-refused') server.event({ kind: 'close', text: `pid ${this.pid} (${reason})`, reason, ...(reason === 'idle-session-timeout' ? { code: '57P05' } : {}) });
     if (server.settingsOwner === this) server.settingsOwner = null;
     // What a backend's exit does: abort its open transaction and forget its prepared statements.
-    if (this.#txStatus !== 'I' || this.#statements.size > 0 || this.#holdsSession) {
-      const held = this.#holdsSession || (await server.session.acquire(this));
-      try {
-        if (held) {
-          const deallocate = [...this.#statements].map((name) => `DEALLOCATE "c${this.pid}_${name.replace(/"/g, '""')}";`).join('');
-          await server.exec(Buffer.concat([wire.sync(), wire.simpleQuery(`ROLLBACK;${deallocate}`)]));
-        }
-      } finally {
-        this.#holdsSession = false;
-        server.session.abandon(this);
+    if (this.#txStatus !== 'I' || this.#statements.size > 0 || this.#holdsSession) return this.#undoSession();
+    server.session.abandon(this);
+  }
+
+  async #undoSession(): Promise<void> {
+    const server = this.#server;
+    const held = this.#holdsSession || (await server.session.acquire(this));
+    try {
+      if (held) {
+        const deallocate = [...this.#statements].map((name) => `DEALLOCATE "c${this.pid}_${name.replace(/"/g, '""')}";`).join('');
+        await server.exec(Buffer.concat([wire.sync(), wire.simpleQuery(`ROLLBACK;${deallocate}`)]));
       }
-    } else server.session.abandon(this);
+    } finally {
+      this.#holdsSession = false;
+      server.session.abandon(this);
+    }
   }
 }
 

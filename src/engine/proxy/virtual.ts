@@ -56,10 +56,20 @@ export class VirtualRdsProxy implements Listener {
       send: (bytes, delayMs) => socket.deliver(bytes, scheduler.now + delayMs),
       close: () => socket.deliverFin(scheduler.now),
     });
+    // The proxy's reactions are not followed for microtasks: the clock always settles after them.
     return {
-      receive: (chunk) => handle.receive(chunk),
-      receiveFin: () => handle.closed(),
-      receiveReset: () => handle.closed(),
+      receive: (chunk) => {
+        handle.receive(chunk);
+        return false;
+      },
+      receiveFin: () => {
+        handle.closed();
+        return false;
+      },
+      receiveReset: () => {
+        handle.closed();
+        return false;
+      },
       // A vanished client (a reclaimed Lambda environment) sends nothing more: only
       // IdleClientTimeout will close its connection.
       peerVanished: () => {},

@@ -79,6 +79,32 @@ describe('Scheduler', () => {
     expect(turns).toBe(3);
   });
 
+  it('takes no macrotask turn after a reporting event that says it started nothing, and settles after one that did', async () => {
+    let turns = 0;
+    const s = new Scheduler({ seed: 1, yieldMacrotask: () => (turns++, macrotask()) });
+    const seen: string[] = [];
+    s.atReporting(10, () => {
+      seen.push('quiet at 10');
+      s.atSync(10, () => seen.push('bookkeeping it scheduled'));
+      return true;
+    });
+    s.afterReporting(20, () => {
+      void Promise.resolve()
+        .then(() => Promise.resolve())
+        .then(() => seen.push('chain of the busy event at 20'));
+      return false;
+    });
+    s.atReporting(20, () => {
+      seen.push('quiet at 20');
+      return true;
+    });
+    s.at(30, () => seen.push('event at 30'));
+    await s.run();
+    expect(seen).toEqual(['quiet at 10', 'bookkeeping it scheduled', 'chain of the busy event at 20', 'quiet at 20', 'event at 30']);
+    // One turn before the first event, one after the busy reporting event and one after the ordinary event.
+    expect(turns).toBe(3);
+  });
+
   it('parks the events of a frozen owner and drops those of a dead one', async () => {
     const s = make();
     const parked: ScheduledEvent[] = [];

@@ -3,6 +3,8 @@ import { nodeHost } from '../../../src/engine/host/host.node.ts';
 import { openWorkbench, type Workbench } from '../../../src/engine/world/workbench.ts';
 import type { VirtualPostgresOptions } from '../../../src/engine/postgres/server.ts';
 import { reservedSlotError } from '../../../src/facts/postgres.ts';
+import { ClientSocket } from '../../../src/engine/net/network.ts';
+import * as wire from '../../../src/engine/postgres/wire.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Pg = { Client: new (config: object) => any; Pool: new (config: object) => any };
@@ -70,6 +72,43 @@ describe('virtual PostgreSQL: handshake', () => {
     });
     expect(rows).toEqual([{ n: 1 }]);
     expect(bench.server.stats.accepted).toBe(1);
+  });
+});
+
+// Each says whether the clock must settle after it (Scheduler.atReporting): true only when nothing is left in flight.
+describe('virtual PostgreSQL: what a packet leaves in flight', () => {
+  const password = (text: string) => wire.message('p', Buffer.from(`${text}\0`, 'utf8'));
+
+  it('answers start-up, authentication and a Terminate with nothing to undo at once, and reports a query as work', async () => {
+    const { bench } = await open();
+    const side = bench.server.accept(new ClientSocket(bench.network, bench.client));
+    expect(side.receive(wire.startupPacket({ user: 'app', database: 'postgres' }))).toBe(true);
+    expect(side.receive(password('app-password'))).toBe(true);
+    expect(bench.server.stats.accepted).toBe(1);
+    expect(side.receive(wire.simpleQuery('SELECT 1'))).toBe(false);
+    await bench.scheduler.settle();
+    expect(bench.server.stats.queries).toBe(1);
+    expect(side.receive(wire.message('X'))).toBe(true);
+    expect(bench.server.active).toBe(0);
+  });
+
+  it('reports a refused login as answered, and a Terminate inside a transaction as work (the rollback)', async () => {
+    const { bench } = await open();
+    const refused = bench.server.accept(new ClientSocket(bench.network, bench.client));
+    expect(refused.receive(wire.startupPacket({ user: 'app', database: 'postgres' }))).toBe(true);
+    expect(refused.receive(password('wrong'))).toBe(true);
+    expect(bench.server.stats.authFailures).toBe(1);
+
+    const side = bench.server.accept(new ClientSocket(bench.network, bench.client));
+    side.receive(wire.startupPacket({ user: 'app', database: 'postgres' }));
+    side.receive(password('app-password'));
+    expect(side.receive(wire.simpleQuery('BEGIN'))).toBe(false);
+    await bench.scheduler.settle();
+    const queries = bench.server.stats.queries;
+    expect(side.receive(wire.message('X'))).toBe(false);
+    await bench.scheduler.settle();
+    expect(bench.server.stats.queries).toBe(queries + 1);
+    expect(bench.server.active).toBe(0);
   });
 });
 
