@@ -203,7 +203,7 @@ async function runOnEngine(host: EngineHost, request: RunRequest, callbacks: Run
     startTraffic(scheduler, config.traffic, {
       invoke(answered) {
         inFlight++;
-        scheduler.after(overhead, () =>
+        scheduler.afterReporting(overhead, () =>
           fn.invoke(makeEvent(), (outcome) => {
             inFlight--;
             metrics.invocation(outcome);

@@ -223,13 +223,14 @@ export class Environment implements EventOwner {
   /**
    * Resume at the current time. Work that came due while frozen runs in the order Node's event
    * loop would pick it up when the process resumes inside epoll: I/O that arrived (in arrival
-   * order), then the invocation that woke it, then immediates, then overdue timers.
+   * order), then the invocation that woke it, then immediates, then overdue timers. True when it
+   * queued no microtask (no task was parked while frozen): it only scheduled events.
    */
-  thaw(invocation: () => void): void {
+  thaw(invocation: () => void): boolean {
     const scheduler = this.#scheduler;
     if (!this.frozen) {
       scheduler.at(scheduler.now, invocation, this, 'io');
-      return;
+      return true;
     }
     this.frozen = false;
     const parked = this.#parked.sort((a, b) => a.at - b.at || a.seq - b.seq);
@@ -241,6 +242,7 @@ export class Environment implements EventOwner {
     scheduler.at(scheduler.now, invocation, this, 'io');
     scheduler.requeue(parked.filter((e) => e.kind === 'immediate'), this);
     scheduler.requeue(parked.filter((e) => e.kind === 'timer'), this);
+    return microtasks.length === 0;
   }
 
   kill(): void {

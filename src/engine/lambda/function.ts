@@ -163,6 +163,12 @@ export abstract class FunctionBase {
 
   abstract get environments(): number;
 
+  /**
+   * Takes an invocation; `done` gets its outcome. True when taking it started no microtask (it was
+   * scheduled, in a warm or new environment), so the clock need not settle (Scheduler.atReporting).
+   */
+  abstract invoke(event: unknown, done: (outcome: InvocationOutcome) => void): boolean;
+
   get concurrencyLimit(): number {
     return this.config.reservedConcurrency ?? this.config.accountConcurrency;
   }
@@ -193,7 +199,7 @@ export class LambdaFunction extends FunctionBase {
     return this.#alive.size;
   }
 
-  invoke(event: unknown, done: (outcome: InvocationOutcome) => void): void {
+  invoke(event: unknown, done: (outcome: InvocationOutcome) => void): boolean {
     const scheduler = this.#scheduler;
     const invocation: Invocation = {
       requestId: requestId(scheduler),
@@ -214,13 +220,13 @@ export class LambdaFunction extends FunctionBase {
       this.#setBusy(warm, invocation);
       // The runtime has the event from here: work parked at thaw runs before the handler but within this invocation.
       if (this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
-      warm.environment.thaw(() => this.#run(warm, invocation));
-      return;
+      return warm.environment.thaw(() => this.#run(warm, invocation));
     }
     if (this.busy >= this.concurrencyLimit || !this.#mayScale()) {
       this.stats.throttles++;
       done({ requestId: invocation.requestId, ok: false, throttled: true, cold: false, receivedAt: scheduler.now, finishedAt: scheduler.now, durationMs: 0, initMs: null, environment: null, error: { code: 'TooManyRequestsException', type: 'TooManyRequestsException', message: 'Rate Exceeded.' } });
-      return;
+      // The caller's own code ran in `done`.
+      return false;
     }
     const state = this.#coldStart();
     invocation.cold = true;
@@ -230,6 +236,7 @@ export class LambdaFunction extends FunctionBase {
     state.waiting = invocation;
     // The function timeout covers the invocation; INIT has its own limit first.
     invocation.timeout = scheduler.after(this.config.initLimitMs + this.config.timeoutMs, () => this.#timedOut(state, invocation));
+    return true;
   }
 
   #mayScale(): boolean {

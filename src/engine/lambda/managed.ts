@@ -120,7 +120,7 @@ export class ManagedInstancesFunction extends FunctionBase {
     return this.#alive.length;
   }
 
-  invoke(event: unknown, done: (outcome: InvocationOutcome) => void): void {
+  invoke(event: unknown, done: (outcome: InvocationOutcome) => void): boolean {
     const scheduler = this.#scheduler;
     const invocation: Invocation = { requestId: requestId(scheduler), event, receivedAt: scheduler.now, startedAt: scheduler.now, done, timeout: null, finished: false, lines: null };
     const target = this.#route();
@@ -128,7 +128,8 @@ export class ManagedInstancesFunction extends FunctionBase {
       this.stats.throttles++;
       const { errorType, errorMessage } = facts.throttle.value;
       done({ requestId: invocation.requestId, ok: false, throttled: true, cold: false, receivedAt: scheduler.now, finishedAt: scheduler.now, durationMs: 0, initMs: null, environment: null, error: { code: errorType, type: errorType, message: errorMessage } });
-      return;
+      // The caller's own code ran in `done`.
+      return false;
     }
     target.inFlight.add(invocation);
     target.recentStarts.push(scheduler.now);
@@ -139,7 +140,7 @@ export class ManagedInstancesFunction extends FunctionBase {
     this.#observer.concurrencyChanged(this.busy, this.#alive.length);
     if (this.#observer.wantsLogs()) invocation.lines = [`START RequestId: ${invocation.requestId} Version: $LATEST`];
     // Not frozen: the invocation runs in the event loop's next turn, alongside whatever else the environment is doing.
-    target.environment.thaw(() => this.#run(target, invocation));
+    return target.environment.thaw(() => this.#run(target, invocation));
   }
 
   /** The ready environment with the fewest invocations in flight that has room for one more, in concurrency and in CPU. */

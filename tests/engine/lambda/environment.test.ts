@@ -57,3 +57,25 @@ describe('execution environment timers', () => {
     expect((b.setImmediate(() => {}) as { hasRef(): boolean }).hasRef()).toBe(true);
   });
 });
+
+describe('execution environment thaw', () => {
+  it('says whether it queued microtasks: only when work was parked as one while frozen', async () => {
+    const scheduler = new Scheduler({ seed: 1, yieldMacrotask: macrotask });
+    const environment = new Environment(scheduler, { id: 'env', envVars: {}, onUncaught: () => {}, onConsole: () => {} });
+    const process = environment.globals.process as { nextTick(run: () => void): void };
+    const ran: string[] = [];
+
+    environment.freeze();
+    expect(environment.thaw(() => ran.push('invocation 1'))).toBe(true);
+
+    process.nextTick(() => ran.push('tick parked at freeze'));
+    environment.freeze();
+    await Promise.resolve();
+    expect(ran).toEqual([]);
+    expect(environment.thaw(() => ran.push('invocation 2'))).toBe(false);
+    await Promise.resolve();
+    expect(ran).toEqual(['tick parked at freeze']);
+    await scheduler.run();
+    expect(ran).toEqual(['tick parked at freeze', 'invocation 1', 'invocation 2']);
+  });
+});
