@@ -44,10 +44,16 @@ export function backendKeyData(pid: number, secret: number): Buffer {
 
 /** An ErrorResponse with its fields in the order given (PostgreSQL sends S V C M [D H P …] F L R). */
 export function errorResponse(fields: Readonly<Record<string, string | undefined>>): Buffer {
-  const parts: Buffer[] = [];
-  for (const [code, value] of Object.entries(fields)) if (value !== undefined) parts.push(Buffer.from(`${code}${value}\0`, 'utf8'));
-  parts.push(Buffer.from([0]));
-  return message('E', Buffer.concat(parts));
+  // One buffer, written once: a spike's rejections each send one.
+  let body = '';
+  for (const [code, value] of Object.entries(fields)) if (value !== undefined) body += `${code}${value}\0`;
+  body += '\0';
+  const length = Buffer.byteLength(body, 'utf8');
+  const out = Buffer.allocUnsafe(5 + length);
+  out.write('E', 0, 'latin1');
+  out.writeInt32BE(length + 4, 1);
+  out.write(body, 5, 'utf8');
+  return out;
 }
 
 /** The ErrorResponse of a PostgreSQL error's fields, its message text given when it fills in a `%` placeholder. */

@@ -134,4 +134,10 @@ describe('wire: the messages the server and the proxy read or build themselves',
     const fields = wire.errorFields(wire.errorResponse({ S: 'FATAL', C: '28P01', M: 'password authentication failed for user "app"' }));
     expect(Object.fromEntries(fields)).toEqual({ S: 'FATAL', C: '28P01', M: 'password authentication failed for user "app"' });
   });
+
+  it('frames an ErrorResponse by its bytes, not its characters, and skips fields without a value', () => {
+    const reply = wire.errorResponse({ S: 'FATAL', V: undefined, C: '53300', M: 'remaining connection slots are reserved for roles … «rds_superuser»' });
+    const body = Buffer.from('SFATAL\0C53300\0Mremaining connection slots are reserved for roles … «rds_superuser»\0\0', 'utf8');
+    expect(reply).toEqual(Buffer.concat([Buffer.from('E', 'latin1'), Buffer.from([0, 0, 0, body.length + 4]), body]));
+  });
 });
