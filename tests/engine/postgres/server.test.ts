@@ -77,13 +77,17 @@ describe('virtual PostgreSQL: handshake', () => {
 
 // Each says whether the clock must settle after it (Scheduler.atReporting): true only when nothing is left in flight.
 describe('virtual PostgreSQL: what a packet leaves in flight', () => {
-  const password = (text: string) => wire.message('p', Buffer.from(`${text}\0`, 'utf8'));
+  /** A connection's server end, fed start-up and a password directly: what each packet reported. */
+  const login = (bench: Workbench, password: string) => {
+    const side = bench.server.accept(new ClientSocket(bench.network, bench.client));
+    const reported = [side.receive(wire.startupPacket({ user: 'app', database: 'postgres' })), side.receive(wire.message('p', Buffer.from(`${password}\0`, 'utf8')))];
+    return { side, reported };
+  };
 
   it('answers start-up, authentication and a Terminate with nothing to undo at once, and reports a query as work', async () => {
     const { bench } = await open();
-    const side = bench.server.accept(new ClientSocket(bench.network, bench.client));
-    expect(side.receive(wire.startupPacket({ user: 'app', database: 'postgres' }))).toBe(true);
-    expect(side.receive(password('app-password'))).toBe(true);
+    const { side, reported } = login(bench, 'app-password');
+    expect(reported).toEqual([true, true]);
     expect(bench.server.stats.accepted).toBe(1);
     expect(side.receive(wire.simpleQuery('SELECT 1'))).toBe(false);
     await bench.scheduler.settle();
@@ -94,14 +98,10 @@ describe('virtual PostgreSQL: what a packet leaves in flight', () => {
 
   it('reports a refused login as answered, and a Terminate inside a transaction as work (the rollback)', async () => {
     const { bench } = await open();
-    const refused = bench.server.accept(new ClientSocket(bench.network, bench.client));
-    expect(refused.receive(wire.startupPacket({ user: 'app', database: 'postgres' }))).toBe(true);
-    expect(refused.receive(password('wrong'))).toBe(true);
+    expect(login(bench, 'wrong').reported).toEqual([true, true]);
     expect(bench.server.stats.authFailures).toBe(1);
 
-    const side = bench.server.accept(new ClientSocket(bench.network, bench.client));
-    side.receive(wire.startupPacket({ user: 'app', database: 'postgres' }));
-    side.receive(password('app-password'));
+    const { side } = login(bench, 'app-password');
     expect(side.receive(wire.simpleQuery('BEGIN'))).toBe(false);
     await bench.scheduler.settle();
     const queries = bench.server.stats.queries;
