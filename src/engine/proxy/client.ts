@@ -109,21 +109,24 @@ export class ProxyClient {
     if (this.phase !== 'closed') this.#transport.send(bytes, delayMs);
   }
 
-  receive(chunk: Buffer): void {
-    if (this.phase === 'closed') return;
+  /** True when it started no asynchronous work: everything but an IAM token check answers synchronously. */
+  receive(chunk: Buffer): boolean {
+    if (this.phase === 'closed') return true;
     this.#armIdle();
     const framer = this.#framer;
     framer.push(chunk);
+    const checking = this.#authBusy;
     for (let frame = framer.next(); frame; frame = framer.next()) {
       if (frame.kind === 'violation') {
         this.#refuse(frame);
-        return;
+        return checking === this.#authBusy;
       }
       if (frame.kind === 'startup') this.#startup(frame.packet);
       else this.#message(frame.bytes);
-      if (this.isClosed()) return;
+      if (this.isClosed()) return checking === this.#authBusy;
     }
     this.#forward();
+    return checking === this.#authBusy;
   }
 
   /** A frame PostgreSQL would not take: its reply, if it sends one, and this connection closes. */

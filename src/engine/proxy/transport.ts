@@ -41,7 +41,8 @@ export interface DatabaseTransport {
 export type DatabaseConnector = (events: DatabaseEvents) => DatabaseTransport;
 
 export interface ClientHandle {
-  receive(bytes: Buffer): void;
+  /** True when the proxy's reaction started no asynchronous work (an IAM token check is the one that does). */
+  receive(bytes: Buffer): boolean;
   /** The client closed (FIN or RST). */
   closed(): void;
 }

@@ -56,19 +56,16 @@ export class VirtualRdsProxy implements Listener {
       send: (bytes, delayMs) => socket.deliver(bytes, scheduler.now + delayMs),
       close: () => socket.deliverFin(scheduler.now),
     });
-    // The proxy's reactions are not followed for microtasks: the clock always settles after them.
     return {
-      receive: (chunk) => {
-        handle.receive(chunk);
-        return false;
-      },
+      receive: (chunk) => handle.receive(chunk),
+      // Closing answers synchronously: it frees the client's borrowed connection, perhaps for a waiting client.
       receiveFin: () => {
         handle.closed();
-        return false;
+        return true;
       },
       receiveReset: () => {
         handle.closed();
-        return false;
+        return true;
       },
       // A vanished client (a reclaimed Lambda environment) sends nothing more: only
       // IdleClientTimeout will close its connection.

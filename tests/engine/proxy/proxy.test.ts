@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProxyBench, type ProxyBench } from './support.ts';
+import { ClientSocket } from '../../../src/engine/net/network.ts';
+import * as wire from '../../../src/engine/postgres/wire.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let open: ProxyBench | null = null;
@@ -250,5 +252,30 @@ describe('RDS Proxy model: the idle pool', () => {
     expect(status).toBe(true);
     expect(proxy.proxy.stats.peakDatabaseConnections).toBeGreaterThanOrEqual(1);
     expect([...proxy.proxy.connections].every((c) => c.txStatus === 'I')).toBe(true);
+  });
+});
+
+// Each says whether the clock must settle after it (Scheduler.atReporting).
+describe('RDS Proxy model: what a packet leaves in flight', () => {
+  const sslRequest = () => Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+  const password = (text: string) => wire.message('p', Buffer.from(`${text}\0`, 'utf8'));
+
+  it('answers start-up, a password and a close at once', async () => {
+    const { bench, proxy } = await start();
+    const side = proxy.accept(new ClientSocket(bench.network, bench.client));
+    expect(side.receive(wire.startupPacket({ user: 'app', database: 'postgres' }))).toBe(true);
+    expect(side.receive(password('app-password'))).toBe(true);
+    expect(proxy.proxy.stats.clientConnectionsSetupSucceeded).toBe(1);
+    expect(side.receiveFin()).toBe(true);
+  });
+
+  it('reports an IAM token check as work: it waits for WebCrypto', async () => {
+    const { bench, proxy, events } = await start({ auth: { secrets: {}, iam: 'REQUIRED', region: 'us-east-1', iamCredentials: {} } });
+    const side = proxy.accept(new ClientSocket(bench.network, bench.client));
+    expect(side.receive(sslRequest())).toBe(true);
+    expect(side.receive(wire.startupPacket({ user: 'app', database: 'postgres' }))).toBe(true);
+    expect(side.receive(password('not-a-token'))).toBe(false);
+    await bench.scheduler.settle();
+    expect(events.some((line) => line.startsWith('auth-failed'))).toBe(true);
   });
 });
