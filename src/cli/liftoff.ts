@@ -26,9 +26,13 @@ export function wantsLiftoffChild(argv: readonly string[], execArgv: readonly st
  * process with the same signal, so a shell sees what it would have seen without the child.
  */
 export function runInLiftoffChild(script: string, argv: readonly string[]): Promise<number> {
-  const child = spawn(process.execPath, [LIFTOFF_ONLY, ...process.execArgv, script, ...argv], { stdio: 'inherit' });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  // Listening before the child exists: a signal that came between the spawn and the listeners
+  // would end this process by default and leave the child running. One that comes during the
+  // (synchronous) spawn is handled after it, when `child` is set.
+  let child: ReturnType<typeof spawn> | null = null;
+  const forward = (signal: NodeJS.Signals) => child?.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  child = spawn(process.execPath, [LIFTOFF_ONLY, ...process.execArgv, script, ...argv], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
